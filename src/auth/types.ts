@@ -1,0 +1,69 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Caller } from '../identity/caller.js';
+
+/** What an access key resolves to. The secret is unsealed only inside the credential provider. */
+export interface AccessKeyRecord {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly status: 'Active' | 'Inactive';
+  /** The principal the key belongs to (an account root or an IAM user; later a role session). */
+  readonly caller: Caller;
+}
+
+/** Storage-backed lookup of access keys (the IAM store implements it). */
+export interface CredentialProvider {
+  /** `undefined` when no such key exists (→ `InvalidAccessKeyId`). */
+  findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+  /**
+   * Records that a key was used (GetAccessKeyLastUsed). Must not slow the request path: implementations
+   * buffer and flush in the background.
+   */
+  recordKeyUse(accessKeyId: string, service: string, region: string, at: Date): void;
+}
+
+/** The raw request as received, before any decoding. */
+export interface RawRequest {
+  readonly method: string;
+  /** Path exactly as on the wire (still percent-encoded), without the query string. */
+  readonly rawPath: string;
+  /** Query string exactly as on the wire, without the leading `?` ('' when none). */
+  readonly rawQuery: string;
+  /** Lower-cased header names, as node gives them. */
+  readonly headers: IncomingHttpHeaders;
+  /** Raw header pairs (`req.rawHeaders`) for headers that repeat. */
+  readonly rawHeaders: readonly string[];
+}
+
+export type AuthType = 'REST-HEADER' | 'REST-QUERY-STRING' | 'POST' | 'None';
+
+/** Facts the authorization step turns into condition keys (s3:authType, s3:signatureAge, aws:MultiFactorAuthPresent ...). */
+export interface AuthFacts {
+  readonly authType: AuthType;
+  readonly signatureVersion: 'AWS4-HMAC-SHA256' | undefined;
+  /** Milliseconds between X-Amz-Date and the time of verification. */
+  readonly signatureAgeMs: number | undefined;
+  readonly multiFactorAuthPresent: boolean;
+  readonly multiFactorAuthAgeSeconds: number | undefined;
+  readonly tokenIssueTime: Date | undefined;
+}
+
+export interface AuthenticationResult {
+  readonly caller: Caller;
+  /** Service of the SigV4 credential scope (`s3`, `iam`, `sts`), undefined for anonymous requests. */
+  readonly service: string | undefined;
+  /** Region of the SigV4 credential scope. */
+  readonly region: string | undefined;
+  readonly facts: AuthFacts;
+  /**
+   * The payload bytes: aws-chunked framing removed, and verified against the signed payload hash /
+   * chunk signatures as they stream. A mismatch makes the stream error (with a ServiceError such as
+   * `XAmzContentSHA256Mismatch` or `SignatureDoesNotMatch`) before it ends, so a consumer that commits
+   * only after `end` never stores unverified bytes.
+   */
+  readonly body: Readable;
+  /** Trailing headers of an aws-chunked body (e.g. `x-amz-checksum-crc32`); complete once `body` has ended. */
+  readonly trailers: () => Readonly<Record<string, string>>;
+  /** Decoded content length when known (`x-amz-decoded-content-length` or `content-length`). */
+  readonly decodedContentLength: number | undefined;
+}

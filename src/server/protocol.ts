@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthenticationResult, RawRequest } from '../auth/types.js';
+import type { Caller } from '../identity/caller.js';
+
+/**
+ * One authorization check an operation needs. Most operations need one; CopyObject and UploadPartCopy
+ * need two (read the source, write the target). Operations declare checks as data, and the pipeline,
+ * not the handler, authorizes them before the handler runs.
+ */
+export interface AuthzCheck {
+  /** `s3:GetObject`, `iam:CreateUser` ... */
+  readonly action: string;
+  /** Resource ARN: `arn:aws:s3:::bucket/key`, `arn:aws:iam::123456789012:user/alice`, or `*`. */
+  readonly resource: string;
+  /** Account that owns the resource (bucket owner, IAM account); undefined when the resource does not exist yet or is `*`. */
+  readonly resourceAccount: string | undefined;
+  /** Operation-specific condition keys (s3:prefix, s3:x-amz-acl, aws:RequestTag/..., iam:PolicyARN ...). */
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
+  /** Bucket whose policy / ACL applies (S3 only). */
+  readonly bucket?: string;
+}
+
+/** Request-wide facts that become global condition keys (aws:SourceIp, aws:SecureTransport, ...). */
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly receivedAt: Date;
+  readonly sourceIp: string;
+  readonly secureTransport: boolean;
+  readonly userAgent: string | undefined;
+  readonly referer: string | undefined;
+  /** The region this server serves. */
+  readonly region: string;
+}
+
+export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
+
+export interface AuthzOutcome {
+  readonly decision: Decision;
+  /** The check that was denied (for the AccessDenied message). */
+  readonly deniedCheck?: AuthzCheck;
+  /** AWS's current AccessDenied message, e.g. "User: arn:... is not authorized to perform: s3:GetObject on resource: ... because no identity-based policy allows the s3:GetObject action". */
+  readonly message?: string;
+  /** Full decision trace for the log, never for the client. */
+  readonly trace?: unknown;
+}
+
+/**
+ * Gathers the policies that apply (identity, groups, boundary, session, SCPs, bucket policy, ACL)
+ * and asks the pure policy engine. Implementations do the I/O; the engine does none.
+ */
+export interface Authorizer {
+  authorize(caller: Caller, checks: readonly AuthzCheck[], request: RequestInfo, auth: AuthenticationResult): Promise<AuthzOutcome>;
+}
+
+/** An operation after routing and parsing: its checks are known, its handler not yet run. */
+export interface RoutedOperation {
+  /** Exact AWS operation name: `PutObject`, `CreateUser`. */
+  readonly name: string;
+  /** What must be allowed before `execute` may run. Empty only for operations AWS lets anyone call (e.g. sts:GetCallerIdentity). */
+  readonly checks: readonly AuthzCheck[];
+  /** Runs the handler and writes the rendered response. Throws ServiceError on failure. */
+  execute(res: ServerResponse): Promise<void>;
+}
+
+/**
+ * A wire protocol (S3 REST/XML, IAM/STS Query). The pipeline authenticates once, then asks the
+ * protocol to route; the protocol owns parsing and rendering, including errors.
+ */
+export interface ProtocolAdapter {
+  readonly service: string;
+  route(raw: RawRequest, req: IncomingMessage, auth: AuthenticationResult, info: RequestInfo): Promise<RoutedOperation>;
+  renderError(err: unknown, res: ServerResponse, info: RequestInfo, raw: RawRequest): void;
+}

@@ -1,0 +1,184 @@
+/**
+ * Storage ports: small async interfaces that the S3 layer depends on. The embedded adapter (SQLite
+ * metadata + files) implements them today; a PostgreSQL + shared-filesystem adapter will later, and
+ * both must pass the same contract tests (`src/storage/contract/*.ts`).
+ */
+import type { Readable } from 'node:stream';
+
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'CRC64NVME';
+
+export interface StoredChecksum {
+  readonly algorithm: ChecksumAlgorithm;
+  /** Base64 of the digest, as in `x-amz-checksum-*` (for COMPOSITE: `<b64>-<parts>`). */
+  readonly value: string;
+  readonly type: 'FULL_OBJECT' | 'COMPOSITE';
+}
+
+export interface CorsRule {
+  readonly id?: string;
+  readonly allowedMethods: readonly string[];
+  readonly allowedOrigins: readonly string[];
+  readonly allowedHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly maxAgeSeconds?: number;
+}
+
+export interface BucketRecord {
+  readonly name: string;
+  /** 12-digit id of the owning account. */
+  readonly ownerAccountId: string;
+  /** LocationConstraint region. */
+  readonly region: string;
+  readonly createdAt: Date;
+  readonly cors: readonly CorsRule[] | undefined;
+  // ROADMAP room: policy, ACL, ownership controls, public access block, versioning, encryption,
+  // lifecycle, logging — each added as its own column/record with its own port method.
+}
+
+/** A run of bytes held by the blob store. An object is one or more segments (multipart: one per part). */
+export interface BlobSegment {
+  readonly blobId: string;
+  readonly size: number;
+}
+
+export interface ObjectRecord {
+  readonly bucket: string;
+  readonly key: string;
+  /** `null` is the unversioned ("null") version; room for versioning (ROADMAP 3). */
+  readonly versionId: string | null;
+  readonly size: number;
+  /** Hex MD5 for single-part, `<hex>-<N>` for multipart; without quotes. */
+  readonly etag: string;
+  readonly lastModified: Date;
+  readonly contentType: string | undefined;
+  readonly contentEncoding: string | undefined;
+  readonly contentDisposition: string | undefined;
+  readonly contentLanguage: string | undefined;
+  readonly cacheControl: string | undefined;
+  readonly expires: string | undefined;
+  /** `x-amz-meta-*` without the prefix, lower-cased names. */
+  readonly userMetadata: Readonly<Record<string, string>>;
+  /** Object tags in insertion order. */
+  readonly tags: readonly (readonly [string, string])[];
+  readonly checksum: StoredChecksum | undefined;
+  /** Number of parts when created by multipart upload (for the `-N` ETag and `PartsCount`). */
+  readonly partsCount: number | undefined;
+  /** The object's bytes, in order. */
+  readonly segments: readonly BlobSegment[];
+  readonly storageClass: string;
+  /** Account that owns the object (the bucket owner today; ROADMAP 2: object ownership). */
+  readonly ownerAccountId: string;
+  // ROADMAP room: encryption parameters, object lock, delete marker flag.
+}
+
+export interface ListObjectsQuery {
+  readonly bucket: string;
+  readonly prefix: string;
+  /** '' = no delimiter. */
+  readonly delimiter: string;
+  /** Return keys strictly greater than this (marker / start-after / decoded continuation token). */
+  readonly after: string;
+  /** 0..1000 */
+  readonly maxKeys: number;
+}
+
+export interface ListObjectsResult {
+  /** Keys and common prefixes together never exceed maxKeys, as S3 counts them. */
+  readonly objects: readonly ObjectRecord[];
+  readonly commonPrefixes: readonly string[];
+  readonly isTruncated: boolean;
+  /** Last key or common prefix returned (for NextMarker / the continuation token) when truncated. */
+  readonly nextAfter: string | undefined;
+}
+
+export interface BucketStore {
+  /** 'Created', or why not: the caller maps to BucketAlreadyOwnedByYou / BucketAlreadyExists. */
+  createBucket(bucket: BucketRecord): Promise<'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner'>;
+  getBucket(name: string): Promise<BucketRecord | undefined>;
+  /** Buckets owned by an account, sorted by name, names > `after`, at most `limit`, optional prefix. */
+  listBuckets(query: { ownerAccountId: string; prefix: string; after: string; limit: number }): Promise<readonly BucketRecord[]>;
+  /** 'Deleted' | 'NotEmpty' (objects or in-progress multipart uploads remain) | 'NoSuchBucket'. */
+  deleteBucket(name: string): Promise<'Deleted' | 'NotEmpty' | 'NoSuchBucket'>;
+  putBucketCors(name: string, cors: readonly CorsRule[] | undefined): Promise<void>;
+}
+
+export interface ObjectStore {
+  getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
+  /**
+   * Atomically replaces the current object (or creates it). `expect` implements conditional writes:
+   * `{ ifNoneMatch: true }` fails when the key exists, `{ ifMatch: etag }` fails unless the current ETag
+   * matches; the check and the write happen in one transaction. Returns the segments of the object it
+   * replaced (their blobs become garbage: the caller deletes them) or the precondition failure.
+   */
+  putObject(record: ObjectRecord, expect?: { ifNoneMatch?: true; ifMatch?: string }): Promise<{ outcome: 'Written'; replaced: readonly BlobSegment[] } | { outcome: 'PreconditionFailed' }>;
+  /** Deletes the object; returns its segments (garbage for the caller), or undefined when absent. */
+  deleteObject(bucket: string, key: string): Promise<readonly BlobSegment[] | undefined>;
+  listObjects(query: ListObjectsQuery): Promise<ListObjectsResult>;
+  putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[]): Promise<boolean>;
+}
+
+export interface MultipartUpload {
+  readonly uploadId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly initiatedAt: Date;
+  /** Everything PutObject would store, fixed at CreateMultipartUpload. */
+  readonly template: Omit<ObjectRecord, 'size' | 'etag' | 'lastModified' | 'checksum' | 'partsCount' | 'segments'>;
+  readonly checksumAlgorithm: ChecksumAlgorithm | undefined;
+  readonly checksumType: 'FULL_OBJECT' | 'COMPOSITE' | undefined;
+  readonly initiatorArn: string;
+}
+
+export interface UploadedPart {
+  readonly partNumber: number;
+  readonly etag: string;
+  readonly size: number;
+  readonly lastModified: Date;
+  readonly checksum: StoredChecksum | undefined;
+  readonly segment: BlobSegment;
+}
+
+export interface MultipartStore {
+  createUpload(upload: MultipartUpload): Promise<void>;
+  getUpload(bucket: string, key: string, uploadId: string): Promise<MultipartUpload | undefined>;
+  /** Records a part, replacing a previous upload of the same number; returns the replaced segment (garbage). */
+  putPart(uploadId: string, part: UploadedPart): Promise<BlobSegment | undefined>;
+  listParts(uploadId: string, query: { afterPartNumber: number; limit: number }): Promise<{ parts: readonly UploadedPart[]; isTruncated: boolean }>;
+  /** All parts, ordered by part number (for CompleteMultipartUpload). */
+  allParts(uploadId: string): Promise<readonly UploadedPart[]>;
+  listUploads(query: { bucket: string; prefix: string; delimiter: string; keyMarker: string; uploadIdMarker: string; maxUploads: number }): Promise<{ uploads: readonly MultipartUpload[]; commonPrefixes: readonly string[]; isTruncated: boolean }>;
+  /**
+   * In one transaction: writes the object (as ObjectStore.putObject with `expect`), removes the upload
+   * and its part records. Returns the garbage: replaced object's segments and unused parts' segments.
+   */
+  completeUpload(uploadId: string, record: ObjectRecord, expect?: { ifNoneMatch?: true; ifMatch?: string }): Promise<{ outcome: 'Written'; garbage: readonly BlobSegment[] } | { outcome: 'PreconditionFailed' } | { outcome: 'NoSuchUpload' }>;
+  /** Removes the upload; returns its parts' segments (garbage), or undefined when no such upload. */
+  abortUpload(uploadId: string): Promise<readonly BlobSegment[] | undefined>;
+}
+
+export interface BlobWriteResult {
+  readonly blobId: string;
+  readonly size: number;
+}
+
+/**
+ * Object bytes, named by internal id, never by key. `write` is durable when it resolves:
+ * temp file → fsync → rename (→ fsync dir). Only then may metadata point at the blob.
+ */
+export interface BlobStore {
+  write(source: Readable): Promise<BlobWriteResult>;
+  /** Reads `[start, end]` inclusive of one blob, or all of it. */
+  read(blobId: string, range?: { start: number; end: number }): Readable;
+  /** Idempotent. */
+  delete(blobId: string): Promise<void>;
+  /** Deletes temp files and blobs that `isReferenced` says nothing points at (start-up sweep). */
+  sweep(isReferenced: (blobId: string) => Promise<boolean> | boolean): Promise<{ removed: number }>;
+}
+
+/** Everything the S3 layer needs, built by the composition root. */
+export interface S3Storage {
+  readonly buckets: BucketStore;
+  readonly objects: ObjectStore;
+  readonly multipart: MultipartStore;
+  readonly blobs: BlobStore;
+}
