@@ -58,6 +58,11 @@ export interface RoutedOperation {
   readonly name: string;
   /** What must be allowed before `execute` may run. Empty only for operations AWS lets anyone call (e.g. sts:GetCallerIdentity). */
   readonly checks: readonly AuthzCheck[];
+  /**
+   * Set when the operation authenticates itself instead of through headers (S3 browser POST upload:
+   * the signed POST policy in the form establishes the caller). The pipeline then authorizes this caller.
+   */
+  readonly caller?: Caller;
   /** Runs the handler and writes the rendered response. Throws ServiceError on failure. */
   execute(res: ServerResponse): Promise<void>;
 }
