@@ -1,0 +1,24 @@
+import type { Caller } from '../identity/caller.js';
+import type { Authorizer, AuthzCheck, AuthzOutcome } from '../server/protocol.js';
+
+/**
+ * The authorization step before IAM policies exist: an account root may do anything in its own
+ * account; everyone else is implicitly denied. Kept as the fallback for a server started without an
+ * IAM store, and as the baseline the policy authorizer must agree with for roots.
+ */
+export class RootOnlyAuthorizer implements Authorizer {
+  async authorize(caller: Caller, checks: readonly AuthzCheck[]): Promise<AuthzOutcome> {
+    for (const check of checks) {
+      const ownAccount = caller.kind === 'Root' && (check.resourceAccount === undefined || check.resourceAccount === caller.accountId);
+      if (!ownAccount) {
+        const who = caller.kind === 'Anonymous' ? 'anonymous' : caller.arn;
+        return {
+          decision: 'ImplicitDeny',
+          deniedCheck: check,
+          message: `User: ${who} is not authorized to perform: ${check.action} on resource: "${check.resource}" because no identity-based policy allows the ${check.action} action`,
+        };
+      }
+    }
+    return { decision: 'Allow' };
+  }
+}

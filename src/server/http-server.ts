@@ -1,0 +1,74 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Readiness: false while starting or draining. */
+  readonly isReady: () => boolean;
+}
+
+export interface RunningHttpServer {
+  readonly server: Server;
+  readonly address: AddressInfo;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes what is left. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+/**
+ * The listener. Health probes are answered here, before the pipeline, and only for unsigned GET/HEAD.
+ * Deviation from AWS: an anonymous GET of the object `live` or `ready` in a bucket named `health` is
+ * answered by the probe, not by S3 (signed requests to that path still reach S3).
+ */
+export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+    if (isHealthProbe(req)) {
+      const ready = req.url === '/health/live' || opts.isReady();
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ status: ready ? 'ok' : 'unavailable' }));
+      return;
+    }
+    opts.handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0 && drained) drained();
+    });
+  });
+  return {
+    server,
+    address: server.address() as AddressInfo,
+    async shutdown(graceMs: number): Promise<void> {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function isHealthProbe(req: IncomingMessage): boolean {
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    (req.url === '/health/live' || req.url === '/health/ready') &&
+    req.headers.authorization === undefined
+  );
+}

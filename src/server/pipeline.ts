@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { AuthenticationResult, RawRequest } from '../auth/types.js';
+import { ServiceError, isServiceError } from '../errors/service-error.js';
+import type { Caller } from '../identity/caller.js';
+import type { Authorizer, AuthzOutcome, ProtocolAdapter, RequestInfo } from './protocol.js';
+import { newRequestId } from './request-id.js';
+import { detectService } from './service-detect.js';
+
+export interface PipelineDeps {
+  /** SigV4 (or anonymous) authentication of the raw request; the body is verified as it streams. */
+  readonly authenticate: (raw: RawRequest, body: Readable, now: Date) => Promise<AuthenticationResult>;
+  readonly authorizer: Authorizer;
+  /** The S3 protocol serves every request whose credential scope is not another service's. */
+  readonly s3: ProtocolAdapter;
+  /** Query-protocol services by SigV4 service name (`iam`, `sts`). */
+  readonly queryServices: ReadonlyMap<string, ProtocolAdapter>;
+  /** Maps an authentication error to the Query protocol's code for it (IAM says InvalidClientTokenId where S3 says InvalidAccessKeyId). */
+  readonly toQueryAuthError: (e: ServiceError) => ServiceError;
+  readonly region: string;
+  readonly logger: Logger;
+  readonly now: () => Date;
+}
+
+/**
+ * The request path, the same for every protocol (DESIGN.md):
+ * parse → authenticate → route → authorize (before the handler, never inside it) → execute → render,
+ * then one log line. Protocols own parsing and rendering; this file owns the order.
+ */
+export class RequestPipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    const socket = req.socket;
+    const readAtStart = socket.bytesRead;
+    const writtenAtStart = socket.bytesWritten;
+    const receivedAt = this.deps.now();
+    const info: RequestInfo = {
+      requestId: newRequestId(),
+      receivedAt,
+      sourceIp: normalizeIp(socket.remoteAddress ?? ''),
+      secureTransport: false,
+      userAgent: header(req, 'user-agent'),
+      referer: header(req, 'referer'),
+      region: this.deps.region,
+    };
+    const raw = toRawRequest(req);
+    const trace: RequestTrace = { operation: '-', caller: undefined, decision: undefined };
+    res.once('close', () => {
+      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+      this.deps.logger.info({
+        requestId: info.requestId,
+        method: raw.method,
+        operation: trace.operation,
+        caller: trace.caller,
+        decision: trace.decision,
+        status: res.statusCode,
+        bytesIn: socket.bytesRead - readAtStart,
+        bytesOut: socket.bytesWritten - writtenAtStart,
+        latencyMs: Math.round(latencyMs * 1000) / 1000,
+        completed: res.writableFinished,
+      });
+      if (trace.denial !== undefined) this.deps.logger.debug({ requestId: info.requestId, authorization: trace.denial }, 'access denied');
+    });
+    void this.run(req, res, raw, info, trace);
+  };
+
+  private async run(req: IncomingMessage, res: ServerResponse, raw: RawRequest, info: RequestInfo, trace: RequestTrace): Promise<void> {
+    const service = detectService(raw);
+    const query = this.deps.queryServices.get(service);
+    const adapter = query ?? this.deps.s3;
+    try {
+      let auth: AuthenticationResult;
+      try {
+        auth = await this.deps.authenticate(raw, req, info.receivedAt);
+      } catch (e) {
+        throw query && isServiceError(e) ? this.deps.toQueryAuthError(e) : e;
+      }
+      const op = await adapter.route(raw, req, auth, info);
+      trace.operation = op.name;
+      const caller: Caller = op.caller ?? auth.caller;
+      trace.caller = caller.kind === 'Anonymous' ? 'anonymous' : caller.arn;
+      if (op.checks.length > 0) {
+        const outcome = await this.deps.authorizer.authorize(caller, op.checks, info, auth);
+        trace.decision = outcome.decision;
+        if (outcome.decision !== 'Allow') {
+          trace.denial = outcome.trace ?? outcome.message;
+          throw accessDenied(outcome);
+        }
+      }
+      await op.execute(res);
+    } catch (e) {
+      if (!isServiceError(e)) this.deps.logger.error({ requestId: info.requestId, err: e }, 'internal error');
+      this.fail(e, req, res, raw, info, adapter);
+    }
+  }
+
+  private fail(e: unknown, req: IncomingMessage, res: ServerResponse, raw: RawRequest, info: RequestInfo, adapter: ProtocolAdapter): void {
+    if (res.headersSent) {
+      // The status line is gone: the only honest signal left is to cut the connection.
+      res.destroy(e instanceof Error ? e : undefined);
+      return;
+    }
+    if (!req.readableEnded) {
+      // Do not read (possibly gigabytes of) a body we are refusing: answer, then close the connection.
+      res.shouldKeepAlive = false;
+      res.once('finish', () => req.destroy());
+    }
+    adapter.renderError(e, res, info, raw);
+  }
+}
+
+interface RequestTrace {
+  operation: string;
+  caller: string | undefined;
+  decision: string | undefined;
+  denial?: unknown;
+}
+
+function accessDenied(outcome: AuthzOutcome): ServiceError {
+  return new ServiceError('AccessDenied', outcome.message ?? 'Access Denied', 403);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/** `::ffff:127.0.0.1` → `127.0.0.1`, so aws:SourceIp conditions on IPv4 CIDRs match. */
+function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+export function toRawRequest(req: IncomingMessage): RawRequest {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return {
+    method: req.method ?? 'GET',
+    rawPath: q === -1 ? url : url.slice(0, q),
+    rawQuery: q === -1 ? '' : url.slice(q + 1),
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+  };
+}
