@@ -168,9 +168,9 @@ export function run(cmd: string, args: readonly string[], opts: { env?: NodeJS.P
   });
 }
 
-/** `aws --endpoint-url <server> ...args` with the given credentials (root by default). */
+/** `aws --endpoint-url  (STRONGBOX_TEST_AWS overrides which binary; .ci/run sets it when it installs one) <server> ...args` with the given credentials (root by default). */
 export function awsCli(server: TestServer, args: readonly string[], opts: { creds?: Credentials; cwd?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
-  return run('aws', ['--endpoint-url', server.endpoint, ...args], { env: clientEnv(server, opts.creds), cwd: opts.cwd, timeoutMs: opts.timeoutMs });
+  return run(process.env.STRONGBOX_TEST_AWS ?? 'aws', ['--endpoint-url', server.endpoint, ...args], { env: clientEnv(server, opts.creds), cwd: opts.cwd, timeoutMs: opts.timeoutMs });
 }
 
 /**
@@ -178,7 +178,7 @@ export function awsCli(server: TestServer, args: readonly string[], opts: { cred
  * `os.environ["STRONGBOX_ENDPOINT"]` and credentials from the standard AWS_* variables.
  */
 export function python(server: TestServer, script: string, opts: { creds?: Credentials; args?: readonly string[]; timeoutMs?: number } = {}): Promise<ProcessResult> {
-  return run('python3', ['-c', script, ...(opts.args ?? [])], { env: clientEnv(server, opts.creds), timeoutMs: opts.timeoutMs });
+  return run(process.env.STRONGBOX_TEST_PYTHON ?? 'python3', ['-c', script, ...(opts.args ?? [])], { env: clientEnv(server, opts.creds), timeoutMs: opts.timeoutMs });
 }
 
 export function uniqueName(prefix: string): string {
