@@ -1,0 +1,106 @@
+import type { AccessKeyRecord, CredentialProvider } from '../auth/types.js';
+import type { Caller } from '../identity/caller.js';
+import { rootArn, userArn } from './arn.js';
+import type { IamStore, KeyUse } from './store/types.js';
+
+export interface IamCredentialProviderOptions {
+  /** How often buffered key uses are written (GetAccessKeyLastUsed); default 1000 ms. */
+  readonly flushIntervalMs?: number;
+  /** Upper bound on cached keys; the cache is simply cleared when full. */
+  readonly maxCacheEntries?: number;
+  /** Where flush failures go (the composition root passes the logger). */
+  readonly onError?: (err: unknown) => void;
+}
+
+/**
+ * Resolves access keys to callers over the IAM store, with a cache that is cleared on every key or
+ * user change the store reports (status changes, deletions, renames), so an inactive or deleted key
+ * is refused on the very next request. ROADMAP scale-out: the same `store.onChange` feed would carry
+ * other nodes' changes (PostgreSQL LISTEN/NOTIFY); nothing else holds state.
+ */
+export class IamCredentialProvider implements CredentialProvider {
+  private readonly store: IamStore;
+  private readonly cache = new Map<string, AccessKeyRecord>();
+  private readonly maxCacheEntries: number;
+  /** Bumped on every invalidation so a lookup that raced with a change does not cache stale data. */
+  private generation = 0;
+  private readonly pendingUses = new Map<string, KeyUse>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private readonly onError: (err: unknown) => void;
+  private flushing: Promise<void> | undefined;
+
+  constructor(store: IamStore, options: IamCredentialProviderOptions = {}) {
+    this.store = store;
+    this.maxCacheEntries = options.maxCacheEntries ?? 10_000;
+    this.onError = options.onError ?? (() => undefined);
+    this.unsubscribe = store.onChange((c) => {
+      if (c.kind === 'accessKey' || c.kind === 'user') this.invalidate();
+    });
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Drops every cached key (explicit invalidation path for callers outside the store feed). */
+  invalidate(): void {
+    this.generation++;
+    this.cache.clear();
+  }
+
+  async findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    const hit = this.cache.get(accessKeyId);
+    if (hit) return hit;
+    const generation = this.generation;
+    const record = await this.load(accessKeyId);
+    if (record && generation === this.generation) {
+      if (this.cache.size >= this.maxCacheEntries) this.cache.clear();
+      this.cache.set(accessKeyId, record);
+    }
+    return record;
+  }
+
+  private async load(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    const key = await this.store.accessKeys.getWithSecret(accessKeyId);
+    if (!key) return undefined;
+    let caller: Caller;
+    if (key.userId === undefined) {
+      caller = { kind: 'Root', accountId: key.accountId, arn: rootArn(key.accountId), accessKeyId };
+    } else {
+      const user = await this.store.users.getById(key.userId);
+      if (!user) return undefined;
+      caller = { kind: 'User', accountId: user.accountId, arn: userArn(user.accountId, user.path, user.userName), userId: user.userId, userName: user.userName, path: user.path, accessKeyId };
+    }
+    return { accessKeyId, secretAccessKey: key.secretAccessKey, status: key.status, caller };
+  }
+
+  recordKeyUse(accessKeyId: string, service: string, region: string, at: Date): void {
+    const prev = this.pendingUses.get(accessKeyId);
+    if (!prev || prev.at <= at) this.pendingUses.set(accessKeyId, { accessKeyId, service, region, at });
+  }
+
+  /** Writes buffered key uses; concurrent calls share one write. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.pendingUses.size === 0) return Promise.resolve();
+    const batch = [...this.pendingUses.values()];
+    this.pendingUses.clear();
+    this.flushing = this.store.accessKeys
+      .recordUses(batch)
+      .catch((err: unknown) => this.onError(err))
+      .finally(() => {
+        this.flushing = undefined;
+      });
+    return this.flushing;
+  }
+
+  /** Stops the timer and writes what is buffered. Call before closing the store. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.unsubscribe();
+    await this.flush();
+  }
+}
+
+export function createCredentialProvider(store: IamStore, options: IamCredentialProviderOptions = {}): IamCredentialProvider {
+  return new IamCredentialProvider(store, options);
+}
