@@ -91,6 +91,16 @@ export interface ListObjectsResult {
   readonly nextAfter: string | undefined;
 }
 
+/**
+ * A conditional write refused. `reason` says which check failed: the key exists (If-None-Match: *),
+ * there is no current object to match (If-Match; AWS may answer 404 NoSuchKey here rather than 412),
+ * or the current ETag differs.
+ */
+export interface PreconditionFailed {
+  readonly outcome: 'PreconditionFailed';
+  readonly reason?: 'ObjectExists' | 'NoSuchKey' | 'ETagMismatch';
+}
+
 export interface BucketStore {
   /** 'Created', or why not: the caller maps to BucketAlreadyOwnedByYou / BucketAlreadyExists. */
   createBucket(bucket: BucketRecord): Promise<'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner'>;
@@ -110,7 +120,7 @@ export interface ObjectStore {
    * matches; the check and the write happen in one transaction. Returns the segments of the object it
    * replaced (their blobs become garbage: the caller deletes them) or the precondition failure.
    */
-  putObject(record: ObjectRecord, expect?: { ifNoneMatch?: true; ifMatch?: string }): Promise<{ outcome: 'Written'; replaced: readonly BlobSegment[] } | { outcome: 'PreconditionFailed' }>;
+  putObject(record: ObjectRecord, expect?: { ifNoneMatch?: true; ifMatch?: string }): Promise<{ outcome: 'Written'; replaced: readonly BlobSegment[] } | PreconditionFailed>;
   /** Deletes the object; returns its segments (garbage for the caller), or undefined when absent. */
   deleteObject(bucket: string, key: string): Promise<readonly BlobSegment[] | undefined>;
   listObjects(query: ListObjectsQuery): Promise<ListObjectsResult>;
@@ -146,12 +156,17 @@ export interface MultipartStore {
   listParts(uploadId: string, query: { afterPartNumber: number; limit: number }): Promise<{ parts: readonly UploadedPart[]; isTruncated: boolean }>;
   /** All parts, ordered by part number (for CompleteMultipartUpload). */
   allParts(uploadId: string): Promise<readonly UploadedPart[]>;
-  listUploads(query: { bucket: string; prefix: string; delimiter: string; keyMarker: string; uploadIdMarker: string; maxUploads: number }): Promise<{ uploads: readonly MultipartUpload[]; commonPrefixes: readonly string[]; isTruncated: boolean }>;
+  /**
+   * Uploads sorted by key, then initiation time; uploads and common prefixes together never exceed
+   * maxUploads. `nextKeyMarker` / `nextUploadIdMarker` (set when truncated) are the last upload or
+   * common prefix returned, ready for NextKeyMarker / NextUploadIdMarker (no upload id after a prefix).
+   */
+  listUploads(query: { bucket: string; prefix: string; delimiter: string; keyMarker: string; uploadIdMarker: string; maxUploads: number }): Promise<{ uploads: readonly MultipartUpload[]; commonPrefixes: readonly string[]; isTruncated: boolean; nextKeyMarker?: string; nextUploadIdMarker?: string }>;
   /**
    * In one transaction: writes the object (as ObjectStore.putObject with `expect`), removes the upload
    * and its part records. Returns the garbage: replaced object's segments and unused parts' segments.
    */
-  completeUpload(uploadId: string, record: ObjectRecord, expect?: { ifNoneMatch?: true; ifMatch?: string }): Promise<{ outcome: 'Written'; garbage: readonly BlobSegment[] } | { outcome: 'PreconditionFailed' } | { outcome: 'NoSuchUpload' }>;
+  completeUpload(uploadId: string, record: ObjectRecord, expect?: { ifNoneMatch?: true; ifMatch?: string }): Promise<{ outcome: 'Written'; garbage: readonly BlobSegment[] } | PreconditionFailed | { outcome: 'NoSuchUpload' }>;
   /** Removes the upload; returns its parts' segments (garbage), or undefined when no such upload. */
   abortUpload(uploadId: string): Promise<readonly BlobSegment[] | undefined>;
 }
@@ -162,6 +177,18 @@ export interface BlobWriteResult {
 }
 
 /**
+ * A blob opened for reading: it stays readable even if the blob is deleted afterwards (an open file
+ * handle keeps the bytes alive), which closes the race between reading metadata and reading bytes.
+ */
+export interface OpenedBlob {
+  readonly size: number;
+  /** Streams `[start, end]` inclusive, or all of it; the stream owns the handle and closes it when done. */
+  stream(range?: { start: number; end: number }): Readable;
+  /** Releases the handle when `stream` will not be called. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
  * Object bytes, named by internal id, never by key. `write` is durable when it resolves:
  * temp file → fsync → rename (→ fsync dir). Only then may metadata point at the blob.
  */
@@ -169,10 +196,18 @@ export interface BlobStore {
   write(source: Readable): Promise<BlobWriteResult>;
   /** Reads `[start, end]` inclusive of one blob, or all of it. */
   read(blobId: string, range?: { start: number; end: number }): Readable;
+  /**
+   * Opens a blob now; rejects with `BlobNotFoundError` (src/storage/blob-errors.ts) when it does not
+   * exist. Optional: a store without it is read lazily through `read` (see object-reader.ts).
+   */
+  open?(blobId: string): Promise<OpenedBlob>;
   /** Idempotent. */
   delete(blobId: string): Promise<void>;
-  /** Deletes temp files and blobs that `isReferenced` says nothing points at (start-up sweep). */
-  sweep(isReferenced: (blobId: string) => Promise<boolean> | boolean): Promise<{ removed: number }>;
+  /**
+   * Deletes temp files and blobs that `isReferenced` says nothing points at (start-up sweep). Files
+   * younger than `olderThanMs` (default 0) are kept, so a sweep may run while other writers are live.
+   */
+  sweep(isReferenced: (blobId: string) => Promise<boolean> | boolean, options?: { olderThanMs?: number }): Promise<{ removed: number }>;
 }
 
 /** Everything the S3 layer needs, built by the composition root. */

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isServiceError } from '../../errors/service-error.js';
+import { bucketRecord, fakeSegment, objectRecord, OTHER_OWNER, OWNER, rejection, uploadRecord, type ContractContext } from './fixtures.js';
+
+export function bucketContract(ctx: ContractContext): void {
+  describe('BucketStore', () => {
+    it('creates a bucket once and tells same-owner from other-owner duplicates', async () => {
+      const { buckets } = ctx.storage();
+      const name = ctx.uniqueBucketName('create');
+      const record = bucketRecord(name, { region: 'eu-west-1' });
+      assert.equal(await buckets.createBucket(record), 'Created');
+      assert.equal(await buckets.createBucket(bucketRecord(name)), 'ExistsSameOwner');
+      assert.equal(await buckets.createBucket(bucketRecord(name, { ownerAccountId: OTHER_OWNER })), 'ExistsOtherOwner');
+      assert.deepEqual(await buckets.getBucket(name), record);
+      assert.equal(await buckets.getBucket(ctx.uniqueBucketName('absent')), undefined);
+    });
+
+    it('lists an owner’s buckets by name with prefix, after and limit', async () => {
+      const { buckets } = ctx.storage();
+      const base = ctx.uniqueBucketName('list');
+      const names = ['a-1', 'a-2', 'a-3', 'b-1'].map((s) => `${base}-${s}`);
+      for (const n of [...names].reverse()) await buckets.createBucket(bucketRecord(n));
+      await buckets.createBucket(bucketRecord(`${base}-a-0`, { ownerAccountId: OTHER_OWNER }));
+      const mine = async (q: { prefix: string; after: string; limit: number }) =>
+        (await buckets.listBuckets({ ownerAccountId: OWNER, ...q })).map((b) => b.name);
+      assert.deepEqual(await mine({ prefix: base, after: '', limit: 100 }), names);
+      assert.deepEqual(await mine({ prefix: `${base}-a-`, after: '', limit: 100 }), names.slice(0, 3));
+      assert.deepEqual(await mine({ prefix: `${base}-a-`, after: names[0], limit: 1 }), [names[1]]);
+      assert.deepEqual(await mine({ prefix: base, after: names[2], limit: 100 }), [names[3]]);
+      assert.deepEqual(await mine({ prefix: base, after: '', limit: 0 }), []);
+      const other = await buckets.listBuckets({ ownerAccountId: OTHER_OWNER, prefix: base, after: '', limit: 100 });
+      assert.deepEqual(other.map((b) => b.name), [`${base}-a-0`]);
+    });
+
+    it('stores and clears CORS rules', async () => {
+      const { buckets } = ctx.storage();
+      const name = ctx.uniqueBucketName('cors');
+      await buckets.createBucket(bucketRecord(name));
+      const cors = [
+        { id: 'r1', allowedMethods: ['GET', 'PUT'], allowedOrigins: ['https://example.com'], allowedHeaders: ['*'], exposeHeaders: ['ETag'], maxAgeSeconds: 300 },
+        { allowedMethods: ['GET'], allowedOrigins: ['*'], allowedHeaders: [], exposeHeaders: [] },
+      ];
+      await buckets.putBucketCors(name, cors);
+      assert.deepEqual((await buckets.getBucket(name))?.cors, cors);
+      await buckets.putBucketCors(name, undefined);
+      assert.equal((await buckets.getBucket(name))?.cors, undefined);
+    });
+
+    it('refuses to delete a bucket holding objects or in-progress uploads', async () => {
+      const { buckets, objects, multipart } = ctx.storage();
+      const name = ctx.uniqueBucketName('delete');
+      assert.equal(await buckets.deleteBucket(name), 'NoSuchBucket');
+      await buckets.createBucket(bucketRecord(name));
+      await objects.putObject(objectRecord(name, 'k', [fakeSegment()]));
+      assert.equal(await buckets.deleteBucket(name), 'NotEmpty');
+      await objects.deleteObject(name, 'k');
+      await multipart.createUpload(uploadRecord(name, 'k', `${name}-upload`));
+      assert.equal(await buckets.deleteBucket(name), 'NotEmpty');
+      await multipart.abortUpload(`${name}-upload`);
+      assert.equal(await buckets.deleteBucket(name), 'Deleted');
+      assert.equal(await buckets.getBucket(name), undefined);
+      assert.equal(await buckets.deleteBucket(name), 'NoSuchBucket');
+    });
+
+    it('rejects writes into a bucket that no longer exists with NoSuchBucket', async () => {
+      const { objects, multipart } = ctx.storage();
+      const name = ctx.uniqueBucketName('gone');
+      const e1 = await rejection(objects.putObject(objectRecord(name, 'k', [fakeSegment()])));
+      assert.ok(isServiceError(e1) && e1.code === 'NoSuchBucket', String(e1));
+      const e2 = await rejection(multipart.createUpload(uploadRecord(name, 'k', `${name}-u`)));
+      assert.ok(isServiceError(e2) && e2.code === 'NoSuchBucket', String(e2));
+      assert.equal(await objects.getObject(name, 'k'), undefined);
+    });
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * The embedded storage: S3 metadata in `<dataDir>/metadata.sqlite` (SQLite, WAL), object bytes as files
+ * under `<dataDir>/blobs` (see file-blob-store.ts). One process owns a data directory.
+ *
+ * Start-up order for the composition root: `openEmbeddedStorage` → `sweepOrphans()` → start serving.
+ * The sweep removes what a crash can leave behind: temp files of interrupted writes, and blobs that
+ * were written but never committed (or whose deletion after an overwrite was interrupted).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileBlobStore } from './file-blob-store.js';
+import type { S3Storage } from './ports.js';
+import { SqliteBucketStore } from './sqlite/bucket-store.js';
+import { openMetadataDatabase, type Durability } from './sqlite/database.js';
+import { SqliteMultipartStore } from './sqlite/multipart-store.js';
+import { ObjectTable } from './sqlite/object-table.js';
+import { SqliteObjectStore } from './sqlite/object-store.js';
+
+export type { Durability } from './sqlite/database.js';
+
+export interface EmbeddedStorageOptions {
+  readonly dataDir: string;
+  /** 'normal' (default) survives a process crash; 'strict' also survives power loss. See sqlite/database.ts. */
+  readonly durability?: Durability;
+}
+
+export interface EmbeddedStorage extends S3Storage {
+  close(): Promise<void>;
+  /**
+   * Deletes temp files and blobs referenced by no object and no in-progress multipart part. Run it
+   * before serving; with `olderThanMs` it spares files younger than that and may run while serving.
+   * In-progress uploads are never aborted here (that is lifecycle's job), so `abortedUploads` is absent.
+   */
+  sweepOrphans(options?: { olderThanMs?: number }): Promise<{ removedBlobs: number; abortedUploads?: number }>;
+}
+
+export const METADATA_FILE = 'metadata.sqlite';
+
+export async function openEmbeddedStorage(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
+  await mkdir(options.dataDir, { recursive: true });
+  const blobs = await FileBlobStore.open({ dataDir: options.dataDir });
+  const db = openMetadataDatabase({ path: join(options.dataDir, METADATA_FILE), durability: options.durability ?? 'normal' });
+  const table = new ObjectTable(db);
+  let closed = false;
+  return {
+    buckets: new SqliteBucketStore(db),
+    objects: new SqliteObjectStore(db, table),
+    multipart: new SqliteMultipartStore(db, table),
+    blobs,
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+    async sweepOrphans(sweepOptions = {}) {
+      const { removed } = await blobs.sweep((blobId) => table.isReferenced(blobId), sweepOptions);
+      return { removedBlobs: removed };
+    },
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * BlobStore over plain files in the data directory.
+ *
+ * Layout: `<dataDir>/blobs/<id[0:2]>/<id[2:4]>/<id>` with random 128-bit hex ids, and
+ * `<dataDir>/tmp/<id>` for writes in progress. Files are never named by object key, and every id is
+ * checked against BLOB_ID before it reaches a path, so no key or tampered id can escape the directory.
+ *
+ * Write protocol (what makes an acknowledged PUT survive a crash): stream into tmp/ → fsync the file →
+ * rename into its fan-out directory → fsync that directory (and the parents of any directory we had
+ * to create). Only after `write` resolves may metadata point at the blob; a crash before that leaves a
+ * temp file or an unreferenced blob, both removed by `sweep`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, opendir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobNotFoundError, InvalidBlobIdError } from './blob-errors.js';
+import { lazyReadable } from './lazy-readable.js';
+import type { BlobStore, BlobWriteResult, OpenedBlob } from './ports.js';
+
+const BLOB_ID = /^[0-9a-f]{32}$/;
+const FAN_OUT = /^[0-9a-f]{2}$/;
+/** Large reads amortise syscalls and event-loop turns; 512 KiB keeps per-GET memory small. */
+const READ_HIGH_WATER_MARK = 512 * 1024;
+const WRITE_HIGH_WATER_MARK = 1024 * 1024;
+
+export interface FileBlobStoreOptions {
+  readonly dataDir: string;
+}
+
+export function isBlobId(value: string): boolean {
+  return BLOB_ID.test(value);
+}
+
+export class FileBlobStore implements BlobStore {
+  private readonly blobsDir: string;
+  private readonly tmpDir: string;
+  /** Fan-out directories known to exist durably, to skip mkdir on the hot path. Per instance. */
+  private readonly knownDirs = new Set<string>();
+
+  private constructor(dataDir: string) {
+    this.blobsDir = join(dataDir, 'blobs');
+    this.tmpDir = join(dataDir, 'tmp');
+  }
+
+  static async open(options: FileBlobStoreOptions): Promise<FileBlobStore> {
+    const store = new FileBlobStore(options.dataDir);
+    await mkdir(store.blobsDir, { recursive: true });
+    await mkdir(store.tmpDir, { recursive: true });
+    return store;
+  }
+
+  async write(source: Readable): Promise<BlobWriteResult> {
+    // Until pipeline listens (after the file is open), a source error must not become an uncaught
+    // exception; pipeline still sees it, because it checks whether the source already errored.
+    const holdError = (): void => undefined;
+    source.on('error', holdError);
+    const blobId = randomBytes(16).toString('hex');
+    const tmpPath = join(this.tmpDir, blobId);
+    let size: number;
+    try {
+      size = await this.writeTemp(source, tmpPath);
+    } finally {
+      source.off('error', holdError);
+    }
+    try {
+      const dir = this.dirOf(blobId);
+      await this.ensureDir(dir);
+      await rename(tmpPath, join(dir, blobId));
+      await fsyncDirectory(dir);
+    } catch (e) {
+      await unlinkQuietly(tmpPath);
+      await unlinkQuietly(this.pathOf(blobId));
+      throw e;
+    }
+    return { blobId, size };
+  }
+
+  read(blobId: string, range?: { start: number; end: number }): Readable {
+    const path = this.pathOf(blobId);
+    // Opening through `open` maps ENOENT to BlobNotFoundError before the first byte.
+    return lazyReadable(async () => (await this.openPath(blobId, path)).stream(range));
+  }
+
+  async open(blobId: string): Promise<OpenedBlob> {
+    return this.openPath(blobId, this.pathOf(blobId));
+  }
+
+  async delete(blobId: string): Promise<void> {
+    await unlinkQuietly(this.pathOf(blobId));
+  }
+
+  async sweep(
+    isReferenced: (blobId: string) => Promise<boolean> | boolean,
+    options: { olderThanMs?: number } = {},
+  ): Promise<{ removed: number }> {
+    const olderThanMs = options.olderThanMs ?? 0;
+    const cutoff = Date.now() - olderThanMs;
+    const oldEnough = async (path: string): Promise<boolean> =>
+      olderThanMs <= 0 || (await stat(path)).mtimeMs <= cutoff;
+    let removed = 0;
+    for await (const entry of await opendir(this.tmpDir)) {
+      const path = join(this.tmpDir, entry.name);
+      if (entry.isFile() && (await oldEnough(path))) {
+        await unlinkQuietly(path);
+        removed += 1;
+      }
+    }
+    for (const dir of await this.fanOutDirs()) {
+      for await (const entry of await opendir(dir)) {
+        const id = entry.name;
+        // Only files this store could have written are candidates; anything else is left alone.
+        if (!entry.isFile() || !BLOB_ID.test(id) || this.dirOf(id) !== dir) continue;
+        const path = join(dir, id);
+        if ((await oldEnough(path)) && !(await isReferenced(id))) {
+          await unlinkQuietly(path);
+          removed += 1;
+        }
+      }
+    }
+    return { removed };
+  }
+
+  private async writeTemp(source: Readable, tmpPath: string): Promise<number> {
+    // 'wx': a fresh id never collides; if it ever did, failing beats overwriting.
+    const handle = await open(tmpPath, 'wx', 0o600);
+    try {
+      // The stream owns the handle: `flush` fsyncs it before the stream closes it, and pipeline
+      // resolves only after that close, so the bytes are on disk when we rename.
+      const out = handle.createWriteStream({ highWaterMark: WRITE_HIGH_WATER_MARK, flush: true });
+      await pipeline(source, out);
+      return out.bytesWritten;
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      await unlinkQuietly(tmpPath);
+      throw e;
+    }
+  }
+
+  private async openPath(blobId: string, path: string): Promise<OpenedBlob> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') throw new BlobNotFoundError(blobId, { cause: e });
+      throw e;
+    }
+    try {
+      const { size } = await handle.stat();
+      return new FileOpenedBlob(handle, size);
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Creates a fan-out directory once, fsyncing the parents of what was created so the entry is durable. */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    const firstCreated = await mkdir(dir, { recursive: true });
+    if (firstCreated !== undefined) {
+      for (let d = dir; ; d = dirname(d)) {
+        await fsyncDirectory(dirname(d));
+        if (d === firstCreated || d === this.blobsDir) break;
+      }
+    }
+    this.knownDirs.add(dir);
+  }
+
+  private async fanOutDirs(): Promise<string[]> {
+    const dirs: string[] = [];
+    for await (const l1 of await opendir(this.blobsDir)) {
+      if (!l1.isDirectory() || !FAN_OUT.test(l1.name)) continue;
+      for await (const l2 of await opendir(join(this.blobsDir, l1.name))) {
+        if (l2.isDirectory() && FAN_OUT.test(l2.name)) dirs.push(join(this.blobsDir, l1.name, l2.name));
+      }
+    }
+    return dirs;
+  }
+
+  private dirOf(blobId: string): string {
+    return join(this.blobsDir, blobId.slice(0, 2), blobId.slice(2, 4));
+  }
+
+  private pathOf(blobId: string): string {
+    if (!BLOB_ID.test(blobId)) throw new InvalidBlobIdError(blobId);
+    return join(this.dirOf(blobId), blobId);
+  }
+}
+
+class FileOpenedBlob implements OpenedBlob {
+  private state: 'open' | 'streaming' | 'closed' = 'open';
+
+  constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+  ) {}
+
+  stream(range?: { start: number; end: number }): Readable {
+    if (this.state !== 'open') throw new Error(`blob handle already ${this.state}`);
+    this.state = 'streaming';
+    // The stream owns the handle from here: it closes it on end, error or destroy.
+    return this.handle.createReadStream({
+      start: range?.start ?? 0,
+      end: range?.end ?? Math.max(0, this.size - 1),
+      highWaterMark: READ_HIGH_WATER_MARK,
+      autoClose: true,
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'closed';
+    await this.handle.close();
+  }
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (e) {
+    // Some filesystems cannot fsync a directory; rename is then as durable as they allow.
+    if (errnoCode(e) !== 'EINVAL' && errnoCode(e) !== 'ENOTSUP') throw e;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function unlinkQuietly(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (e) {
+    if (errnoCode(e) !== 'ENOENT') throw e;
+  }
+}
+
+function errnoCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}

@@ -1,0 +1,86 @@
+/** BucketStore on SQLite. */
+import type { Database, Statement } from 'better-sqlite3';
+import type { BucketRecord, BucketStore, CorsRule } from '../ports.js';
+
+interface BucketRow {
+  readonly name: string;
+  readonly owner_account_id: string;
+  readonly region: string;
+  readonly created_at: number;
+  readonly cors: string | null;
+}
+
+export class SqliteBucketStore implements BucketStore {
+  private readonly getStmt: Statement<[string], BucketRow>;
+  private readonly insertStmt: Statement<[string, string, string, number, string | null], unknown>;
+  private readonly listStmt: Statement<[string, string, string, string, number], BucketRow>;
+  private readonly hasObjectsStmt: Statement<[string], unknown>;
+  private readonly hasUploadsStmt: Statement<[string], unknown>;
+  private readonly deleteStmt: Statement<[string], unknown>;
+  private readonly setCorsStmt: Statement<[string | null, string], unknown>;
+  private readonly createTx: (bucket: BucketRecord) => 'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner';
+  private readonly deleteTx: (name: string) => 'Deleted' | 'NotEmpty' | 'NoSuchBucket';
+
+  constructor(db: Database) {
+    this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
+    this.insertStmt = db.prepare('INSERT INTO buckets (name, owner_account_id, region, created_at, cors) VALUES (?, ?, ?, ?, ?)');
+    // Bucket names are lower-case ASCII, so TEXT order is byte order and substr is a prefix test.
+    this.listStmt = db.prepare(
+      `SELECT * FROM buckets WHERE owner_account_id = ? AND name > ? AND substr(name, 1, length(?)) = ?
+        ORDER BY name LIMIT ?`,
+    );
+    this.hasObjectsStmt = db.prepare('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1');
+    this.hasUploadsStmt = db.prepare('SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1');
+    this.deleteStmt = db.prepare('DELETE FROM buckets WHERE name = ?');
+    this.setCorsStmt = db.prepare('UPDATE buckets SET cors = ? WHERE name = ?');
+    this.createTx = db.transaction((bucket: BucketRecord) => {
+      const existing = this.getStmt.get(bucket.name);
+      if (existing !== undefined) return existing.owner_account_id === bucket.ownerAccountId ? 'ExistsSameOwner' : 'ExistsOtherOwner';
+      this.insertStmt.run(bucket.name, bucket.ownerAccountId, bucket.region, bucket.createdAt.getTime(), corsJson(bucket.cors));
+      return 'Created';
+    }).immediate;
+    // The emptiness check and the delete are one transaction, so no PutObject can slip in between.
+    this.deleteTx = db.transaction((name: string) => {
+      if (this.getStmt.get(name) === undefined) return 'NoSuchBucket';
+      if (this.hasObjectsStmt.get(name) !== undefined || this.hasUploadsStmt.get(name) !== undefined) return 'NotEmpty';
+      this.deleteStmt.run(name);
+      return 'Deleted';
+    }).immediate;
+  }
+
+  async createBucket(bucket: BucketRecord): Promise<'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner'> {
+    return this.createTx(bucket);
+  }
+
+  async getBucket(name: string): Promise<BucketRecord | undefined> {
+    const row = this.getStmt.get(name);
+    return row === undefined ? undefined : rowToBucket(row);
+  }
+
+  async listBuckets(query: { ownerAccountId: string; prefix: string; after: string; limit: number }): Promise<readonly BucketRecord[]> {
+    if (query.limit <= 0) return [];
+    return this.listStmt.all(query.ownerAccountId, query.after, query.prefix, query.prefix, query.limit).map(rowToBucket);
+  }
+
+  async deleteBucket(name: string): Promise<'Deleted' | 'NotEmpty' | 'NoSuchBucket'> {
+    return this.deleteTx(name);
+  }
+
+  async putBucketCors(name: string, cors: readonly CorsRule[] | undefined): Promise<void> {
+    this.setCorsStmt.run(corsJson(cors), name);
+  }
+}
+
+function corsJson(cors: readonly CorsRule[] | undefined): string | null {
+  return cors === undefined ? null : JSON.stringify(cors);
+}
+
+function rowToBucket(row: BucketRow): BucketRecord {
+  return {
+    name: row.name,
+    ownerAccountId: row.owner_account_id,
+    region: row.region,
+    createdAt: new Date(row.created_at),
+    cors: row.cors === null ? undefined : (JSON.parse(row.cors) as CorsRule[]),
+  };
+}

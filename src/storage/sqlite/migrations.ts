@@ -1,0 +1,129 @@
+/**
+ * Schema of the S3 metadata database, as ordered migrations. Each migration is a pure function of the
+ * database handle (no clock, no config, no I/O beyond its SQL), runs once, inside its own transaction
+ * together with the `user_version` bump, so a crash mid-migration leaves the previous version intact.
+ * Never edit a released migration: append a new one.
+ *
+ * Key ordering: object and upload keys are stored as BLOBs holding the key's UTF-8 bytes. SQLite
+ * compares BLOBs with memcmp, which is exactly S3's ordering (UTF-8 binary). It also gives a cheap
+ * upper bound for "every key starting with P": `P || x'FF'`, since 0xFF never occurs in UTF-8.
+ */
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  /** The `user_version` after this migration; versions are 1, 2, 3, ... without gaps. */
+  readonly version: number;
+  readonly description: string;
+  readonly up: (db: Database) => void;
+}
+
+const v1: Migration = {
+  version: 1,
+  description: 'buckets, objects with segments, multipart uploads with parts',
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE buckets (
+        name TEXT PRIMARY KEY,
+        owner_account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        cors TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX buckets_by_owner ON buckets (owner_account_id, name);
+
+      CREATE TABLE objects (
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        version_id TEXT,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified INTEGER NOT NULL,
+        content_type TEXT,
+        content_encoding TEXT,
+        content_disposition TEXT,
+        content_language TEXT,
+        cache_control TEXT,
+        expires TEXT,
+        user_metadata TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        checksum TEXT,
+        parts_count INTEGER,
+        storage_class TEXT NOT NULL,
+        owner_account_id TEXT NOT NULL,
+        PRIMARY KEY (bucket, key)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE object_segments (
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        seq INTEGER NOT NULL,
+        blob_id TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (bucket, key, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX object_segments_by_blob ON object_segments (blob_id);
+
+      CREATE TABLE uploads (
+        upload_id TEXT PRIMARY KEY,
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        initiated_at INTEGER NOT NULL,
+        template TEXT NOT NULL,
+        checksum_algorithm TEXT,
+        checksum_type TEXT,
+        initiator_arn TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX uploads_by_key ON uploads (bucket, key, initiated_at, upload_id);
+
+      CREATE TABLE parts (
+        upload_id TEXT NOT NULL,
+        part_number INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        last_modified INTEGER NOT NULL,
+        checksum TEXT,
+        blob_id TEXT NOT NULL,
+        blob_size INTEGER NOT NULL,
+        PRIMARY KEY (upload_id, part_number)
+      ) WITHOUT ROWID;
+      CREATE INDEX parts_by_blob ON parts (blob_id);
+    `);
+  },
+};
+
+/** All migrations, in order. Append only. */
+export const MIGRATIONS: readonly Migration[] = [v1];
+
+export class SchemaTooNewError extends Error {
+  readonly code = 'SchemaTooNew';
+
+  constructor(found: number, supported: number) {
+    super(`metadata schema version ${found} is newer than this build supports (${supported}); refusing to open`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/**
+ * Brings the database to the latest version; returns the versions applied (empty when already
+ * current, so re-opening is a no-op). Refuses a database written by a newer build rather than guess.
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration #${i} has version ${m.version}, expected ${i + 1}`);
+  });
+  const latest = migrations.length;
+  const applied: number[] = [];
+  for (;;) {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > latest) throw new SchemaTooNewError(current, latest);
+    if (current === latest) return applied;
+    const next = migrations[current];
+    // IMMEDIATE takes the write lock first, so two processes opening at once cannot both migrate.
+    db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) !== current) return;
+      next.up(db);
+      db.pragma(`user_version = ${next.version}`);
+      applied.push(next.version);
+    }).immediate();
+  }
+}
