@@ -1,0 +1,35 @@
+/** Sizes and time bounds of one run. `--quick` trades precision for a run of about a minute. */
+export interface BenchConfig {
+  readonly quick: boolean;
+  readonly wrk: {
+    readonly threads: number;
+    readonly connections: number;
+    readonly durationSeconds: number;
+    /** A short unmeasured wrk run first, so the server's JIT and caches are warm. */
+    readonly warmupSeconds: number;
+  };
+  readonly smallObject: { readonly bytes: number; readonly keyCount: number; readonly bucket: string };
+  readonly largeObject: { readonly bytes: number; readonly timeoutSeconds: number; readonly bucket: string };
+  readonly dd: { readonly bytes: number; readonly timeoutSeconds: number };
+  /** Per external bench (bench/policy-bench.js ...), run after ours. */
+  readonly extraBenchTimeoutSeconds: number;
+  /** Attached managed policies for the IAM-user GET scenario. */
+  readonly iamPolicyCount: number;
+}
+
+const MiB = 1024 * 1024;
+
+export function benchConfig(options: { quick: boolean }): BenchConfig {
+  const quick = options.quick;
+  const largeBytes = quick ? 256 * MiB : 1024 * MiB;
+  return {
+    quick,
+    // Two cores: one for the server under test, one for wrk (one thread, 16 connections).
+    wrk: { threads: 1, connections: 16, durationSeconds: quick ? 3 : 10, warmupSeconds: quick ? 1 : 2 },
+    smallObject: { bytes: 4096, keyCount: 256, bucket: 'bench-small' },
+    largeObject: { bytes: largeBytes, timeoutSeconds: quick ? 30 : 60, bucket: 'bench-large' },
+    dd: { bytes: largeBytes, timeoutSeconds: quick ? 30 : 60 },
+    extraBenchTimeoutSeconds: quick ? 30 : 90,
+    iamPolicyCount: 10,
+  };
+}

@@ -1,0 +1,80 @@
+import type { Measurement } from './measurement.js';
+
+export interface FigureRef {
+  readonly target: string;
+  readonly scenario: string;
+}
+
+export interface RatioSpec {
+  readonly name: string;
+  readonly numerator: FigureRef;
+  readonly denominator: FigureRef;
+  /** The project's target for this ratio; absent for figures given for context only. */
+  readonly goal?: number;
+}
+
+export interface Ratio {
+  readonly name: string;
+  readonly value: number | null;
+  readonly goal: number | null;
+  /** 'n/a' when a figure is missing (target not run, scenario failed). */
+  readonly verdict: 'pass' | 'FAIL' | 'info' | 'n/a';
+  readonly numerator: FigureRef;
+  readonly denominator: FigureRef;
+  readonly note?: string;
+}
+
+/** Scenario ids shared by the runner and the ratio table. */
+export const SCENARIO = {
+  getHeader: 'get-4KiB-header',
+  getPresigned: 'get-4KiB-presigned',
+  put: 'put-4KiB-header',
+  getIam: 'get-4KiB-header-iam-user',
+} as const;
+
+export function largeLabel(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))}MiB`;
+}
+
+export function ratioSpecs(largeBytes: number, iamPolicyCount: number): RatioSpec[] {
+  const L = largeLabel(largeBytes);
+  const sb = (scenario: string): FigureRef => ({ target: 'strongbox', scenario });
+  const ref = (target: string, scenario: string): FigureRef => ({ target, scenario });
+  const specs: RatioSpec[] = [
+    { name: 'GET 4KiB header-signed: strongbox / bare', numerator: sb(SCENARIO.getHeader), denominator: ref('bare', SCENARIO.getHeader), goal: 1.0 },
+    { name: 'GET 4KiB presigned: strongbox / bare', numerator: sb(SCENARIO.getPresigned), denominator: ref('bare', SCENARIO.getPresigned), goal: 1.0 },
+    { name: 'GET 4KiB header-signed: strongbox / s3rver', numerator: sb(SCENARIO.getHeader), denominator: ref('s3rver', SCENARIO.getHeader), goal: 3 },
+    { name: 'GET 4KiB presigned: strongbox / s3rver', numerator: sb(SCENARIO.getPresigned), denominator: ref('s3rver', SCENARIO.getPresigned), goal: 3 },
+    { name: 'PUT 4KiB: strongbox (fsync) / bare (no fsync)', numerator: sb(SCENARIO.put), denominator: ref('bare', SCENARIO.put), goal: 0.5 },
+    { name: 'PUT 4KiB: strongbox / s3rver', numerator: sb(SCENARIO.put), denominator: ref('s3rver', SCENARIO.put) },
+    { name: `GET 4KiB: IAM user (${iamPolicyCount} policies) / root`, numerator: sb(SCENARIO.getIam), denominator: sb(SCENARIO.getHeader), goal: 0.9 },
+    { name: 'GET 4KiB header-signed: s3rver / bare', numerator: ref('s3rver', SCENARIO.getHeader), denominator: ref('bare', SCENARIO.getHeader) },
+  ];
+  for (const target of ['strongbox', 'bare', 's3rver']) {
+    const goal = target === 'strongbox' ? { goal: 0.8 } : {};
+    specs.push(
+      { name: `PUT ${L}: ${target} / dd write (fdatasync)`, numerator: ref(target, `put-${L}`), denominator: ref('dd', 'write-fdatasync'), ...goal },
+      { name: `GET ${L}: ${target} / dd read (O_DIRECT)`, numerator: ref(target, `get-${L}`), denominator: ref('dd', 'read-direct'), ...goal },
+      { name: `GET ${L}: ${target} / dd read (page cache)`, numerator: ref(target, `get-${L}`), denominator: ref('dd', 'read-cached') },
+    );
+  }
+  return specs;
+}
+
+export function computeRatios(specs: readonly RatioSpec[], measurements: readonly Measurement[]): Ratio[] {
+  const find = (f: FigureRef) => measurements.find((m) => m.target === f.target && m.scenario === f.scenario);
+  return specs.map((spec) => {
+    const num = find(spec.numerator);
+    const den = find(spec.denominator);
+    const base = { name: spec.name, goal: spec.goal ?? null, numerator: spec.numerator, denominator: spec.denominator };
+    const usable = (m: Measurement | undefined) => m !== undefined && m.value !== null && m.value > 0 && (m.status === 'ok' || m.status === 'partial');
+    if (!usable(num) || !usable(den)) {
+      const missing = [spec.numerator, spec.denominator].filter((_, i) => !usable([num, den][i])).map((f) => `${f.target}/${f.scenario}`);
+      return { ...base, value: null, verdict: 'n/a', note: `no figure for ${missing.join(', ')}` };
+    }
+    const value = num!.value! / den!.value!;
+    const partial = num!.status === 'partial' || den!.status === 'partial' ? { note: 'from a partial (time-limited) transfer' } : {};
+    if (spec.goal === undefined) return { ...base, value, verdict: 'info', ...partial };
+    return { ...base, value, verdict: value >= spec.goal ? 'pass' : 'FAIL', ...partial };
+  });
+}

@@ -1,0 +1,200 @@
+/**
+ * The request-path benchmark: `npm run bench` (about 5 minutes) or `npm run bench -- --quick` (about 1).
+ * Starts each target in its own process on 127.0.0.1, loads it from other processes (wrk for 4 KiB
+ * objects, a node client for the large object), measures dd on the same disk, prints a table with the
+ * ratios the project aims for and writes it to bench/results/latest.json. See bench/README.md.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cleanup } from './lib/cleanup.js';
+import { benchConfig, type BenchConfig } from './lib/config.js';
+import { runDd } from './lib/dd.js';
+import { runExtraBenches } from './lib/extra-benches.js';
+import { createIamBenchUser } from './lib/iam-user.js';
+import { runLargeObjectScenarios } from './lib/large-object.js';
+import { failed, skipped, type Measurement } from './lib/measurement.js';
+import { computeRatios, ratioSpecs, SCENARIO } from './lib/ratios.js';
+import { formatReport, writeReportJson, type BenchReport, type ExtraBenchResult, type TargetInfo } from './lib/report.js';
+import { prepareSmallObjects, runSmallObjectScenario, smallObjectFixture, type SmallObjectKind } from './lib/small-object.js';
+import { bareTarget } from './lib/targets/bare-target.js';
+import { s3rverTarget } from './lib/targets/s3rver-target.js';
+import { strongboxTarget } from './lib/targets/strongbox-target.js';
+import type { RunningTarget, TargetContext, TargetDefinition } from './lib/targets/target.js';
+import { detectWrk, WRK_INSTALL_HINT } from './lib/wrk.js';
+
+interface CliOptions {
+  readonly quick: boolean;
+  readonly targets: readonly string[] | undefined;
+  readonly extra: boolean;
+  readonly strongboxArgs: readonly string[];
+  readonly output: string | undefined;
+}
+
+const USAGE = `usage: node dist/bench/run.js [--quick] [--targets bare,s3rver,strongbox] [--no-extra]
+                               [--strongbox-arg ARG]... [--output FILE]`;
+
+function parseArgs(argv: readonly string[]): CliOptions {
+  let quick = false;
+  let targets: string[] | undefined;
+  let extra = true;
+  let output: string | undefined;
+  const strongboxArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--no-extra') extra = false;
+    else if (a === '--targets') targets = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--strongbox-arg') strongboxArgs.push(argv[++i] ?? '');
+    else if (a === '--output') output = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  return { quick, targets, extra, strongboxArgs, output };
+}
+
+const SMALL_SCENARIOS: readonly { scenario: string; kind: SmallObjectKind }[] = [
+  { scenario: SCENARIO.getHeader, kind: 'get-header' },
+  { scenario: SCENARIO.getPresigned, kind: 'get-presigned' },
+  { scenario: SCENARIO.put, kind: 'put-header' },
+];
+
+/** Every scenario against one running target. */
+async function benchTarget(target: RunningTarget, config: BenchConfig, ctx: TargetContext, wrkAvailable: boolean): Promise<Measurement[]> {
+  const out: Measurement[] = [];
+  const log = (m: Measurement) => {
+    out.push(m);
+    const v = m.value === null ? m.status : `${m.unit === 'ops/s' ? Math.round(m.value) : m.value.toFixed(1)} ${m.unit}`;
+    process.stdout.write(`  ${target.name} ${m.scenario}: ${v}${m.note ? ` (${m.note.slice(0, 200)})` : ''}\n`);
+  };
+  const access = { endpoint: target.endpoint, region: target.region, credentials: target.credentials };
+  const fixture = smallObjectFixture(config);
+  const workDir = join(ctx.benchDir, 'wrk');
+  mkdirSync(workDir, { recursive: true });
+  let prepared: string | undefined = wrkAvailable ? undefined : WRK_INSTALL_HINT;
+  if (!prepared) await prepareSmallObjects(access, fixture).catch((err: unknown) => (prepared = `setup failed: ${String(err)}`));
+  for (const s of SMALL_SCENARIOS) {
+    if (prepared) log(s.scenario === SCENARIO.getHeader && wrkAvailable ? failed(target.name, s.scenario, 'ops/s', prepared) : skipped(target.name, s.scenario, 'ops/s', prepared));
+    else log(await runSmallObjectScenario({ access, targetName: target.name, scenario: s.scenario, kind: s.kind, fixture, config, workDir, serverPid: target.pid }));
+  }
+  if (target.supportsIam && !prepared) log(await iamScenario(target, config, fixture, workDir));
+  for (const m of await runLargeObjectScenarios({ access, targetName: target.name, config, repoRoot: ctx.repoRoot, serverPid: target.pid })) log(m);
+  return out;
+}
+
+/** GET as an IAM user with N attached policies: the same workload as root GET, other credentials. */
+async function iamScenario(target: RunningTarget, config: BenchConfig, fixture: ReturnType<typeof smallObjectFixture>, workDir: string): Promise<Measurement> {
+  const access = { endpoint: target.endpoint, region: target.region, credentials: target.credentials };
+  let credentials;
+  try {
+    credentials = await createIamBenchUser(access, { bucket: fixture.bucket, policyCount: config.iamPolicyCount });
+  } catch (err) {
+    return skipped(target.name, SCENARIO.getIam, 'ops/s', `IAM setup failed (${(err as Error).name}: ${(err as Error).message})`);
+  }
+  const m = await runSmallObjectScenario({ access: { ...access, credentials }, targetName: target.name, scenario: SCENARIO.getIam, kind: 'get-header', fixture, config, workDir, serverPid: target.pid });
+  return { ...m, detail: { ...m.detail, attached_policies: config.iamPolicyCount } };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const options = parseArgs(process.argv.slice(2));
+  const config = benchConfig({ quick: options.quick });
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const wrkVersion = detectWrk();
+  if (!wrkVersion) process.stderr.write(`\n*** ${WRK_INSTALL_HINT}\n*** The 4 KiB scenarios are skipped.\n\n`);
+
+  const cleanup = new Cleanup();
+  const benchDir = mkdtempSync(join(tmpdir(), 'strongbox-bench-'));
+  cleanup.removeDirLater(benchDir);
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.stderr.write(`\n${sig}: stopping servers and removing ${benchDir}\n`);
+    void cleanup.runAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const ctx: TargetContext = { benchDir, repoRoot, cleanup };
+
+  const measurements: Measurement[] = [];
+  const targetInfos: TargetInfo[] = [];
+  try {
+    process.stdout.write(`dd on ${benchDir} (${config.dd.bytes / (1024 * 1024)} MiB)\n`);
+    for (const m of await runDd(benchDir, config.dd.bytes, config.dd.timeoutSeconds)) {
+      measurements.push(m);
+      process.stdout.write(`  dd ${m.scenario}: ${m.value === null ? m.note : `${m.value.toFixed(1)} MB/s`}\n`);
+    }
+    const all: TargetDefinition[] = [bareTarget, s3rverTarget, strongboxTarget({ extraArgs: options.strongboxArgs })];
+    for (const def of all.filter((t) => !options.targets || options.targets.includes(t.name))) {
+      targetInfos.push(await runTarget(def, ctx, config, measurements, wrkVersion !== undefined));
+    }
+  } finally {
+    await cleanup.runAll();
+  }
+
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    kernel: release(),
+    wrk: wrkVersion ?? 'missing',
+    loadavg_start: loadAtStart,
+    loadavg_end: loadavg().map((l) => l.toFixed(2)).join(' '),
+    load: `wrk -t${config.wrk.threads} -c${config.wrk.connections} -d${config.wrk.durationSeconds}s`,
+  };
+  const output = options.output ?? join(repoRoot, 'bench/results/latest.json');
+  const build = (extraBenches: readonly ExtraBenchResult[]): BenchReport => ({
+    schema: 1,
+    generatedAt: new Date().toISOString(),
+    quick: config.quick,
+    machine,
+    config,
+    targets: targetInfos,
+    measurements,
+    ratios: computeRatios(ratioSpecs(config.largeObject.bytes, config.iamPolicyCount), measurements),
+    extraBenches,
+    totalSeconds: (Date.now() - started) / 1000,
+  });
+  const report = build([]);
+  writeReportJson(output, report);
+  process.stdout.write(`\n${formatReport(report)}\n\nwritten to ${output}\n`);
+  if (!wrkVersion) process.stderr.write(`\n*** ${WRK_INSTALL_HINT}\n`);
+  if (options.extra) {
+    const extras = await runExtraBenches(repoRoot, { quick: config.quick, timeoutSeconds: config.extraBenchTimeoutSeconds });
+    if (extras.length > 0) writeReportJson(output, build(extras));
+  }
+}
+
+async function runTarget(def: TargetDefinition, ctx: TargetContext, config: BenchConfig, measurements: Measurement[], wrkAvailable: boolean): Promise<TargetInfo> {
+  const reason = def.unavailableReason(ctx);
+  if (reason) {
+    process.stdout.write(`${def.name}: skipped (${reason})\n`);
+    return { name: def.name, status: 'skipped', note: reason };
+  }
+  process.stdout.write(`${def.name}: starting\n`);
+  let target: RunningTarget;
+  try {
+    target = await def.start(ctx);
+  } catch (err) {
+    process.stdout.write(`${def.name}: failed to start: ${String(err)}\n`);
+    return { name: def.name, status: 'failed', note: `failed to start: ${String(err).slice(0, 600)}` };
+  }
+  try {
+    process.stdout.write(`${def.name}: pid ${target.pid}, http://${target.endpoint.host}:${target.endpoint.port}\n`);
+    measurements.push(...(await benchTarget(target, config, ctx, wrkAvailable)));
+    return { name: def.name, status: 'ran', durability: target.durability };
+  } catch (err) {
+    process.stdout.write(`${def.name}: bench error: ${String(err)}\n--- server log tail ---\n${target.logTail()}\n`);
+    return { name: def.name, status: 'failed', durability: target.durability, note: String(err).slice(0, 600) };
+  } finally {
+    await target.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
