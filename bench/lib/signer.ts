@@ -30,6 +30,8 @@ export interface HeaderSignOptions {
   readonly unsignedPayload?: boolean;
   /** Content-Length to declare when the body is streamed by someone else. */
   readonly contentLength?: number;
+  /** More headers to send and sign (e.g. range). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Object key → path segment: each `/`-separated part percent-encoded as S3 expects (RFC 3986). */
@@ -47,8 +49,12 @@ export class RequestSigner {
   private readonly signer: SignatureV4;
   private readonly endpoint: Endpoint;
 
-  constructor(options: { credentials: Credentials; region: string; endpoint: Endpoint }) {
+  private readonly signingDate: Date | undefined;
+
+  /** `signingDate` pins the clock (test vectors); by default each request is signed at the current time. */
+  constructor(options: { credentials: Credentials; region: string; endpoint: Endpoint; signingDate?: Date }) {
     this.endpoint = options.endpoint;
+    this.signingDate = options.signingDate;
     // S3 signs the path as sent: no normalisation, no double encoding (uriEscapePath: false).
     this.signer = new SignatureV4({
       service: 's3',
@@ -63,23 +69,28 @@ export class RequestSigner {
     const body = options.body;
     const length = options.contentLength ?? body?.length ?? 0;
     const headers: Record<string, string> = {
+      ...options.headers,
       host: this.hostHeader(),
       'x-amz-content-sha256': options.unsignedPayload ? UNSIGNED_PAYLOAD : sha256Hex(body ?? Buffer.alloc(0)),
     };
     if (method === 'PUT' || method === 'POST' || length > 0) headers['content-length'] = String(length);
-    const signed = await this.signer.sign(this.base(method, path, headers));
+    const signed = await this.signer.sign(this.base(method, path, headers), this.dateOption());
     return { method, target: path, headers: { ...signed.headers }, ...(body ? { body } : {}) };
   }
 
   /** A presigned URL the way @aws-sdk/s3-request-presigner builds it (X-Amz-Content-Sha256=UNSIGNED-PAYLOAD hoisted). */
   async presigned(method: string, path: string, expiresInSeconds: number): Promise<PreparedRequest> {
     const headers = { host: this.hostHeader(), 'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD };
-    const signed = await this.signer.presign(this.base(method, path, headers), { expiresIn: expiresInSeconds });
+    const signed = await this.signer.presign(this.base(method, path, headers), { expiresIn: expiresInSeconds, ...this.dateOption() });
     return { method, target: `${path}?${encodeQuery(signed.query ?? {})}`, headers: { ...signed.headers } };
   }
 
   private hostHeader(): string {
-    return `${this.endpoint.host}:${this.endpoint.port}`;
+    return this.endpoint.port === 80 ? this.endpoint.host : `${this.endpoint.host}:${this.endpoint.port}`;
+  }
+
+  private dateOption(): { signingDate?: Date } {
+    return this.signingDate ? { signingDate: this.signingDate } : {};
   }
 
   private base(method: string, path: string, headers: Record<string, string>): HttpRequest {

@@ -1,0 +1,232 @@
+/**
+ * Tests of the bench harness itself (not of any speed): run with
+ *   npx tsc -p tsconfig.json && node --test dist/bench/lib/
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
+import { createBareFileServer } from './bare-file-server.js';
+import { parseDdOutput } from './dd.js';
+import { rawRequestBytes, send } from './http-client.js';
+import { benchPolicies } from './iam-user.js';
+import type { Measurement } from './measurement.js';
+import { computeRatios, ratioSpecs, SCENARIO } from './ratios.js';
+import { S3RVER_CREDENTIALS } from './s3rver-process.js';
+import { NodeSha256 } from './sha256.js';
+import { objectPath, RequestSigner, UNSIGNED_PAYLOAD } from './signer.js';
+import { createBucket } from './small-object.js';
+import { detectWrk, luaScript, parseWrkOutput, runWrk } from './wrk.js';
+
+describe('wrk output', () => {
+  test('the done() JSON line becomes ops/s of successful responses only', () => {
+    const out = `Running 3s test @ http://127.0.0.1:1/\n  1 threads and 16 connections\nWRK_RESULT_JSON {"requests":3000,"duration_us":2000000,"errors":{"connect":0,"read":1,"write":0,"status":100,"timeout":2},"latency_us":{"mean":1500.5,"p50":1200,"p90":2500,"p99":9100,"max":12000}}\n`;
+    const r = parseWrkOutput(out);
+    assert.equal(r.okPerSecond, 1450);
+    assert.equal(r.statusErrors, 100);
+    assert.equal(r.socketErrors, 1);
+    assert.equal(r.timeouts, 2);
+    assert.equal(r.latencyMs.p99, 9.1);
+  });
+
+  test('a run without the marker line is an error, not a zero', () => {
+    assert.throws(() => parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused'));
+  });
+
+  test('the Lua script slices the blob by the given lengths', () => {
+    const lua = luaScript('/tmp/x.requests', [10, 20, 4200]);
+    assert.match(lua, /local lengths = \{ 10, 20, 4200 \}/);
+    assert.match(lua, /io\.open\(blob_path, "rb"\)/);
+  });
+});
+
+describe('raw requests', () => {
+  test('CRLF framing, headers, then the body bytes unchanged', () => {
+    const body = Buffer.from([0, 13, 10, 255]);
+    const raw = rawRequestBytes({ method: 'PUT', target: '/b/k', headers: { host: 'h:1', 'content-length': '4' }, body });
+    assert.equal(raw.subarray(0, raw.length - 4).toString('latin1'), 'PUT /b/k HTTP/1.1\r\nhost: h:1\r\ncontent-length: 4\r\n\r\n');
+    assert.deepEqual(raw.subarray(raw.length - 4), body);
+  });
+
+  test('object keys are percent-encoded per segment', () => {
+    assert.equal(objectPath('bkt', 'a b/c+d/(e)'), '/bkt/a%20b/c%2Bd/%28e%29');
+  });
+});
+
+describe('signer', () => {
+  test('the AWS S3 SigV4 documentation example (GET /test.txt with Range) signs to the documented signature', async () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html, "Example: GET Object"
+    const doc = new RequestSigner({
+      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+      region: 'us-east-1',
+      endpoint: { host: 'examplebucket.s3.amazonaws.com', port: 80 },
+      signingDate: new Date('2013-05-24T00:00:00Z'),
+    });
+    const req = await doc.headerSigned('GET', '/test.txt', { headers: { range: 'bytes=0-9' } });
+    assert.equal(
+      req.headers.authorization,
+      'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
+    );
+  });
+
+  const signer = new RequestSigner({ credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' }, region: 'us-east-1', endpoint: { host: '127.0.0.1', port: 9 } });
+
+  test('header-signed PUT carries the real payload hash, the length and an Authorization header', async () => {
+    const req = await signer.headerSigned('PUT', '/b/k', { body: Buffer.from('abc') });
+    assert.equal(req.headers['x-amz-content-sha256'], 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    assert.equal(req.headers['content-length'], '3');
+    assert.match(req.headers.authorization ?? '', /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=content-length;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+  });
+
+  test('presigned GET is the URL @aws-sdk/s3-request-presigner makes for the same request and time', async () => {
+    const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' };
+    const signingDate = new Date('2026-01-02T03:04:05Z');
+    const ours = await new RequestSigner({ credentials, region: 'us-east-1', endpoint: { host: '127.0.0.1', port: 9000 }, signingDate }).presigned('GET', '/b/a%20k', 900);
+    const sdk = await new S3RequestPresigner({ credentials, region: 'us-east-1', sha256: NodeSha256 }).presign(
+      { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: 9000, path: '/b/a%20k', query: {}, headers: { host: '127.0.0.1:9000' } },
+      { signingDate, expiresIn: 900 },
+    );
+    const sorted = (q: URLSearchParams) => [...q.entries()].sort(([a], [b]) => a.localeCompare(b));
+    assert.deepEqual(sorted(new URLSearchParams(ours.target.split('?')[1])), sorted(new URLSearchParams(sdk.query as Record<string, string>)));
+    assert.equal(ours.target.split('?')[0], '/b/a%20k');
+  });
+
+  test('presigned GET puts everything in the query', async () => {
+    const req = await signer.presigned('GET', '/b/k', 900);
+    const q = new URLSearchParams(req.target.split('?')[1]);
+    assert.equal(q.get('X-Amz-Algorithm'), 'AWS4-HMAC-SHA256');
+    assert.equal(q.get('X-Amz-Content-Sha256'), UNSIGNED_PAYLOAD);
+    assert.equal(q.get('X-Amz-Expires'), '900');
+    assert.equal(q.get('X-Amz-SignedHeaders'), 'host');
+    assert.match(q.get('X-Amz-Signature') ?? '', /^[0-9a-f]{64}$/);
+    assert.equal(req.headers.authorization, undefined);
+  });
+});
+
+describe('bare file server', () => {
+  let dir: string;
+  let port: number;
+  let close: () => Promise<void>;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-bare-test-'));
+    const server = createBareFileServer(dir);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+    close = () => new Promise((r) => server.close(() => r()));
+  });
+  after(async () => {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const size of [4096, 200 * 1024]) {
+    test(`PUT then GET returns the same ${size} bytes`, async () => {
+      const body = Buffer.alloc(size, 7);
+      const put = await send({ host: '127.0.0.1', port }, { method: 'PUT', target: `/b/k${size}`, headers: { 'content-length': String(size) }, body });
+      assert.equal(put.status, 200);
+      const get = await send({ host: '127.0.0.1', port }, { method: 'GET', target: `/b/k${size}?X-Amz-Signature=ignored`, headers: {} });
+      assert.equal(get.status, 200);
+      assert.equal(get.bodyLength, size);
+    });
+  }
+
+  test('wrk replays the request blob: 2xx counted as ok, 404 counted as status errors', { skip: detectWrk() ? false : 'wrk not installed' }, async () => {
+    const endpoint = { host: '127.0.0.1', port };
+    const body = Buffer.alloc(4096, 3);
+    for (const k of ['w1', 'w2']) await send(endpoint, { method: 'PUT', target: `/b/${k}`, headers: { 'content-length': '4096' }, body });
+    const base = { endpoint, durationSeconds: 1, connections: 2, threads: 1, workDir: dir };
+    const get = (k: string) => ({ method: 'GET', target: `/b/${k}`, headers: { host: `127.0.0.1:${port}` } });
+    const ok = await runWrk({ ...base, name: 'ok', requests: [get('w1'), get('w2')] });
+    assert.ok(ok.requests > 0);
+    assert.equal(ok.statusErrors, 0);
+    const missing = await runWrk({ ...base, name: 'missing', requests: [get('absent')] });
+    assert.ok(missing.requests > 0);
+    assert.equal(missing.statusErrors, missing.requests);
+    assert.equal(missing.okPerSecond, 0);
+  });
+
+  test('GET of a path never written is 404', async () => {
+    const get = await send({ host: '127.0.0.1', port }, { method: 'GET', target: '/b/missing', headers: {} });
+    assert.equal(get.status, 404);
+  });
+});
+
+describe('dd output', () => {
+  test('bytes and seconds from the C-locale summary line', () => {
+    const err = '1024+0 records in\n1024+0 records out\n1073741824 bytes (1.1 GB, 1.0 GiB) copied, 1.23456 s, 870 MB/s\n';
+    assert.deepEqual(parseDdOutput(err), { bytes: 1073741824, seconds: 1.23456 });
+  });
+});
+
+describe('ratios', () => {
+  const m = (target: string, scenario: string, value: number | null, status: Measurement['status'] = 'ok'): Measurement => ({ target, scenario, unit: 'ops/s', value, status });
+
+  test('pass, FAIL, info and n/a verdicts', () => {
+    const specs = ratioSpecs(1024 * 1024 * 1024, 10);
+    const ratios = computeRatios(specs, [
+      m('strongbox', SCENARIO.getHeader, 1200),
+      m('bare', SCENARIO.getHeader, 1000),
+      m('s3rver', SCENARIO.getHeader, 500),
+      m('strongbox', SCENARIO.put, 400),
+      m('bare', SCENARIO.put, 1000),
+      m('strongbox', SCENARIO.getIam, null, 'skipped'),
+    ]);
+    const by = (name: string) => ratios.find((r) => r.name === name)!;
+    assert.equal(by('GET 4KiB header-signed: strongbox / bare').verdict, 'pass');
+    assert.equal(by('GET 4KiB header-signed: strongbox / bare').value, 1.2);
+    assert.equal(by('GET 4KiB header-signed: strongbox / s3rver').verdict, 'FAIL');
+    assert.equal(by('PUT 4KiB: strongbox (fsync) / bare (no fsync)').verdict, 'FAIL');
+    assert.equal(by('GET 4KiB header-signed: s3rver / bare').verdict, 'info');
+    assert.equal(by('GET 4KiB: IAM user (10 policies) / root').verdict, 'n/a');
+    assert.equal(by('PUT 1024MiB: strongbox / dd write (fdatasync)').verdict, 'n/a');
+  });
+});
+
+describe('IAM bench policies', () => {
+  test('ten policies, only the last grants GetObject on the bench objects, each under the 6,144-character limit', () => {
+    const docs = benchPolicies('bench-small', 10);
+    assert.equal(docs.length, 10);
+    const grants = docs.map((d) => d.Statement.some((s) => s.Effect === 'Allow' && String(s.Resource) === 'arn:aws:s3:::bench-small/get/*'));
+    assert.deepEqual(grants, [false, false, false, false, false, false, false, false, false, true]);
+    for (const d of docs) assert.ok(JSON.stringify(d).length <= 6144);
+  });
+});
+
+// s3rver 3.7 parses SigV4 and checks that the access key exists, but does not verify the signature
+// ("Signature version 4 calculation is unimplemented"): its figures include no HMAC work.
+describe('signed requests against s3rver', () => {
+  interface S3rverInstance { run(): Promise<{ port: number }>; close(): Promise<void> }
+  let dir: string;
+  let instance: S3rverInstance;
+  let signer: RequestSigner;
+  let endpoint: { host: string; port: number };
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-s3rver-test-'));
+    const S3rver = createRequire(import.meta.url)('s3rver') as new (o: object) => S3rverInstance;
+    instance = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, vhostBuckets: false });
+    endpoint = { host: '127.0.0.1', port: (await instance.run()).port };
+    signer = new RequestSigner({ credentials: S3RVER_CREDENTIALS, region: 'us-east-1', endpoint });
+    await createBucket({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }, signer, 'sig-test');
+  });
+  after(async () => {
+    await instance.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('header-signed PUT and GET and presigned GET are accepted; an unknown access key is refused', async () => {
+    const body = Buffer.alloc(4096, 1);
+    const path = objectPath('sig-test', 'get/obj-1');
+    assert.equal((await send(endpoint, await signer.headerSigned('PUT', path, { body }))).status, 200);
+    const get = await send(endpoint, await signer.headerSigned('GET', path));
+    assert.equal(get.status, 200);
+    assert.equal(get.bodyLength, 4096);
+    assert.equal((await send(endpoint, await signer.presigned('GET', path, 900))).status, 200);
+    const wrong = new RequestSigner({ credentials: { accessKeyId: 'AKIANOTKNOWN', secretAccessKey: 'S3RVER' }, region: 'us-east-1', endpoint });
+    assert.equal((await send(endpoint, await wrong.headerSigned('GET', path))).status, 403);
+    assert.equal((await send(endpoint, await wrong.presigned('GET', path, 900))).status, 403);
+  });
+});
