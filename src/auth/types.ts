@@ -9,12 +9,29 @@ export interface AccessKeyRecord {
   readonly status: 'Active' | 'Inactive';
   /** The principal the key belongs to (an account root or an IAM user; later a role session). */
   readonly caller: Caller;
+  /**
+   * Temporary credentials only (`ASIA…`): the session token the key was issued with. A request
+   * signed with this key must carry exactly this token (`X-Amz-Security-Token`).
+   */
+  readonly sessionToken?: string;
+  /** Temporary credentials only: when they stop working (→ `ExpiredToken`). */
+  readonly expiration?: Date;
+  /** When the session token was issued (`aws:TokenIssueTime`). */
+  readonly tokenIssueTime?: Date;
+  /** When the session was authenticated with MFA (`aws:MultiFactorAuthPresent` / `aws:MultiFactorAuthAge`). */
+  readonly mfaAuthenticatedAt?: Date;
+}
+
+/** What the authenticator knows besides the key id when it looks a key up. */
+export interface AccessKeyLookupOptions {
+  /** `X-Amz-Security-Token` of the request, if any (self-contained tokens can be unsealed from it). */
+  readonly sessionToken?: string;
 }
 
 /** Storage-backed lookup of access keys (the IAM store implements it). */
 export interface CredentialProvider {
   /** `undefined` when no such key exists (→ `InvalidAccessKeyId`). */
-  findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+  findAccessKey(accessKeyId: string, options?: AccessKeyLookupOptions): Promise<AccessKeyRecord | undefined>;
   /**
    * Records that a key was used (GetAccessKeyLastUsed). Must not slow the request path: implementations
    * buffer and flush in the background.

@@ -1,0 +1,34 @@
+import type { AccessKeyLookupOptions, AccessKeyRecord, CredentialProvider } from '../types.js';
+
+/** In-memory CredentialProvider for tests: records lookups and key uses. */
+export class FakeCredentials implements CredentialProvider {
+  readonly keys = new Map<string, AccessKeyRecord>();
+  readonly uses: { accessKeyId: string; service: string; region: string; at: Date }[] = [];
+  readonly lookups: { accessKeyId: string; options: AccessKeyLookupOptions | undefined }[] = [];
+
+  add(record: Partial<AccessKeyRecord> & { accessKeyId: string; secretAccessKey: string }): this {
+    this.keys.set(record.accessKeyId, {
+      status: 'Active',
+      caller: {
+        kind: 'User',
+        accountId: '111122223333',
+        arn: 'arn:aws:iam::111122223333:user/alice',
+        userId: 'AIDAEXAMPLEUSERID0001',
+        userName: 'alice',
+        path: '/',
+        accessKeyId: record.accessKeyId,
+      },
+      ...record,
+    });
+    return this;
+  }
+
+  async findAccessKey(accessKeyId: string, options?: AccessKeyLookupOptions): Promise<AccessKeyRecord | undefined> {
+    this.lookups.push({ accessKeyId, options });
+    return this.keys.get(accessKeyId);
+  }
+
+  recordKeyUse(accessKeyId: string, service: string, region: string, at: Date): void {
+    this.uses.push({ accessKeyId, service, region, at });
+  }
+}
