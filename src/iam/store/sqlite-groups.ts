@@ -11,6 +11,7 @@ export function sqliteGroups(ctx: SqliteContext): GroupRepo {
   const { db } = ctx;
   const byName = db.prepare<[string, string], GroupDb>('SELECT * FROM groups WHERE account_id = ? AND group_name_lc = ?');
   const byId = db.prepare<[string], GroupDb>('SELECT * FROM groups WHERE group_id = ?');
+  const forUser = db.prepare<[string], GroupDb>('SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.group_id WHERE m.user_id = ? ORDER BY g.group_name_lc');
   const count = (sql: string, id: string): number => (db.prepare<[string], { n: number }>(sql).get(id) as { n: number }).n;
   const noSuchGroup = (name: string) => iamError('NoSuchEntity', { message: `The group with name ${name} cannot be found.` });
 
@@ -87,10 +88,7 @@ export function sqliteGroups(ctx: SqliteContext): GroupRepo {
         .map(userRow);
     },
     async listForUser(userId) {
-      return db
-        .prepare<[string], GroupDb>('SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.group_id WHERE m.user_id = ? ORDER BY g.group_name_lc')
-        .all(userId)
-        .map(groupRow);
+      return forUser.all(userId).map(groupRow);
     },
   };
 }

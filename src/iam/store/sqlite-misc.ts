@@ -32,6 +32,7 @@ export function tagWriter(ctx: SqliteContext) {
 export function sqliteTags(ctx: SqliteContext): TagRepo {
   const { db } = ctx;
   const write = tagWriter(ctx);
+  const listTags = db.prepare<[string, string], TagDb>('SELECT tag_key, tag_value FROM tags WHERE entity_kind = ? AND entity_id = ? ORDER BY rowid');
   const emit = (accountId: string, kind: TaggableKind, id: string) => {
     // Principal tags feed aws:PrincipalTag conditions.
     if (kind === 'user') ctx.emit({ kind: 'user', accountId, userId: id });
@@ -39,7 +40,7 @@ export function sqliteTags(ctx: SqliteContext): TagRepo {
   };
   return {
     async list(kind, id) {
-      return db.prepare<[string, string], TagDb>('SELECT tag_key, tag_value FROM tags WHERE entity_kind = ? AND entity_id = ? ORDER BY rowid').all(kind, id).map((r) => ({ Key: r.tag_key, Value: r.tag_value }));
+      return listTags.all(kind, id).map((r) => ({ Key: r.tag_key, Value: r.tag_value }));
     },
     async tag(accountId, kind, id, tags) {
       db.transaction(() => write(accountId, kind, id, tags))();

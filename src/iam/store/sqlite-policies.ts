@@ -140,6 +140,7 @@ export function sqliteManagedPolicies(ctx: SqliteContext, insertTags: (accountId
 
 export function sqliteAttachments(ctx: SqliteContext): AttachmentRepo {
   const { db } = ctx;
+  const forPrincipal = db.prepare<[string, string], AttachmentDb>('SELECT * FROM attachments WHERE principal_kind = ? AND principal_id = ? ORDER BY attached_at, policy_arn');
   return {
     async attach(a, maxPerPrincipal) {
       db.transaction(() => {
@@ -160,7 +161,7 @@ export function sqliteAttachments(ctx: SqliteContext): AttachmentRepo {
       return r.changes > 0;
     },
     async listForPrincipal(principalKind, principalId) {
-      return db.prepare<[string, string], AttachmentDb>('SELECT * FROM attachments WHERE principal_kind = ? AND principal_id = ? ORDER BY attached_at, policy_arn').all(principalKind, principalId).map(attachmentRow);
+      return forPrincipal.all(principalKind, principalId).map(attachmentRow);
     },
     async listForPolicy(accountId, policyArn) {
       return db.prepare<[string, string], AttachmentDb>('SELECT * FROM attachments WHERE account_id = ? AND policy_arn = ?').all(accountId, policyArn).map(attachmentRow);
@@ -175,6 +176,7 @@ export function sqliteAttachments(ctx: SqliteContext): AttachmentRepo {
 export function sqliteInlinePolicies(ctx: SqliteContext): InlinePolicyRepo {
   const { db } = ctx;
   const get = db.prepare<[string, string, string], InlineDb>('SELECT * FROM inline_policies WHERE principal_kind = ? AND principal_id = ? AND policy_name = ?');
+  const listFor = db.prepare<[string, string], InlineDb>('SELECT * FROM inline_policies WHERE principal_kind = ? AND principal_id = ? ORDER BY policy_name');
   return {
     async put(p) {
       const at = ctx.now().getTime();
@@ -188,7 +190,7 @@ export function sqliteInlinePolicies(ctx: SqliteContext): InlinePolicyRepo {
       return r && inlineRow(r);
     },
     async list(kind, id) {
-      return db.prepare<[string, string], InlineDb>('SELECT * FROM inline_policies WHERE principal_kind = ? AND principal_id = ? ORDER BY policy_name').all(kind, id).map(inlineRow);
+      return listFor.all(kind, id).map(inlineRow);
     },
     async delete(kind, id, name): Promise<boolean> {
       const row: InlinePolicyRow | undefined = (() => { const r = get.get(kind, id, name); return r && inlineRow(r); })();

@@ -1,0 +1,47 @@
+import type { AwsManagedPolicyCatalog } from '../aws-managed/catalog.js';
+import type { IamStore } from '../store/types.js';
+
+/**
+ * Validates a policy document where it is written (CreatePolicy, CreatePolicyVersion, Put*Policy);
+ * throws a ServiceError (`MalformedPolicyDocument`, 400). The composition root passes the policy
+ * engine's validator; `minimalPolicyValidator` is the fallback until it is wired.
+ */
+export type PolicyValidator = (document: string, kind: 'identity') => void;
+
+/** IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), defaults. */
+export interface IamLimits {
+  readonly accessKeysPerUser: number;
+  readonly groupsPerUser: number;
+  readonly managedPoliciesPerUser: number;
+  readonly managedPoliciesPerGroup: number;
+  readonly versionsPerPolicy: number;
+  readonly usersPerAccount: number;
+  readonly groupsPerAccount: number;
+  readonly customerManagedPoliciesPerAccount: number;
+  /** Characters, whitespace excluded. */
+  readonly inlineUserPolicySize: number;
+  readonly inlineGroupPolicySize: number;
+  readonly managedPolicySize: number;
+}
+
+export const DEFAULT_IAM_LIMITS: IamLimits = {
+  accessKeysPerUser: 2,
+  groupsPerUser: 10,
+  managedPoliciesPerUser: 10,
+  managedPoliciesPerGroup: 10,
+  versionsPerPolicy: 5,
+  usersPerAccount: 5000,
+  groupsPerAccount: 300,
+  customerManagedPoliciesPerAccount: 1500,
+  inlineUserPolicySize: 2048,
+  inlineGroupPolicySize: 5120,
+  managedPolicySize: 6144,
+};
+
+export interface IamApiDeps {
+  readonly store: IamStore;
+  readonly awsManaged: AwsManagedPolicyCatalog;
+  readonly validatePolicy: PolicyValidator;
+  readonly limits: IamLimits;
+  readonly now: () => Date;
+}
