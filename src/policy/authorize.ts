@@ -1,0 +1,219 @@
+import { splitArn } from './arn-pattern.js';
+import type {
+  AuthorizationRequest,
+  AuthorizationResult,
+  Decision,
+  MatchedStatement,
+  PolicyType,
+  RequestPrincipal,
+  TypeDecision,
+} from './authorization-types.js';
+import { EvaluationContext } from './eval-context.js';
+import { EMPTY_OUTCOME, evaluatePolicySet, type PolicySetOutcome, type RequestFacts, type StatementHit } from './evaluate-policy.js';
+
+/**
+ * AWS's policy evaluation logic over plain data: explicit deny anywhere wins; SCPs must allow at
+ * every level; then the identity side (identity policies ∩ permissions boundary ∩ session policies)
+ * and the resource side (resource policy, ACL) combine as IAM documents for one account and across
+ * accounts.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+ */
+
+/**
+ * The bucket owner's root can always read, replace and delete the bucket policy, even when the bucket
+ * policy denies it: that is how an account recovers from a policy that locks everyone out.
+ * https://repost.aws/knowledge-center/s3-accidentally-denied-access
+ */
+const ROOT_BUCKET_POLICY_ACTIONS: ReadonlySet<string> = new Set(['s3:getbucketpolicy', 's3:putbucketpolicy', 's3:deletebucketpolicy']);
+
+interface Evaluated {
+  readonly identity: PolicySetOutcome;
+  readonly boundary: PolicySetOutcome;
+  readonly session: PolicySetOutcome;
+  readonly scpLevels: readonly PolicySetOutcome[] | undefined;
+  readonly resource: PolicySetOutcome;
+}
+
+/** What the principal's own account grants: identity policies within boundary and session policies. */
+interface IdentitySide {
+  readonly allowed: boolean;
+  /** Which type failed first when not allowed. */
+  readonly failedType: PolicyType;
+  readonly boundaryOk: boolean;
+  readonly sessionOk: boolean;
+}
+
+export function authorize(req: AuthorizationRequest): AuthorizationResult {
+  const p = req.principal;
+  const pol = req.policies;
+  const action = req.action.toLowerCase();
+  const colon = action.indexOf(':');
+  const ctx = new EvaluationContext(p, req.context);
+  const iamPrincipal = p.kind === 'Root' || p.kind === 'User' || p.kind === 'AssumedRole' || p.kind === 'FederatedUser';
+  const hasIdentityPolicies = iamPrincipal && p.kind !== 'Root';
+  const facts: RequestFacts = {
+    action,
+    colon,
+    service: colon < 0 ? action : action.slice(0, colon),
+    resource: splitArn(req.resource),
+    principal: p,
+    hasPermissionsBoundary: hasIdentityPolicies && pol.permissionsBoundary !== undefined,
+    ctx,
+  };
+  const isSession = p.kind === 'AssumedRole' || p.kind === 'FederatedUser';
+  const ev: Evaluated = {
+    identity: hasIdentityPolicies && pol.identity ? evaluatePolicySet(pol.identity, facts) : EMPTY_OUTCOME,
+    boundary: facts.hasPermissionsBoundary && pol.permissionsBoundary ? evaluatePolicySet([pol.permissionsBoundary], facts) : EMPTY_OUTCOME,
+    session: isSession && pol.sessionPolicies ? evaluatePolicySet(pol.sessionPolicies, facts) : EMPTY_OUTCOME,
+    scpLevels: iamPrincipal && pol.scps ? pol.scps.map((level) => evaluatePolicySet(level, facts)) : undefined,
+    resource: pol.resourcePolicy ? evaluatePolicySet([pol.resourcePolicy], facts) : EMPTY_OUTCOME,
+  };
+  const sameAccount = p.accountId !== undefined && (req.resourceAccount === undefined || req.resourceAccount === p.accountId);
+  const rootLockoutException =
+    p.kind === 'Root' && sameAccount && ROOT_BUCKET_POLICY_ACTIONS.has(action) && pol.resourcePolicy?.kind === 'resource';
+  const byType = typeDecisions(req, ev, hasIdentityPolicies, isSession, rootLockoutException);
+  const trace = traceOf(ev, rootLockoutException);
+  const finish = (decision: Decision, decidedBy: AuthorizationResult['decidedBy'], matched: readonly MatchedStatement[]): AuthorizationResult => ({
+    decision,
+    decidedBy,
+    matchedStatements: matched,
+    byType,
+    trace,
+    missingContextKeys: ctx.missingKeys(),
+    crossAccount: !sameAccount,
+  });
+
+  const denied = explicitDeny(ev, rootLockoutException);
+  if (denied) return finish('ExplicitDeny', denied.type, trace.filter((m) => m.effect === 'Deny'));
+  if (ev.scpLevels && ev.scpLevels.some((level) => level.allows.length === 0)) return finish('ImplicitDeny', 'scp', []);
+
+  const side = identitySide(p, ev, facts.hasPermissionsBoundary, pol.sessionPolicies !== undefined);
+  const resourceAllows = ev.resource.allows;
+  const best = bestPrincipalMatch(resourceAllows, pol.aclGrant, iamPrincipal);
+  const trustPolicy = pol.resourcePolicyType === 'Trust';
+  const identityMatched = (): MatchedStatement[] => [
+    ...ev.identity.allows.map((h) => matched(h, 'identity')),
+    ...ev.boundary.allows.map((h) => matched(h, 'boundary')),
+    ...ev.session.allows.map((h) => matched(h, 'session')),
+  ];
+  const resourceMatched = (): MatchedStatement[] => resourceAllows.map((h) => matched(h, 'resource'));
+  const resourceType: PolicyType = resourceAllows.length > 0 || !pol.aclGrant ? 'resource' : 'acl';
+
+  if (!iamPrincipal) {
+    // Anonymous requests, services and identity providers have no identity side: only a resource
+    // policy (or ACL) that names them — or everyone — can allow.
+    return best === 'Direct' ? finish('Allow', resourceType, resourceMatched()) : finish('ImplicitDeny', 'resource', []);
+  }
+  if (sameAccount) {
+    // A resource policy naming the user or session itself grants on its own; naming the role (of a
+    // role session) or the user behind a federated session is limited by boundary and session policy.
+    if (best === 'Direct') return finish('Allow', resourceType, resourceMatched());
+    if (best === 'Delegated' && side.boundaryOk && side.sessionOk) return finish('Allow', 'resource', resourceMatched());
+    if (trustPolicy) {
+      // A trust policy must allow the principal even within the account; naming the account
+      // delegates to the identity side.
+      if (best === 'None') return finish('ImplicitDeny', 'resource', []);
+      return side.allowed ? finish('Allow', 'identity', [...identityMatched(), ...resourceMatched()]) : finish('ImplicitDeny', side.failedType, []);
+    }
+    if (side.allowed) return finish('Allow', p.kind === 'Root' ? 'root' : 'identity', identityMatched());
+    return finish('ImplicitDeny', side.failedType, []);
+  }
+  // Across accounts both the principal's account (identity side) and the resource's account
+  // (resource policy or ACL naming the principal or its account) must allow.
+  if (!side.allowed) return finish('ImplicitDeny', side.failedType, []);
+  if (best === 'None') return finish('ImplicitDeny', 'resource', []);
+  return finish('Allow', 'identity', [...identityMatched(), ...resourceMatched()]);
+}
+
+function identitySide(p: RequestPrincipal, ev: Evaluated, hasBoundary: boolean, hasSessionPolicies: boolean): IdentitySide {
+  if (p.kind === 'Root') return { allowed: true, failedType: 'identity', boundaryOk: true, sessionOk: true };
+  const identityOk = ev.identity.allows.length > 0;
+  const boundaryOk = !hasBoundary || ev.boundary.allows.length > 0;
+  // A role session without session policy keeps the role's permissions; a federated user session
+  // without one has none ("If there is no session policy ... Otherwise, the request is implicitly denied").
+  let sessionOk = true;
+  if (p.kind === 'AssumedRole') sessionOk = !hasSessionPolicies || ev.session.allows.length > 0;
+  if (p.kind === 'FederatedUser') sessionOk = hasSessionPolicies && ev.session.allows.length > 0;
+  const failedType: PolicyType = !identityOk ? 'identity' : !boundaryOk ? 'boundary' : 'session';
+  return { allowed: identityOk && boundaryOk && sessionOk, failedType, boundaryOk, sessionOk: !hasSessionPolicies || ev.session.allows.length > 0 };
+}
+
+/** The strongest way an Allow on the resource side names the principal. */
+function bestPrincipalMatch(
+  allows: readonly StatementHit[],
+  acl: AuthorizationRequest['policies']['aclGrant'],
+  iamPrincipal: boolean,
+): 'Direct' | 'Delegated' | 'Account' | 'None' {
+  let best: 'Direct' | 'Delegated' | 'Account' | 'None' = 'None';
+  if (acl === 'Everyone') return 'Direct';
+  if (acl === 'Account' && iamPrincipal) best = 'Account';
+  for (const h of allows) {
+    if (h.principalMatch === 'Direct') return 'Direct';
+    if (h.principalMatch === 'RoleArn' || h.principalMatch === 'FederatingUser') best = 'Delegated';
+    else if (h.principalMatch === 'Account' && best === 'None') best = 'Account';
+  }
+  return best;
+}
+
+function explicitDeny(ev: Evaluated, rootLockoutException: boolean): { type: PolicyType } | undefined {
+  if (ev.scpLevels?.some((l) => l.denies.length > 0)) return { type: 'scp' };
+  if (!rootLockoutException && ev.resource.denies.length > 0) return { type: 'resource' };
+  if (ev.identity.denies.length > 0) return { type: 'identity' };
+  if (ev.boundary.denies.length > 0) return { type: 'boundary' };
+  if (ev.session.denies.length > 0) return { type: 'session' };
+  return undefined;
+}
+
+function matched(h: StatementHit, policyType: PolicyType): MatchedStatement {
+  return {
+    policyType,
+    policyId: h.policy.id,
+    statementIndex: h.statement.index,
+    sid: h.statement.sid,
+    effect: h.statement.effect,
+    span: h.statement.span,
+  };
+}
+
+function traceOf(ev: Evaluated, rootLockoutException: boolean): MatchedStatement[] {
+  const out: MatchedStatement[] = [];
+  const add = (o: PolicySetOutcome, type: PolicyType, skipDenies = false) => {
+    if (!skipDenies) for (const h of o.denies) out.push(matched(h, type));
+    for (const h of o.allows) out.push(matched(h, type));
+  };
+  for (const level of ev.scpLevels ?? []) add(level, 'scp');
+  add(ev.resource, 'resource', rootLockoutException);
+  add(ev.identity, 'identity');
+  add(ev.boundary, 'boundary');
+  add(ev.session, 'session');
+  return out;
+}
+
+function typeDecisions(
+  req: AuthorizationRequest,
+  ev: Evaluated,
+  hasIdentityPolicies: boolean,
+  isSession: boolean,
+  rootLockoutException: boolean,
+): Record<PolicyType, TypeDecision> {
+  const pol = req.policies;
+  const of = (applicable: boolean, o: PolicySetOutcome, ignoreDenies = false): TypeDecision =>
+    !applicable ? 'NotApplicable' : o.denies.length > 0 && !ignoreDenies ? 'ExplicitDeny' : o.allows.length > 0 ? 'Allow' : 'ImplicitDeny';
+  let scp: TypeDecision = 'NotApplicable';
+  if (ev.scpLevels) {
+    scp = ev.scpLevels.some((l) => l.denies.length > 0)
+      ? 'ExplicitDeny'
+      : ev.scpLevels.every((l) => l.allows.length > 0)
+        ? 'Allow'
+        : 'ImplicitDeny';
+  }
+  return {
+    identity: of(hasIdentityPolicies && pol.identity !== undefined, ev.identity),
+    resource: of(pol.resourcePolicy !== undefined, ev.resource, rootLockoutException),
+    boundary: of(hasIdentityPolicies && pol.permissionsBoundary !== undefined, ev.boundary),
+    session: of(isSession && pol.sessionPolicies !== undefined, ev.session),
+    scp,
+    acl: pol.aclGrant ? 'Allow' : 'NotApplicable',
+  };
+}

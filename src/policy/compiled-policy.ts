@@ -1,0 +1,87 @@
+import { compileActionPatterns, type ActionPatterns } from './action-matcher.js';
+import { compileArnPattern, type ArnPattern } from './arn-pattern.js';
+import { compileCondition, type CompiledCondition } from './condition/evaluate-condition.js';
+import type { SourceSpan } from './json-source.js';
+import type { Effect, PolicyDocument, PolicyKind, PolicyStatement, PolicyVersion } from './policy-document.js';
+import {
+  compileNotPrincipal,
+  compilePrincipal,
+  type NotPrincipalMatcher,
+  type PrincipalMatcher,
+} from './principal-matcher.js';
+
+/**
+ * The fast form of a validated policy: wildcard matchers compiled, ARNs pre-split, statements indexed
+ * by the service prefix of their actions. A CompiledPolicy is an immutable value: callers cache it by
+ * policy id and version and share it between requests.
+ */
+export interface CompiledStatement {
+  readonly index: number;
+  readonly sid: string | undefined;
+  readonly effect: Effect;
+  readonly span: SourceSpan | undefined;
+  readonly actions: ActionPatterns;
+  readonly notAction: boolean;
+  /** Undefined when the statement has neither Resource nor NotResource (trust policies). */
+  readonly resources: readonly ArnPattern[] | undefined;
+  readonly notResource: boolean;
+  readonly principal: PrincipalMatcher | undefined;
+  readonly notPrincipal: NotPrincipalMatcher | undefined;
+  readonly conditions: readonly CompiledCondition[];
+}
+
+export interface CompiledPolicy {
+  /** The caller's name for the policy (ARN, inline name): reported in matched statements. */
+  readonly id: string;
+  readonly kind: PolicyKind;
+  readonly version: PolicyVersion;
+  readonly document: PolicyDocument;
+  readonly statements: readonly CompiledStatement[];
+  /** Lower-cased service prefix → the statements that can match one of its actions, in order. */
+  readonly byService: ReadonlyMap<string, readonly CompiledStatement[]>;
+  /** Statements for a service not in `byService` (`*` actions and NotAction statements). */
+  readonly anyService: readonly CompiledStatement[];
+}
+
+export interface CompileOptions {
+  readonly id: string;
+  readonly kind: PolicyKind;
+}
+
+export function compilePolicy(document: PolicyDocument, options: CompileOptions): CompiledPolicy {
+  const statements = document.statements.map((s, i) => compileStatement(s, i, document.version));
+  const anyService = statements.filter((s) => s.notAction || s.actions.anyService);
+  const services = new Set<string>();
+  for (const s of statements) if (!s.notAction) for (const svc of s.actions.services) services.add(svc);
+  const byService = new Map<string, readonly CompiledStatement[]>();
+  for (const svc of services) {
+    const list = statements.filter((s) => s.notAction || s.actions.anyService || s.actions.services.has(svc));
+    byService.set(svc, Object.freeze(list));
+  }
+  return Object.freeze({
+    id: options.id,
+    kind: options.kind,
+    version: document.version,
+    document,
+    statements: Object.freeze(statements),
+    byService,
+    anyService: Object.freeze(anyService),
+  });
+}
+
+function compileStatement(s: PolicyStatement, index: number, version: PolicyVersion): CompiledStatement {
+  const resourceList = s.resource ?? s.notResource;
+  return Object.freeze({
+    index,
+    sid: s.sid,
+    effect: s.effect,
+    span: s.span,
+    actions: compileActionPatterns(s.action ?? s.notAction ?? []),
+    notAction: s.action === undefined && s.notAction !== undefined,
+    resources: resourceList === undefined ? undefined : Object.freeze(resourceList.map((r) => compileArnPattern(r, version))),
+    notResource: s.resource === undefined && s.notResource !== undefined,
+    principal: s.principal ? compilePrincipal(s.principal) : undefined,
+    notPrincipal: s.notPrincipal ? compileNotPrincipal(s.notPrincipal) : undefined,
+    conditions: Object.freeze(s.conditions.map((c) => compileCondition(c, version))),
+  });
+}

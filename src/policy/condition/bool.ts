@@ -1,0 +1,9 @@
+import type { ConditionOperator } from './operator.js';
+
+/** Bool: `true` / `false`, compared case-insensitively. */
+export const bool: ConditionOperator<string> = {
+  name: 'Bool',
+  negated: false,
+  compileValue: (raw) => raw.trim().toLowerCase(),
+  test: (requestValue, policyValue) => requestValue.trim().toLowerCase() === policyValue,
+};
