@@ -29,7 +29,8 @@ export interface EmbeddedStorage extends S3Storage {
   /**
    * Deletes temp files and blobs referenced by no object and no in-progress multipart part. Run it
    * before serving; with `olderThanMs` it spares files younger than that and may run while serving.
-   * In-progress uploads are never aborted here (that is lifecycle's job), so `abortedUploads` is absent.
+   * `removedBlobs` counts temp files and blob files removed. In-progress uploads are never aborted
+   * here (that is lifecycle's job), so `abortedUploads` is absent.
    */
   sweepOrphans(options?: { olderThanMs?: number }): Promise<{ removedBlobs: number; abortedUploads?: number }>;
 }

@@ -24,7 +24,9 @@ export interface OpenMetadataOptions {
 export function openMetadataDatabase(options: OpenMetadataOptions): Database {
   const db = new BetterSqlite3(options.path);
   try {
-    db.pragma('journal_mode = WAL');
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    // Some filesystems (network mounts) cannot do WAL; the durability reasoning above would not hold.
+    if (mode !== 'wal') throw new Error(`SQLite refused WAL mode on ${options.path} (got ${String(mode)})`);
     db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     // Referential integrity is enforced by the stores' transactions (they return typed outcomes);

@@ -30,6 +30,8 @@ export interface DelimitedScanSpec<Row, Cursor> {
 export type ScanItem<Row> = { readonly kind: 'row'; readonly row: Row } | { readonly kind: 'prefix'; readonly prefix: Buffer };
 
 export interface DelimitedScanResult<Row> {
+  /** Rows and common prefixes in listing order. */
+  readonly items: readonly ScanItem<Row>[];
   readonly rows: readonly Row[];
   readonly commonPrefixes: readonly Buffer[];
   readonly isTruncated: boolean;
@@ -40,10 +42,11 @@ export interface DelimitedScanResult<Row> {
 const MAX_BATCH = 1001;
 
 export function delimitedScan<Row, Cursor>(spec: DelimitedScanSpec<Row, Cursor>): DelimitedScanResult<Row> {
+  const items: ScanItem<Row>[] = [];
   const rows: Row[] = [];
   const commonPrefixes: Buffer[] = [];
   let last: ScanItem<Row> | undefined;
-  const done = (isTruncated: boolean): DelimitedScanResult<Row> => ({ rows, commonPrefixes, isTruncated, last: isTruncated ? last : undefined });
+  const done = (isTruncated: boolean): DelimitedScanResult<Row> => ({ items, rows, commonPrefixes, isTruncated, last: isTruncated ? last : undefined });
   // S3 answers max-keys=0 with an empty, untruncated page.
   if (spec.limit <= 0) return done(false);
   let cursor = spec.start;
@@ -72,6 +75,7 @@ export function delimitedScan<Row, Cursor>(spec: DelimitedScanSpec<Row, Cursor>)
         cursor = spec.cursorAfterRow(row);
         last = { kind: 'row', row };
       }
+      items.push(last);
     }
     if (batch.length < count) return done(false);
   }

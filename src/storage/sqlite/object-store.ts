@@ -4,10 +4,14 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { BlobSegment, ListObjectsQuery, ListObjectsResult, ObjectRecord, ObjectStore, PreconditionFailed } from '../ports.js';
-import { delimitedScan } from './delimited-scan.js';
+import { delimitedScan, type DelimitedScanResult, type ScanItem } from './delimited-scan.js';
 import { keyBytes, keyString, pastPrefix } from './key-bytes.js';
 import { OBJECT_COLUMNS, rowToObject, type ObjectRow } from './object-rows.js';
 import { ObjectTable, type WriteExpectation } from './object-table.js';
+
+interface KeyRow {
+  readonly key: Buffer;
+}
 
 export class SqliteObjectStore implements ObjectStore {
   private readonly getStmt: Statement<[string, Buffer], ObjectRow>;
@@ -15,6 +19,9 @@ export class SqliteObjectStore implements ObjectStore {
   private readonly setTagsStmt: Statement<[string, string, Buffer], unknown>;
   private readonly putTx: (record: ObjectRecord, expect: WriteExpectation | undefined) => ReturnType<SqliteObjectStore['putSync']>;
   private readonly deleteTx: (bucket: string, key: string) => BlobSegment[] | undefined;
+  private readonly listKeysStmt: Statement<[string, Buffer, Buffer, Buffer, number], KeyRow>;
+  private readonly runStmt: Statement<[string, Buffer, Buffer], ObjectRow>;
+  private readonly listTx: (query: ListObjectsQuery) => ListObjectsResult;
 
   constructor(
     db: Database,
@@ -26,6 +33,12 @@ export class SqliteObjectStore implements ObjectStore {
       `SELECT ${OBJECT_COLUMNS} FROM objects o
         WHERE o.bucket = ? AND o.key > ? AND o.key >= ? AND o.key < ? ORDER BY o.key LIMIT ?`,
     );
+    this.listKeysStmt = db.prepare(
+      'SELECT key FROM objects WHERE bucket = ? AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ?',
+    );
+    this.runStmt = db.prepare(`SELECT ${OBJECT_COLUMNS} FROM objects o WHERE o.bucket = ? AND o.key >= ? AND o.key <= ? ORDER BY o.key`);
+    // One read transaction: the key walk and the record fetch see the same snapshot.
+    this.listTx = db.transaction((query: ListObjectsQuery) => this.listSync(query)).deferred;
     this.setTagsStmt = db.prepare('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?');
     this.putTx = db.transaction((record: ObjectRecord, expect: WriteExpectation | undefined) => this.putSync(record, expect)).immediate;
     this.deleteTx = db.transaction((bucket: string, key: string) => {
@@ -51,31 +64,70 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async listObjects(query: ListObjectsQuery): Promise<ListObjectsResult> {
+    return this.listTx(query);
+  }
+
+  async putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[]): Promise<boolean> {
+    return this.setTagsStmt.run(JSON.stringify(tags), bucket, keyBytes(key)).changes > 0;
+  }
+
+  /**
+   * Without a delimiter every key walked is returned, so full rows are read in the walk. With one,
+   * the walk reads keys only (rows under a common prefix are skipped, often many), then reads the
+   * returned objects as contiguous runs: no common prefix lies inside a run, so the run's key range
+   * holds exactly its objects.
+   */
+  private listSync(query: ListObjectsQuery): ListObjectsResult {
     const prefix = keyBytes(query.prefix);
     const upper = pastPrefix(prefix);
     const after = keyBytes(query.after);
-    const scan = delimitedScan<ObjectRow, Buffer>({
+    const spec = {
       prefix,
       delimiter: keyBytes(query.delimiter),
       marker: after,
       limit: query.maxKeys,
       start: after,
-      fetch: (cursor, count) => this.listStmt.all(query.bucket, cursor, prefix, upper, count),
-      keyOf: (row) => row.key,
-      cursorAfterRow: (row) => row.key,
+      keyOf: (row: KeyRow) => row.key,
+      cursorAfterRow: (row: KeyRow) => row.key,
       cursorAfterPrefix: pastPrefix,
-    });
+    };
+    let objects: ObjectRecord[];
+    let scan: DelimitedScanResult<KeyRow>;
+    if (query.delimiter === '') {
+      const full = delimitedScan<ObjectRow, Buffer>({ ...spec, fetch: (c, n) => this.listStmt.all(query.bucket, c, prefix, upper, n) });
+      objects = full.rows.map(rowToObject);
+      scan = full;
+    } else {
+      scan = delimitedScan<KeyRow, Buffer>({ ...spec, fetch: (c, n) => this.listKeysStmt.all(query.bucket, c, prefix, upper, n) });
+      objects = this.readRuns(query.bucket, scan.items);
+    }
     const last = scan.last;
     return {
-      objects: scan.rows.map(rowToObject),
+      objects,
       commonPrefixes: scan.commonPrefixes.map(keyString),
       isTruncated: scan.isTruncated,
       nextAfter: last === undefined ? undefined : keyString(last.kind === 'row' ? last.row.key : last.prefix),
     };
   }
 
-  async putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[]): Promise<boolean> {
-    return this.setTagsStmt.run(JSON.stringify(tags), bucket, keyBytes(key)).changes > 0;
+  private readRuns(bucket: string, items: readonly ScanItem<KeyRow>[]): ObjectRecord[] {
+    const objects: ObjectRecord[] = [];
+    let first: Buffer | undefined;
+    let last: Buffer | undefined;
+    const flush = (): void => {
+      if (first !== undefined && last !== undefined) for (const row of this.runStmt.all(bucket, first, last)) objects.push(rowToObject(row));
+      first = last = undefined;
+    };
+    for (const item of items) {
+      if (item.kind === 'prefix') {
+        flush();
+        continue;
+      }
+      first ??= item.row.key;
+      last = item.row.key;
+    }
+    flush();
+    return objects;
   }
 
   private putSync(
