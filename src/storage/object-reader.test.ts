@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { FileBlobStore } from './file-blob-store.js';
+import { openObjectBytes, planReads } from './object-reader.js';
+
+const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+describe('object reader', () => {
+  let dataDir = '';
+  let store: FileBlobStore;
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'strongbox-reader-'));
+    store = await FileBlobStore.open({ dataDir });
+  });
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('plans only the segments a range touches, with offsets inside each blob', () => {
+    const segs = [{ blobId: 'a', size: 4 }, { blobId: 'b', size: 0 }, { blobId: 'c', size: 4 }, { blobId: 'd', size: 4 }];
+    assert.deepEqual(planReads(segs, { start: 3, end: 8 }).map((r) => [r.segment.blobId, r.start, r.end]), [['a', 3, 3], ['c', 0, 3], ['d', 0, 0]]);
+    assert.deepEqual(planReads(segs).map((r) => r.segment.blobId), ['a', 'c', 'd']);
+    assert.throws(() => planReads(segs, { start: 5, end: 4 }), RangeError);
+    assert.throws(() => planReads(segs, { start: 0, end: 12 }), RangeError);
+  });
+
+  it('releases every file handle when the client goes away mid-stream', { skip: !existsSync('/proc/self/fd') }, async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024, 1);
+    const segments = [];
+    for (let i = 0; i < 5; i++) segments.push(await store.write(Readable.from([big])));
+    const baseline = openFds();
+    const stream = await openObjectBytes(store, segments);
+    assert.equal(openFds(), baseline + 5, 'every segment is open before the first byte');
+    for await (const _ of stream) break; // reads one chunk, then destroys the stream
+    for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(10);
+    assert.equal(openFds(), baseline);
+  });
+});
