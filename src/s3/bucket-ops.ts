@@ -1,0 +1,158 @@
+/**
+ * Bucket operations: ListBuckets, CreateBucket, HeadBucket, GetBucketLocation, DeleteBucket.
+ */
+import { callerAccountId } from '../identity/caller.js';
+import { escapeXml } from '../protocol/xml.js';
+import type { BucketRecord } from '../storage/ports.js';
+import { bucketArn, bucketCheck, prepared, requireBucket, type OperationHandler, type S3Context, type S3Response } from './context.js';
+import { invalidArgument, s3Error } from './errors.js';
+import { assertValidBucketName } from './names.js';
+import { ownerNode } from './owner.js';
+import { S3_XMLNS, emptyResponse, xmlResponse } from './render.js';
+import { DEFAULT_MAX_XML_BYTES, childText, parseXml, readSmallBody } from './xml-parse.js';
+
+const MAX_BUCKETS_PER_PAGE = 10000;
+
+export const prepareListBuckets: OperationHandler = async (ctx) => {
+  const check = { action: 's3:ListAllMyBuckets', resource: '*', resourceAccount: undefined, context: {} };
+  return prepared([check], () => listBuckets(ctx));
+};
+
+/** ListBuckets (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html), paginated. */
+async function listBuckets(ctx: S3Context): Promise<S3Response> {
+  const account = callerAccountId(ctx.auth.caller);
+  if (account === undefined) throw s3Error('AccessDenied');
+  const prefix = ctx.query.get('prefix') ?? '';
+  const token = ctx.query.get('continuation-token');
+  const region = ctx.query.get('bucket-region');
+  const maxParam = ctx.query.get('max-buckets');
+  let max = MAX_BUCKETS_PER_PAGE;
+  if (maxParam !== undefined) {
+    max = /^\d+$/.test(maxParam) ? Number(maxParam) : NaN;
+    if (!(max >= 1 && max <= MAX_BUCKETS_PER_PAGE)) throw invalidArgument('Argument max-buckets must be an integer between 1 and 10000', 'max-buckets', maxParam);
+  }
+  const after = token === undefined || token === '' ? '' : decodeToken(token, 'continuation-token');
+  const found: BucketRecord[] = [];
+  let cursor = after;
+  let more = false;
+  // Filtering by region happens after the store's page: keep reading until the page is full.
+  for (;;) {
+    const page = await ctx.deps.storage.buckets.listBuckets({ ownerAccountId: account, prefix, after: cursor, limit: max + 1 });
+    for (const b of page) {
+      if (region !== undefined && b.region !== region) continue;
+      if (found.length === max) {
+        more = true;
+        break;
+      }
+      found.push(b);
+    }
+    if (more || page.length <= max) break;
+    cursor = page[page.length - 1].name;
+  }
+  const anyParameter = maxParam !== undefined || token !== undefined || region !== undefined || ctx.query.has('prefix');
+  return xmlResponse('ListAllMyBucketsResult', {
+    Buckets: {
+      Bucket: found.map((b) => ({ Name: b.name, CreationDate: b.createdAt, BucketRegion: anyParameter ? b.region : undefined })),
+    },
+    Owner: ownerNode(account),
+    ContinuationToken: more ? encodeToken(found[found.length - 1].name) : undefined,
+    Prefix: ctx.query.has('prefix') ? prefix : undefined,
+  });
+}
+
+/** Continuation tokens are opaque: base64url of the last name (or key) returned. */
+export function encodeToken(last: string): string {
+  return Buffer.from(last, 'utf8').toString('base64url');
+}
+
+export function decodeToken(token: string, parameter: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw invalidArgument('The continuation token provided is incorrect', parameter, token);
+  return Buffer.from(token, 'base64url').toString('utf8');
+}
+
+export const prepareCreateBucket: OperationHandler = async (ctx) => {
+  const name = ctx.target.bucket as string;
+  assertValidBucketName(name);
+  const constraint = await readLocationConstraint(ctx);
+  const context: Record<string, string> = {};
+  if (constraint !== undefined) context['s3:LocationConstraint'] = constraint;
+  for (const [header, key] of [['x-amz-acl', 's3:x-amz-acl'], ['x-amz-object-ownership', 's3:x-amz-object-ownership']] as const) {
+    const v = ctx.header(header);
+    if (v !== undefined) context[key] = v;
+  }
+  const check = { action: 's3:CreateBucket', resource: bucketArn(name), resourceAccount: undefined, context, bucket: name };
+  return prepared([check], () => createBucket(ctx, name, constraint));
+};
+
+/** The body's `<LocationConstraint>`, '' when the body is empty or names none. */
+async function readLocationConstraint(ctx: S3Context): Promise<string | undefined> {
+  const body = await readSmallBody(ctx.auth.body, DEFAULT_MAX_XML_BYTES);
+  if (body.length === 0) return undefined;
+  const root = parseXml(body.toString('utf8'), 'CreateBucketConfiguration', ['Tag']);
+  if (root.Tags !== undefined || root.Bucket !== undefined || root.Location !== undefined) {
+    throw s3Error('NotImplemented', { message: 'CreateBucketConfiguration Tags, Bucket and Location are not implemented' });
+  }
+  return childText(root, 'LocationConstraint');
+}
+
+/**
+ * The region a new bucket gets. A server serves one region: us-east-1 takes an empty constraint
+ * (and refuses an explicit "us-east-1", as S3 does); any other region requires its own name.
+ */
+function bucketRegion(serverRegion: string, constraint: string | undefined): string {
+  const c = constraint === undefined || constraint === '' ? undefined : constraint === 'EU' ? 'eu-west-1' : constraint;
+  if (c !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(c)) throw s3Error('InvalidLocationConstraint', { fields: { LocationConstraint: c } });
+  if (serverRegion === 'us-east-1') {
+    if (c === undefined) return serverRegion;
+    if (c === 'us-east-1') throw s3Error('InvalidLocationConstraint', { fields: { LocationConstraint: c } });
+  } else if (c === serverRegion) {
+    return c;
+  }
+  throw s3Error('IllegalLocationConstraintException', {
+    message: `The ${c ?? 'unspecified'} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+  });
+}
+
+async function createBucket(ctx: S3Context, name: string, constraint: string | undefined): Promise<S3Response> {
+  const account = callerAccountId(ctx.auth.caller);
+  if (account === undefined) throw s3Error('AccessDenied');
+  const acl = ctx.header('x-amz-acl');
+  const hasGrants = ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control'].some((h) => ctx.header(h) !== undefined);
+  // New buckets have ACLs disabled (Object Ownership "BucketOwnerEnforced", S3's default since 2023).
+  if ((acl !== undefined && acl !== 'private') || hasGrants) throw s3Error('InvalidBucketAclWithObjectOwnership');
+  const ownership = ctx.header('x-amz-object-ownership');
+  if (ownership !== undefined && ownership !== 'BucketOwnerEnforced') {
+    throw s3Error('NotImplemented', { message: `Object Ownership ${ownership} is not implemented` });
+  }
+  if (ctx.header('x-amz-bucket-object-lock-enabled')?.toLowerCase() === 'true') throw s3Error('NotImplemented', { message: 'Object Lock is not implemented' });
+  const region = bucketRegion(ctx.deps.region, constraint);
+  const outcome = await ctx.deps.storage.buckets.createBucket({ name, ownerAccountId: account, region, createdAt: ctx.deps.now(), cors: undefined });
+  if (outcome === 'ExistsOtherOwner') throw s3Error('BucketAlreadyExists', { fields: { BucketName: name } });
+  // "For legacy compatibility, if you re-create an existing bucket that you already own in the North
+  // Virginia Region, Amazon S3 returns 200 OK"; every other region answers BucketAlreadyOwnedByYou.
+  if (outcome === 'ExistsSameOwner' && ctx.deps.region !== 'us-east-1') throw s3Error('BucketAlreadyOwnedByYou', { fields: { BucketName: name } });
+  return emptyResponse(200, { location: ctx.target.style === 'path' ? `/${name}` : `http://${name}.${ctx.deps.baseDomain}/` });
+}
+
+export const prepareHeadBucket: OperationHandler = async (ctx) =>
+  prepared([bucketCheck(ctx, 's3:ListBucket')], async () =>
+    emptyResponse(200, { 'x-amz-bucket-region': requireBucket(ctx).region, 'x-amz-access-point-alias': 'false' }),
+  );
+
+export const prepareGetBucketLocation: OperationHandler = async (ctx) =>
+  prepared([bucketCheck(ctx, 's3:GetBucketLocation')], async () => {
+    const region = requireBucket(ctx).region;
+    // "Buckets in Region us-east-1 have a LocationConstraint of null": an empty root element.
+    const value = region === 'us-east-1' ? '' : escapeXml(region);
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${S3_XMLNS}">${value}</LocationConstraint>`;
+    return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+  });
+
+export const prepareDeleteBucket: OperationHandler = async (ctx) =>
+  prepared([bucketCheck(ctx, 's3:DeleteBucket')], async () => {
+    const name = requireBucket(ctx).name;
+    const outcome = await ctx.deps.storage.buckets.deleteBucket(name);
+    if (outcome === 'NotEmpty') throw s3Error('BucketNotEmpty', { fields: { BucketName: name } });
+    if (outcome === 'NoSuchBucket') throw s3Error('NoSuchBucket', { fields: { BucketName: name } });
+    return emptyResponse(204);
+  });

@@ -1,0 +1,125 @@
+/**
+ * The source of CopyObject and UploadPartCopy: `x-amz-copy-source` parsing, the source's checks and
+ * conditions, and copying its bytes into a new blob (blobs are never shared between objects, so a
+ * copy is a copy).
+ */
+import type { ChecksumAlgorithm } from '../checksum/index.js';
+import { isBlobNotFound } from '../storage/blob-errors.js';
+import { openObjectBytes } from '../storage/object-reader.js';
+import type { BucketRecord, ObjectRecord, S3Storage } from '../storage/ports.js';
+import type { AuthzCheck } from '../server/protocol.js';
+import { evaluateConditions, readConditionHeaders } from './conditions.js';
+import { existingTagContext, objectCheck, type S3Context } from './context.js';
+import { invalidArgument, s3Error } from './errors.js';
+import { assertKeyLength } from './names.js';
+import type { ByteRange } from './range.js';
+import { receivePayload, type ReceivedPayload } from './upload.js';
+
+export interface CopySource {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | undefined;
+}
+
+const FORMAT_MESSAGE = 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey';
+
+/**
+ * `bucket/key[?versionId=id]`, URL-encoded, optionally with a leading `/`. The version id is split
+ * off before decoding, so a key containing an encoded `?` stays part of the key.
+ */
+export function parseCopySource(value: string): CopySource {
+  let v = value.startsWith('/') ? value.slice(1) : value;
+  let versionId: string | undefined;
+  const q = v.indexOf('?');
+  if (q !== -1) {
+    const query = v.slice(q + 1);
+    v = v.slice(0, q);
+    if (query.startsWith('versionId=')) versionId = decode(query.slice('versionId='.length), value);
+  }
+  if (v.startsWith('arn:') || v.startsWith('arn%3A')) throw s3Error('NotImplemented', { message: 'Copying from an access point is not implemented' });
+  const slash = v.indexOf('/');
+  if (slash <= 0 || slash === v.length - 1) throw invalidArgument(FORMAT_MESSAGE, 'x-amz-copy-source', value);
+  const key = decode(v.slice(slash + 1), value);
+  assertKeyLength(key);
+  return { bucket: decode(v.slice(0, slash), value), key, versionId };
+}
+
+function decode(s: string, whole: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw invalidArgument(FORMAT_MESSAGE, 'x-amz-copy-source', whole);
+  }
+}
+
+export interface LoadedSource {
+  readonly source: CopySource;
+  readonly bucket: BucketRecord;
+  /** Undefined when the key does not exist (answered NoSuchKey after authorization). */
+  readonly object: ObjectRecord | undefined;
+  /** The read check (`s3:GetObject` on the source), with the source's tags as s3:ExistingObjectTag. */
+  readonly check: AuthzCheck;
+}
+
+/** Resolves `x-amz-copy-source` at route time: a missing source bucket is NoSuchBucket. */
+export async function loadCopySource(ctx: S3Context): Promise<LoadedSource> {
+  const source = parseCopySource(ctx.header('x-amz-copy-source') as string);
+  const bucket = await ctx.deps.storage.buckets.getBucket(source.bucket);
+  if (bucket === undefined) throw s3Error('NoSuchBucket', { fields: { BucketName: source.bucket } });
+  const object = await ctx.deps.storage.objects.getObject(source.bucket, source.key);
+  const action = source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion';
+  const check = objectCheck(ctx, action, existingTagContext(object?.tags), { bucket, key: source.key });
+  return { source, bucket, object, check };
+}
+
+/** The source object after authorization: it must exist, be the current version, and meet the copy-source conditions. */
+export function requireSourceObject(ctx: S3Context, loaded: LoadedSource): ObjectRecord {
+  const { source, object } = loaded;
+  if (source.versionId !== undefined && source.versionId !== 'null') {
+    throw s3Error('NoSuchVersion', { fields: { Key: source.key, VersionId: source.versionId } });
+  }
+  if (object === undefined) throw s3Error('NoSuchKey', { fields: { Key: source.key } });
+  // For copies every failed condition is 412, including the ones a GET answers with 304.
+  if (evaluateConditions(readConditionHeaders((n) => ctx.header(n), 'x-amz-copy-source-'), object) !== 'Proceed') {
+    throw s3Error('PreconditionFailed', { fields: { Condition: 'x-amz-copy-source-If-*' } });
+  }
+  return object;
+}
+
+/** Copies `range` (or all) of the source's bytes into a new blob, hashing MD5 and `algorithm`. */
+export async function copyBytes(
+  storage: S3Storage,
+  loaded: LoadedSource,
+  initial: ObjectRecord,
+  range: ByteRange | undefined,
+  algorithm: ChecksumAlgorithm | undefined,
+): Promise<ReceivedPayload> {
+  let src = initial;
+  for (let attempt = 0; ; attempt++) {
+    const length = range === undefined ? src.size : range.end - range.start + 1;
+    let stream;
+    try {
+      stream = await openObjectBytes(storage.blobs, src.segments, src.size === 0 ? undefined : range);
+    } catch (e) {
+      // Overwritten between reading the metadata and opening the bytes: read the metadata once more.
+      const again = isBlobNotFound(e) && attempt === 0 ? await storage.objects.getObject(loaded.source.bucket, loaded.source.key) : undefined;
+      if (again === undefined) throw isBlobNotFound(e) ? s3Error('NoSuchKey', { fields: { Key: loaded.source.key } }) : e;
+      src = again;
+      continue;
+    }
+    return receivePayload({
+      source: stream,
+      blobs: storage.blobs,
+      maxBytes: length,
+      expectedBytes: length,
+      contentMd5: undefined,
+      checksum: { algorithm, value: undefined, inTrailer: false },
+      trailers: () => ({}),
+    });
+  }
+}
+
+/** `Checksum<ALG>` elements of CopyObjectResult / CopyPartResult / CompleteMultipartUploadResult. */
+export function checksumElements(checksum: { algorithm: ChecksumAlgorithm; value: string } | undefined): Record<string, string> {
+  return checksum === undefined ? {} : { [`Checksum${checksum.algorithm}`]: checksum.value };
+}

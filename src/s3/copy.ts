@@ -1,0 +1,121 @@
+/**
+ * CopyObject (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html): up to 5 GiB in one
+ * request; metadata and tags copied or replaced by directive; the copy is always a single-part object
+ * whose ETag is the MD5 of its bytes and whose checksum is recomputed over the whole object.
+ */
+import { parseChecksumAlgorithm, type ChecksumAlgorithm } from '../checksum/index.js';
+import type { ObjectRecord, StoredChecksum } from '../storage/ports.js';
+import { checksumElements, copyBytes, loadCopySource, requireSourceObject, type LoadedSource } from './copy-source.js';
+import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
+import { invalidArgument, s3Error } from './errors.js';
+import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag, truncateToSeconds } from './headers.js';
+import {
+  commitObject,
+  deleteGarbage,
+  objectCreationContext,
+  rejectUnsupportedWriteHeaders,
+  writeConditionContext,
+  writeExpectation,
+} from './object-write.js';
+import { xmlResponse } from './render.js';
+import { parseTaggingHeader, requestTagContext, type TagSet } from './tag-set.js';
+import { MAX_PUT_BYTES } from './upload.js';
+
+function directive(ctx: S3Context, header: string, what: string): 'COPY' | 'REPLACE' {
+  const v = ctx.header(header);
+  if (v === undefined || v === 'COPY') return 'COPY';
+  if (v === 'REPLACE') return 'REPLACE';
+  throw invalidArgument(`Unknown ${what} directive.`, header, v);
+}
+
+export const prepareCopyObject: OperationHandler = async (ctx) => {
+  const loaded = await loadCopySource(ctx);
+  const metadataDirective = directive(ctx, 'x-amz-metadata-directive', 'metadata');
+  const taggingDirective = directive(ctx, 'x-amz-tagging-directive', 'tagging');
+  const newTags = taggingDirective === 'REPLACE' ? (parseTaggingHeader(ctx.header('x-amz-tagging')) ?? []) : undefined;
+  const context: Record<string, string | readonly string[]> = {
+    ...objectCreationContext(ctx),
+    ...writeConditionContext(ctx),
+    ...requestTagContext(newTags),
+    's3:x-amz-copy-source': ctx.header('x-amz-copy-source') as string,
+  };
+  const md = ctx.header('x-amz-metadata-directive');
+  if (md !== undefined) context['s3:x-amz-metadata-directive'] = md;
+  const checks = [loaded.check, objectCheck(ctx, 's3:PutObject', context)];
+  if (newTags !== undefined && newTags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(newTags)));
+  return prepared(checks, () => copyObject(ctx, loaded, metadataDirective, newTags));
+};
+
+/** `x-amz-checksum-algorithm` on a copy picks the new object's checksum; else the source's algorithm. */
+function copyChecksumAlgorithm(ctx: S3Context, src: ObjectRecord): ChecksumAlgorithm | undefined {
+  const requested = ctx.header('x-amz-checksum-algorithm');
+  if (requested === undefined) return src.checksum?.algorithm;
+  const alg = parseChecksumAlgorithm(requested);
+  if (alg === undefined) throw invalidArgument('Checksum algorithm provided is unsupported.', 'x-amz-checksum-algorithm', requested);
+  return alg;
+}
+
+async function copyObject(ctx: S3Context, loaded: LoadedSource, metadataDirective: 'COPY' | 'REPLACE', newTags: TagSet | undefined): Promise<S3Response> {
+  const bucket = requireBucket(ctx);
+  const key = requireKey(ctx);
+  rejectUnsupportedWriteHeaders(ctx);
+  const src = requireSourceObject(ctx, loaded);
+  if (src.size > MAX_PUT_BYTES) {
+    throw s3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}` });
+  }
+  const storageClass = parseStorageClass(ctx.header('x-amz-storage-class'));
+  const sameObject = loaded.source.bucket === bucket.name && loaded.source.key === key;
+  const changesSomething =
+    metadataDirective === 'REPLACE' ||
+    ctx.header('x-amz-storage-class') !== undefined ||
+    ctx.header('x-amz-website-redirect-location') !== undefined ||
+    ctx.header('x-amz-server-side-encryption') !== undefined ||
+    ctx.header('x-amz-checksum-algorithm') !== undefined;
+  if (sameObject && !changesSomething) {
+    throw s3Error('InvalidRequest', {
+      message:
+        "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    });
+  }
+  const metadata =
+    metadataDirective === 'REPLACE'
+      ? { ...parseContentHeaders((n) => ctx.header(n)), userMetadata: parseUserMetadata(ctx.raw.headers) }
+      : {
+          contentType: src.contentType,
+          contentEncoding: src.contentEncoding,
+          contentDisposition: src.contentDisposition,
+          contentLanguage: src.contentLanguage,
+          cacheControl: src.cacheControl,
+          expires: src.expires,
+          userMetadata: src.userMetadata,
+        };
+  const expect = await writeExpectation(ctx, bucket.name, key);
+  const received = await copyBytes(ctx.deps.storage, loaded, src, undefined, copyChecksumAlgorithm(ctx, src));
+  const checksum: StoredChecksum | undefined = received.checksum && { algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' };
+  const record: ObjectRecord = {
+    bucket: bucket.name,
+    key,
+    versionId: null,
+    size: received.size,
+    etag: received.md5.toString('hex'),
+    lastModified: truncateToSeconds(ctx.deps.now()),
+    ...metadata,
+    tags: newTags ?? src.tags,
+    checksum,
+    partsCount: undefined,
+    segments: [{ blobId: received.blobId, size: received.size }],
+    storageClass,
+    ownerAccountId: bucket.ownerAccountId,
+  };
+  try {
+    await commitObject(ctx.deps.storage, record, expect);
+  } catch (e) {
+    await deleteGarbage(ctx.deps.storage.blobs, record.segments);
+    throw e;
+  }
+  return xmlResponse(
+    'CopyObjectResult',
+    { ETag: quoteEtag(record.etag), LastModified: record.lastModified, ChecksumType: checksum?.type, ...checksumElements(checksum) },
+    { headers: checksum ? { 'x-amz-checksum-type': checksum.type } : {} },
+  );
+}

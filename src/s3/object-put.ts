@@ -1,0 +1,90 @@
+/**
+ * PutObject (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html): the body streams
+ * into a new blob while MD5 and the requested checksum are computed; metadata is committed only after
+ * the stream ended cleanly and every digest matched, then the replaced object's bytes are deleted.
+ */
+import type { ObjectRecord, StoredChecksum } from '../storage/ports.js';
+import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
+import { s3Error } from './errors.js';
+import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag, truncateToSeconds } from './headers.js';
+import {
+  commitObject,
+  deleteGarbage,
+  objectCreationContext,
+  rejectUnsupportedWriteHeaders,
+  writeConditionContext,
+  writeExpectation,
+} from './object-write.js';
+import { emptyResponse } from './render.js';
+import { parseTaggingHeader, requestTagContext, type TagSet } from './tag-set.js';
+import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receivePayload } from './upload.js';
+
+export const preparePutObject: OperationHandler = async (ctx) => {
+  const tags = parseTaggingHeader(ctx.header('x-amz-tagging'));
+  const checks = [objectCheck(ctx, 's3:PutObject', { ...objectCreationContext(ctx), ...requestTagContext(tags), ...writeConditionContext(ctx) })];
+  // "To successfully set the tag-set with your PutObject request, you must have the s3:PutObjectTagging."
+  if (tags !== undefined && tags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(tags)));
+  // A compare-and-swap write reveals the current ETag: If-Match needs s3:GetObject too (conditional-writes).
+  const ifMatch = ctx.header('if-match');
+  if (ifMatch !== undefined && ifMatch.trim() !== '*') checks.push(objectCheck(ctx, 's3:GetObject'));
+  return prepared(checks, () => putObject(ctx, tags ?? []));
+};
+
+/** Content length as S3 requires it for a PUT: declared, and at most 5 GiB. */
+export function requireContentLength(ctx: S3Context, max: number): number {
+  const length = ctx.auth.decodedContentLength;
+  if (length === undefined) throw s3Error('MissingContentLength');
+  if (length > max) throw s3Error('EntityTooLarge', { fields: { ProposedSize: String(length), MaxSizeAllowed: String(max) } });
+  return length;
+}
+
+async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
+  const bucket = requireBucket(ctx);
+  const key = requireKey(ctx);
+  rejectUnsupportedWriteHeaders(ctx);
+  const userMetadata = parseUserMetadata(ctx.raw.headers);
+  const storageClass = parseStorageClass(ctx.header('x-amz-storage-class'));
+  const length = requireContentLength(ctx, MAX_PUT_BYTES);
+  const contentMd5 = parseContentMd5(ctx.header('content-md5'));
+  const checksum = declaredChecksum(ctx.raw.headers);
+  const expect = await writeExpectation(ctx, bucket.name, key);
+  const received = await receivePayload({
+    source: ctx.auth.body,
+    blobs: ctx.deps.storage.blobs,
+    maxBytes: MAX_PUT_BYTES,
+    expectedBytes: length,
+    contentMd5,
+    checksum,
+    trailers: ctx.auth.trailers,
+  });
+  const stored: StoredChecksum | undefined = received.checksum && { algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' };
+  const record: ObjectRecord = {
+    bucket: bucket.name,
+    key,
+    versionId: null,
+    size: received.size,
+    etag: received.md5.toString('hex'),
+    lastModified: truncateToSeconds(ctx.deps.now()),
+    ...parseContentHeaders((n) => ctx.header(n)),
+    userMetadata,
+    tags,
+    checksum: stored,
+    partsCount: undefined,
+    segments: [{ blobId: received.blobId, size: received.size }],
+    storageClass,
+    ownerAccountId: bucket.ownerAccountId,
+  };
+  try {
+    await commitObject(ctx.deps.storage, record, expect);
+  } catch (e) {
+    await deleteGarbage(ctx.deps.storage.blobs, record.segments);
+    throw e;
+  }
+  return emptyResponse(200, { etag: quoteEtag(record.etag), ...checksumResponseHeaders(stored) });
+}
+
+/** `x-amz-checksum-<alg>` and `x-amz-checksum-type`, as write responses and checksum-mode reads carry them. */
+export function checksumResponseHeaders(checksum: StoredChecksum | undefined): Record<string, string> {
+  if (checksum === undefined) return {};
+  return { [`x-amz-checksum-${checksum.algorithm.toLowerCase()}`]: checksum.value, 'x-amz-checksum-type': checksum.type };
+}

@@ -1,0 +1,116 @@
+/**
+ * What every object-creating operation shares (PutObject, CopyObject, PostObject,
+ * CompleteMultipartUpload): conditional writes, header checks, condition keys, the commit, and
+ * removal of the bytes it made garbage.
+ * Conditional writes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ */
+import type { BlobSegment, BlobStore, ObjectRecord, S3Storage } from '../storage/ports.js';
+import { normalizeEtag } from './conditions.js';
+import type { S3Context } from './context.js';
+import { s3Error } from './errors.js';
+
+export interface WriteExpectation {
+  readonly ifNoneMatch?: true;
+  readonly ifMatch?: string;
+}
+
+/**
+ * `If-None-Match: *` (create only) and `If-Match: <etag>` (compare and swap). The store checks them
+ * atomically with the write; `If-Match: *` ("the key exists") and `If-None-Match: <etag>` are
+ * resolved against the current object first.
+ */
+export async function writeExpectation(ctx: S3Context, bucket: string, key: string): Promise<WriteExpectation | undefined> {
+  const ifNoneMatch = ctx.header('if-none-match');
+  const ifMatch = ctx.header('if-match');
+  if (ifNoneMatch === undefined && ifMatch === undefined) return undefined;
+  let expect: { ifNoneMatch?: true; ifMatch?: string } = {};
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() === '*') expect = { ifNoneMatch: true };
+  else if (ifNoneMatch !== undefined || ifMatch?.trim() === '*') {
+    const current = await ctx.deps.storage.objects.getObject(bucket, key);
+    if (ifNoneMatch !== undefined && current !== undefined && normalizeEtag(ifNoneMatch) === current.etag) {
+      throw s3Error('PreconditionFailed', { fields: { Condition: 'If-None-Match' } });
+    }
+    if (ifMatch?.trim() === '*') {
+      if (current === undefined) throw s3Error('NoSuchKey', { fields: { Key: key } });
+      expect = { ...expect, ifMatch: current.etag };
+    }
+  }
+  if (ifMatch !== undefined && ifMatch.trim() !== '*') expect = { ...expect, ifMatch: normalizeEtag(ifMatch) };
+  return expect;
+}
+
+/** Condition keys of writes: `s3:if-match` / `s3:if-none-match` (conditional-writes-enforce). */
+export function writeConditionContext(ctx: S3Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  const ifMatch = ctx.header('if-match');
+  const ifNoneMatch = ctx.header('if-none-match');
+  if (ifMatch !== undefined) out['s3:if-match'] = ifMatch;
+  if (ifNoneMatch !== undefined) out['s3:if-none-match'] = ifNoneMatch;
+  return out;
+}
+
+/** Condition keys every object-creating request contributes from its headers. */
+export function objectCreationContext(ctx: S3Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  const map: readonly (readonly [string, string])[] = [
+    ['x-amz-acl', 's3:x-amz-acl'],
+    ['x-amz-server-side-encryption', 's3:x-amz-server-side-encryption'],
+    ['x-amz-server-side-encryption-aws-kms-key-id', 's3:x-amz-server-side-encryption-aws-kms-key-id'],
+    ['x-amz-storage-class', 's3:x-amz-storage-class'],
+    ['x-amz-grant-read', 's3:x-amz-grant-read'],
+    ['x-amz-grant-read-acp', 's3:x-amz-grant-read-acp'],
+    ['x-amz-grant-write-acp', 's3:x-amz-grant-write-acp'],
+    ['x-amz-grant-full-control', 's3:x-amz-grant-full-control'],
+    ['x-amz-website-redirect-location', 's3:x-amz-website-redirect-location'],
+    ['x-amz-content-sha256', 's3:x-amz-content-sha256'],
+  ];
+  for (const [header, key] of map) {
+    const v = ctx.header(header);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * Headers that ask for what Strongbox does not offer yet. Buckets have ACLs disabled (Object
+ * Ownership "bucket owner enforced", S3's default since April 2023): an ACL other than
+ * bucket-owner-full-control is AccessControlListNotSupported. SSE-KMS and SSE-C come with ROADMAP 3.
+ */
+export function rejectUnsupportedWriteHeaders(ctx: S3Context): void {
+  const acl = ctx.header('x-amz-acl');
+  if (acl !== undefined && acl !== 'bucket-owner-full-control') throw s3Error('AccessControlListNotSupported');
+  for (const g of ['x-amz-grant-read', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control', 'x-amz-grant-write']) {
+    if (ctx.header(g) !== undefined) throw s3Error('AccessControlListNotSupported');
+  }
+  const sse = ctx.header('x-amz-server-side-encryption');
+  if (sse !== undefined && sse !== 'AES256') {
+    if (sse === 'aws:kms' || sse === 'aws:kms:dsse') throw s3Error('NotImplemented', { message: 'Server-side encryption with AWS KMS is not implemented' });
+    throw s3Error('InvalidArgument', { message: 'The encryption method specified is not supported', fields: { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: sse } });
+  }
+  if (ctx.header('x-amz-server-side-encryption-customer-algorithm') !== undefined) {
+    throw s3Error('NotImplemented', { message: 'Server-side encryption with customer-provided keys is not implemented' });
+  }
+}
+
+/** Deletes blobs nothing points at any more. Failures leave orphans for the start-up sweep. */
+export async function deleteGarbage(blobs: BlobStore, segments: readonly BlobSegment[]): Promise<void> {
+  await Promise.allSettled(segments.map((s) => blobs.delete(s.blobId)));
+}
+
+/**
+ * Commits a new current object. On a refused precondition the new bytes are garbage: deleted, then
+ * 412 PreconditionFailed, or 404 NoSuchKey when If-Match found no object (as AWS answers).
+ */
+export async function commitObject(storage: S3Storage, record: ObjectRecord, expect: WriteExpectation | undefined): Promise<void> {
+  const result = await storage.objects.putObject(record, expect);
+  if (result.outcome === 'PreconditionFailed') {
+    await deleteGarbage(storage.blobs, record.segments);
+    throw preconditionError(result.reason, record.key, expect);
+  }
+  await deleteGarbage(storage.blobs, result.replaced.filter((s) => !record.segments.some((n) => n.blobId === s.blobId)));
+}
+
+export function preconditionError(reason: string | undefined, key: string, expect: WriteExpectation | undefined) {
+  if (reason === 'NoSuchKey') return s3Error('NoSuchKey', { fields: { Key: key } });
+  return s3Error('PreconditionFailed', { fields: { Condition: expect?.ifNoneMatch ? 'If-None-Match' : 'If-Match' } });
+}

@@ -1,0 +1,203 @@
+/**
+ * PostObject: browser uploads with an HTML form (multipart/form-data), authenticated by a signed POST
+ * policy in the form rather than by the request's headers
+ * (https://docs.aws.amazon.com/AmazonS3/latest/developerguide/RESTObjectPOST.html). The fields before
+ * the file are read at route time (they carry the credentials, so the caller is known before
+ * authorization); the file itself streams into the blob store after authorization.
+ */
+import { ANONYMOUS, type Caller } from '../identity/caller.js';
+import type { ObjectRecord, StoredChecksum } from '../storage/ports.js';
+import { objectCheck, requireBucket, type OperationHandler, type PreparedOperation, type S3Context, type S3Response } from './context.js';
+import { s3Error } from './errors.js';
+import { STORAGE_CLASSES, parseStorageClass, quoteEtag, truncateToSeconds, MAX_USER_METADATA_BYTES } from './headers.js';
+import { assertKeyLength } from './names.js';
+import { readForm, formBoundary, type ParsedForm } from './multipart-form.js';
+import { commitObject, deleteGarbage } from './object-write.js';
+import { emptyResponse } from './render.js';
+import { parseTaggingDocument, requestTagContext, type TagSet } from './tag-set.js';
+import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receivePayload } from './upload.js';
+import { parseXml } from './xml-parse.js';
+import { toXml } from '../protocol/xml.js';
+
+export interface PostPolicyInput {
+  readonly bucket: string;
+  /** The form's fields before the file, names lower-cased, `${filename}` already expanded. */
+  readonly fields: ReadonlyMap<string, string>;
+  readonly now: Date;
+}
+
+export interface PostPolicyResult {
+  /** Whose credentials signed the policy. */
+  readonly caller: Caller;
+  /** The policy's `content-length-range` condition, bounds inclusive. */
+  readonly contentLengthRange?: { readonly min: number; readonly max: number };
+}
+
+/**
+ * Checks the POST policy's signature, expiration and conditions (SigV4 POST, src/auth); throws the
+ * ServiceError S3 answers (AccessDenied "Invalid according to Policy: ...", InvalidPolicyDocument,
+ * SignatureDoesNotMatch, ...).
+ */
+export type PostPolicyVerifier = (input: PostPolicyInput) => Promise<PostPolicyResult>;
+
+const SIGNATURE_FIELDS = ['policy', 'x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date', 'signature', 'awsaccesskeyid'];
+
+/** `${filename}` → the file name's last path component; kept literally when the part has no filename. */
+export function expandFilename(value: string, filename: string | undefined): string {
+  if (filename === undefined) return value;
+  const base = filename.split(/[/\\]/).pop() ?? '';
+  return value.split('${filename}').join(base);
+}
+
+export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): OperationHandler {
+  return async (ctx) => {
+    const bucket = requireBucket(ctx);
+    const boundary = formBoundary(ctx.header('content-type'));
+    if (boundary === undefined) {
+      const condition = 'Bucket POST must be of the enclosure-type multipart/form-data';
+      throw s3Error('PreconditionFailed', { fields: { Condition: condition } });
+    }
+    const form = await readForm(ctx.auth.body, boundary);
+    const fields = new Map(form.fields);
+    for (const [k, v] of fields) fields.set(k, expandFilename(v, form.file.filename));
+    const key = fields.get('key');
+    if (key === undefined) {
+      throw s3Error('InvalidArgument', {
+        message: "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.",
+        fields: { ArgumentName: 'key', ArgumentValue: '' },
+      });
+    }
+    if (key === '') throw s3Error('InvalidArgument', { message: 'User key must have a length greater than 0.', fields: { ArgumentName: 'key', ArgumentValue: '' } });
+    assertKeyLength(key);
+    let policy: PostPolicyResult = { caller: ANONYMOUS };
+    if (SIGNATURE_FIELDS.some((f) => fields.has(f))) {
+      if (verify === undefined) throw s3Error('NotImplemented', { message: 'Signed POST policies are not supported by this server' });
+      policy = await verify({ bucket: bucket.name, fields, now: ctx.deps.now() });
+    }
+    const tags = parseTagging(fields.get('tagging'));
+    const context: Record<string, string | readonly string[]> = { ...requestTagContext(tags) };
+    for (const f of ['acl', 'x-amz-server-side-encryption', 'x-amz-storage-class']) {
+      const v = fields.get(f);
+      if (v !== undefined) context[f === 'acl' ? 's3:x-amz-acl' : `s3:${f}`] = v;
+    }
+    const checks = [objectCheck(ctx, 's3:PutObject', context, { bucket, key })];
+    if (tags !== undefined && tags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(tags), { bucket, key }));
+    const prepared: PreparedOperation = { checks, caller: policy.caller, run: () => postObject(ctx, form, fields, key, tags ?? [], policy) };
+    return prepared;
+  };
+}
+
+/** Without a verifier only anonymous POSTs (to a bucket whose policy allows them) can succeed. */
+export const preparePostObject: OperationHandler = (ctx) => preparePostObjectWith(ctx.deps.verifyPostPolicy)(ctx);
+
+function parseTagging(value: string | undefined): TagSet | undefined {
+  if (value === undefined) return undefined;
+  return parseTaggingDocument(parseXml(value, 'Tagging', ['Tag', 'TagSet']));
+}
+
+function fieldMetadata(fields: ReadonlyMap<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  let size = 0;
+  for (const [k, v] of fields) {
+    if (!k.startsWith('x-amz-meta-')) continue;
+    const name = k.slice('x-amz-meta-'.length);
+    out[name] = v;
+    size += Buffer.byteLength(name) + Buffer.byteLength(v);
+  }
+  if (size > MAX_USER_METADATA_BYTES) throw s3Error('MetadataTooLarge');
+  return out;
+}
+
+async function postObject(
+  ctx: S3Context,
+  form: ParsedForm,
+  fields: ReadonlyMap<string, string>,
+  key: string,
+  tags: TagSet,
+  policy: PostPolicyResult,
+): Promise<S3Response> {
+  const bucket = requireBucket(ctx);
+  const acl = fields.get('acl');
+  if (acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') throw s3Error('AccessControlListNotSupported');
+  const storageClass = fields.has('x-amz-storage-class') ? parseStorageClass(fields.get('x-amz-storage-class')) : STORAGE_CLASSES[0];
+  const userMetadata = fieldMetadata(fields);
+  const range = policy.contentLengthRange;
+  const checksumFields: Record<string, string> = {};
+  for (const [k, v] of fields) if (k.startsWith('x-amz-checksum-') && k !== 'x-amz-checksum-algorithm') checksumFields[k] = v;
+  const received = await receivePayload({
+    source: form.file.stream,
+    blobs: ctx.deps.storage.blobs,
+    maxBytes: Math.min(MAX_PUT_BYTES, range?.max ?? MAX_PUT_BYTES),
+    expectedBytes: undefined,
+    contentMd5: parseContentMd5(fields.get('content-md5')),
+    checksum: declaredChecksum(checksumFields),
+    trailers: () => ({}),
+  }).catch((e: unknown) => {
+    if (e instanceof Error && (e as { code?: string }).code === 'EntityTooLarge' && range !== undefined) {
+      throw s3Error('EntityTooLarge', { message: 'Your proposed upload exceeds the maximum allowed size', fields: { MaxSizeAllowed: String(range.max) } });
+    }
+    throw e;
+  });
+  const record: ObjectRecord = {
+    bucket: bucket.name,
+    key,
+    versionId: null,
+    size: received.size,
+    etag: received.md5.toString('hex'),
+    lastModified: truncateToSeconds(ctx.deps.now()),
+    // The form's Content-Type field wins; S3's default otherwise (the file part's own type is not used).
+    contentType: fields.get('content-type'),
+    contentEncoding: fields.get('content-encoding'),
+    contentDisposition: fields.get('content-disposition'),
+    contentLanguage: undefined,
+    cacheControl: fields.get('cache-control'),
+    expires: fields.get('expires'),
+    userMetadata,
+    tags,
+    checksum: received.checksum && ({ algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' } satisfies StoredChecksum),
+    partsCount: undefined,
+    segments: [{ blobId: received.blobId, size: received.size }],
+    storageClass,
+    ownerAccountId: bucket.ownerAccountId,
+  };
+  try {
+    if (range !== undefined && received.size < range.min) {
+      throw s3Error('EntityTooSmall', {
+        message: 'Your proposed upload is smaller than the minimum allowed size',
+        fields: { ProposedSize: String(received.size), MinSizeAllowed: String(range.min) },
+      });
+    }
+    await commitObject(ctx.deps.storage, record, undefined);
+  } catch (e) {
+    await deleteGarbage(ctx.deps.storage.blobs, record.segments);
+    throw e;
+  }
+  await form.drain();
+  return postResponse(ctx, fields, record);
+}
+
+/** success_action_redirect (303), else success_action_status 200 / 201 (PostResponse) / 204 (default). */
+function postResponse(ctx: S3Context, fields: ReadonlyMap<string, string>, obj: ObjectRecord): S3Response {
+  const host = ctx.header('host') ?? 'localhost';
+  const location =
+    ctx.target.style === 'path' ? `http://${host}/${obj.bucket}/${encodeURIComponent(obj.key)}` : `http://${host}/${encodeURIComponent(obj.key)}`;
+  const etag = quoteEtag(obj.etag);
+  const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
+  if (redirect !== undefined && /^https?:\/\//i.test(redirect)) {
+    try {
+      const url = new URL(redirect);
+      url.searchParams.set('bucket', obj.bucket);
+      url.searchParams.set('key', obj.key);
+      url.searchParams.set('etag', etag);
+      return emptyResponse(303, { location: url.toString(), etag });
+    } catch {
+      // "If Amazon S3 cannot interpret the URL, it acts as if the field is not present."
+    }
+  }
+  const status = fields.get('success_action_status');
+  if (status === '201') {
+    const body = toXml('PostResponse', { Location: location, Bucket: obj.bucket, Key: obj.key, ETag: etag });
+    return { status: 201, headers: { 'content-type': 'application/xml', etag, location }, body };
+  }
+  return emptyResponse(status === '200' ? 200 : 204, { etag, location });
+}

@@ -1,0 +1,249 @@
+/**
+ * S3 routing as data: `METHOD + path shape + query/header discriminators → operation name`, taken from
+ * the HTTP bindings in the S3 service model (botocore `s3/2006-03-01/service-2.json`) and the request
+ * examples of the S3 API reference (see router.test.ts). The first matching rule wins, so rules with a
+ * discriminator come before the default rule of the same method and shape.
+ */
+import { s3Error } from './errors.js';
+
+export type PathShape = 'service' | 'bucket' | 'object';
+
+/** Operations Strongbox implements. */
+export const IMPLEMENTED_OPERATIONS = [
+  'ListBuckets',
+  'CreateBucket',
+  'HeadBucket',
+  'GetBucketLocation',
+  'DeleteBucket',
+  'ListObjects',
+  'ListObjectsV2',
+  'PutObject',
+  'GetObject',
+  'HeadObject',
+  'DeleteObject',
+  'DeleteObjects',
+  'CopyObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'UploadPartCopy',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+  'ListParts',
+  'ListMultipartUploads',
+  'PutObjectTagging',
+  'GetObjectTagging',
+  'DeleteObjectTagging',
+  'PutBucketCors',
+  'GetBucketCors',
+  'DeleteBucketCors',
+  'PostObject',
+  'OptionsObject',
+] as const;
+
+export type S3OperationName = (typeof IMPLEMENTED_OPERATIONS)[number];
+
+interface Rule {
+  readonly method: string;
+  readonly shape: PathShape;
+  /** Query parameters that must all be present (any value, including none: `?uploads`). */
+  readonly query?: readonly string[];
+  /** A query parameter with an exact value (`list-type=2`). */
+  readonly queryValue?: readonly [string, string];
+  /** A header that must be present. */
+  readonly header?: string;
+  readonly op: string;
+}
+
+const r = (method: string, shape: PathShape, op: string, extra: Partial<Pick<Rule, 'query' | 'queryValue' | 'header'>> = {}): Rule => ({
+  method,
+  shape,
+  op,
+  ...extra,
+});
+const q = (...names: string[]) => ({ query: names });
+
+/** Bucket sub-resources that exist in S3 but not (yet) in Strongbox: recognised, answered NotImplemented. */
+const UNIMPLEMENTED_BUCKET_SUBRESOURCES: readonly (readonly [string, string, string])[] = [
+  // [query name, method, operation]
+  ['abac', 'GET', 'GetBucketAbac'], ['abac', 'PUT', 'PutBucketAbac'],
+  ['accelerate', 'GET', 'GetBucketAccelerateConfiguration'], ['accelerate', 'PUT', 'PutBucketAccelerateConfiguration'],
+  ['acl', 'GET', 'GetBucketAcl'], ['acl', 'PUT', 'PutBucketAcl'],
+  ['analytics', 'GET', 'GetBucketAnalyticsConfiguration'], ['analytics', 'PUT', 'PutBucketAnalyticsConfiguration'], ['analytics', 'DELETE', 'DeleteBucketAnalyticsConfiguration'],
+  ['encryption', 'GET', 'GetBucketEncryption'], ['encryption', 'PUT', 'PutBucketEncryption'], ['encryption', 'DELETE', 'DeleteBucketEncryption'],
+  ['intelligent-tiering', 'GET', 'GetBucketIntelligentTieringConfiguration'], ['intelligent-tiering', 'PUT', 'PutBucketIntelligentTieringConfiguration'], ['intelligent-tiering', 'DELETE', 'DeleteBucketIntelligentTieringConfiguration'],
+  ['inventory', 'GET', 'GetBucketInventoryConfiguration'], ['inventory', 'PUT', 'PutBucketInventoryConfiguration'], ['inventory', 'DELETE', 'DeleteBucketInventoryConfiguration'],
+  ['lifecycle', 'GET', 'GetBucketLifecycleConfiguration'], ['lifecycle', 'PUT', 'PutBucketLifecycleConfiguration'], ['lifecycle', 'DELETE', 'DeleteBucketLifecycle'],
+  ['logging', 'GET', 'GetBucketLogging'], ['logging', 'PUT', 'PutBucketLogging'],
+  ['metadataConfiguration', 'GET', 'GetBucketMetadataConfiguration'], ['metadataConfiguration', 'POST', 'CreateBucketMetadataConfiguration'], ['metadataConfiguration', 'DELETE', 'DeleteBucketMetadataConfiguration'],
+  ['metadataInventoryTable', 'PUT', 'UpdateBucketMetadataInventoryTableConfiguration'],
+  ['metadataJournalTable', 'PUT', 'UpdateBucketMetadataJournalTableConfiguration'],
+  ['metadataTable', 'GET', 'GetBucketMetadataTableConfiguration'], ['metadataTable', 'POST', 'CreateBucketMetadataTableConfiguration'], ['metadataTable', 'DELETE', 'DeleteBucketMetadataTableConfiguration'],
+  ['metrics', 'GET', 'GetBucketMetricsConfiguration'], ['metrics', 'PUT', 'PutBucketMetricsConfiguration'], ['metrics', 'DELETE', 'DeleteBucketMetricsConfiguration'],
+  ['notification', 'GET', 'GetBucketNotificationConfiguration'], ['notification', 'PUT', 'PutBucketNotificationConfiguration'],
+  ['object-lock', 'GET', 'GetObjectLockConfiguration'], ['object-lock', 'PUT', 'PutObjectLockConfiguration'],
+  ['ownershipControls', 'GET', 'GetBucketOwnershipControls'], ['ownershipControls', 'PUT', 'PutBucketOwnershipControls'], ['ownershipControls', 'DELETE', 'DeleteBucketOwnershipControls'],
+  ['policy', 'GET', 'GetBucketPolicy'], ['policy', 'PUT', 'PutBucketPolicy'], ['policy', 'DELETE', 'DeleteBucketPolicy'],
+  ['policyStatus', 'GET', 'GetBucketPolicyStatus'],
+  ['publicAccessBlock', 'GET', 'GetPublicAccessBlock'], ['publicAccessBlock', 'PUT', 'PutPublicAccessBlock'], ['publicAccessBlock', 'DELETE', 'DeletePublicAccessBlock'],
+  ['replication', 'GET', 'GetBucketReplication'], ['replication', 'PUT', 'PutBucketReplication'], ['replication', 'DELETE', 'DeleteBucketReplication'],
+  ['requestPayment', 'GET', 'GetBucketRequestPayment'], ['requestPayment', 'PUT', 'PutBucketRequestPayment'],
+  ['session', 'GET', 'CreateSession'],
+  ['tagging', 'GET', 'GetBucketTagging'], ['tagging', 'PUT', 'PutBucketTagging'], ['tagging', 'DELETE', 'DeleteBucketTagging'],
+  ['versioning', 'GET', 'GetBucketVersioning'], ['versioning', 'PUT', 'PutBucketVersioning'],
+  ['versions', 'GET', 'ListObjectVersions'],
+  ['website', 'GET', 'GetBucketWebsite'], ['website', 'PUT', 'PutBucketWebsite'], ['website', 'DELETE', 'DeleteBucketWebsite'],
+];
+
+const UNIMPLEMENTED_OBJECT_SUBRESOURCES: readonly (readonly [string, string, string])[] = [
+  ['acl', 'GET', 'GetObjectAcl'], ['acl', 'PUT', 'PutObjectAcl'],
+  ['attributes', 'GET', 'GetObjectAttributes'],
+  ['encryption', 'PUT', 'UpdateObjectEncryption'],
+  ['legal-hold', 'GET', 'GetObjectLegalHold'], ['legal-hold', 'PUT', 'PutObjectLegalHold'],
+  ['renameObject', 'PUT', 'RenameObject'],
+  ['restore', 'POST', 'RestoreObject'],
+  ['retention', 'GET', 'GetObjectRetention'], ['retention', 'PUT', 'PutObjectRetention'],
+  ['select', 'POST', 'SelectObjectContent'],
+  ['torrent', 'GET', 'GetObjectTorrent'],
+];
+
+export const ROUTES: readonly Rule[] = [
+  r('GET', 'service', 'ListBuckets'),
+
+  // Bucket: implemented sub-resources first, then the ones we recognise but do not implement.
+  r('GET', 'bucket', 'GetBucketLocation', q('location')),
+  r('GET', 'bucket', 'ListMultipartUploads', q('uploads')),
+  r('GET', 'bucket', 'GetBucketCors', q('cors')),
+  r('PUT', 'bucket', 'PutBucketCors', q('cors')),
+  r('DELETE', 'bucket', 'DeleteBucketCors', q('cors')),
+  r('POST', 'bucket', 'DeleteObjects', q('delete')),
+  ...UNIMPLEMENTED_BUCKET_SUBRESOURCES.map(([name, method, op]) => r(method, 'bucket', op, q(name))),
+  r('GET', 'bucket', 'ListObjectsV2', { queryValue: ['list-type', '2'] }),
+  r('GET', 'bucket', 'ListObjects'),
+  r('HEAD', 'bucket', 'HeadBucket'),
+  r('PUT', 'bucket', 'CreateBucket'),
+  r('DELETE', 'bucket', 'DeleteBucket'),
+  // Browser uploads POST to the bucket; PostObject itself rejects a body that is not multipart/form-data.
+  r('POST', 'bucket', 'PostObject'),
+  r('OPTIONS', 'bucket', 'OptionsObject'),
+
+  // Object.
+  r('GET', 'object', 'GetObjectTagging', q('tagging')),
+  r('PUT', 'object', 'PutObjectTagging', q('tagging')),
+  r('DELETE', 'object', 'DeleteObjectTagging', q('tagging')),
+  ...UNIMPLEMENTED_OBJECT_SUBRESOURCES.map(([name, method, op]) => r(method, 'object', op, q(name))),
+  r('POST', 'object', 'CreateMultipartUpload', q('uploads')),
+  r('POST', 'object', 'CompleteMultipartUpload', q('uploadId')),
+  r('PUT', 'object', 'UploadPartCopy', { query: ['uploadId'], header: 'x-amz-copy-source' }),
+  r('PUT', 'object', 'UploadPart', q('uploadId')),
+  r('GET', 'object', 'ListParts', q('uploadId')),
+  r('DELETE', 'object', 'AbortMultipartUpload', q('uploadId')),
+  r('PUT', 'object', 'CopyObject', { header: 'x-amz-copy-source' }),
+  r('PUT', 'object', 'PutObject'),
+  r('GET', 'object', 'GetObject'),
+  r('HEAD', 'object', 'HeadObject'),
+  r('DELETE', 'object', 'DeleteObject'),
+  r('OPTIONS', 'object', 'OptionsObject'),
+];
+
+export interface RouteInput {
+  readonly method: string;
+  readonly shape: PathShape;
+  readonly query: ReadonlyMap<string, string>;
+  /** Lower-cased header names. */
+  readonly hasHeader: (name: string) => boolean;
+}
+
+/** The AWS operation name for a request, or undefined when no rule matches (→ MethodNotAllowed). */
+export function matchOperation(input: RouteInput): string | undefined {
+  for (const rule of ROUTES) {
+    if (rule.method !== input.method || rule.shape !== input.shape) continue;
+    if (rule.query && !rule.query.every((name) => input.query.has(name))) continue;
+    if (rule.queryValue && input.query.get(rule.queryValue[0]) !== rule.queryValue[1]) continue;
+    if (rule.header && !input.hasHeader(rule.header)) continue;
+    return rule.op;
+  }
+  return undefined;
+}
+
+export function isImplemented(op: string): op is S3OperationName {
+  return (IMPLEMENTED_OPERATIONS as readonly string[]).includes(op);
+}
+
+export interface Target {
+  readonly bucket: string | undefined;
+  readonly key: string | undefined;
+  /** How the bucket was addressed (decides the `Location` of CreateBucket). */
+  readonly style: 'path' | 'virtual-hosted';
+}
+
+/**
+ * Bucket and key from the raw path and Host. S3 decodes the path once with percent-decoding only:
+ * `+` is a literal plus in a path, `//` and `..` are ordinary key characters (paths are not normalised).
+ * With `baseDomain`, a Host of `<bucket>.<baseDomain>[:port]` addresses the bucket (virtual-hosted style).
+ */
+export function parseTarget(rawPath: string, host: string | undefined, baseDomain: string | undefined): Target {
+  if (!rawPath.startsWith('/')) throw s3Error('InvalidURI');
+  const vhostBucket = virtualHostBucket(host, baseDomain);
+  if (vhostBucket !== undefined) {
+    const key = decodePathPart(rawPath.slice(1));
+    return { bucket: vhostBucket, key: key === '' ? undefined : key, style: 'virtual-hosted' };
+  }
+  const rest = rawPath.slice(1);
+  if (rest === '') return { bucket: undefined, key: undefined, style: 'path' };
+  const slash = rest.indexOf('/');
+  const bucket = decodePathPart(slash === -1 ? rest : rest.slice(0, slash));
+  const key = slash === -1 ? '' : decodePathPart(rest.slice(slash + 1));
+  return { bucket, key: key === '' ? undefined : key, style: 'path' };
+}
+
+function virtualHostBucket(host: string | undefined, baseDomain: string | undefined): string | undefined {
+  if (!host || !baseDomain) return undefined;
+  const hostname = stripPort(host).toLowerCase();
+  const suffix = '.' + baseDomain.toLowerCase();
+  if (!hostname.endsWith(suffix)) return undefined;
+  const bucket = hostname.slice(0, -suffix.length);
+  return bucket === '' ? undefined : bucket;
+}
+
+function stripPort(host: string): string {
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.lastIndexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+/** Percent-decoding as UTF-8; malformed escapes or invalid UTF-8 → InvalidURI. */
+export function decodePathPart(s: string): string {
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw s3Error('InvalidURI');
+  }
+}
+
+/**
+ * Query parameters, decoded like `application/x-www-form-urlencoded` (`+` is a space here, unlike in
+ * the path). A name without `=` (`?uploads`) maps to ''. The first occurrence of a repeated name wins.
+ */
+export function parseQuery(rawQuery: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (rawQuery === '') return out;
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const name = decodeQueryPart(eq === -1 ? part : part.slice(0, eq));
+    const value = eq === -1 ? '' : decodeQueryPart(part.slice(eq + 1));
+    if (!out.has(name)) out.set(name, value);
+  }
+  return out;
+}
+
+function decodeQueryPart(s: string): string {
+  const plus = s.replace(/\+/g, ' ');
+  if (!plus.includes('%')) return plus;
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    throw s3Error('InvalidURI');
+  }
+}

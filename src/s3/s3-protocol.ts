@@ -1,0 +1,142 @@
+/**
+ * The S3 REST/XML protocol adapter. `route` parses the request (target, query, operation), loads the
+ * addressed bucket (a missing bucket is NoSuchBucket here, before authorization, as S3 answers 404),
+ * and lets the operation declare its authorization checks; the pipeline authorizes them, then calls
+ * `execute`, which runs the handler and renders its answer. Handlers never authorize.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthenticationResult, RawRequest } from '../auth/types.js';
+import type { ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import type { BucketRecord, S3Storage } from '../storage/ports.js';
+import { prepareCreateBucket, prepareDeleteBucket, prepareGetBucketLocation, prepareHeadBucket, prepareListBuckets } from './bucket-ops.js';
+import type { OperationHandler, S3Context, S3Deps, S3Response } from './context.js';
+import { prepareCopyObject } from './copy.js';
+import { actualRequestCorsHeaders, prepareDeleteBucketCors, prepareGetBucketCors, prepareOptionsObject, preparePutBucketCors } from './cors.js';
+import { prepareDeleteObject, prepareDeleteObjects } from './delete-objects.js';
+import { s3Error } from './errors.js';
+import { prepareListObjects, prepareListObjectsV2 } from './list-objects.js';
+import { prepareCompleteMultipartUpload } from './multipart-complete.js';
+import { prepareListMultipartUploads, prepareListParts } from './multipart-list.js';
+import { prepareAbortMultipartUpload, prepareCreateMultipartUpload, prepareUploadPart, prepareUploadPartCopy } from './multipart.js';
+import { assertValidPathKey } from './names.js';
+import { prepareGetObject, prepareHeadObject } from './object-get.js';
+import { preparePutObject } from './object-put.js';
+import { preparePostObject, type PostPolicyVerifier } from './post-object.js';
+import { writeError, writeResponse } from './render.js';
+import { isImplemented, matchOperation, parseQuery, parseTarget, type PathShape, type S3OperationName } from './router.js';
+import { prepareDeleteObjectTagging, prepareGetObjectTagging, preparePutObjectTagging } from './tagging.js';
+
+export interface S3ProtocolOptions {
+  readonly storage: S3Storage;
+  /** The region this server serves (LocationConstraint, x-amz-bucket-region). */
+  readonly region: string;
+  /** Virtual-hosted style: a Host of `<bucket>.<baseDomain>[:port]` addresses the bucket. */
+  readonly baseDomain?: string;
+  readonly now?: () => Date;
+  /** Checks a browser POST upload's signed policy and names its caller (SigV4 POST, src/auth). */
+  readonly verifyPostPolicy?: PostPolicyVerifier;
+}
+
+/** Every implemented operation and its handler; the type makes a missing one a compile error. */
+export const OPERATIONS: Readonly<Record<S3OperationName, OperationHandler>> = {
+  ListBuckets: prepareListBuckets,
+  CreateBucket: prepareCreateBucket,
+  HeadBucket: prepareHeadBucket,
+  GetBucketLocation: prepareGetBucketLocation,
+  DeleteBucket: prepareDeleteBucket,
+  ListObjects: prepareListObjects,
+  ListObjectsV2: prepareListObjectsV2,
+  PutObject: preparePutObject,
+  GetObject: prepareGetObject,
+  HeadObject: prepareHeadObject,
+  DeleteObject: prepareDeleteObject,
+  DeleteObjects: prepareDeleteObjects,
+  CopyObject: prepareCopyObject,
+  CreateMultipartUpload: prepareCreateMultipartUpload,
+  UploadPart: prepareUploadPart,
+  UploadPartCopy: prepareUploadPartCopy,
+  CompleteMultipartUpload: prepareCompleteMultipartUpload,
+  AbortMultipartUpload: prepareAbortMultipartUpload,
+  ListParts: prepareListParts,
+  ListMultipartUploads: prepareListMultipartUploads,
+  PutObjectTagging: preparePutObjectTagging,
+  GetObjectTagging: prepareGetObjectTagging,
+  DeleteObjectTagging: prepareDeleteObjectTagging,
+  PutBucketCors: preparePutBucketCors,
+  GetBucketCors: prepareGetBucketCors,
+  DeleteBucketCors: prepareDeleteBucketCors,
+  PostObject: preparePostObject,
+  OptionsObject: prepareOptionsObject,
+};
+
+const RESOURCE_TYPE: Record<PathShape, string> = { service: 'SERVICE', bucket: 'BUCKET', object: 'OBJECT' };
+
+export function createS3Protocol(options: S3ProtocolOptions): ProtocolAdapter {
+  const deps: S3Deps = {
+    storage: options.storage,
+    region: options.region,
+    baseDomain: options.baseDomain,
+    now: options.now ?? (() => new Date()),
+    verifyPostPolicy: options.verifyPostPolicy,
+  };
+  return {
+    service: 's3',
+    route: (raw, req, auth, info) => route(deps, raw, req, auth, info),
+    renderError(err: unknown, res: ServerResponse, info: RequestInfo, raw: RawRequest): void {
+      writeError(err, res, { requestId: info.requestId, method: raw.method });
+    },
+  };
+}
+
+function headerOf(raw: RawRequest, name: string): string | undefined {
+  const v = raw.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: AuthenticationResult, info: RequestInfo): Promise<RoutedOperation> {
+  const target = parseTarget(raw.rawPath, headerOf(raw, 'host'), deps.baseDomain);
+  const query = parseQuery(raw.rawQuery);
+  const shape: PathShape = target.key !== undefined ? 'object' : target.bucket !== undefined ? 'bucket' : 'service';
+  const name = matchOperation({ method: raw.method, shape, query, hasHeader: (h) => raw.headers[h] !== undefined });
+  if (name === undefined) {
+    throw s3Error('MethodNotAllowed', { fields: { Method: raw.method, ResourceType: RESOURCE_TYPE[shape] } });
+  }
+  if (!isImplemented(name)) throw s3Error('NotImplemented', { message: `${name} is not implemented` });
+  if (target.key !== undefined) assertValidPathKey(target.key);
+  let bucket: BucketRecord | undefined;
+  if (target.bucket !== undefined && name !== 'CreateBucket') {
+    bucket = await deps.storage.buckets.getBucket(target.bucket);
+    // A preflight for a missing bucket is its own 403 (cors.ts), never an authorization question.
+    if (bucket === undefined && name !== 'OptionsObject') throw s3Error('NoSuchBucket', { fields: { BucketName: target.bucket } });
+  }
+  const ctx: S3Context = {
+    deps,
+    operation: name,
+    raw,
+    req,
+    auth,
+    info,
+    target,
+    query,
+    bucket,
+    header: (n) => headerOf(raw, n),
+  };
+  const prep = await OPERATIONS[name](ctx);
+  return {
+    name,
+    checks: prep.checks,
+    caller: prep.caller,
+    async execute(res: ServerResponse): Promise<void> {
+      const cors = name === 'OptionsObject' ? {} : actualRequestCorsHeaders(ctx);
+      let response: S3Response;
+      try {
+        response = await prep.run();
+      } catch (e) {
+        // An error response of a CORS-allowed request still carries the CORS headers.
+        for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
+        throw e;
+      }
+      await writeResponse(res, { ...response, headers: { ...cors, ...response.headers } }, { requestId: info.requestId, method: raw.method });
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * Receiving object bytes (PutObject, UploadPart, PostObject): the verified payload stream flows
+ * through a size limit and one hashing pass (MD5 for the ETag, plus the requested checksum) into the
+ * blob store. Digests are checked only after the stream ended cleanly and the blob is durable; on any
+ * failure the new blob is deleted, so nothing unverified is ever committed.
+ * Checksum rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html
+ */
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  HashingStream,
+  checksumHeaderName,
+  decodeChecksum,
+  parseChecksumAlgorithm,
+  toBase64,
+  type ChecksumAlgorithm,
+} from '../checksum/index.js';
+import type { BlobStore } from '../storage/ports.js';
+import { s3Error } from './errors.js';
+
+/** "With a single PUT operation, you can upload a single object up to 5 GB in size." */
+export const MAX_PUT_BYTES = 5 * 1024 ** 3;
+
+/** What the client declared about the payload's integrity, read from the headers before the body. */
+export interface ChecksumDeclaration {
+  /** The algorithm to compute (from a header value, a trailer, or x-amz-sdk-checksum-algorithm). */
+  readonly algorithm: ChecksumAlgorithm | undefined;
+  /** Base64 value sent as a header, to compare once the body is read. */
+  readonly value: string | undefined;
+  /** The value arrives as a trailer of the aws-chunked body (`x-amz-trailer`). */
+  readonly inTrailer: boolean;
+}
+
+const NON_VALUE_CHECKSUM_HEADERS = new Set(['x-amz-checksum-mode', 'x-amz-checksum-type', 'x-amz-checksum-algorithm']);
+
+/**
+ * Reads `x-amz-checksum-<alg>`, `x-amz-trailer` and `x-amz-sdk-checksum-algorithm`, with S3's errors:
+ * one checksum header at most, a known algorithm, a well-formed value.
+ */
+export function declaredChecksum(headers: Readonly<Record<string, string | string[] | undefined>>): ChecksumDeclaration {
+  let algorithm: ChecksumAlgorithm | undefined;
+  let value: string | undefined;
+  for (const [name, raw] of Object.entries(headers)) {
+    if (!name.startsWith('x-amz-checksum-') || NON_VALUE_CHECKSUM_HEADERS.has(name) || raw === undefined) continue;
+    const alg = parseChecksumAlgorithm(name.slice('x-amz-checksum-'.length));
+    if (alg === undefined) throw s3Error('InvalidRequest', { message: 'The algorithm type you specified in x-amz-checksum- header is invalid.' });
+    if (algorithm !== undefined) {
+      throw s3Error('InvalidRequest', { message: 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.' });
+    }
+    const v = Array.isArray(raw) ? raw.join(',') : raw;
+    if (decodeChecksum(alg, v) === undefined) throw s3Error('InvalidRequest', { message: `Value for ${name} header is invalid.` });
+    algorithm = alg;
+    value = v;
+  }
+  const trailer = single(headers['x-amz-trailer'])?.trim().toLowerCase();
+  let inTrailer = false;
+  if (trailer !== undefined && trailer.startsWith('x-amz-checksum-')) {
+    const alg = parseChecksumAlgorithm(trailer.slice('x-amz-checksum-'.length));
+    if (alg === undefined) throw s3Error('InvalidRequest', { message: 'The algorithm type you specified in x-amz-checksum- header is invalid.' });
+    if (algorithm !== undefined) {
+      throw s3Error('InvalidRequest', { message: 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.' });
+    }
+    algorithm = alg;
+    inTrailer = true;
+  }
+  const sdk = single(headers['x-amz-sdk-checksum-algorithm']);
+  if (sdk !== undefined) {
+    const alg = parseChecksumAlgorithm(sdk);
+    if (alg === undefined) throw s3Error('InvalidRequest', { message: 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]' });
+    if (algorithm === undefined) {
+      throw s3Error('InvalidRequest', { message: 'x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.' });
+    }
+    // "If the individual checksum value you provide through x-amz-checksum-algorithm doesn't match the
+    // checksum algorithm you set through x-amz-sdk-checksum-algorithm, Amazon S3 fails the request with a BadDigest error."
+    if (alg !== algorithm) throw s3Error('BadDigest', { message: `The ${alg} you specified did not match the calculated checksum.` });
+  }
+  return { algorithm, value, inTrailer };
+}
+
+function single(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Content-MD5: 16 bytes of base64, else InvalidDigest. */
+export function parseContentMd5(value: string | undefined): Buffer | undefined {
+  if (value === undefined) return undefined;
+  const decoded = /^[A-Za-z0-9+/]*={0,2}$/.test(value) ? Buffer.from(value, 'base64') : undefined;
+  if (decoded === undefined || decoded.length !== 16) throw s3Error('InvalidDigest', { fields: { 'Content-MD5': value } });
+  return decoded;
+}
+
+export interface ReceiveOptions {
+  readonly source: Readable;
+  readonly blobs: BlobStore;
+  readonly maxBytes: number;
+  /** Bytes the client declared (decoded content length); a different count is IncompleteBody. */
+  readonly expectedBytes: number | undefined;
+  readonly contentMd5: Buffer | undefined;
+  readonly checksum: ChecksumDeclaration;
+  /** Computed even when the client sent none (a multipart upload's algorithm). */
+  readonly extraAlgorithm?: ChecksumAlgorithm;
+  /** Trailing headers of an aws-chunked body, complete after the body ended. */
+  readonly trailers: () => Readonly<Record<string, string>>;
+}
+
+export interface ReceivedPayload {
+  readonly blobId: string;
+  readonly size: number;
+  readonly md5: Buffer;
+  /** The verified (or computed) checksum, with its raw digest. */
+  readonly checksum: { readonly algorithm: ChecksumAlgorithm; readonly value: string; readonly digest: Buffer } | undefined;
+}
+
+/** Streams the payload into a new blob and verifies it; deletes the blob and throws on any mismatch. */
+export async function receivePayload(opts: ReceiveOptions): Promise<ReceivedPayload> {
+  const algorithm = opts.checksum.algorithm ?? opts.extraAlgorithm;
+  const limiter = new ByteLimit(opts.maxBytes);
+  const hashing = new HashingStream(algorithm ? [algorithm] : [], { md5: true });
+  const piping = pipeline(opts.source, limiter, hashing).catch((e: unknown) => e);
+  let written: { blobId: string; size: number };
+  try {
+    written = await opts.blobs.write(hashing);
+  } catch (e) {
+    opts.source.destroy();
+    const upstream = await piping;
+    throw limiter.error ?? upstream ?? e;
+  }
+  try {
+    const upstream = await piping;
+    if (upstream !== undefined) throw upstream;
+    if (opts.expectedBytes !== undefined && written.size !== opts.expectedBytes) throw s3Error('IncompleteBody');
+    const digests = hashing.digests();
+    const md5 = digests.MD5 as Buffer;
+    if (opts.contentMd5 !== undefined && !opts.contentMd5.equals(md5)) {
+      throw s3Error('BadDigest', { fields: { ExpectedDigest: opts.contentMd5.toString('hex'), CalculatedDigest: md5.toString('base64') } });
+    }
+    const checksum = algorithm === undefined ? undefined : verifyChecksum(algorithm, digests[algorithm] as Buffer, opts);
+    return { blobId: written.blobId, size: written.size, md5, checksum };
+  } catch (e) {
+    await opts.blobs.delete(written.blobId);
+    throw e;
+  }
+}
+
+function verifyChecksum(algorithm: ChecksumAlgorithm, digest: Buffer, opts: ReceiveOptions) {
+  let expected = opts.checksum.value;
+  if (opts.checksum.inTrailer) {
+    expected = opts.trailers()[checksumHeaderName(algorithm)];
+    if (expected !== undefined && decodeChecksum(algorithm, expected) === undefined) {
+      throw s3Error('InvalidRequest', { message: `Value for ${checksumHeaderName(algorithm)} trailing header is invalid.` });
+    }
+  }
+  const value = toBase64(digest);
+  if (expected !== undefined && expected !== value) {
+    throw s3Error('BadDigest', { message: `The ${algorithm} you specified did not match the calculated checksum.` });
+  }
+  return { algorithm, value, digest };
+}
+
+/** Fails the stream with EntityTooLarge once more than `max` bytes went through. */
+class ByteLimit extends Transform {
+  private seen = 0;
+  error: Error | undefined;
+  constructor(private readonly max: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.max) {
+      this.error = s3Error('EntityTooLarge', { fields: { MaxSizeAllowed: String(this.max) } });
+      callback(this.error);
+      return;
+    }
+    callback(null, chunk);
+  }
+}
