@@ -10,7 +10,9 @@ export interface XmlNode {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]);
+  // Control characters XML 1.0 cannot carry literally are written as character references, as S3
+  // writes them in listings (`<Key>a&#x1b;b</Key>`); clients that cannot read them use encoding-type=url.
+  return s.replace(/[&<>"'\r\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => ESCAPES[c] ?? `&#x${c.charCodeAt(0).toString(16)};`);
 }
 
 function scalar(v: string | number | boolean | Date): string {
