@@ -9,7 +9,7 @@ import { groupOperations } from './api/groups.js';
 import { inlinePolicyOperations } from './api/inline-policies.js';
 import { loginProfileOperations } from './api/login-profiles.js';
 import { managedPolicyOperations } from './api/managed-policies.js';
-import { minimalPolicyValidator } from './api/policy-validation.js';
+import { enginePolicyValidator } from './api/policy-validation.js';
 import { userOperations } from './api/users.js';
 import { loadAwsManagedPolicies, type AwsManagedPolicyCatalog } from './aws-managed/catalog.js';
 import type { IamStore } from './store/types.js';
@@ -19,7 +19,7 @@ export const IAM_XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 export interface IamProtocolOptions {
   readonly store: IamStore;
-  /** The policy engine's validator (MalformedPolicyDocument); defaults to a structural check. */
+  /** Policy validator (MalformedPolicyDocument); defaults to the policy engine's. */
   readonly validatePolicy?: PolicyValidator;
   readonly awsManaged?: AwsManagedPolicyCatalog;
   readonly limits?: Partial<IamLimits>;
@@ -32,7 +32,7 @@ export function iamApiDeps(options: IamProtocolOptions): IamApiDeps {
   return {
     store: options.store,
     awsManaged: options.awsManaged ?? loadAwsManagedPolicies(),
-    validatePolicy: options.validatePolicy ?? minimalPolicyValidator,
+    validatePolicy: options.validatePolicy ?? enginePolicyValidator,
     limits: { ...DEFAULT_IAM_LIMITS, ...options.limits },
     now: options.now ?? (() => new Date()),
   };

@@ -6,6 +6,6 @@ export { createCredentialProvider, IamCredentialProvider, type IamCredentialProv
 export { createIamProtocol, iamOperations, iamApiDeps, IAM_VERSION, IAM_XMLNS, type IamProtocolOptions } from './iam-protocol.js';
 export { loadIdentityPolicies, createIdentityPolicyLoader, type IdentityPolicies, type IdentityPolicy, type IdentityPolicyLoader } from './identity-policies.js';
 export { loadAwsManagedPolicies, AwsManagedPolicyCatalog, type AwsManagedPolicy } from './aws-managed/catalog.js';
-export { minimalPolicyValidator } from './api/policy-validation.js';
+export { enginePolicyValidator } from './api/policy-validation.js';
 export type { PolicyValidator, IamLimits } from './api/deps.js';
 export { IAM_ERRORS, iamError } from './errors.js';

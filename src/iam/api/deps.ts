@@ -2,11 +2,11 @@ import type { AwsManagedPolicyCatalog } from '../aws-managed/catalog.js';
 import type { IamStore } from '../store/types.js';
 
 /**
- * Validates a policy document where it is written (CreatePolicy, CreatePolicyVersion, Put*Policy);
- * throws a ServiceError (`MalformedPolicyDocument`, 400). The composition root passes the policy
- * engine's validator; `minimalPolicyValidator` is the fallback until it is wired.
+ * Validates an identity policy document where it is written (CreatePolicy, CreatePolicyVersion:
+ * `managed`; Put*Policy: inline); throws a ServiceError (`MalformedPolicyDocument`, 400).
+ * Default: the policy engine's parser (`enginePolicyValidator`).
  */
-export type PolicyValidator = (document: string, kind: 'identity') => void;
+export type PolicyValidator = (document: string, options: { readonly managed: boolean }) => void;
 
 /** IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), defaults. */
 export interface IamLimits {

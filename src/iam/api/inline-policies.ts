@@ -49,7 +49,7 @@ export function inlinePolicyOperations(deps: IamApiDeps): QueryOperation[] {
           const others = (await store.inlinePolicies.list(p.kind, p.id)).filter((x) => x.policyName !== policyName);
           const total = others.reduce((n, x) => n + policySize(x.document), policySize(document));
           if (total > quota) throw iamError('LimitExceeded', { message: `Maximum policy size of ${quota} bytes exceeded for ${kind.toLowerCase()} ${p.name}` });
-          deps.validatePolicy(document, 'identity');
+          deps.validatePolicy(document, { managed: false });
           await store.inlinePolicies.put({ accountId: ctx.accountId, principalKind: p.kind, principalId: p.id, policyName, document });
           return undefined;
         },

@@ -18,7 +18,7 @@ export function readManagedDocument(deps: IamApiDeps, ctx: QueryContext): string
   if (policySize(doc) > deps.limits.managedPolicySize) {
     throw iamError('LimitExceeded', { message: `Cannot exceed quota for PolicySize: ${deps.limits.managedPolicySize}` });
   }
-  deps.validatePolicy(doc, 'identity');
+  deps.validatePolicy(doc, { managed: true });
   return doc;
 }
 
