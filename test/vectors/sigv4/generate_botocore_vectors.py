@@ -178,11 +178,14 @@ def s3_presigned(name, method, path, expires=3600, query=''):
     return record(name, 's3', req, 'S3SigV4QueryAuth')
 
 
-def query_protocol(name, service, body, token=None):
+def query_protocol(name, service, body, token=None, date_header=False):
     at(S3_TIME)
     creds = Credentials(S3_CREDS.access_key, S3_CREDS.secret_key, token) if token else S3_CREDS
     req = AWSRequest(method='POST', url=ENDPOINT + '/', data=body.encode())
     req.headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-8'
+    if date_header:
+        # botocore then signs with the HTTP Date header and sends no X-Amz-Date.
+        req.headers['Date'] = 'placeholder'
     botocore.auth.SigV4Auth(creds, service, 'us-east-1').add_auth(req)
     return record(name, service, req, 'SigV4Auth', body.encode(), token=token)
 
@@ -211,6 +214,7 @@ def botocore_requests():
         s3_presigned('s3-presigned-get-with-query', 'GET', '/bucket/report.pdf', expires=900,
                      query='response-content-disposition=attachment%3B%20filename%3D%22r.pdf%22&versionId=3%2FL4kqtJl'),
         query_protocol('iam-list-users', 'iam', 'Action=ListUsers&Version=2010-05-08'),
+        query_protocol('iam-list-users-date-header', 'iam', 'Action=ListUsers&Version=2010-05-08', date_header=True),
         query_protocol('iam-create-user-path', 'iam', 'Action=CreateUser&UserName=alice&Path=%2Fdivision_abc%2F&Version=2010-05-08'),
         query_protocol('sts-get-caller-identity-with-token', 'sts', 'Action=GetCallerIdentity&Version=2011-06-15', token=TOKEN),
         sts_presigned('sts-presigned-get-caller-identity'),
