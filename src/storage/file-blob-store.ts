@@ -97,8 +97,15 @@ export class FileBlobStore implements BlobStore {
   ): Promise<{ removed: number }> {
     const olderThanMs = options.olderThanMs ?? 0;
     const cutoff = Date.now() - olderThanMs;
-    const oldEnough = async (path: string): Promise<boolean> =>
-      olderThanMs <= 0 || (await stat(path)).mtimeMs <= cutoff;
+    const oldEnough = async (path: string): Promise<boolean> => {
+      if (olderThanMs <= 0) return true;
+      try {
+        return (await stat(path)).mtimeMs <= cutoff;
+      } catch (e) {
+        if (errnoCode(e) === 'ENOENT') return false; // renamed or deleted by a live writer meanwhile
+        throw e;
+      }
+    };
     let removed = 0;
     for await (const entry of await opendir(this.tmpDir)) {
       const path = join(this.tmpDir, entry.name);
