@@ -72,7 +72,8 @@ export type AuthFailureReason =
   | 'chunk-signature-mismatch'
   | 'malformed-chunked-body'
   | 'malformed-trailer'
-  | 'missing-decoded-length';
+  | 'missing-decoded-length'
+  | 'post-policy';
 
 export class AuthFailure {
   constructor(

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ANONYMOUS, type Caller } from '../identity/caller.js';
+import { resolveAccessKey } from './access-key-check.js';
 import { AuthFailure, s3AuthError } from './auth-errors.js';
 import {
   buildCanonicalRequest,
@@ -101,7 +102,7 @@ export class Authenticator {
       mode = { kind: 'unsigned' };
     }
 
-    const record = await this.findKey(input, service, now);
+    const record = await resolveAccessKey(this.options.credentials, input.scope.accessKeyId, input.securityToken, service, now);
     const signingKey = this.keys.get(record.secretAccessKey, input.scope.date, input.scope.region, service);
     this.verifySignature(raw, params, input, payloadHash, signingKey);
 
@@ -166,25 +167,6 @@ export class Authenticator {
       });
     }
     return header;
-  }
-
-  private async findKey(input: SignatureInput, service: string, now: Date): Promise<AccessKeyRecord> {
-    const akid = input.scope.accessKeyId;
-    const token = input.securityToken;
-    const record = await this.options.credentials.findAccessKey(akid, token === undefined ? undefined : { sessionToken: token });
-    const unknown = (reason: 'unknown-key' | 'inactive-key' | 'bad-token') =>
-      s3AuthError('InvalidAccessKeyId', new AuthFailure(reason, { service }), { fields: { AWSAccessKeyId: akid } });
-    if (record === undefined || record.caller.kind === 'Anonymous') throw unknown('unknown-key');
-    // S3 answers an inactive key exactly like an unknown one.
-    if (record.status !== 'Active') throw unknown('inactive-key');
-    if (record.sessionToken !== undefined && token === undefined) throw unknown('bad-token');
-    if (token !== undefined && (record.sessionToken === undefined || !signaturesEqual(record.sessionToken, token))) {
-      throw s3AuthError('InvalidToken', new AuthFailure('bad-token', { service }), { fields: { 'Token-0': token } });
-    }
-    if (record.expiration !== undefined && now.getTime() >= record.expiration.getTime()) {
-      throw s3AuthError('ExpiredToken', new AuthFailure('expired-token', { service }), { fields: { 'Token-0': token ?? '' } });
-    }
-    return record;
   }
 
   private verifySignature(raw: RawRequest, params: readonly QueryParam[], input: SignatureInput, payloadHash: string, signingKey: Buffer): void {

@@ -81,6 +81,7 @@ function mapFailure(f: AuthFailure, original: ServiceError): ServiceError {
     case 'malformed-chunked-body':
     case 'malformed-trailer':
     case 'missing-decoded-length':
+    case 'post-policy':
       return original;
   }
 }
