@@ -180,7 +180,7 @@ async function runTarget(def: TargetDefinition, ctx: TargetContext, config: Benc
     target = await def.start(ctx);
   } catch (err) {
     process.stdout.write(`${def.name}: failed to start: ${String(err)}\n`);
-    return { name: def.name, status: 'failed', note: `failed to start: ${String(err).slice(0, 600)}` };
+    return { name: def.name, status: 'failed', note: `failed to start: ${oneLine(String(err), 600)}` };
   }
   try {
     process.stdout.write(`${def.name}: pid ${target.pid}, http://${target.endpoint.host}:${target.endpoint.port}\n`);
@@ -188,10 +188,14 @@ async function runTarget(def: TargetDefinition, ctx: TargetContext, config: Benc
     return { name: def.name, status: 'ran', durability: target.durability };
   } catch (err) {
     process.stdout.write(`${def.name}: bench error: ${String(err)}\n--- server log tail ---\n${target.logTail()}\n`);
-    return { name: def.name, status: 'failed', durability: target.durability, note: String(err).slice(0, 600) };
+    return { name: def.name, status: 'failed', durability: target.durability, note: oneLine(String(err), 600) };
   } finally {
     await target.stop();
   }
+}
+
+function oneLine(text: string, max: number): string {
+  return text.replace(/\s*\n\s*/g, ' | ').slice(0, max);
 }
 
 main().catch((err: unknown) => {
