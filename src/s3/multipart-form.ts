@@ -104,8 +104,10 @@ function parsePartHeaders(block: string): PartHeaders {
   }
   if (disposition === undefined || !/^form-data\s*(;|$)/i.test(disposition)) throw malformed();
   const params = new Map<string, string>();
-  for (const m of disposition.matchAll(/;\s*([^=;\s]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g)) {
-    params.set(m[1].toLowerCase(), m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3].trim());
+  // Browsers do not backslash-escape in quoted parameters (they percent-encode `"`), and Windows
+  // file names carry backslashes: a quoted value is taken as it is.
+  for (const m of disposition.matchAll(/;\s*([^=;\s]+)\s*=\s*(?:"([^"]*)"|([^;]*))/g)) {
+    params.set(m[1].toLowerCase(), m[2] !== undefined ? m[2] : m[3].trim());
   }
   const name = params.get('name');
   if (name === undefined) throw malformed();

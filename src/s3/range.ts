@@ -26,10 +26,10 @@ export function parseRangeHeader(value: string | undefined, size: number): ByteR
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Number(m[2]);
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end < start) return undefined;
+  const last = m[2] === '' ? Infinity : Number(m[2]);
+  if (!Number.isSafeInteger(start) || last < start) return undefined;
   if (start >= size) throw unsatisfiable();
-  return { start, end: Math.min(end, size - 1) };
+  return { start, end: Math.min(last, size - 1) };
 }
 
 export function contentRange(range: ByteRange, size: number): string {

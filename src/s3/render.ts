@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { ServiceError, isServiceError } from '../errors/service-error.js';
 import { toXml, type XmlNode } from '../protocol/xml.js';
 import type { S3Response } from './context.js';
-import { s3Error } from './errors.js';
+import { BareHttpError, s3Error } from './errors.js';
 
 export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
@@ -83,7 +83,8 @@ export function writeError(err: unknown, res: ServerResponse, opts: { requestId:
   setRequestIds(res, opts.requestId);
   for (const [name, value] of Object.entries(e.headers)) res.setHeader(name, value);
   res.statusCode = e.status;
-  if (opts.method === 'HEAD' || e.status === 304) {
+  if (opts.method === 'HEAD' || e.status === 304 || e instanceof BareHttpError) {
+    if (e instanceof BareHttpError) res.setHeader('content-length', '0');
     res.end();
     return;
   }
