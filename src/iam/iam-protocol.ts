@@ -10,6 +10,7 @@ import { inlinePolicyOperations } from './api/inline-policies.js';
 import { loginProfileOperations } from './api/login-profiles.js';
 import { managedPolicyOperations } from './api/managed-policies.js';
 import { enginePolicyValidator } from './api/policy-validation.js';
+import { simulateOperations } from './api/simulate.js';
 import { userOperations } from './api/users.js';
 import { loadAwsManagedPolicies, type AwsManagedPolicyCatalog } from './aws-managed/catalog.js';
 import type { IamStore } from './store/types.js';
@@ -24,7 +25,7 @@ export interface IamProtocolOptions {
   readonly awsManaged?: AwsManagedPolicyCatalog;
   readonly limits?: Partial<IamLimits>;
   readonly now?: () => Date;
-  /** Extra operations (e.g. SimulatePrincipalPolicy once the policy engine is wired). */
+  /** Extra operations (ROADMAP: roles, MFA devices ...). */
   readonly extraOperations?: (deps: IamApiDeps) => readonly QueryOperation[];
 }
 
@@ -49,6 +50,7 @@ export function iamOperations(deps: IamApiDeps): QueryOperation[] {
     ...inlinePolicyOperations(deps),
     ...loginProfileOperations(deps),
     ...accountOperations(deps),
+    ...simulateOperations(deps),
   ];
 }
 
