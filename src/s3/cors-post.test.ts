@@ -16,24 +16,15 @@ import {
   S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { PostPolicyInput } from './post-object.js';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { rawRequest } from './testing/raw-request.js';
-import { TEST_ACCOUNT, startS3TestServer, type S3TestServer } from './testing/s3-test-server.js';
+import { startS3TestServer, type S3TestServer } from './testing/s3-test-server.js';
 
 let server: S3TestServer;
 let s3: S3Client;
 let bucket: string;
-const verified: PostPolicyInput[] = [];
-
 before(async () => {
-  server = await startS3TestServer({
-    verifyPostPolicy: async (input) => {
-      verified.push(input);
-      if (input.fields.get('x-amz-signature') !== 'good') throw new S3ServiceException({ name: 'SignatureDoesNotMatch', $fault: 'client', $metadata: {} });
-      const root = { kind: 'Root' as const, accountId: TEST_ACCOUNT, arn: `arn:aws:iam::${TEST_ACCOUNT}:root`, accessKeyId: 'AKIAS3TESTROOT000001' };
-      return { caller: root, contentLengthRange: { min: 1, max: 4 * 1024 * 1024 } };
-    },
-  });
+  server = await startS3TestServer();
   s3 = server.client();
   bucket = `cors-${randomBytes(4).toString('hex')}`;
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -101,49 +92,58 @@ function form(fields: [string, string][], file: { name?: string; filename?: stri
 const post = (body: Buffer, boundary: string, contentType = `multipart/form-data; boundary=${boundary}`) =>
   rawRequest(server.endpoint, { method: 'POST', path: `/${bucket}`, headers: { 'content-type': contentType }, body });
 
+/** Form fields of a POST policy signed by @aws-sdk/s3-presigned-post, as a browser would send them. */
+async function signedFields(key: string, fields: Record<string, string> = {}, max = 4 * 1024 * 1024): Promise<[string, string][]> {
+  const presigned = await createPresignedPost(s3, { Bucket: bucket, Key: key, Fields: fields, Conditions: [['content-length-range', 1, max]], Expires: 600 });
+  return Object.entries(presigned.fields);
+}
+
 test('PostObject: signed form, ${filename}, 201 body, redirect, tags, metadata, streaming file part', async () => {
   const boundary = '----strongbox' + randomBytes(8).toString('hex');
   // A file whose bytes contain near-misses of the delimiter, bigger than any one socket chunk.
   const file = Buffer.concat([randomBytes(300_000), Buffer.from(`\r\n--${boundary.slice(0, -1)}x`), randomBytes(300_000)]);
-  const fields: [string, string][] = [
-    ['key', 'uploads/${filename}'],
-    ['X-Amz-Signature', 'good'],
-    ['Policy', 'e30='],
-    ['success_action_status', '201'],
-    ['Content-Type', 'image/png'],
-    ['x-amz-meta-Owner', 'mary'],
-    ['tagging', '<Tagging><TagSet><Tag><Key>t</Key><Value>1</Value></Tag></TagSet></Tagging>'],
-  ];
+  const fields = await signedFields('uploads/${filename}', {
+    success_action_status: '201',
+    'Content-Type': 'image/png',
+    'x-amz-meta-owner': 'mary',
+    tagging: '<Tagging><TagSet><Tag><Key>t</Key><Value>1</Value></Tag></TagSet></Tagging>',
+  });
   const res = await post(form(fields, { filename: 'C:\\pics\\cat.png', body: file }, boundary), boundary);
   assert.equal(res.status, 201, res.body.toString());
   const etag = `"${createHash('md5').update(file).digest('hex')}"`;
   assert.match(res.body.toString(), new RegExp(`<PostResponse><Location>[^<]+/${bucket}/uploads%2Fcat\\.png</Location><Bucket>${bucket}</Bucket><Key>uploads/cat.png</Key><ETag>${etag.replace(/"/g, '&quot;')}</ETag></PostResponse>`));
-  assert.equal(verified.at(-1)?.fields.get('key'), 'uploads/cat.png');
   const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'uploads/cat.png' }));
   assert.equal(got.ContentType, 'image/png');
   assert.deepEqual(got.Metadata, { owner: 'mary' });
   assert.ok(Buffer.from(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()).equals(file));
   assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'uploads/cat.png' }))).TagSet, [{ Key: 't', Value: '1' }]);
 
-  const redirect = await post(form([['key', 'r.txt'], ['x-amz-signature', 'good'], ['success_action_redirect', 'http://app.test/done?x=1']], { filename: 'r.txt', body: Buffer.from('r') }, boundary), boundary);
+  const redirect = await post(form(await signedFields('r.txt', { success_action_redirect: 'http://app.test/done?x=1' }), { filename: 'r.txt', body: Buffer.from('r') }, boundary), boundary);
   assert.equal(redirect.status, 303);
   const loc = new URL(String(redirect.headers.location));
   assert.equal(loc.searchParams.get('key'), 'r.txt');
   assert.equal(loc.searchParams.get('bucket'), bucket);
   assert.equal(loc.searchParams.get('x'), '1');
-  const plain = await post(form([['key', 'p'], ['x-amz-signature', 'good']], { filename: 'p', body: Buffer.from('p') }, boundary), boundary);
+  const plain = await post(form(await signedFields('p'), { filename: 'p', body: Buffer.from('p') }, boundary), boundary);
   assert.equal(plain.status, 204);
 });
 
 test('PostObject errors', async () => {
   const boundary = 'b0undary';
   assert.equal((await post(Buffer.from('x'), boundary, 'text/plain')).code, 'PreconditionFailed');
-  assert.equal((await post(form([['x-amz-signature', 'good']], { filename: 'f', body: Buffer.from('f') }, boundary), boundary)).code, 'InvalidArgument');
+  const noKey = (await signedFields('k')).filter(([k]) => k !== 'key');
+  assert.equal((await post(form(noKey, { filename: 'f', body: Buffer.from('f') }, boundary), boundary)).code, 'InvalidArgument');
   // Fields after the file are ignored: a key sent last is missing.
   const late = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nbody\r\n--${boundary}\r\nContent-Disposition: form-data; name="key"\r\n\r\nk\r\n--${boundary}--\r\n`);
   assert.equal((await post(late, boundary)).code, 'InvalidArgument');
-  assert.equal((await post(form([['key', 'big'], ['x-amz-signature', 'good']], { filename: 'f', body: Buffer.alloc(4 * 1024 * 1024 + 1) }, boundary), boundary)).code, 'EntityTooLarge');
-  assert.equal((await post(form([['key', 'empty'], ['x-amz-signature', 'good']], { filename: 'f', body: Buffer.alloc(0) }, boundary), boundary)).code, 'EntityTooSmall');
+  assert.equal((await post(form(await signedFields('big', {}, 1000), { filename: 'f', body: Buffer.alloc(1001) }, boundary), boundary)).code, 'EntityTooLarge');
+  assert.equal((await post(form(await signedFields('empty'), { filename: 'f', body: Buffer.alloc(0) }, boundary), boundary)).code, 'EntityTooSmall');
+  const tampered = (await signedFields('t')).map(([k, v]): [string, string] => [k, k === 'key' ? 'other' : v]);
+  assert.equal((await post(form(tampered, { filename: 'f', body: Buffer.from('f') }, boundary), boundary)).code, 'AccessDenied');
+  const extra = [...(await signedFields('x')), ['x-amz-meta-sneaky', '1'] as [string, string]];
+  assert.equal((await post(form(extra, { filename: 'f', body: Buffer.from('f') }, boundary), boundary)).code, 'AccessDenied');
+  const badSig = (await signedFields('s')).map(([k, v]): [string, string] => [k, k.toLowerCase() === 'x-amz-signature' ? '0'.repeat(64) : v]);
+  assert.equal((await post(form(badSig, { filename: 'f', body: Buffer.from('f') }, boundary), boundary)).code, 'SignatureDoesNotMatch');
   assert.equal((await post(form([['key', 'anon']], { filename: 'f', body: Buffer.from('a') }, boundary), boundary)).code, 'AccessDenied');
   assert.equal((await post(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="key"\r\n\r\n${'k'.repeat(21 * 1024)}\r\n`), boundary)).code, 'MaxPostPreDataLengthExceeded');
   assert.equal((await post(Buffer.from(`--${boundary}--\r\n`), boundary)).code, 'IncorrectNumberOfFilesInPostRequest');

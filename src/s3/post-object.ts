@@ -5,9 +5,11 @@
  * the file are read at route time (they carry the credentials, so the caller is known before
  * authorization); the file itself streams into the blob store after authorization.
  */
-import { ANONYMOUS, type Caller } from '../identity/caller.js';
+import type { PostPolicyVerification } from '../auth/post-policy.js';
+import { ANONYMOUS } from '../identity/caller.js';
 import type { ObjectRecord, StoredChecksum } from '../storage/ports.js';
 import { objectCheck, requireBucket, type OperationHandler, type PreparedOperation, type S3Context, type S3Response } from './context.js';
+import { ServiceError } from '../errors/service-error.js';
 import { s3Error } from './errors.js';
 import { STORAGE_CLASSES, parseStorageClass, quoteEtag, truncateToSeconds, MAX_USER_METADATA_BYTES } from './headers.js';
 import { assertKeyLength } from './names.js';
@@ -19,26 +21,13 @@ import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receivePayload } from
 import { parseXml } from './xml-parse.js';
 import { toXml } from '../protocol/xml.js';
 
-export interface PostPolicyInput {
-  readonly bucket: string;
-  /** The form's fields before the file, names lower-cased, `${filename}` already expanded. */
-  readonly fields: ReadonlyMap<string, string>;
-  readonly now: Date;
-}
-
-export interface PostPolicyResult {
-  /** Whose credentials signed the policy. */
-  readonly caller: Caller;
-  /** The policy's `content-length-range` condition, bounds inclusive. */
-  readonly contentLengthRange?: { readonly min: number; readonly max: number };
-}
-
 /**
- * Checks the POST policy's signature, expiration and conditions (SigV4 POST, src/auth); throws the
- * ServiceError S3 answers (AccessDenied "Invalid according to Policy: ...", InvalidPolicyDocument,
- * SignatureDoesNotMatch, ...).
+ * Verifies the signed POST policy of a form (src/auth `verifyPostPolicy` bound to the credential
+ * provider and region): signature, key and expiration now; `checkConditions` once the file is read.
+ * Throws the ServiceError S3 answers (SignatureDoesNotMatch, AccessDenied "Invalid according to
+ * Policy: ...", InvalidPolicyDocument, ...). Fields without any signature field are anonymous.
  */
-export type PostPolicyVerifier = (input: PostPolicyInput) => Promise<PostPolicyResult>;
+export type PostPolicyVerifier = (fields: Readonly<Record<string, string>>, now: Date) => Promise<PostPolicyVerification>;
 
 const SIGNATURE_FIELDS = ['policy', 'x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date', 'signature', 'awsaccesskeyid'];
 
@@ -69,11 +58,10 @@ export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): O
     }
     if (key === '') throw s3Error('InvalidArgument', { message: 'User key must have a length greater than 0.', fields: { ArgumentName: 'key', ArgumentValue: '' } });
     assertKeyLength(key);
-    let policy: PostPolicyResult = { caller: ANONYMOUS };
-    if (SIGNATURE_FIELDS.some((f) => fields.has(f))) {
-      if (verify === undefined) throw s3Error('NotImplemented', { message: 'Signed POST policies are not supported by this server' });
-      policy = await verify({ bucket: bucket.name, fields, now: ctx.deps.now() });
-    }
+    const flat = Object.fromEntries(fields);
+    let verification: PostPolicyVerification | undefined;
+    if (verify !== undefined) verification = await verify(flat, ctx.deps.now());
+    else if (SIGNATURE_FIELDS.some((f) => fields.has(f))) throw s3Error('NotImplemented', { message: 'Signed POST policies are not supported by this server' });
     const tags = parseTagging(fields.get('tagging'));
     const context: Record<string, string | readonly string[]> = { ...requestTagContext(tags) };
     for (const f of ['acl', 'x-amz-server-side-encryption', 'x-amz-storage-class']) {
@@ -82,7 +70,7 @@ export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): O
     }
     const checks = [objectCheck(ctx, 's3:PutObject', context, { bucket, key })];
     if (tags !== undefined && tags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(tags), { bucket, key }));
-    const prepared: PreparedOperation = { checks, caller: policy.caller, run: () => postObject(ctx, form, fields, key, tags ?? [], policy) };
+    const prepared: PreparedOperation = { checks, caller: verification?.caller ?? ANONYMOUS, run: () => postObject(ctx, form, fields, key, tags ?? [], verification) };
     return prepared;
   };
 }
@@ -114,26 +102,27 @@ async function postObject(
   fields: ReadonlyMap<string, string>,
   key: string,
   tags: TagSet,
-  policy: PostPolicyResult,
+  verification: PostPolicyVerification | undefined,
 ): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const acl = fields.get('acl');
   if (acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') throw s3Error('AccessControlListNotSupported');
   const storageClass = fields.has('x-amz-storage-class') ? parseStorageClass(fields.get('x-amz-storage-class')) : STORAGE_CLASSES[0];
   const userMetadata = fieldMetadata(fields);
-  const range = policy.contentLengthRange;
+  const range = verification?.policy?.conditions.find((c) => c.op === 'content-length-range');
   const checksumFields: Record<string, string> = {};
   for (const [k, v] of fields) if (k.startsWith('x-amz-checksum-') && k !== 'x-amz-checksum-algorithm') checksumFields[k] = v;
   const received = await receivePayload({
     source: form.file.stream,
     blobs: ctx.deps.storage.blobs,
-    maxBytes: Math.min(MAX_PUT_BYTES, range?.max ?? MAX_PUT_BYTES),
+    // Stop reading as soon as the policy's content-length-range is exceeded.
+    maxBytes: Math.min(MAX_PUT_BYTES, range?.op === 'content-length-range' ? range.max : MAX_PUT_BYTES),
     expectedBytes: undefined,
     contentMd5: parseContentMd5(fields.get('content-md5')),
     checksum: declaredChecksum(checksumFields),
     trailers: () => ({}),
   }).catch((e: unknown) => {
-    if (e instanceof Error && (e as { code?: string }).code === 'EntityTooLarge' && range !== undefined) {
+    if (e instanceof ServiceError && e.code === 'EntityTooLarge' && range?.op === 'content-length-range') {
       throw s3Error('EntityTooLarge', { message: 'Your proposed upload exceeds the maximum allowed size', fields: { MaxSizeAllowed: String(range.max) } });
     }
     throw e;
@@ -161,12 +150,7 @@ async function postObject(
     ownerAccountId: bucket.ownerAccountId,
   };
   try {
-    if (range !== undefined && received.size < range.min) {
-      throw s3Error('EntityTooSmall', {
-        message: 'Your proposed upload is smaller than the minimum allowed size',
-        fields: { ProposedSize: String(received.size), MinSizeAllowed: String(range.min) },
-      });
-    }
+    verification?.checkConditions({ fields: Object.fromEntries(fields), contentLength: received.size, bucket: bucket.name });
     await commitObject(ctx.deps.storage, record, undefined);
   } catch (e) {
     await deleteGarbage(ctx.deps.storage.blobs, record.segments);

@@ -13,6 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import pino from 'pino';
 import { Authenticator } from '../../auth/authenticator.js';
 import { FakeCredentials } from '../../auth/testing/fake-credentials.js';
+import { verifyPostPolicy } from '../../auth/post-policy.js';
 import { RootOnlyAuthorizer } from '../../authz/root-only-authorizer.js';
 import { RequestPipeline } from '../../server/pipeline.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../../storage/embedded.js';
@@ -31,7 +32,7 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
-export async function startS3TestServer(options: Partial<Pick<S3ProtocolOptions, 'baseDomain' | 'verifyPostPolicy' | 'now'>> & { region?: string } = {}): Promise<S3TestServer> {
+export async function startS3TestServer(options: Partial<Pick<S3ProtocolOptions, 'baseDomain' | 'now'>> & { region?: string } = {}): Promise<S3TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongbox-s3-unit-'));
   const storage = await openEmbeddedStorage({ dataDir });
   const region = options.region ?? 'us-east-1';
@@ -42,7 +43,7 @@ export async function startS3TestServer(options: Partial<Pick<S3ProtocolOptions,
   const pipeline = new RequestPipeline({
     authenticate: (raw, body, now) => authenticator.authenticate(raw, body, now),
     authorizer: new RootOnlyAuthorizer(),
-    s3: createS3Protocol({ storage, region, ...options }),
+    s3: createS3Protocol({ storage, region, ...options, verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, region) }),
     queryServices: new Map(),
     toQueryAuthError: (e) => e,
     region,
