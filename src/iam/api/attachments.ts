@@ -2,10 +2,9 @@ import { members } from '../../query/render.js';
 import { optionalEnum, optionalString } from '../../query/params.js';
 import type { QueryContext, QueryOperation } from '../../query/types.js';
 import { iamError } from '../errors.js';
-import type { PrincipalKind } from '../store/types.js';
 import type { IamApiDeps } from './deps.js';
 import { paginate } from './paginate.js';
-import { findPolicy, groupResource, iamCheck, mustFindPolicy, mustGetGroup, mustGetUser, readPolicyArn, userResource } from './resolve.js';
+import { findPolicy, groupResource, iamCheck, mustFindPolicy, namedPrincipal, readPolicyArn, userResource } from './resolve.js';
 import { name, RULES } from './validate.js';
 
 type Kind = 'User' | 'Group';
@@ -14,14 +13,8 @@ type Kind = 'User' | 'Group';
 export function attachmentOperations(deps: IamApiDeps): QueryOperation[] {
   const { store } = deps;
 
-  async function principal(ctx: QueryContext, kind: Kind): Promise<{ kind: PrincipalKind; id: string; name: string }> {
-    if (kind === 'User') {
-      const u = await mustGetUser(deps, ctx.accountId, name(ctx.params, 'UserName', RULES.existingUserName));
-      return { kind: 'user', id: u.userId, name: u.userName };
-    }
-    const g = await mustGetGroup(deps, ctx.accountId, name(ctx.params, 'GroupName', RULES.groupName));
-    return { kind: 'group', id: g.groupId, name: g.groupName };
-  }
+  const principal = (ctx: QueryContext, kind: Kind) => namedPrincipal(deps, ctx, kind);
+
 
   async function resource(ctx: QueryContext, kind: Kind): Promise<{ arn: string; context: Readonly<Record<string, string | readonly string[]>> }> {
     if (kind === 'User') return userResource(deps, ctx, name(ctx.params, 'UserName', RULES.existingUserName));

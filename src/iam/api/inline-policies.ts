@@ -2,11 +2,10 @@ import { members } from '../../query/render.js';
 import { requiredString } from '../../query/params.js';
 import type { QueryContext, QueryOperation } from '../../query/types.js';
 import { iamError } from '../errors.js';
-import type { PrincipalKind } from '../store/types.js';
 import type { IamApiDeps } from './deps.js';
 import { paginate } from './paginate.js';
 import { policySize } from './policy-validation.js';
-import { groupResource, iamCheck, mustGetGroup, mustGetUser, userResource } from './resolve.js';
+import { groupResource, iamCheck, namedPrincipal, userResource } from './resolve.js';
 import { encodeDocument } from './shapes.js';
 import { name, RULES } from './validate.js';
 
@@ -16,14 +15,8 @@ type Kind = 'User' | 'Group';
 export function inlinePolicyOperations(deps: IamApiDeps): QueryOperation[] {
   const { store } = deps;
 
-  async function principal(ctx: QueryContext, kind: Kind): Promise<{ kind: PrincipalKind; id: string; name: string }> {
-    if (kind === 'User') {
-      const u = await mustGetUser(deps, ctx.accountId, name(ctx.params, 'UserName', RULES.existingUserName));
-      return { kind: 'user', id: u.userId, name: u.userName };
-    }
-    const g = await mustGetGroup(deps, ctx.accountId, name(ctx.params, 'GroupName', RULES.groupName));
-    return { kind: 'group', id: g.groupId, name: g.groupName };
-  }
+  const principal = (ctx: QueryContext, kind: Kind) => namedPrincipal(deps, ctx, kind);
+
 
   const scoped = (kind: Kind, opName: string): QueryOperation['checks'] => async (ctx) => {
     if (kind === 'User') {

@@ -2,11 +2,11 @@ import type { AuthzCheck } from '../../server/protocol.js';
 import type { QueryContext } from '../../query/types.js';
 import { groupArn, parsePolicyArn, policyArn, userArn } from '../arn.js';
 import { iamError } from '../errors.js';
-import type { GroupRow, UserRow } from '../store/types.js';
+import type { GroupRow, PrincipalKind, UserRow } from '../store/types.js';
 import { customerPolicyView, awsPolicyView, type PolicyView } from './shapes.js';
 import type { IamApiDeps } from './deps.js';
 import { optionalString } from '../../query/params.js';
-import { RULES, resourceTagContext } from './validate.js';
+import { name, RULES, resourceTagContext } from './validate.js';
 
 export type Context = Readonly<Record<string, string | readonly string[]>>;
 
@@ -95,3 +95,13 @@ export async function mustFindPolicy(deps: IamApiDeps, accountId: string, arn: s
 }
 
 export { policyArn };
+
+/** The user (`UserName`) or group (`GroupName`) a policy operation names; NoSuchEntity when missing. */
+export async function namedPrincipal(deps: IamApiDeps, ctx: QueryContext, kind: 'User' | 'Group'): Promise<{ kind: PrincipalKind; id: string; name: string }> {
+  if (kind === 'User') {
+    const u = await mustGetUser(deps, ctx.accountId, name(ctx.params, 'UserName', RULES.existingUserName));
+    return { kind: 'user', id: u.userId, name: u.userName };
+  }
+  const g = await mustGetGroup(deps, ctx.accountId, name(ctx.params, 'GroupName', RULES.groupName));
+  return { kind: 'group', id: g.groupId, name: g.groupName };
+}
