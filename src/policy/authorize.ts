@@ -110,13 +110,16 @@ export function authorize(req: AuthorizationRequest): AuthorizationResult {
     // role session) or the user behind a federated session is limited by boundary and session policy.
     if (best === 'Direct') return finish('Allow', resourceType, resourceMatched());
     if (best === 'Delegated' && side.boundaryOk && side.sessionOk) return finish('Allow', 'resource', resourceMatched());
-    if (trustPolicy) {
-      // A trust policy must allow the principal even within the account; naming the account
-      // delegates to the identity side.
-      if (best === 'None') return finish('ImplicitDeny', 'resource', []);
-      return side.allowed ? finish('Allow', 'identity', [...identityMatched(), ...resourceMatched()]) : finish('ImplicitDeny', side.failedType, []);
+    // A trust policy must allow the principal even within the account; naming the account
+    // delegates to the identity side.
+    if (trustPolicy && best === 'None') return finish('ImplicitDeny', 'resource', []);
+    if (side.allowed) {
+      return trustPolicy
+        ? finish('Allow', 'identity', [...identityMatched(), ...resourceMatched()])
+        : finish('Allow', p.kind === 'Root' ? 'root' : 'identity', identityMatched());
     }
-    if (side.allowed) return finish('Allow', p.kind === 'Root' ? 'root' : 'identity', identityMatched());
+    // The resource policy granted the role / federating user, but a boundary or session policy cut it.
+    if (best === 'Delegated') return finish('ImplicitDeny', side.boundaryOk ? 'session' : 'boundary', []);
     return finish('ImplicitDeny', side.failedType, []);
   }
   // Across accounts both the principal's account (identity side) and the resource's account
