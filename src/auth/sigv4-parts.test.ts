@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalNormalizedUri, canonicalQueryComponent, canonicalS3Uri, percentDecode, uriEncode } from './uri-encoding.js';
+import { canonicalHeaders, canonicalQueryString, collectHeaderValues, parseQuery } from './canonical-request.js';
+import { formatAmzDate, formatIsoSeconds, parseAmzDate, parseHttpDate } from './amz-date.js';
+import { SigningKeyCache, deriveSigningKey, signaturesEqual } from './signing-key-cache.js';
+import { toQueryProtocolAuthError } from './query-auth-errors.js';
+import { AuthFailure, missingAuthenticationToken, s3AuthError } from './auth-errors.js';
+
+test('uriEncode: RFC 3986 unreserved kept, everything else %XX upper-case, UTF-8 bytes', () => {
+  assert.equal(uriEncode('AZaz09-._~'), 'AZaz09-._~');
+  assert.equal(uriEncode("a b+c!'()*/é"), 'a%20b%2Bc%21%27%28%29%2A%2F%C3%A9');
+  assert.equal(uriEncode('a/b c', { keepSlash: true }), 'a/b%20c');
+});
+
+test('percentDecode keeps invalid escapes and "+" literal', () => {
+  assert.equal(percentDecode('a%20b'), 'a b');
+  assert.equal(percentDecode('a+b'), 'a+b');
+  assert.equal(percentDecode('100%'), '100%');
+  assert.equal(percentDecode('%zz%4'), '%zz%4');
+  assert.equal(percentDecode('%E1%88%B4'), '\u1234');
+});
+
+test('canonical S3 URI: as sent, no normalisation, raw characters escaped once', () => {
+  assert.equal(canonicalS3Uri(''), '/');
+  assert.equal(canonicalS3Uri('/b/x/../y//z/./w'), '/b/x/../y//z/./w');
+  assert.equal(canonicalS3Uri('/b/a%20b%2Fc'), '/b/a%20b%2Fc');
+  assert.equal(canonicalS3Uri('/test$file.text'), '/test%24file.text');
+  assert.equal(canonicalS3Uri('/b/é 100%'), '/b/%C3%A9%20100%25');
+});
+
+test('canonical URI for other services: normalised, then encoded again', () => {
+  assert.equal(canonicalNormalizedUri('//example//'), '/example/');
+  assert.equal(canonicalNormalizedUri('/example1/example2/../..'), '/');
+  assert.equal(canonicalNormalizedUri('/./example'), '/example');
+  assert.equal(canonicalNormalizedUri('/a%20b'), '/a%2520b');
+  assert.equal(canonicalNormalizedUri(''), '/');
+});
+
+test('canonical query: decoded, re-encoded, sorted by name then value; empty values kept', () => {
+  const q = parseQuery('b=2&a=2&a=1&c&%7e=x&sp=a+b&e=%e2%82%ac&&');
+  assert.equal(canonicalQueryString(q), 'a=1&a=2&b=2&c=&e=%E2%82%AC&sp=a%2Bb&~=x');
+  assert.equal(canonicalQueryString(parseQuery('X-Amz-Signature=abc&x=1'), 'X-Amz-Signature'), 'x=1');
+  assert.equal(canonicalQueryComponent('a%2fb'), 'a%2Fb');
+});
+
+test('canonical headers: repeated headers joined with ",", values trimmed and whitespace folded', () => {
+  const raw = { method: 'GET', rawPath: '/', rawQuery: '', headers: {}, rawHeaders: ['My-H', ' a   b ', 'my-h', 'c\t d', 'Other', 'x'] };
+  const values = collectHeaderValues(raw, new Set(['my-h', 'missing']));
+  assert.equal(canonicalHeaders(['my-h'], values), 'my-h:a b,c d\n');
+});
+
+test('amz dates', () => {
+  assert.deepEqual(parseAmzDate('20150830T123600Z'), new Date('2015-08-30T12:36:00Z'));
+  for (const bad of ['20150830T123600', '2015-08-30T12:36:00Z', '20151330T000000Z', '20150230T000000Z', '20150830T246000Z']) assert.equal(parseAmzDate(bad), undefined, bad);
+  assert.deepEqual(parseHttpDate('Fri, 24 May 2013 00:00:00 GMT'), new Date('2013-05-24T00:00:00Z'));
+  assert.equal(parseHttpDate('yesterday'), undefined);
+  assert.equal(formatAmzDate(new Date('2015-08-30T12:36:00.123Z')), '20150830T123600Z');
+  assert.equal(formatIsoSeconds(new Date('2015-08-30T12:36:00.123Z')), '2015-08-30T12:36:00Z');
+});
+
+test('signing key: the documented example key, cached and bounded', () => {
+  // "Examples of how to derive a signing key for Signature Version 4" (IAM, 20120215).
+  assert.equal(
+    deriveSigningKey('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', '20120215', 'us-east-1', 'iam').toString('hex'),
+    'f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d',
+  );
+  const cache = new SigningKeyCache(2);
+  const k1 = cache.get('s', '20260101', 'us-east-1', 's3');
+  assert.equal(cache.get('s', '20260101', 'us-east-1', 's3'), k1);
+  cache.get('s', '20260102', 'us-east-1', 's3');
+  cache.get('s', '20260103', 'us-east-1', 's3');
+  assert.equal(cache.size, 2);
+  assert.notEqual(cache.get('s', '20260101', 'us-east-1', 's3'), k1);
+  assert.equal(signaturesEqual('abc', 'abc'), true);
+  assert.equal(signaturesEqual('abc', 'abd'), false);
+  assert.equal(signaturesEqual('abc', 'ab'), false);
+});
+
+test('Query protocol mapping: skew message forms, MissingAuthenticationToken', () => {
+  const server = new Date('2015-08-30T13:01:00Z');
+  const past = s3AuthError('RequestTimeTooSkewed', new AuthFailure('skewed', { requestTime: '20150830T123600Z', serverTime: server }));
+  assert.equal(toQueryProtocolAuthError(past).message, 'Signature expired: 20150830T123600Z is now earlier than 20150830T124600Z (20150830T130100Z - 15 min.)');
+  const future = s3AuthError('RequestTimeTooSkewed', new AuthFailure('skewed', { requestTime: '20150830T133600Z', serverTime: server }));
+  assert.match(toQueryProtocolAuthError(future).message, /^Signature not yet current: 20150830T133600Z is still later than 20150830T131600Z/);
+  const m = missingAuthenticationToken();
+  assert.equal(m.code, 'MissingAuthenticationToken');
+  assert.equal(m.status, 403);
+  assert.equal(toQueryProtocolAuthError(s3AuthError('AuthorizationHeaderMalformed', new AuthFailure('malformed-authorization'))).code, 'IncompleteSignature');
+  assert.equal(toQueryProtocolAuthError(s3AuthError('InvalidAccessKeyId', new AuthFailure('inactive-key'))).code, 'InvalidClientTokenId');
+});
