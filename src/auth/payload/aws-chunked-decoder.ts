@@ -54,6 +54,10 @@ const enum State {
  * signatures form a chain from the seed signature; the final zero-length chunk and the trailer
  * signature (AWS4-HMAC-SHA256-TRAILER over the canonical trailers) close it. Any failure errors the
  * stream before it ends.
+ *
+ * Deviation from AWS: the documented 8 KiB minimum for non-final signed chunks
+ * (InvalidChunkSizeError) is not enforced; unsigned-trailer bodies from the JS SDK use whatever
+ * chunk sizes the source stream yields, and rejecting small chunks protects nothing here.
  */
 export class AwsChunkedDecoder extends Transform {
   private state = State.ChunkHeader;
