@@ -8,7 +8,7 @@ import {
   AddUserToGroupCommand, AttachUserPolicyCommand, CreateAccessKeyCommand, CreateGroupCommand, CreateLoginProfileCommand, CreatePolicyCommand,
   CreatePolicyVersionCommand, CreateUserCommand, DeleteAccessKeyCommand, DeletePolicyVersionCommand, DeleteUserCommand, DetachUserPolicyCommand,
   GetAccountPasswordPolicyCommand, GetCredentialReportCommand, GetPolicyVersionCommand, GetUserPolicyCommand, IAMServiceException, ListPolicyVersionsCommand,
-  PutUserPolicyCommand, SetDefaultPolicyVersionCommand, UpdateAccessKeyCommand, paginateListUsers, type IAMClient,
+  PutUserPolicyCommand, SetDefaultPolicyVersionCommand, SimulateCustomPolicyCommand, SimulatePrincipalPolicyCommand, UpdateAccessKeyCommand, paginateListUsers, type IAMClient,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { iamClient, startServer, stsClient, uniqueName, type TestServer } from './harness.js';
@@ -107,5 +107,17 @@ describe('IAM with the AWS SDK v3', () => {
     assert.deepEqual(await errorOf(iam.send(new GetAccountPasswordPolicyCommand({}))), { name: 'NoSuchEntityException', status: 404 });
     const report = await errorOf(iam.send(new GetCredentialReportCommand({})));
     assert.equal(report.status, 410);
+  });
+
+  test('policy simulator: SimulatePrincipalPolicy and SimulateCustomPolicy shapes parse in the SDK', async () => {
+    const user = uniqueName('sim');
+    const created = (await iam.send(new CreateUserCommand({ UserName: user }))).User!;
+    await iam.send(new PutUserPolicyCommand({ UserName: user, PolicyName: 'p', PolicyDocument: doc('new-client') }));
+    const r = await iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: created.Arn, ActionNames: ['s3:GetObject', 'iam:CreateUser'], ResourceArns: ['arn:aws:s3:::new-client-dev/key'] }));
+    assert.deepEqual(r.EvaluationResults?.map((e) => e.EvalDecision), ['allowed', 'implicitDeny']);
+    assert.equal(r.EvaluationResults?.[0].MatchedStatements?.[0].SourcePolicyId, 'p');
+    assert.equal(typeof r.EvaluationResults?.[0].MatchedStatements?.[0].StartPosition?.Line, 'number');
+    const c = await iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: [doc('a')], ActionNames: ['s3:PutObject'], ResourceArns: ['arn:aws:s3:::b/k'] }));
+    assert.equal(c.EvaluationResults?.[0].EvalDecision, 'implicitDeny');
   });
 });
