@@ -13,6 +13,8 @@ export interface BenchConfig {
   readonly dd: { readonly bytes: number; readonly timeoutSeconds: number };
   /** Per external bench (bench/policy-bench.js ...), run after ours. */
   readonly extraBenchTimeoutSeconds: number;
+  /** The whole `npm run bench`: the external benches share what our part left of it. */
+  readonly totalBudgetSeconds: number;
   /** Attached managed policies for the IAM-user GET scenario. */
   readonly iamPolicyCount: number;
 }
@@ -30,6 +32,7 @@ export function benchConfig(options: { quick: boolean }): BenchConfig {
     largeObject: { bytes: largeBytes, timeoutSeconds: quick ? 30 : 60, bucket: 'bench-large' },
     dd: { bytes: largeBytes, timeoutSeconds: quick ? 30 : 60 },
     extraBenchTimeoutSeconds: quick ? 30 : 90,
+    totalBudgetSeconds: quick ? 80 : 300,
     iamPolicyCount: 10,
   };
 }

@@ -3,18 +3,33 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExtraBenchResult } from './report.js';
 
+export interface ExtraBenchOptions {
+  readonly quick: boolean;
+  /** Limit for each bench. */
+  readonly timeoutSeconds: number;
+  /** Epoch ms after which no further bench starts and a running one is cut short. */
+  readonly deadline: number;
+}
+
 /**
  * The other engineers' benches (dist/bench/*-bench.js: policy, storage, checksum ...), run after ours
- * with their output shown as is. Each gets `--quick` in quick mode and a hard time limit.
+ * with their output shown as is. Each gets `--quick` in quick mode and a hard time limit; together they
+ * share what is left of the run's overall budget.
  */
-export async function runExtraBenches(repoRoot: string, options: { quick: boolean; timeoutSeconds: number }): Promise<ExtraBenchResult[]> {
+export async function runExtraBenches(repoRoot: string, options: ExtraBenchOptions): Promise<ExtraBenchResult[]> {
   const dir = join(repoRoot, 'dist/bench');
   if (!existsSync(dir)) return [];
   const scripts = readdirSync(dir).filter((f) => f.endsWith('-bench.js')).sort();
   const results: ExtraBenchResult[] = [];
   for (const script of scripts) {
+    const left = Math.floor((options.deadline - Date.now()) / 1000);
+    if (left < 5) {
+      process.stdout.write(`\n=== ${script}: not run, the time budget of the bench is spent ===\n`);
+      results.push({ script, exitCode: null, seconds: 0, timedOut: false, notRun: true });
+      continue;
+    }
     process.stdout.write(`\n=== ${script} ===\n`);
-    results.push(await runOne(join(dir, script), script, options));
+    results.push(await runOne(join(dir, script), script, { quick: options.quick, timeoutSeconds: Math.min(options.timeoutSeconds, left) }));
   }
   return results;
 }

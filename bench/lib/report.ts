@@ -15,6 +15,8 @@ export interface ExtraBenchResult {
   readonly exitCode: number | null;
   readonly seconds: number;
   readonly timedOut: boolean;
+  /** Not started: the overall time budget was spent. */
+  readonly notRun?: boolean;
 }
 
 export interface BenchReport {
