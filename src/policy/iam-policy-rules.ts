@@ -18,7 +18,7 @@ export interface IamRuleOptions {
   readonly principalExists: ((arn: string) => boolean) | undefined;
 }
 
-const VALID_PARTITIONS: ReadonlySet<string> = new Set(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f']);
+const VALID_PARTITIONS: ReadonlySet<string> = new Set(['*', 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f']);
 const IAM_RESOURCE_PREFIXES = [
   'user/',
   'federated-user/',
@@ -34,6 +34,22 @@ const IAM_RESOURCE_PREFIXES = [
   'report/',
   'access-report/',
 ];
+const TRUST_ACTIONS: ReadonlySet<string> = new Set(
+  [
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithSAML',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:DecodeAuthorizationMessage',
+    'sts:GetAccessKeyInfo',
+    'sts:GetCallerIdentity',
+    'sts:GetFederationToken',
+    'sts:GetServiceBearerToken',
+    'sts:GetSessionToken',
+    'sts:SetContext',
+    'sts:SetSourceIdentity',
+    'sts:TagSession',
+  ].map((a) => a.toLowerCase()),
+);
 const NO_PRINCIPALS =
   'Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!';
 
@@ -42,31 +58,42 @@ export function applyIamRules(doc: RawDocument, o: IamRuleOptions): void {
     throw new PolicyRejection(malformed(o.kind, message));
   };
   const identityLike = o.kind === 'identity' || o.kind === 'boundary' || o.kind === 'session' || o.kind === 'scp';
-  for (const s of doc.statements) {
-    if (identityLike && (s.principal || s.notPrincipal)) fail('Policy document should not specify a principal.');
-    if (o.kind === 'trust' && s.resource) fail('Has prohibited field Resource');
-    if (o.kind === 'trust' && s.notResource) fail('Has prohibited field NotResource');
-  }
+  if (identityLike) for (const s of doc.statements) if (s.principal || s.notPrincipal) fail('Policy document should not specify a principal.');
   if (o.managed && doc.version !== '2012-10-17') fail('Policy document must be version 2012-10-17 or greater.');
   for (const s of doc.statements) if (s.effect !== 'Allow' && s.effect !== 'Deny') fail('The policy failed legacy parsing');
   for (const s of doc.statements) if (!datesParse(s)) fail('The policy failed legacy parsing');
   const resourceError = checkResources(doc.statements, fail);
   checkSids(doc.statements, o.kind, fail);
   for (const s of doc.statements) if (!nonEmpty(s.action) && !nonEmpty(s.notAction)) fail('Policy statement must contain actions.');
-  if (o.kind !== 'trust') {
-    for (const s of doc.statements) if (!nonEmpty(s.resource) && !nonEmpty(s.notResource)) fail('Policy statement must contain resources.');
-  }
-  if (o.kind === 'trust') for (const s of doc.statements) if (!s.principal && !s.notPrincipal) fail(NO_PRINCIPALS);
   if (resourceError !== undefined) fail(resourceError);
   for (const s of doc.statements) for (const a of s.action ?? []) checkActionPrefix(a, fail);
   for (const s of doc.statements) for (const a of s.notAction ?? []) checkActionPrefix(a, fail);
-  if (o.kind === 'trust') {
-    const check: PrincipalCheck = { principalExists: o.principalExists, allowCanonicalUser: false };
-    for (const s of doc.statements) {
-      for (const spec of [s.principal, s.notPrincipal]) {
-        const problem = spec ? principalProblem(spec, check) : undefined;
-        if (problem) fail(`Invalid principal in policy: "${problem.type}":"${problem.value}"`);
+  if (o.kind !== 'trust') {
+    for (const s of doc.statements) if (!nonEmpty(s.resource) && !nonEmpty(s.notResource)) fail('Policy statement must contain resources.');
+    return;
+  }
+  checkTrustPolicy(doc, o, fail);
+}
+
+/** A role trust policy: only STS actions, no Resource, and every statement names a valid principal. */
+function checkTrustPolicy(doc: RawDocument, o: IamRuleOptions, fail: (m: string) => never): void {
+  for (const s of doc.statements) {
+    for (const a of s.action ?? []) {
+      if (!TRUST_ACTIONS.has(a.toLowerCase())) {
+        fail('Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity');
       }
+    }
+  }
+  for (const s of doc.statements) {
+    if (s.resource) fail('Has prohibited field Resource');
+    if (s.notResource) fail('Has prohibited field NotResource');
+  }
+  for (const s of doc.statements) if (!s.principal && !s.notPrincipal) fail(NO_PRINCIPALS);
+  const check: PrincipalCheck = { principalExists: o.principalExists, allowCanonicalUser: false };
+  for (const s of doc.statements) {
+    for (const spec of [s.principal, s.notPrincipal]) {
+      const problem = spec ? principalProblem(spec, check) : undefined;
+      if (problem) fail(`Invalid principal in policy: "${problem.type}":"${problem.value}"`);
     }
   }
 }
@@ -147,13 +174,12 @@ export function resourceFormatError(r: string): string | undefined {
   const parts = afterFirst.slice(second + 1).split(':');
   const service = parts[0];
   const region = parts[1] ?? '';
-  const account = parts[2] ?? '';
   if (service === 'iam' && region !== '') return `IAM resource ${r} cannot contain region information.`;
-  if (service === 's3' && region !== '' && account === '') return `Resource ${r} can not contain region information.`;
+  const resourcePart = parts.slice(3).join(':');
+  if (service === 's3' && region !== '' && !resourcePart.startsWith('accesspoint/')) return `Resource ${r} can not contain region information.`;
   if (service === 'iam' && parts.length > 3) {
-    const resource = parts.slice(3).join(':');
-    if (resource !== '*' && resource !== 'root' && !IAM_RESOURCE_PREFIXES.some((p) => resource.startsWith(p))) {
-      return `IAM resource path must either be "*" or start with ${IAM_RESOURCE_PREFIXES.join(', ')}.`;
+    if (resourcePart !== '*' && resourcePart !== 'root' && !IAM_RESOURCE_PREFIXES.some((p) => resourcePart.startsWith(p))) {
+      return `IAM resource path must either be "*", root, or start with ${IAM_RESOURCE_PREFIXES.join(', ')}.`;
     }
   }
   return undefined;
