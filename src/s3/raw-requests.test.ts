@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { request } from 'node:http';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { rawRequest, type RawRequestSpec } from './testing/raw-request.js';
 import { TEST_CREDENTIALS, startS3TestServer, type S3TestServer } from './testing/s3-test-server.js';
@@ -124,6 +126,47 @@ test('size limits and lengths', async () => {
   assert.equal((await signed({ method: 'GET', path: `/${bucket}`, query: 'list-type=2&max-keys=blah' })).code, 'InvalidArgument');
   assert.equal((await signed({ method: 'GET', path: `/${bucket}`, query: 'list-type=2&encoding-type=xml' })).code, 'InvalidArgument');
   assert.equal((await signed({ method: 'PUT', path: `/${bucket}/t`, body: 'x', headers: { 'x-amz-tagging': 'a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11' } })).code, 'BadRequest');
+});
+
+test('a client that disconnects mid-upload leaves no blob and no temp file behind', async () => {
+  const before = dataFiles(server.dataDir).filter((f) => f.startsWith('blobs/') || f.startsWith('tmp/')).sort();
+  await new Promise<void>((resolve) => {
+    const req = request({ host: '127.0.0.1', port: server.port, method: 'PUT', path: `/${bucket}/partial`, headers: { 'content-length': String(10 * 1024 * 1024), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    req.on('error', () => resolve());
+    req.write(Buffer.alloc(256 * 1024));
+    setTimeout(() => {
+      req.destroy();
+      resolve();
+    }, 100);
+  });
+  await sleep(300);
+  const afterFiles = dataFiles(server.dataDir).filter((f) => f.startsWith('blobs/') || f.startsWith('tmp/')).sort();
+  assert.deepEqual(afterFiles, before);
+  assert.equal((await signed({ method: 'HEAD', path: `/${bucket}/partial` })).status, 404);
+});
+
+test('a body without Content-Length is MissingContentLength', async () => {
+  const res = await signed({ method: 'PUT', path: `/${bucket}/chunked`, body: 'abc', chunked: true, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+  assert.equal(res.status, 411);
+  assert.equal(res.code, 'MissingContentLength');
+});
+
+test('virtual-hosted style: bucket from the Host header', async () => {
+  const vh = await startS3TestServer({ baseDomain: 's3.strongbox.test' });
+  try {
+    const host = (b: string) => ({ host: `${b}.s3.strongbox.test:${vh.port}` });
+    const b = `vh-${randomBytes(4).toString('hex')}`;
+    const req = (spec: RawRequestSpec) => rawRequest(vh.endpoint, { credentials: TEST_CREDENTIALS, ...spec });
+    assert.equal((await req({ method: 'PUT', path: '/', headers: host(b) })).status, 200);
+    assert.equal((await req({ method: 'PUT', path: '/dir/k%20ey', headers: host(b), body: 'vhost' })).status, 200);
+    assert.equal((await req({ method: 'GET', path: '/dir/k%20ey', headers: host(b) })).body.toString(), 'vhost');
+    const list = await req({ method: 'GET', path: '/', query: 'list-type=2', headers: host(b) });
+    assert.match(list.body.toString(), /<Key>dir\/k ey<\/Key>/);
+    // Path style still works on the same server.
+    assert.equal((await req({ method: 'GET', path: `/${b}/dir/k%20ey` })).body.toString(), 'vhost');
+  } finally {
+    await vh.close();
+  }
 });
 
 /** Every file under the data dir: the metadata database and blobs named by id, nothing named by a key. */

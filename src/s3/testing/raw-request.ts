@@ -47,6 +47,8 @@ export interface RawRequestSpec {
   /** Omit to send the request unsigned (anonymous). */
   readonly credentials?: { accessKeyId: string; secretAccessKey: string };
   readonly region?: string;
+  /** Send the body with Transfer-Encoding: chunked instead of a Content-Length. */
+  readonly chunked?: boolean;
 }
 
 function parseQueryForSigning(q: string): Record<string, string | string[]> {
@@ -65,7 +67,8 @@ function parseQueryForSigning(q: string): Record<string, string | string[]> {
 export async function rawRequest(endpoint: string, spec: RawRequestSpec): Promise<RawResponse> {
   const url = new URL(endpoint);
   const body = spec.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(spec.body);
-  let headers: Record<string, string> = { host: url.host, 'content-length': String(body.length), ...(spec.headers ?? {}) };
+  const length: Record<string, string> = spec.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.length) };
+  let headers: Record<string, string> = { host: url.host, ...length, ...(spec.headers ?? {}) };
   if (spec.credentials) {
     headers['x-amz-content-sha256'] ??= createHash('sha256').update(body).digest('hex');
     const signer = new SignatureV4({ credentials: spec.credentials, region: spec.region ?? 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false });
