@@ -11,7 +11,7 @@ import { bucketCheck, prepared, requireBucket, type OperationHandler, type S3Con
 import { s3Error } from './errors.js';
 import { emptyResponse, xmlResponse } from './render.js';
 import { readVerifiedBody } from './request-body.js';
-import { childText, childTexts, children, parseXml } from './xml-parse.js';
+import { childTexts, children, parseXml } from './xml-parse.js';
 
 const CORS_METHODS = ['GET', 'PUT', 'HEAD', 'POST', 'DELETE'];
 const MAX_RULES = 100;

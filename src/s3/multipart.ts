@@ -15,7 +15,7 @@ import { preparePutObject, requireContentLength } from './object-put.js';
 import { deleteGarbage, objectCreationContext, rejectUnsupportedWriteHeaders } from './object-write.js';
 import { parseCopySourceRange } from './range.js';
 import { emptyResponse, xmlResponse } from './render.js';
-import { parseTaggingHeader, requestTagContext } from './tag-set.js';
+import { parseTaggingHeader } from './tag-set.js';
 import { declaredChecksum, parseContentMd5, receivePayload, type ReceivedPayload } from './upload.js';
 
 /** "Part size: 5 MiB to 5 GiB. There is no minimum size limit on the last part of your multipart upload." */

@@ -16,6 +16,7 @@ import { FakeCredentials } from '../../auth/testing/fake-credentials.js';
 import { verifyPostPolicy } from '../../auth/post-policy.js';
 import { RootOnlyAuthorizer } from '../../authz/root-only-authorizer.js';
 import { RequestPipeline } from '../../server/pipeline.js';
+import type { Authorizer } from '../../server/protocol.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../../storage/embedded.js';
 import { createS3Protocol, type S3ProtocolOptions } from '../s3-protocol.js';
 
@@ -32,7 +33,9 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
-export async function startS3TestServer(options: Partial<Pick<S3ProtocolOptions, 'baseDomain' | 'now'>> & { region?: string } = {}): Promise<S3TestServer> {
+export async function startS3TestServer(
+  options: Partial<Pick<S3ProtocolOptions, 'baseDomain' | 'now'>> & { region?: string; authorizer?: Authorizer } = {},
+): Promise<S3TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongbox-s3-unit-'));
   const storage = await openEmbeddedStorage({ dataDir });
   const region = options.region ?? 'us-east-1';
@@ -42,8 +45,8 @@ export async function startS3TestServer(options: Partial<Pick<S3ProtocolOptions,
   const authenticator = new Authenticator({ credentials, region });
   const pipeline = new RequestPipeline({
     authenticate: (raw, body, now) => authenticator.authenticate(raw, body, now),
-    authorizer: new RootOnlyAuthorizer(),
-    s3: createS3Protocol({ storage, region, ...options, verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, region) }),
+    authorizer: options.authorizer ?? new RootOnlyAuthorizer(),
+    s3: createS3Protocol({ storage, region, baseDomain: options.baseDomain, now: options.now, verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, region) }),
     queryServices: new Map(),
     toQueryAuthError: (e) => e,
     region,
