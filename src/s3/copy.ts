@@ -46,10 +46,14 @@ export const prepareCopyObject: OperationHandler = async (ctx) => {
   return prepared(checks, () => copyObject(ctx, loaded, metadataDirective, newTags));
 };
 
-/** `x-amz-checksum-algorithm` on a copy picks the new object's checksum; else the source's algorithm. */
-function copyChecksumAlgorithm(ctx: S3Context, src: ObjectRecord): ChecksumAlgorithm | undefined {
+/**
+ * `x-amz-checksum-algorithm` on a copy picks the new object's checksum; else the source's algorithm;
+ * "If the source object doesn't have a specified checksum algorithm or checksum value, Amazon S3 uses
+ * the CRC-64/NVME algorithm".
+ */
+function copyChecksumAlgorithm(ctx: S3Context, src: ObjectRecord): ChecksumAlgorithm {
   const requested = ctx.header('x-amz-checksum-algorithm');
-  if (requested === undefined) return src.checksum?.algorithm;
+  if (requested === undefined) return src.checksum?.algorithm ?? 'CRC64NVME';
   const alg = parseChecksumAlgorithm(requested);
   if (alg === undefined) throw invalidArgument('Checksum algorithm provided is unsupported.', 'x-amz-checksum-algorithm', requested);
   return alg;

@@ -55,6 +55,7 @@ async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
     expectedBytes: length,
     contentMd5,
     checksum,
+    defaultAlgorithm: 'CRC64NVME',
     trailers: ctx.auth.trailers,
   });
   const stored: StoredChecksum | undefined = received.checksum && { algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' };

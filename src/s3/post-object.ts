@@ -120,6 +120,7 @@ async function postObject(
     expectedBytes: undefined,
     contentMd5: parseContentMd5(fields.get('content-md5')),
     checksum: declaredChecksum(checksumFields),
+    defaultAlgorithm: 'CRC64NVME',
     trailers: () => ({}),
   }).catch((e: unknown) => {
     if (e instanceof ServiceError && e.code === 'EntityTooLarge' && range?.op === 'content-length-range') {

@@ -10,6 +10,7 @@ import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { hashOf, toBase64 } from '../checksum/index.js';
 import { rawRequest, type RawRequestSpec } from './testing/raw-request.js';
 import { TEST_CREDENTIALS, startS3TestServer, type S3TestServer } from './testing/s3-test-server.js';
 
@@ -80,6 +81,10 @@ test('integrity headers: Content-MD5 and x-amz-checksum-*', async () => {
   assert.equal((await put({ 'content-md5': Buffer.alloc(11).toString('base64') })).code, 'InvalidDigest');
   assert.equal((await put({ 'content-md5': md5('different') })).code, 'BadDigest');
   assert.equal((await put({ 'content-md5': md5('data') })).status, 200);
+  // Without a checksum from the client, S3 attaches a FULL_OBJECT CRC64NVME.
+  const dflt = await signed({ method: 'HEAD', path: `/${bucket}/digest`, headers: { 'x-amz-checksum-mode': 'ENABLED' } });
+  assert.equal(dflt.headers['x-amz-checksum-crc64nvme'], toBase64(hashOf('CRC64NVME', Buffer.from('data'))));
+  assert.equal(dflt.headers['x-amz-checksum-type'], 'FULL_OBJECT');
   assert.equal((await put({ 'x-amz-checksum-crc32': 'AAAAAA==' })).code, 'BadDigest');
   assert.equal((await put({ 'x-amz-checksum-crc32': 'short' })).code, 'InvalidRequest');
   assert.equal((await put({ 'x-amz-checksum-crc32': 'AAAAAA==', 'x-amz-checksum-sha1': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' })).code, 'InvalidRequest');

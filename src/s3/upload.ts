@@ -99,6 +99,11 @@ export interface ReceiveOptions {
   readonly checksum: ChecksumDeclaration;
   /** Computed even when the client sent none (a multipart upload's algorithm). */
   readonly extraAlgorithm?: ChecksumAlgorithm;
+  /**
+   * Computed when the client declared no checksum. S3 gives every new object a checksum: "if objects
+   * are uploaded without a checksum, S3 automatically attaches the recommended full object CRC-64/NVME".
+   */
+  readonly defaultAlgorithm?: ChecksumAlgorithm;
   /** Trailing headers of an aws-chunked body, complete after the body ended. */
   readonly trailers: () => Readonly<Record<string, string>>;
 }
@@ -113,7 +118,7 @@ export interface ReceivedPayload {
 
 /** Streams the payload into a new blob and verifies it; deletes the blob and throws on any mismatch. */
 export async function receivePayload(opts: ReceiveOptions): Promise<ReceivedPayload> {
-  const algorithm = opts.checksum.algorithm ?? opts.extraAlgorithm;
+  const algorithm = opts.checksum.algorithm ?? opts.extraAlgorithm ?? opts.defaultAlgorithm;
   const limiter = new ByteLimit(opts.maxBytes);
   const hashing = new HashingStream(algorithm ? [algorithm] : [], { md5: true });
   const piping = pipeline(opts.source, limiter, hashing).catch((e: unknown) => e);
