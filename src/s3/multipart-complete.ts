@@ -153,6 +153,10 @@ function matchParts(requested: readonly RequestedPart[], uploaded: readonly Uplo
 /**
  * The object's checksum from its parts'. Without an algorithm chosen at CreateMultipartUpload, S3
  * accepts but neither validates nor stores a whole-object checksum sent here.
+ * Deviation from AWS: such an object gets no checksum (S3 attaches a CRC64NVME), because its parts
+ * were hashed with whatever each UploadPart declared, not with one algorithm that can be combined.
+ * S3 also requires consecutive part numbers from 1 for uploads with checksums (it answers a 500
+ * otherwise); any ascending list is accepted here.
  */
 function objectChecksum(ctx: S3Context, upload: MultipartUpload, requested: readonly RequestedPart[], parts: readonly UploadedPart[]): StoredChecksum | undefined {
   const algorithm = upload.checksumAlgorithm;

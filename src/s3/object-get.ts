@@ -65,6 +65,8 @@ async function readObject(ctx: S3Context, initial: ObjectRecord | undefined, hea
   let obj = initial;
   // A concurrent overwrite may delete the blobs we were about to open: re-read the metadata once.
   for (let attempt = 0; ; attempt++) {
+    // Deviation from AWS: S3 answers 403 instead of 404 for a missing key when the caller lacks
+    // s3:ListBucket; the pipeline authorizes declared checks only, so a missing key is always 404.
     if (obj === undefined) throw s3Error('NoSuchKey', { fields: { Key: key } });
     const early = conditionalResponse(ctx, obj);
     if (early !== undefined) return early;

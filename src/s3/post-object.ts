@@ -70,6 +70,8 @@ export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): O
     }
     const checks = [objectCheck(ctx, 's3:PutObject', context, { bucket, key })];
     if (tags !== undefined && tags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(tags), { bucket, key }));
+    // Deviation from AWS: the policy's auth facts (s3:authType POST, signature age) do not reach the
+    // authorizer; RoutedOperation can carry a caller but not facts, so the request's own (anonymous) apply.
     const prepared: PreparedOperation = { checks, caller: verification?.caller ?? ANONYMOUS, run: () => postObject(ctx, form, fields, key, tags ?? [], verification) };
     return prepared;
   };
