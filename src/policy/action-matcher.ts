@@ -11,39 +11,32 @@ export interface ActionPatterns {
   readonly services: ReadonlySet<string>;
   /** A pattern matches every service (`*`, or a wildcard in the service prefix). */
   readonly anyService: boolean;
-  /** `action` must be lower-cased; `colon` is the offset of its ':' (or -1). */
-  matches(action: string, colon: number): boolean;
-}
-
-interface ServicePattern {
-  readonly service: string;
-  readonly name: WildcardMatcher;
+  /** `action` must be lower-cased. */
+  matches(action: string): boolean;
 }
 
 export function compileActionPatterns(patterns: readonly string[]): ActionPatterns {
-  const byService: ServicePattern[] = [];
-  const global: WildcardMatcher[] = [];
+  const exact = new Set<string>();
+  const wildcards: WildcardMatcher[] = [];
+  const services = new Set<string>();
+  let anyService = false;
   for (const raw of patterns) {
     const p = raw.toLowerCase();
     const colon = p.indexOf(':');
     const service = colon < 0 ? '' : p.slice(0, colon);
-    if (p === '*' || colon < 0 || /[*?]/.test(service)) {
-      global.push(compileWildcard(parseTemplate(p, '2008-10-17'), { ignoreCase: true }));
-    } else {
-      byService.push({ service, name: compileWildcard(parseTemplate(p.slice(colon + 1), '2008-10-17'), { ignoreCase: true }) });
-    }
+    if (p === '*' || colon < 0 || /[*?]/.test(service)) anyService = true;
+    else services.add(service);
+    // The service part is plain text, so matching the whole string keeps wildcards inside the
+    // action name: `s3:*` matches `s3:getobject` and not `s3express:createsession`.
+    if (/[*?]/.test(p)) wildcards.push(compileWildcard(parseTemplate(p, '2008-10-17'), { ignoreCase: true }));
+    else exact.add(p);
   }
   return {
-    services: new Set(byService.map((s) => s.service)),
-    anyService: global.length > 0,
-    matches(action, colon) {
-      for (const g of global) if (g.test(action, 0, action.length, undefined) === true) return true;
-      if (colon < 0) return false;
-      for (const sp of byService) {
-        if (sp.service.length === colon && action.startsWith(sp.service) && sp.name.test(action, colon + 1, action.length, undefined) === true) {
-          return true;
-        }
-      }
+    services,
+    anyService,
+    matches(action) {
+      if (exact.has(action)) return true;
+      for (let i = 0; i < wildcards.length; i++) if (wildcards[i].test(action, 0, action.length, undefined) === true) return true;
       return false;
     },
   };

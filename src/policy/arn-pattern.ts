@@ -40,8 +40,28 @@ export function compileArnPattern(raw: string, version: PolicyVersion): ArnPatte
   const pieces = splitOutsideVariables(raw);
   if (pieces.length < 6) return new WholeStringPattern(raw, compileWildcard(parseTemplate(raw, version)));
   const resource = pieces.slice(5).join(':');
-  const segments = pieces.slice(0, 5).map((p) => compileWildcard(parseTemplate(p, version)));
-  return new SegmentedPattern(raw, segments, compileWildcard(parseTemplate(resource, version)), resource === '*');
+  const head = pieces.slice(0, 5);
+  const resourceMatcher = compileWildcard(parseTemplate(resource, version));
+  // The usual case, `arn:aws:s3:::…`: the five first parts are plain text, one startsWith() call.
+  if (head.every((p) => !/[*?]|\$\{/.test(p))) return new LiteralHeadPattern(raw, `${head.join(':')}:`, resourceMatcher, resource === '*');
+  return new SegmentedPattern(raw, head.map((p) => compileSegment(p, version)), resourceMatcher, resource === '*');
+}
+
+class LiteralHeadPattern implements ArnPattern {
+  constructor(
+    readonly source: string,
+    private readonly head: string,
+    private readonly resource: WildcardMatcher,
+    readonly matchesWildcardResource: boolean,
+  ) {}
+
+  test(subject: SplitArn, vars: VariableSource | undefined): MatchOutcome {
+    const c = subject.colons;
+    if (!c) return subject.text === '*' ? this.matchesWildcardResource : false;
+    const s = subject.text;
+    if (c[4] + 1 !== this.head.length || !s.startsWith(this.head)) return false;
+    return this.resource.test(s, this.head.length, s.length, vars);
+  }
 }
 
 const ANY_ARN: ArnPattern = {
@@ -50,10 +70,19 @@ const ANY_ARN: ArnPattern = {
   test: () => true,
 };
 
+/** One of the five first ARN parts: `*`, plain text, or a wildcard pattern. */
+type Segment = { readonly any: true } | { readonly text: string } | { readonly matcher: WildcardMatcher };
+
+function compileSegment(raw: string, version: PolicyVersion): Segment {
+  if (raw === '*') return { any: true };
+  if (!/[*?]|\$\{/.test(raw)) return { text: raw };
+  return { matcher: compileWildcard(parseTemplate(raw, version)) };
+}
+
 class SegmentedPattern implements ArnPattern {
   constructor(
     readonly source: string,
-    private readonly segments: readonly WildcardMatcher[],
+    private readonly segments: readonly Segment[],
     private readonly resource: WildcardMatcher,
     readonly matchesWildcardResource: boolean,
   ) {}
@@ -65,10 +94,16 @@ class SegmentedPattern implements ArnPattern {
     let unresolved = false;
     let start = 0;
     for (let i = 0; i < 5; i++) {
-      const r = this.segments[i].test(s, start, c[i], vars);
-      if (r === false) return false;
-      if (r === undefined) unresolved = true;
-      start = c[i] + 1;
+      const seg = this.segments[i];
+      const end = c[i];
+      if ('text' in seg) {
+        if (end - start !== seg.text.length || !s.startsWith(seg.text, start)) return false;
+      } else if ('matcher' in seg) {
+        const r = seg.matcher.test(s, start, end, vars);
+        if (r === false) return false;
+        if (r === undefined) unresolved = true;
+      }
+      start = end + 1;
     }
     const r = this.resource.test(s, start, s.length, vars);
     if (r === false) return false;

@@ -44,6 +44,15 @@ interface IdentitySide {
   readonly sessionOk: boolean;
 }
 
+/** Which statements explain a decision; computed only when someone reads `matchedStatements`. */
+type Explanation = 'none' | 'denies' | 'resource' | 'identity' | 'identity+resource';
+
+interface Outcome {
+  readonly decision: Decision;
+  readonly decidedBy: AuthorizationResult['decidedBy'];
+  readonly explanation: Explanation;
+}
+
 export function authorize(req: AuthorizationRequest): AuthorizationResult {
   const p = req.principal;
   const pol = req.policies;
@@ -72,61 +81,144 @@ export function authorize(req: AuthorizationRequest): AuthorizationResult {
   const sameAccount = p.accountId !== undefined && (req.resourceAccount === undefined || req.resourceAccount === p.accountId);
   const rootLockoutException =
     p.kind === 'Root' && sameAccount && ROOT_BUCKET_POLICY_ACTIONS.has(action) && pol.resourcePolicy?.kind === 'resource';
-  const byType = typeDecisions(req, ev, hasIdentityPolicies, isSession, rootLockoutException);
-  const trace = traceOf(ev, rootLockoutException);
-  const finish = (decision: Decision, decidedBy: AuthorizationResult['decidedBy'], matched: readonly MatchedStatement[]): AuthorizationResult => ({
-    decision,
-    decidedBy,
-    matchedStatements: matched,
-    byType,
-    trace,
+  const outcome = decide({ req, ev, iamPrincipal, sameAccount, rootLockoutException, hasBoundary: facts.hasPermissionsBoundary });
+  return new Result(outcome, ev, {
+    req,
+    hasIdentityPolicies,
+    isSession,
+    rootLockoutException,
     missingContextKeys: ctx.missingKeys(),
     crossAccount: !sameAccount,
   });
+}
 
+interface DecideInput {
+  readonly req: AuthorizationRequest;
+  readonly ev: Evaluated;
+  readonly iamPrincipal: boolean;
+  readonly sameAccount: boolean;
+  readonly rootLockoutException: boolean;
+  readonly hasBoundary: boolean;
+}
+
+function decide({ req, ev, iamPrincipal, sameAccount, rootLockoutException, hasBoundary }: DecideInput): Outcome {
+  const p = req.principal;
+  const pol = req.policies;
+  const out = (decision: Decision, decidedBy: AuthorizationResult['decidedBy'], explanation: Explanation = 'none'): Outcome => ({ decision, decidedBy, explanation });
   const denied = explicitDeny(ev, rootLockoutException);
-  if (denied) return finish('ExplicitDeny', denied.type, trace.filter((m) => m.effect === 'Deny'));
-  if (ev.scpLevels && ev.scpLevels.some((level) => level.allows.length === 0)) return finish('ImplicitDeny', 'scp', []);
+  if (denied) return out('ExplicitDeny', denied, 'denies');
+  if (ev.scpLevels && ev.scpLevels.some((level) => level.allows.length === 0)) return out('ImplicitDeny', 'scp');
 
-  const side = identitySide(p, ev, facts.hasPermissionsBoundary, pol.sessionPolicies !== undefined);
-  const resourceAllows = ev.resource.allows;
-  const best = bestPrincipalMatch(resourceAllows, pol.aclGrant, iamPrincipal);
+  const side = identitySide(p, ev, hasBoundary, pol.sessionPolicies !== undefined);
+  const best = bestPrincipalMatch(ev.resource.allows, pol.aclGrant, iamPrincipal);
   const trustPolicy = pol.resourcePolicyType === 'Trust';
-  const identityMatched = (): MatchedStatement[] => [
-    ...ev.identity.allows.map((h) => matched(h, 'identity')),
-    ...ev.boundary.allows.map((h) => matched(h, 'boundary')),
-    ...ev.session.allows.map((h) => matched(h, 'session')),
-  ];
-  const resourceMatched = (): MatchedStatement[] => resourceAllows.map((h) => matched(h, 'resource'));
-  const resourceType: PolicyType = resourceAllows.length > 0 || !pol.aclGrant ? 'resource' : 'acl';
+  const resourceType: PolicyType = ev.resource.allows.length > 0 || !pol.aclGrant ? 'resource' : 'acl';
 
   if (!iamPrincipal) {
     // Anonymous requests, services and identity providers have no identity side: only a resource
     // policy (or ACL) that names them — or everyone — can allow.
-    return best === 'Direct' ? finish('Allow', resourceType, resourceMatched()) : finish('ImplicitDeny', 'resource', []);
+    return best === 'Direct' ? out('Allow', resourceType, 'resource') : out('ImplicitDeny', 'resource');
   }
   if (sameAccount) {
     // A resource policy naming the user or session itself grants on its own; naming the role (of a
     // role session) or the user behind a federated session is limited by boundary and session policy.
-    if (best === 'Direct') return finish('Allow', resourceType, resourceMatched());
-    if (best === 'Delegated' && side.boundaryOk && side.sessionOk) return finish('Allow', 'resource', resourceMatched());
+    if (best === 'Direct') return out('Allow', resourceType, 'resource');
+    if (best === 'Delegated' && side.boundaryOk && side.sessionOk) return out('Allow', 'resource', 'resource');
     // A trust policy must allow the principal even within the account; naming the account
     // delegates to the identity side.
-    if (trustPolicy && best === 'None') return finish('ImplicitDeny', 'resource', []);
+    if (trustPolicy && best === 'None') return out('ImplicitDeny', 'resource');
     if (side.allowed) {
-      return trustPolicy
-        ? finish('Allow', 'identity', [...identityMatched(), ...resourceMatched()])
-        : finish('Allow', p.kind === 'Root' ? 'root' : 'identity', identityMatched());
+      return trustPolicy ? out('Allow', 'identity', 'identity+resource') : out('Allow', p.kind === 'Root' ? 'root' : 'identity', 'identity');
     }
     // The resource policy granted the role / federating user, but a boundary or session policy cut it.
-    if (best === 'Delegated') return finish('ImplicitDeny', side.boundaryOk ? 'session' : 'boundary', []);
-    return finish('ImplicitDeny', side.failedType, []);
+    if (best === 'Delegated') return out('ImplicitDeny', side.boundaryOk ? 'session' : 'boundary');
+    return out('ImplicitDeny', side.failedType);
   }
   // Across accounts both the principal's account (identity side) and the resource's account
   // (resource policy or ACL naming the principal or its account) must allow.
-  if (!side.allowed) return finish('ImplicitDeny', side.failedType, []);
-  if (best === 'None') return finish('ImplicitDeny', 'resource', []);
-  return finish('Allow', 'identity', [...identityMatched(), ...resourceMatched()]);
+  if (!side.allowed) return out('ImplicitDeny', side.failedType);
+  if (best === 'None') return out('ImplicitDeny', 'resource');
+  return out('Allow', 'identity', 'identity+resource');
+}
+
+interface ResultDetails {
+  readonly req: AuthorizationRequest;
+  readonly hasIdentityPolicies: boolean;
+  readonly isSession: boolean;
+  readonly rootLockoutException: boolean;
+  readonly missingContextKeys: readonly string[];
+  readonly crossAccount: boolean;
+}
+
+/**
+ * The verdict is computed eagerly; the explanation (matched statements, trace, per-type verdicts)
+ * only when read, so enforcement allocates almost nothing beyond the statements that applied.
+ */
+class Result implements AuthorizationResult {
+  readonly decision: Decision;
+  readonly decidedBy: AuthorizationResult['decidedBy'];
+  readonly missingContextKeys: readonly string[];
+  readonly crossAccount: boolean;
+  private cachedTrace: readonly MatchedStatement[] | undefined;
+  private cachedMatched: readonly MatchedStatement[] | undefined;
+  private cachedByType: Readonly<Record<PolicyType, TypeDecision>> | undefined;
+
+  constructor(
+    private readonly outcome: Outcome,
+    private readonly ev: Evaluated,
+    private readonly details: ResultDetails,
+  ) {
+    this.decision = outcome.decision;
+    this.decidedBy = outcome.decidedBy;
+    this.missingContextKeys = details.missingContextKeys;
+    this.crossAccount = details.crossAccount;
+  }
+
+  get trace(): readonly MatchedStatement[] {
+    return (this.cachedTrace ??= traceOf(this.ev, this.details.rootLockoutException));
+  }
+
+  get matchedStatements(): readonly MatchedStatement[] {
+    return (this.cachedMatched ??= explain(this.outcome.explanation, this.ev, this.trace));
+  }
+
+  get byType(): Readonly<Record<PolicyType, TypeDecision>> {
+    const d = this.details;
+    return (this.cachedByType ??= typeDecisions(d.req, this.ev, d.hasIdentityPolicies, d.isSession, d.rootLockoutException));
+  }
+
+  toJSON(): AuthorizationResult {
+    return {
+      decision: this.decision,
+      decidedBy: this.decidedBy,
+      matchedStatements: this.matchedStatements,
+      byType: this.byType,
+      trace: this.trace,
+      missingContextKeys: this.missingContextKeys,
+      crossAccount: this.crossAccount,
+    };
+  }
+}
+
+function explain(e: Explanation, ev: Evaluated, trace: readonly MatchedStatement[]): readonly MatchedStatement[] {
+  const identity = () => [
+    ...ev.identity.allows.map((h) => matched(h, 'identity')),
+    ...ev.boundary.allows.map((h) => matched(h, 'boundary')),
+    ...ev.session.allows.map((h) => matched(h, 'session')),
+  ];
+  const resource = () => ev.resource.allows.map((h) => matched(h, 'resource'));
+  switch (e) {
+    case 'none':
+      return [];
+    case 'denies':
+      return trace.filter((m) => m.effect === 'Deny');
+    case 'resource':
+      return resource();
+    case 'identity':
+      return identity();
+    case 'identity+resource':
+      return [...identity(), ...resource()];
+  }
 }
 
 function identitySide(p: RequestPrincipal, ev: Evaluated, hasBoundary: boolean, hasSessionPolicies: boolean): IdentitySide {
@@ -159,12 +251,12 @@ function bestPrincipalMatch(
   return best;
 }
 
-function explicitDeny(ev: Evaluated, rootLockoutException: boolean): { type: PolicyType } | undefined {
-  if (ev.scpLevels?.some((l) => l.denies.length > 0)) return { type: 'scp' };
-  if (!rootLockoutException && ev.resource.denies.length > 0) return { type: 'resource' };
-  if (ev.identity.denies.length > 0) return { type: 'identity' };
-  if (ev.boundary.denies.length > 0) return { type: 'boundary' };
-  if (ev.session.denies.length > 0) return { type: 'session' };
+function explicitDeny(ev: Evaluated, rootLockoutException: boolean): PolicyType | undefined {
+  if (ev.scpLevels?.some((l) => l.denies.length > 0)) return 'scp';
+  if (!rootLockoutException && ev.resource.denies.length > 0) return 'resource';
+  if (ev.identity.denies.length > 0) return 'identity';
+  if (ev.boundary.denies.length > 0) return 'boundary';
+  if (ev.session.denies.length > 0) return 'session';
   return undefined;
 }
 

@@ -55,10 +55,11 @@ export function evaluatePolicySet(policies: readonly CompiledPolicy[], facts: Re
 }
 
 function statementApplies(policy: CompiledPolicy, st: CompiledStatement, f: RequestFacts): PrincipalMatch {
-  if (st.actions.matches(f.action, f.colon) === st.notAction) return 'None';
-  if (!resourceApplies(st, f)) return 'None';
+  // Cheapest first: a Set lookup, a few Set lookups, string prefixes, then conditions.
+  if (st.actions.matches(f.action) === st.notAction) return 'None';
   const match = principalApplies(policy, st, f);
   if (match === 'None') return 'None';
+  if (!resourceApplies(st, f)) return 'None';
   for (const c of st.conditions) if (!evaluateCondition(c, f.ctx)) return 'None';
   return match;
 }

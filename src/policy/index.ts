@@ -49,7 +49,7 @@ export type {
 } from './authorization-types.js';
 export { authorize } from './authorize.js';
 export type { ContextValue, NetworkEndpoint, RequestContextInput, RequestFactsInput } from './request-context.js';
-export { buildRequestContext, principalFromCaller } from './request-context.js';
+export { buildRequestContext, principalFromCaller, RequestContextKeys } from './request-context.js';
 export type { S3ActionCheck, S3ActionOptions, S3ResourceKind } from './s3-actions.js';
 export { S3_IAM_ACTIONS, S3_OPERATIONS, s3ActionFor } from './s3-actions.js';
 export type { AccessDeniedMessageInput } from './access-denied-message.js';

@@ -2,7 +2,6 @@ import type { AuthFacts } from '../auth/types.js';
 import { callerUserId, type Caller } from '../identity/caller.js';
 import type { RequestPrincipal } from './authorization-types.js';
 import { cidrContains, parseCidr, parseIp, type CidrBlock } from './condition/ip-value.js';
-import { principalArn, principalType } from './eval-context.js';
 
 /**
  * Builds the global condition keys of a request from plain inputs (no clock: the time comes in the
@@ -82,45 +81,103 @@ export function principalFromCaller(
   }
 }
 
-export function buildRequestContext(input: RequestContextInput): Map<string, ContextValue> {
-  const m = new Map<string, ContextValue>();
-  const set = (k: string, v: ContextValue | undefined) => {
-    if (v !== undefined) m.set(k.toLowerCase(), v);
-  };
-  addNetworkKeys(input, set);
-  const r = input.request;
-  set('aws:SecureTransport', String(r.secureTransport));
-  set('aws:CurrentTime', isoSeconds(r.receivedAt));
-  set('aws:EpochTime', String(Math.floor(r.receivedAt.getTime() / 1000)));
-  set('aws:UserAgent', r.userAgent);
-  set('aws:Referer', r.referer);
-  set('aws:RequestedRegion', r.region);
-  set('aws:ViaAWSService', 'false');
-  addPrincipalKeys(input, set);
-  addAuthKeys(input.auth, input.caller, set);
-  set('s3:TlsVersion', r.tlsVersion?.replace(/^TLSv/i, ''));
-  set('s3:ResourceAccount', input.resourceAccount);
-  for (const [k, v] of Object.entries(input.requestTags ?? {})) set(`aws:RequestTag/${k}`, v);
-  if (input.requestTags) set('aws:TagKeys', Object.keys(input.requestTags));
-  for (const [k, v] of Object.entries(input.operationContext ?? {})) set(k, v);
-  return m;
+/**
+ * The condition keys of one request, lower-cased. `aws:CurrentTime` is formatted only if a policy
+ * reads it (formatting a date costs more than all the other keys together).
+ */
+export class RequestContextKeys extends Map<string, ContextValue> {
+  private pendingTime: Date | undefined;
+
+  constructor(receivedAt: Date | undefined) {
+    super();
+    this.pendingTime = receivedAt;
+  }
+
+  override get(key: string): ContextValue | undefined {
+    if (key === 'aws:currenttime') this.materializeTime();
+    return super.get(key);
+  }
+
+  override has(key: string): boolean {
+    if (key === 'aws:currenttime') this.materializeTime();
+    return super.has(key);
+  }
+
+  override entries(): MapIterator<[string, ContextValue]> {
+    this.materializeTime();
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.materializeTime();
+    return super.keys();
+  }
+
+  override values(): MapIterator<ContextValue> {
+    this.materializeTime();
+    return super.values();
+  }
+
+  override forEach(cb: (value: ContextValue, key: string, map: Map<string, ContextValue>) => void, thisArg?: unknown): void {
+    this.materializeTime();
+    super.forEach(cb, thisArg);
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, ContextValue]> {
+    return this.entries();
+  }
+
+  override get size(): number {
+    this.materializeTime();
+    return super.size;
+  }
+
+  private materializeTime(): void {
+    const t = this.pendingTime;
+    if (t === undefined) return;
+    this.pendingTime = undefined;
+    if (!super.has('aws:currenttime')) super.set('aws:currenttime', isoSeconds(t));
+  }
 }
 
-type Setter = (k: string, v: ContextValue | undefined) => void;
+export function buildRequestContext(input: RequestContextInput): RequestContextKeys {
+  const r = input.request;
+  const m = new RequestContextKeys(r.receivedAt);
+  // Keys are written lower-case here: no case folding on the hot path.
+  addNetworkKeys(input, m);
+  m.set('aws:securetransport', r.secureTransport ? 'true' : 'false');
+  m.set('aws:epochtime', String(Math.floor(r.receivedAt.getTime() / 1000)));
+  if (r.userAgent !== undefined) m.set('aws:useragent', r.userAgent);
+  if (r.referer !== undefined) m.set('aws:referer', r.referer);
+  if (r.region !== undefined) m.set('aws:requestedregion', r.region);
+  m.set('aws:viaawsservice', 'false');
+  addPrincipalKeys(input, m);
+  if (input.auth) addAuthKeys(input.auth, input.caller, m);
+  if (r.tlsVersion !== undefined) m.set('s3:tlsversion', r.tlsVersion.replace(/^TLSv/i, ''));
+  if (input.resourceAccount !== undefined) m.set('s3:resourceaccount', input.resourceAccount);
+  if (input.requestTags) {
+    const keys = Object.keys(input.requestTags);
+    for (const k of keys) m.set(`aws:requesttag/${k.toLowerCase()}`, input.requestTags[k]);
+    m.set('aws:tagkeys', keys);
+  }
+  const op = input.operationContext;
+  if (op) for (const k in op) m.set(k.toLowerCase(), op[k]);
+  return m;
+}
 
 /**
  * aws:SourceIp is the client address — except for a request through a VPC endpoint, where AWS
  * leaves it out and sets aws:SourceVpce, aws:SourceVpc and aws:VpcSourceIp instead.
  */
-function addNetworkKeys(input: RequestContextInput, set: Setter): void {
+function addNetworkKeys(input: RequestContextInput, m: RequestContextKeys): void {
   const ip = normalizeIp(input.request.sourceIp);
   const endpoint = matchEndpoint(ip, input.networkEndpoints);
   if (endpoint) {
-    set('aws:SourceVpce', endpoint.vpceId);
-    set('aws:SourceVpc', endpoint.vpcId);
-    set('aws:VpcSourceIp', ip);
+    m.set('aws:sourcevpce', endpoint.vpceId);
+    if (endpoint.vpcId !== undefined) m.set('aws:sourcevpc', endpoint.vpcId);
+    m.set('aws:vpcsourceip', ip);
   } else {
-    set('aws:SourceIp', ip);
+    m.set('aws:sourceip', ip);
   }
 }
 
@@ -137,18 +194,36 @@ function matchEndpoint(ip: string, endpoints: readonly NetworkEndpoint[] | undef
 
 /** `::ffff:192.0.2.1` (what a dual-stack socket reports) → `192.0.2.1`. */
 function normalizeIp(ip: string): string {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return m ? m[1] : ip;
+  return ip.length > 7 && ip.charCodeAt(0) === 0x3a && /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip;
 }
 
-function addPrincipalKeys(input: RequestContextInput, set: Setter): void {
-  const p = principalFromCaller(input.caller, { tags: input.principalTags });
-  set('aws:userid', p.userId);
-  set('aws:username', p.kind === 'User' ? p.username : undefined);
-  set('aws:PrincipalArn', principalArn(p));
-  set('aws:PrincipalAccount', p.accountId);
-  set('aws:PrincipalType', principalType(p));
-  for (const [k, v] of Object.entries(input.principalTags ?? {})) set(`aws:PrincipalTag/${k}`, v);
+function addPrincipalKeys(input: RequestContextInput, m: RequestContextKeys): void {
+  const c = input.caller;
+  switch (c.kind) {
+    case 'Anonymous':
+      m.set('aws:userid', 'anonymous');
+      m.set('aws:principaltype', 'Anonymous');
+      return;
+    case 'Root':
+      m.set('aws:userid', c.accountId);
+      m.set('aws:principalarn', c.arn);
+      m.set('aws:principaltype', 'Account');
+      break;
+    case 'User':
+      m.set('aws:userid', c.userId);
+      m.set('aws:username', c.userName);
+      m.set('aws:principalarn', c.arn);
+      m.set('aws:principaltype', 'User');
+      break;
+    case 'AssumedRole':
+      m.set('aws:userid', callerUserId(c));
+      m.set('aws:principalarn', c.roleArn);
+      m.set('aws:principaltype', 'AssumedRole');
+      break;
+  }
+  m.set('aws:principalaccount', c.accountId);
+  const tags = input.principalTags;
+  if (tags) for (const k in tags) m.set(`aws:principaltag/${k.toLowerCase()}`, tags[k]);
 }
 
 /**
@@ -156,20 +231,20 @@ function addPrincipalKeys(input: RequestContextInput, set: Setter): void {
  * (and of MFA-authenticated ones); long-term access keys leave it out, which is why AWS recommends
  * `BoolIfExists` for it.
  */
-function addAuthKeys(auth: AuthFacts | undefined, caller: Caller, set: Setter): void {
-  if (!auth) return;
+function addAuthKeys(auth: AuthFacts, caller: Caller, m: RequestContextKeys): void {
   const temporary = auth.tokenIssueTime !== undefined || caller.kind === 'AssumedRole';
-  if (temporary || auth.multiFactorAuthPresent) set('aws:MultiFactorAuthPresent', String(auth.multiFactorAuthPresent));
+  if (temporary || auth.multiFactorAuthPresent) m.set('aws:multifactorauthpresent', auth.multiFactorAuthPresent ? 'true' : 'false');
   if (auth.multiFactorAuthPresent && auth.multiFactorAuthAgeSeconds !== undefined) {
-    set('aws:MultiFactorAuthAge', String(auth.multiFactorAuthAgeSeconds));
+    m.set('aws:multifactorauthage', String(auth.multiFactorAuthAgeSeconds));
   }
-  if (auth.tokenIssueTime) set('aws:TokenIssueTime', isoSeconds(auth.tokenIssueTime));
-  if (auth.authType !== 'None') set('s3:authType', auth.authType);
-  set('s3:signatureversion', auth.signatureVersion);
-  if (auth.signatureAgeMs !== undefined) set('s3:signatureAge', String(auth.signatureAgeMs));
+  if (auth.tokenIssueTime) m.set('aws:tokenissuetime', isoSeconds(auth.tokenIssueTime));
+  if (auth.authType !== 'None') m.set('s3:authtype', auth.authType);
+  if (auth.signatureVersion !== undefined) m.set('s3:signatureversion', auth.signatureVersion);
+  if (auth.signatureAgeMs !== undefined) m.set('s3:signatureage', String(auth.signatureAgeMs));
 }
 
 /** `2024-01-02T03:04:05Z`, the form AWS puts in aws:CurrentTime. */
 function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = d.toISOString();
+  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso;
 }

@@ -1,4 +1,4 @@
-import { resolveVariable, type Template, type VariableSource } from './template.js';
+import { resolveVariable, type Template, type TemplatePart, type VariableSource } from './template.js';
 
 /**
  * `*` / `?` wildcard matching, compiled once per policy string. Matchers work on a range of the
@@ -15,39 +15,58 @@ export interface WildcardMatcher {
   test(s: string, start: number, end: number, vars: VariableSource | undefined): MatchOutcome;
 }
 
-const LIT = 0;
-const STAR = 1;
-const QMARK = 2;
+/** A compiled pattern: literal runs, `*` and `?`. Variables are resolved to literal runs at match time. */
+const STAR = 0;
+const QMARK = 1;
+type Token = string | typeof STAR | typeof QMARK;
 
 /** Compiles a template for wildcard matching; `ignoreCase` expects callers to pass lower-cased subjects. */
 export function compileWildcard(t: Template, options: { ignoreCase?: boolean } = {}): WildcardMatcher {
   const ignoreCase = options.ignoreCase === true;
   if (t.hasVariables) return new TemplateMatcher(t, ignoreCase);
-  let chars = '';
-  const flags: number[] = [];
+  const tokens: Token[] = [];
   for (const p of t.parts) {
     if (p.kind === 'var') continue;
     const text = ignoreCase ? p.text.toLowerCase() : p.text;
-    for (const ch of text) {
-      // A surrogate pair is one character for '?'.
-      chars += ch;
-      const f = p.kind === 'pattern' && ch === '*' ? STAR : p.kind === 'pattern' && ch === '?' ? QMARK : LIT;
-      for (let k = 0; k < ch.length; k++) flags.push(k === 0 ? f : LIT);
-    }
+    if (p.kind === 'literal') pushLiteral(tokens, text);
+    else pushPattern(tokens, text);
   }
-  return specialise(t.raw, chars, flags);
+  return specialise(t.raw, tokens);
 }
 
-function specialise(source: string, chars: string, flags: readonly number[]): WildcardMatcher {
-  const stars = flags.filter((f) => f === STAR).length;
-  const qmarks = flags.filter((f) => f === QMARK).length;
-  if (stars === 0 && qmarks === 0) return new ExactMatcher(source, chars);
-  if (qmarks === 0 && stars === 1) {
-    if (chars.length === 1) return new AnyMatcher(source);
-    const at = flags.indexOf(STAR);
-    return new AffixMatcher(source, chars.slice(0, at), chars.slice(at + 1));
+function pushLiteral(tokens: Token[], text: string): void {
+  if (text === '') return;
+  const last = tokens[tokens.length - 1];
+  if (typeof last === 'string') tokens[tokens.length - 1] = last + text;
+  else tokens.push(text);
+}
+
+function pushPattern(tokens: Token[], text: string): void {
+  let run = '';
+  for (const ch of text) {
+    if (ch === '*' || ch === '?') {
+      pushLiteral(tokens, run);
+      run = '';
+      // Consecutive stars are one star.
+      if (ch === '?' || tokens[tokens.length - 1] !== STAR) tokens.push(ch === '*' ? STAR : QMARK);
+    } else run += ch;
   }
-  return new GeneralMatcher(source, chars, Uint8Array.from(flags));
+  pushLiteral(tokens, run);
+}
+
+function specialise(source: string, tokens: readonly Token[]): WildcardMatcher {
+  if (tokens.length === 0) return new ExactMatcher(source, '');
+  if (tokens.length === 1 && typeof tokens[0] === 'string') return new ExactMatcher(source, tokens[0]);
+  if (tokens.length === 1 && tokens[0] === STAR) return new AnyMatcher(source);
+  const stars = tokens.filter((t) => t === STAR).length;
+  const qmarks = tokens.filter((t) => t === QMARK).length;
+  if (stars === 1 && qmarks === 0 && tokens.length <= 3) {
+    const at = tokens.indexOf(STAR);
+    const prefix = at > 0 ? (tokens[0] as string) : '';
+    const suffix = at < tokens.length - 1 ? (tokens[tokens.length - 1] as string) : '';
+    return new AffixMatcher(source, prefix, suffix);
+  }
+  return new GeneralMatcher(source, tokens);
 }
 
 class AnyMatcher implements WildcardMatcher {
@@ -76,70 +95,88 @@ class AffixMatcher implements WildcardMatcher {
 }
 
 class GeneralMatcher implements WildcardMatcher {
-  constructor(readonly source: string, private readonly chars: string, private readonly flags: Uint8Array) {}
+  constructor(readonly source: string, private readonly tokens: readonly Token[]) {}
   test(s: string, start: number, end: number): MatchOutcome {
-    return globMatch(this.chars, this.flags, s, start, end);
+    return globMatch(this.tokens, s, start, end);
   }
 }
 
+type TemplateToken = Token | Extract<TemplatePart, { kind: 'var' }>;
+
+/** A pattern with variables: tokenised once; at match time only the variables are substituted. */
 class TemplateMatcher implements WildcardMatcher {
   readonly source: string;
-  constructor(private readonly template: Template, private readonly ignoreCase: boolean) {
+  private readonly tokens: readonly TemplateToken[];
+  constructor(template: Template, private readonly ignoreCase: boolean) {
     this.source = template.raw;
+    const tokens: TemplateToken[] = [];
+    for (const p of template.parts) {
+      if (p.kind === 'var') {
+        tokens.push(p);
+        continue;
+      }
+      const text = ignoreCase ? p.text.toLowerCase() : p.text;
+      // Literal runs are kept apart from the variables around them; globMatch takes adjacent runs.
+      const run: Token[] = [];
+      if (p.kind === 'literal') pushLiteral(run, text);
+      else pushPattern(run, text);
+      tokens.push(...run);
+    }
+    this.tokens = tokens;
   }
+
   test(s: string, start: number, end: number, vars: VariableSource | undefined): MatchOutcome {
     if (!vars) return undefined;
-    let chars = '';
-    const flags: number[] = [];
-    for (const p of this.template.parts) {
-      let text: string | undefined = p.kind === 'var' ? resolveVariable(p, vars) : p.text;
-      if (text === undefined) return undefined;
-      if (this.ignoreCase) text = text.toLowerCase();
-      for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        chars += c;
-        flags.push(p.kind === 'pattern' && c === '*' ? STAR : p.kind === 'pattern' && c === '?' ? QMARK : LIT);
-      }
+    const resolved: Token[] = new Array<Token>(this.tokens.length);
+    for (let i = 0; i < this.tokens.length; i++) {
+      const t = this.tokens[i];
+      if (typeof t === 'object') {
+        // A substituted value is literal text: its * and ? are not wildcards.
+        const v = resolveVariable(t, vars);
+        if (v === undefined) return undefined;
+        resolved[i] = this.ignoreCase ? v.toLowerCase() : v;
+      } else resolved[i] = t;
     }
-    return globMatch(chars, flags, s, start, end);
+    return globMatch(resolved, s, start, end);
   }
 }
 
 /**
- * Iterative glob match with single-star backtracking: linear in practice, O(n·m) worst case, no
- * recursion. `flags[i]` says whether `chars[i]` is a literal, `*` or `?`.
+ * Glob match over tokens (literal runs, `*`, `?`) with last-star backtracking: no recursion, no
+ * regular expression, O(n·m) worst case. Equivalent to the character-level algorithm because a
+ * literal run fails or succeeds as its characters would one by one.
  */
-function globMatch(chars: string, flags: ArrayLike<number>, s: string, start: number, end: number): boolean {
-  const pl = chars.length;
-  let pi = 0;
+function globMatch(tokens: readonly Token[], s: string, start: number, end: number): boolean {
+  const n = tokens.length;
+  let ti = 0;
   let si = start;
-  let starP = -1;
+  let starT = -1;
   let starS = 0;
   while (si < end) {
-    if (pi < pl) {
-      const f = flags[pi];
-      if (f === QMARK) {
-        // '?' is one character: step over a whole surrogate pair.
-        const c = s.charCodeAt(si);
-        si += c >= 0xd800 && c <= 0xdbff && si + 1 < end ? 2 : 1;
-        pi++;
-        continue;
-      }
-      if (f === LIT && chars.charCodeAt(pi) === s.charCodeAt(si)) {
-        pi++;
-        si++;
-        continue;
-      }
-      if (f === STAR) {
-        starP = pi++;
+    if (ti < n) {
+      const tok = tokens[ti];
+      if (tok === STAR) {
+        starT = ti++;
         starS = si;
         continue;
       }
+      if (tok === QMARK) {
+        // '?' is one character: step over a whole surrogate pair.
+        const c = s.charCodeAt(si);
+        si += c >= 0xd800 && c <= 0xdbff && si + 1 < end ? 2 : 1;
+        ti++;
+        continue;
+      }
+      if (tok.length === 0 || (si + tok.length <= end && s.startsWith(tok, si))) {
+        si += tok.length;
+        ti++;
+        continue;
+      }
     }
-    if (starP < 0) return false;
-    pi = starP + 1;
+    if (starT < 0) return false;
+    ti = starT + 1;
     si = ++starS;
   }
-  while (pi < pl && flags[pi] === STAR) pi++;
-  return pi === pl;
+  while (ti < n && (tokens[ti] === STAR || tokens[ti] === '')) ti++;
+  return ti === n;
 }

@@ -7,12 +7,10 @@ function canonicalBase64(raw: string): string | undefined {
   return Buffer.from(s, 'base64').toString('base64');
 }
 
-export const binaryEquals: ConditionOperator<string | undefined> = {
+export const binaryEquals: ConditionOperator<string | undefined, string | undefined> = {
   name: 'BinaryEquals',
   negated: false,
   compileValue: (raw) => canonicalBase64(raw),
-  test(requestValue, policyValue) {
-    if (policyValue === undefined) return false;
-    return requestValue === policyValue || canonicalBase64(requestValue) === policyValue;
-  },
+  prepare: (raw) => canonicalBase64(raw),
+  test: (requestValue, policyValue) => policyValue !== undefined && requestValue === policyValue,
 };

@@ -3,15 +3,13 @@ import type { BaseOperatorName } from './operator-name.js';
 import { negate, type ConditionOperator } from './operator.js';
 
 /** Date*: ISO 8601 or epoch seconds on either side (aws:CurrentTime, aws:EpochTime, aws:TokenIssueTime). */
-function date(name: BaseOperatorName, compare: (request: number, policy: number) => boolean): ConditionOperator<number | undefined> {
+function date(name: BaseOperatorName, compare: (request: number, policy: number) => boolean): ConditionOperator<number | undefined, number | undefined> {
   return {
     name,
     negated: false,
     compileValue: (raw) => parseDateValue(raw),
-    test(requestValue, policyValue) {
-      const t = parseDateValue(requestValue);
-      return t !== undefined && policyValue !== undefined && compare(t, policyValue);
-    },
+    prepare: (raw) => parseDateValue(raw),
+    test: (t, policyValue) => t !== undefined && policyValue !== undefined && compare(t, policyValue),
   };
 }
 

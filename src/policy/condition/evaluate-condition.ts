@@ -33,7 +33,7 @@ export interface CompiledCondition {
   readonly ifExists: boolean;
   readonly key: string;
   readonly rawKey: string;
-  readonly op: ConditionOperator<unknown> | undefined;
+  readonly op: ConditionOperator<unknown, unknown> | undefined;
   readonly values: readonly unknown[];
   readonly nullExpect: readonly (boolean | undefined)[];
   /** Values contain policy variables: evaluate them all, so an unresolved one is always noticed. */
@@ -76,17 +76,17 @@ export function evaluateCondition(c: CompiledCondition, ctx: ConditionContext): 
     return op.negated;
   }
   if (typeof raw === 'string') {
-    const m = anyMatch(c, op, raw, ctx.vars);
+    const m = anyMatch(c, op, op.prepare(raw), ctx.vars);
     if (m === UNRESOLVED) return false;
     return op.negated ? m === NO_MATCH : m === MATCH;
   }
   return evaluateMultivalued(c, op, raw as readonly string[], ctx.vars);
 }
 
-function evaluateMultivalued(c: CompiledCondition, op: ConditionOperator<unknown>, values: readonly string[], vars: VariableSource): boolean {
+function evaluateMultivalued(c: CompiledCondition, op: ConditionOperator<unknown, unknown>, values: readonly string[], vars: VariableSource): boolean {
   let satisfied = 0;
   for (const v of values) {
-    const m = anyMatch(c, op, v, vars);
+    const m = anyMatch(c, op, op.prepare(v), vars);
     if (m === UNRESOLVED) return false;
     const perValue = op.negated ? m === NO_MATCH : m === MATCH;
     if (perValue) satisfied++;
@@ -104,7 +104,7 @@ function evaluateMultivalued(c: CompiledCondition, op: ConditionOperator<unknown
 }
 
 /** Whether one request value matches any policy value (OR), or a variable could not be resolved. */
-function anyMatch(c: CompiledCondition, op: ConditionOperator<unknown>, requestValue: string, vars: VariableSource): number {
+function anyMatch(c: CompiledCondition, op: ConditionOperator<unknown, unknown>, requestValue: unknown, vars: VariableSource): number {
   let result = NO_MATCH;
   for (const pv of c.values) {
     const r = op.test(requestValue, pv, vars);

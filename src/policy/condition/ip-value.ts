@@ -56,16 +56,24 @@ export function cidrContains(block: CidrBlock, ip: IpAddressValue): boolean {
 }
 
 function parseIpv4(s: string): number | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  let v = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    v = v * 256 + n;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (++digits > 3) return undefined;
+      part = part * 10 + (c - 0x30);
+    } else if (c === 0x2e) {
+      if (digits === 0 || part > 255 || ++dots > 3) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else return undefined;
   }
-  return v;
+  if (dots !== 3 || digits === 0 || part > 255) return undefined;
+  return value * 256 + part;
 }
 
 function parseIpv6(s: string): number[] | undefined {

@@ -9,15 +9,13 @@ export function parseNumeric(raw: string): number {
   return NUMBER.test(s) ? Number(s) : NaN;
 }
 
-function numeric(name: BaseOperatorName, compare: (request: number, policy: number) => boolean): ConditionOperator<number> {
+function numeric(name: BaseOperatorName, compare: (request: number, policy: number) => boolean): ConditionOperator<number, number> {
   return {
     name,
     negated: false,
     compileValue: (raw) => parseNumeric(raw),
-    test(requestValue, policyValue) {
-      const n = parseNumeric(requestValue);
-      return !Number.isNaN(n) && !Number.isNaN(policyValue) && compare(n, policyValue);
-    },
+    prepare: (raw) => parseNumeric(raw),
+    test: (n, policyValue) => !Number.isNaN(n) && !Number.isNaN(policyValue) && compare(n, policyValue),
   };
 }
 

@@ -7,7 +7,7 @@ import type { BaseOperatorName } from './operator-name.js';
  * with one policy value. Everything else — several values (OR), negation, missing keys, `IfExists`,
  * `ForAnyValue:` / `ForAllValues:` — is handled once, in evaluate-condition.ts.
  */
-export interface ConditionOperator<V = unknown> {
+export interface ConditionOperator<V = unknown, R = unknown> {
   readonly name: BaseOperatorName;
   /**
    * Negated operators (StringNotEquals, NumericNotEquals, DateNotEquals, StringNotLike, ArnNotEquals,
@@ -16,11 +16,16 @@ export interface ConditionOperator<V = unknown> {
    */
   readonly negated: boolean;
   compileValue(raw: string, version: PolicyVersion): V;
-  /** Does `requestValue` match `policyValue`? undefined: a policy variable in the value has no value. */
-  test(requestValue: string, policyValue: V, vars: VariableSource): boolean | undefined;
+  /** Parses one request value once (number, date, address, ARN …), however many policy values it meets. */
+  prepare(requestValue: string): R;
+  /** Does the request value match `policyValue`? undefined: a policy variable in the value has no value. */
+  test(requestValue: R, policyValue: V, vars: VariableSource): boolean | undefined;
 }
 
+/** `prepare` for operators that compare the text as is. */
+export const asIs = (v: string): string => v;
+
 /** The negated twin of an operator: same comparison, negated semantics. */
-export function negate<V>(op: ConditionOperator<V>, name: BaseOperatorName): ConditionOperator<V> {
-  return { name, negated: true, compileValue: op.compileValue, test: op.test };
+export function negate<V, R>(op: ConditionOperator<V, R>, name: BaseOperatorName): ConditionOperator<V, R> {
+  return { name, negated: true, compileValue: op.compileValue, prepare: op.prepare, test: op.test };
 }

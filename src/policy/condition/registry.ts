@@ -25,7 +25,7 @@ import { stringEquals, stringNotEquals } from './string-equals.js';
 import { stringLike, stringNotLike } from './string-like.js';
 
 /** Every operator but Null (which tests presence and lives in null.ts). */
-export const OPERATORS: Readonly<Record<Exclude<BaseOperatorName, 'Null'>, ConditionOperator<unknown>>> = {
+export const OPERATORS: Readonly<Record<Exclude<BaseOperatorName, 'Null'>, ConditionOperator<unknown, unknown>>> = {
   StringEquals: stringEquals,
   StringNotEquals: stringNotEquals,
   StringEqualsIgnoreCase: stringEqualsIgnoreCase,

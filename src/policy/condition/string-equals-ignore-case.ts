@@ -7,16 +7,17 @@ interface FoldedValue {
   readonly literal: string | undefined;
 }
 
-export const stringEqualsIgnoreCase: ConditionOperator<FoldedValue> = {
+export const stringEqualsIgnoreCase: ConditionOperator<FoldedValue, string> = {
   name: 'StringEqualsIgnoreCase',
   negated: false,
   compileValue(raw, version) {
     const template = parseTemplate(raw, version);
     return { template, literal: template.hasVariables ? undefined : renderTemplate(template, () => undefined)?.toLowerCase() };
   },
-  test(requestValue, v, vars) {
+  prepare: (v) => v.toLowerCase(),
+  test(folded, v, vars) {
     const expected = v.literal ?? renderTemplate(v.template, vars)?.toLowerCase();
-    return expected === undefined ? undefined : requestValue.toLowerCase() === expected;
+    return expected === undefined ? undefined : folded === expected;
   },
 };
 

@@ -1,5 +1,5 @@
 import { parseTemplate, renderTemplate, type Template } from '../template.js';
-import { negate, type ConditionOperator } from './operator.js';
+import { asIs, negate, type ConditionOperator } from './operator.js';
 
 /** StringEquals / StringNotEquals: exact, case-sensitive; policy variables allowed in values. */
 interface ExactValue {
@@ -8,13 +8,14 @@ interface ExactValue {
   readonly literal: string | undefined;
 }
 
-export const stringEquals: ConditionOperator<ExactValue> = {
+export const stringEquals: ConditionOperator<ExactValue, string> = {
   name: 'StringEquals',
   negated: false,
   compileValue(raw, version) {
     const template = parseTemplate(raw, version);
     return { template, literal: template.hasVariables ? undefined : renderTemplate(template, () => undefined) };
   },
+  prepare: asIs,
   test(requestValue, v, vars) {
     if (v.literal !== undefined) return requestValue === v.literal;
     const rendered = renderTemplate(v.template, vars);
