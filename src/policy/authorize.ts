@@ -63,7 +63,6 @@ export function authorize(req: AuthorizationRequest): AuthorizationResult {
   const hasIdentityPolicies = iamPrincipal && p.kind !== 'Root';
   const facts: RequestFacts = {
     action,
-    colon,
     service: colon < 0 ? action : action.slice(0, colon),
     resource: splitArn(req.resource),
     principal: p,

@@ -12,9 +12,8 @@ import type { PrincipalMatch } from './principal-matcher.js';
  */
 
 export interface RequestFacts {
-  /** Lower-cased action and the offset of its ':' (or -1). */
+  /** Lower-cased action and its service prefix. */
   readonly action: string;
-  readonly colon: number;
   readonly service: string;
   readonly resource: SplitArn;
   readonly principal: RequestPrincipal;

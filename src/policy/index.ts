@@ -14,12 +14,17 @@
  *   authorize({ principal, action, resource, resourceAccount?, context?, policies }) → AuthorizationResult
  *     decision 'Allow' | 'ExplicitDeny' | 'ImplicitDeny', the policy type that decided, the matched
  *     statements (with source positions), a per-type verdict, the full trace and missing context keys.
- *   buildRequestContext({ caller, request, auth, ... }) → the global condition keys (lower-cased Map),
- *     merged with the operation's AuthzCheck.context; principalFromCaller(caller) → RequestPrincipal.
+ *   buildRequestContext({ caller, request, auth, ... }) → the global condition keys (a lower-cased Map,
+ *     RequestContextKeys), merged with the operation's AuthzCheck.context; build it once per request
+ *     and reuse it for every check; principalFromCaller(caller) → RequestPrincipal.
  *   s3ActionFor(operationName, options?) → the IAM action checks of an S3 operation.
  *   accessDeniedMessage({ principal, action, resource, result }) → AWS's AccessDenied text.
  *
- * The same authorize() serves enforcement, SimulatePrincipalPolicy / SimulateCustomPolicy and the auditor.
+ * The same authorize() serves enforcement, SimulatePrincipalPolicy / SimulateCustomPolicy and the auditor:
+ * `matchedStatements[].span` gives the statement's Line/Column for EvaluationResult.MatchedStatements,
+ * `missingContextKeys` is MissingContextValues, `byType` gives PermissionsBoundaryDecisionDetail and
+ * OrganizationsDecisionDetail. The explanation is computed on first read, so enforcement does not pay
+ * for it.
  */
 
 export type { PolicyDocument, PolicyStatement, PolicyKind, PolicyVersion, Effect, PrincipalSpec, ConditionEntry } from './policy-document.js';

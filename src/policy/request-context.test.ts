@@ -52,6 +52,7 @@ describe('buildRequestContext', () => {
     assert.equal(get('s3:signatureAge'), '1500');
     assert.equal(get('s3:TlsVersion'), '1.3');
     assert.equal(get('s3:ResourceAccount'), '111122223333');
+    assert.equal(get('aws:PrincipalIsAWSService'), 'false');
     for (const k of m.keys()) assert.equal(k, k.toLowerCase());
   });
 
@@ -80,6 +81,12 @@ describe('buildRequestContext', () => {
     const outside = buildRequestContext({ caller: user, request: { ...request, sourceIp: '10.1.0.1' }, networkEndpoints: [{ cidr: '10.0.0.0/16', vpceId: 'vpce-1a2b3c4d' }] });
     assert.equal(outside.get('aws:sourceip'), '10.1.0.1');
     assert.equal(outside.get('aws:sourcevpce'), undefined);
+  });
+
+  it('sets the organization keys when the principal is in an organization', () => {
+    const m = buildRequestContext({ caller: user, request, principalOrganization: { id: 'o-a1b2c3d4e5', paths: ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/'] } });
+    assert.equal(m.get('aws:principalorgid'), 'o-a1b2c3d4e5');
+    assert.deepEqual(m.get('aws:principalorgpaths'), ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/']);
   });
 
   it('merges the operation context last', () => {

@@ -42,6 +42,8 @@ export interface RequestContextInput {
   readonly requestTags?: Readonly<Record<string, string>>;
   /** s3:ResourceAccount: the account owning the bucket. */
   readonly resourceAccount?: string;
+  /** The principal's organization: aws:PrincipalOrgID and aws:PrincipalOrgPaths (`o-…/r-…/ou-…/`). */
+  readonly principalOrganization?: { readonly id: string; readonly paths?: readonly string[] };
   /** Configured network endpoints (CIDR → vpce id), checked in order. */
   readonly networkEndpoints?: readonly NetworkEndpoint[];
   /** Operation-specific keys, e.g. `AuthzCheck.context`; they win over computed keys. */
@@ -222,6 +224,12 @@ function addPrincipalKeys(input: RequestContextInput, m: RequestContextKeys): vo
       break;
   }
   m.set('aws:principalaccount', c.accountId);
+  m.set('aws:principalisawsservice', 'false');
+  const org = input.principalOrganization;
+  if (org) {
+    m.set('aws:principalorgid', org.id);
+    if (org.paths) m.set('aws:principalorgpaths', org.paths);
+  }
   const tags = input.principalTags;
   if (tags) for (const k in tags) m.set(`aws:principaltag/${k.toLowerCase()}`, tags[k]);
 }
