@@ -4,20 +4,18 @@
  * objects, a node client for the large object), measures dd on the same disk, prints a table with the
  * ratios the project aims for and writes it to bench/results/latest.json. See bench/README.md.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from './lib/cleanup.js';
-import { benchConfig, type BenchConfig } from './lib/config.js';
+import { benchConfig } from './lib/config.js';
 import { runDd } from './lib/dd.js';
 import { runExtraBenches } from './lib/extra-benches.js';
-import { createIamBenchUser } from './lib/iam-user.js';
-import { runLargeObjectScenarios } from './lib/large-object.js';
-import { failed, skipped, type Measurement } from './lib/measurement.js';
-import { computeRatios, ratioSpecs, SCENARIO } from './lib/ratios.js';
+import type { Measurement } from './lib/measurement.js';
+import { computeRatios, ratioSpecs } from './lib/ratios.js';
 import { formatReport, writeReportJson, type BenchReport, type ExtraBenchResult, type TargetInfo } from './lib/report.js';
-import { prepareSmallObjects, runSmallObjectScenario, smallObjectFixture, type SmallObjectKind } from './lib/small-object.js';
+import { runSuite } from './lib/suite.js';
 import { bareTarget } from './lib/targets/bare-target.js';
 import { s3rverTarget } from './lib/targets/s3rver-target.js';
 import { strongboxTarget } from './lib/targets/strongbox-target.js';
@@ -30,17 +28,26 @@ interface CliOptions {
   readonly extra: boolean;
   readonly strongboxArgs: readonly string[];
   readonly output: string | undefined;
+  readonly durationSeconds: number | undefined;
+  readonly warmupSeconds: number | undefined;
 }
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--targets bare,s3rver,strongbox] [--no-extra]
-                               [--strongbox-arg ARG]... [--output FILE]`;
+                               [--duration SECONDS] [--warmup SECONDS] [--strongbox-arg ARG]... [--output FILE]`;
 
 function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
   let targets: string[] | undefined;
   let extra = true;
   let output: string | undefined;
+  let durationSeconds: number | undefined;
+  let warmupSeconds: number | undefined;
   const strongboxArgs: string[] = [];
+  const seconds = (v: string | undefined) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 120) throw new Error(`expected whole seconds (0-120), got ${v}`);
+    return n;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
@@ -48,54 +55,14 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (a === '--targets') targets = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--strongbox-arg') strongboxArgs.push(argv[++i] ?? '');
     else if (a === '--output') output = argv[++i];
+    else if (a === '--duration') durationSeconds = Math.max(1, seconds(argv[++i]));
+    else if (a === '--warmup') warmupSeconds = seconds(argv[++i]);
     else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
-  return { quick, targets, extra, strongboxArgs, output };
-}
-
-const SMALL_SCENARIOS: readonly { scenario: string; kind: SmallObjectKind }[] = [
-  { scenario: SCENARIO.getHeader, kind: 'get-header' },
-  { scenario: SCENARIO.getPresigned, kind: 'get-presigned' },
-  { scenario: SCENARIO.put, kind: 'put-header' },
-];
-
-/** Every scenario against one running target. */
-async function benchTarget(target: RunningTarget, config: BenchConfig, ctx: TargetContext, wrkAvailable: boolean): Promise<Measurement[]> {
-  const out: Measurement[] = [];
-  const log = (m: Measurement) => {
-    out.push(m);
-    const v = m.value === null ? m.status : `${m.unit === 'ops/s' ? Math.round(m.value) : m.value.toFixed(1)} ${m.unit}`;
-    process.stdout.write(`  ${target.name} ${m.scenario}: ${v}${m.note ? ` (${m.note.slice(0, 200)})` : ''}\n`);
-  };
-  const access = { endpoint: target.endpoint, region: target.region, credentials: target.credentials };
-  const fixture = smallObjectFixture(config);
-  const workDir = join(ctx.benchDir, 'wrk');
-  mkdirSync(workDir, { recursive: true });
-  let prepared: string | undefined = wrkAvailable ? undefined : WRK_INSTALL_HINT;
-  if (!prepared) await prepareSmallObjects(access, fixture).catch((err: unknown) => (prepared = `setup failed: ${String(err)}`));
-  for (const s of SMALL_SCENARIOS) {
-    if (prepared) log(s.scenario === SCENARIO.getHeader && wrkAvailable ? failed(target.name, s.scenario, 'ops/s', prepared) : skipped(target.name, s.scenario, 'ops/s', prepared));
-    else log(await runSmallObjectScenario({ access, targetName: target.name, scenario: s.scenario, kind: s.kind, fixture, config, workDir, serverPid: target.pid }));
-  }
-  if (target.supportsIam && !prepared) log(await iamScenario(target, config, fixture, workDir));
-  for (const m of await runLargeObjectScenarios({ access, targetName: target.name, config, repoRoot: ctx.repoRoot, serverPid: target.pid })) log(m);
-  return out;
-}
-
-/** GET as an IAM user with N attached policies: the same workload as root GET, other credentials. */
-async function iamScenario(target: RunningTarget, config: BenchConfig, fixture: ReturnType<typeof smallObjectFixture>, workDir: string): Promise<Measurement> {
-  const access = { endpoint: target.endpoint, region: target.region, credentials: target.credentials };
-  let credentials;
-  try {
-    credentials = await createIamBenchUser(access, { bucket: fixture.bucket, policyCount: config.iamPolicyCount });
-  } catch (err) {
-    return skipped(target.name, SCENARIO.getIam, 'ops/s', `IAM setup failed (${(err as Error).name}: ${(err as Error).message})`);
-  }
-  const m = await runSmallObjectScenario({ access: { ...access, credentials }, targetName: target.name, scenario: SCENARIO.getIam, kind: 'get-header', fixture, config, workDir, serverPid: target.pid });
-  return { ...m, detail: { ...m.detail, attached_policies: config.iamPolicyCount } };
+  return { quick, targets, extra, strongboxArgs, output, durationSeconds, warmupSeconds };
 }
 
 async function main(): Promise<void> {
@@ -104,7 +71,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   // The SDK's Node-20 deprecation notice would land in the middle of the table.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const config = benchConfig({ quick: options.quick });
+  const config = benchConfig({ quick: options.quick, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds });
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const wrkVersion = detectWrk();
   if (!wrkVersion) process.stderr.write(`\n*** ${WRK_INSTALL_HINT}\n*** The 4 KiB scenarios are skipped.\n\n`);
@@ -129,8 +96,23 @@ async function main(): Promise<void> {
       process.stdout.write(`  dd ${m.scenario}: ${m.value === null ? m.note : `${m.value.toFixed(1)} MB/s`}\n`);
     }
     const all: TargetDefinition[] = [bareTarget, s3rverTarget, strongboxTarget({ extraArgs: options.strongboxArgs })];
+    const running: RunningTarget[] = [];
     for (const def of all.filter((t) => !options.targets || options.targets.includes(t.name))) {
-      targetInfos.push(await runTarget(def, ctx, config, measurements, wrkVersion !== undefined));
+      const launched = await startTarget(def, ctx);
+      targetInfos.push(launched.info);
+      if (launched.target) running.push(launched.target);
+    }
+    const log = (m: Measurement) => {
+      measurements.push(m);
+      const v = m.value === null ? m.status : `${m.unit === 'ops/s' ? Math.round(m.value) : m.value.toFixed(1)} ${m.unit}`;
+      process.stdout.write(`  ${m.target} ${m.scenario}: ${v}${m.note ? ` (${m.note.slice(0, 200)})` : ''}\n`);
+    };
+    try {
+      await runSuite(running, { config, benchDir, repoRoot, wrkAvailable: wrkVersion !== undefined, onMeasurement: log });
+    } catch (err) {
+      process.stdout.write(`bench error: ${String(err)}\n`);
+      for (const t of running) process.stdout.write(`--- ${t.name} log tail ---\n${t.logTail(15)}\n`);
+      throw err;
     }
   } finally {
     await cleanup.runAll();
@@ -174,29 +156,20 @@ async function main(): Promise<void> {
   }
 }
 
-async function runTarget(def: TargetDefinition, ctx: TargetContext, config: BenchConfig, measurements: Measurement[], wrkAvailable: boolean): Promise<TargetInfo> {
+/** Starts one target; a target that cannot run is reported, not fatal. */
+async function startTarget(def: TargetDefinition, ctx: TargetContext): Promise<{ info: TargetInfo; target?: RunningTarget }> {
   const reason = def.unavailableReason(ctx);
   if (reason) {
     process.stdout.write(`${def.name}: skipped (${reason})\n`);
-    return { name: def.name, status: 'skipped', note: reason };
+    return { info: { name: def.name, status: 'skipped', note: reason } };
   }
-  process.stdout.write(`${def.name}: starting\n`);
-  let target: RunningTarget;
   try {
-    target = await def.start(ctx);
+    const target = await def.start(ctx);
+    process.stdout.write(`${def.name}: pid ${target.pid}, http://${target.endpoint.host}:${target.endpoint.port}\n`);
+    return { info: { name: def.name, status: 'ran', durability: target.durability }, target };
   } catch (err) {
     process.stdout.write(`${def.name}: failed to start: ${String(err)}\n`);
-    return { name: def.name, status: 'failed', note: `failed to start: ${oneLine(String(err), 600)}` };
-  }
-  try {
-    process.stdout.write(`${def.name}: pid ${target.pid}, http://${target.endpoint.host}:${target.endpoint.port}\n`);
-    measurements.push(...(await benchTarget(target, config, ctx, wrkAvailable)));
-    return { name: def.name, status: 'ran', durability: target.durability };
-  } catch (err) {
-    process.stdout.write(`${def.name}: bench error: ${String(err)}\n--- server log tail ---\n${target.logTail()}\n`);
-    return { name: def.name, status: 'failed', durability: target.durability, note: oneLine(String(err), 600) };
-  } finally {
-    await target.stop();
+    return { info: { name: def.name, status: 'failed', note: `failed to start: ${oneLine(String(err), 600)}` } };
   }
 }
 

@@ -51,6 +51,21 @@ export async function createBucket(access: TargetAccess, signer: RequestSigner, 
   if ((res.status < 200 || res.status > 299) && res.status !== 409) throw new Error(`CreateBucket ${bucket} → ${res.status}: ${res.excerpt}`);
 }
 
+/** Unmeasured load on a fresh target (GETs of the prepared objects), so its first figure is not a cold one. */
+export async function warmUpTarget(access: TargetAccess, fixture: SmallObjectFixture, config: BenchConfig, workDir: string, name: string): Promise<void> {
+  if (config.wrk.targetWarmupSeconds <= 0) return;
+  const requests = await smallObjectRequests(new RequestSigner(access), fixture, 'get-header');
+  await runWrk({
+    endpoint: access.endpoint,
+    requests,
+    connections: config.wrk.connections,
+    threads: config.wrk.threads,
+    workDir,
+    durationSeconds: config.wrk.targetWarmupSeconds,
+    name: `${name}-target-warmup`,
+  });
+}
+
 /** The signed requests of one workload: one per key, each replayable for the whole run. */
 export async function smallObjectRequests(signer: RequestSigner, fixture: SmallObjectFixture, kind: SmallObjectKind): Promise<PreparedRequest[]> {
   switch (kind) {
