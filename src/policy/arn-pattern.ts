@@ -43,8 +43,8 @@ export function compileArnPattern(raw: string, version: PolicyVersion): ArnPatte
   const head = pieces.slice(0, 5);
   const resourceMatcher = compileWildcard(parseTemplate(resource, version));
   // The usual case, `arn:aws:s3:::…`: the five first parts are plain text, one startsWith() call.
-  if (head.every((p) => !/[*?]|\$\{/.test(p))) return new LiteralHeadPattern(raw, `${head.join(':')}:`, resourceMatcher, resource === '*');
-  return new SegmentedPattern(raw, head.map((p) => compileSegment(p, version)), resourceMatcher, resource === '*');
+  if (head.every(isPlain)) return new LiteralHeadPattern(raw, `${head.join(':')}:`, resourceMatcher, resource === '*');
+  return new SegmentedPattern(raw, head, version, resourceMatcher, resource === '*');
 }
 
 class LiteralHeadPattern implements ArnPattern {
@@ -70,36 +70,46 @@ const ANY_ARN: ArnPattern = {
   test: () => true,
 };
 
-/** One of the five first ARN parts: `*`, plain text, or a wildcard pattern. */
-type Segment = { readonly any: true } | { readonly text: string } | { readonly matcher: WildcardMatcher };
-
-function compileSegment(raw: string, version: PolicyVersion): Segment {
-  if (raw === '*') return { any: true };
-  if (!/[*?]|\$\{/.test(raw)) return { text: raw };
-  return { matcher: compileWildcard(parseTemplate(raw, version)) };
-}
-
+/**
+ * A pattern whose first five parts are not all plain text (`arn:aws:ec2:*:123456789012:…`): the plain
+ * parts in front are checked with one startsWith(), the rest part by part.
+ */
 class SegmentedPattern implements ArnPattern {
+  /** Plain-text head (`arn:aws:ec2:`) and how many parts it covers. */
+  private readonly head: string;
+  private readonly headParts: number;
+  /** Per remaining part: undefined for `*`, a string for plain text, else a matcher. */
+  private readonly rest: readonly (string | WildcardMatcher | undefined)[];
+
   constructor(
     readonly source: string,
-    private readonly segments: readonly Segment[],
+    parts: readonly string[],
+    version: PolicyVersion,
     private readonly resource: WildcardMatcher,
     readonly matchesWildcardResource: boolean,
-  ) {}
+  ) {
+    let n = 0;
+    while (n < 5 && isPlain(parts[n])) n++;
+    this.headParts = n;
+    this.head = n === 0 ? '' : `${parts.slice(0, n).join(':')}:`;
+    this.rest = parts.slice(n, 5).map((p) => (p === '*' ? undefined : isPlain(p) ? p : compileWildcard(parseTemplate(p, version))));
+  }
 
   test(subject: SplitArn, vars: VariableSource | undefined): MatchOutcome {
     const c = subject.colons;
     if (!c) return subject.text === '*' ? this.matchesWildcardResource : false;
     const s = subject.text;
+    const n = this.headParts;
+    if (n > 0 && (c[n - 1] + 1 !== this.head.length || !s.startsWith(this.head))) return false;
     let unresolved = false;
-    let start = 0;
-    for (let i = 0; i < 5; i++) {
-      const seg = this.segments[i];
+    let start = this.head.length;
+    for (let i = n; i < 5; i++) {
+      const seg = this.rest[i - n];
       const end = c[i];
-      if ('text' in seg) {
-        if (end - start !== seg.text.length || !s.startsWith(seg.text, start)) return false;
-      } else if ('matcher' in seg) {
-        const r = seg.matcher.test(s, start, end, vars);
+      if (typeof seg === 'string') {
+        if (end - start !== seg.length || !s.startsWith(seg, start)) return false;
+      } else if (seg !== undefined) {
+        const r = seg.test(s, start, end, vars);
         if (r === false) return false;
         if (r === undefined) unresolved = true;
       }
@@ -109,6 +119,10 @@ class SegmentedPattern implements ArnPattern {
     if (r === false) return false;
     return unresolved || r === undefined ? undefined : true;
   }
+}
+
+function isPlain(part: string): boolean {
+  return !/[*?]|\$\{/.test(part);
 }
 
 /** A pattern that is not ARN-shaped (fewer than five colons): matched against the whole subject. */

@@ -37,10 +37,11 @@ export interface CompiledPolicy {
   readonly version: PolicyVersion;
   readonly document: PolicyDocument;
   readonly statements: readonly CompiledStatement[];
-  /** Lower-cased service prefix → the statements that can match one of its actions, in order. */
-  readonly byService: ReadonlyMap<string, readonly CompiledStatement[]>;
-  /** Statements for a service not in `byService` (`*` actions and NotAction statements). */
-  readonly anyService: readonly CompiledStatement[];
+  /**
+   * The statements whose Action / NotAction match `action` (lower-cased; `service` is its prefix),
+   * in document order.
+   */
+  statementsFor(action: string, service: string): readonly CompiledStatement[];
 }
 
 export interface CompileOptions {
@@ -48,25 +49,55 @@ export interface CompileOptions {
   readonly kind: PolicyKind;
 }
 
+/** Distinct actions remembered per policy; past this, lookups are computed each time. */
+const ACTION_MEMO_LIMIT = 1024;
+
+/**
+ * Statements are indexed by the service prefix of their actions; the statements that match a given
+ * action are then memoised, since a server asks about the same few hundred actions again and again.
+ * The memo is the only mutable state: it caches a pure function of the immutable policy.
+ */
+class Compiled implements CompiledPolicy {
+  readonly statements: readonly CompiledStatement[];
+  private readonly byService: ReadonlyMap<string, readonly CompiledStatement[]>;
+  private readonly anyService: readonly CompiledStatement[];
+  private readonly memo = new Map<string, readonly CompiledStatement[]>();
+
+  constructor(
+    readonly id: string,
+    readonly kind: PolicyKind,
+    readonly document: PolicyDocument,
+    statements: CompiledStatement[],
+  ) {
+    this.statements = Object.freeze(statements);
+    this.anyService = Object.freeze(statements.filter((s) => s.notAction || s.actions.anyService));
+    const services = new Set<string>();
+    for (const s of statements) if (!s.notAction) for (const svc of s.actions.services) services.add(svc);
+    const byService = new Map<string, readonly CompiledStatement[]>();
+    for (const svc of services) {
+      byService.set(svc, Object.freeze(statements.filter((s) => s.notAction || s.actions.anyService || s.actions.services.has(svc))));
+    }
+    this.byService = byService;
+    Object.freeze(this);
+  }
+
+  get version(): PolicyVersion {
+    return this.document.version;
+  }
+
+  statementsFor(action: string, service: string): readonly CompiledStatement[] {
+    const known = this.memo.get(action);
+    if (known) return known;
+    const candidates = this.byService.get(service) ?? this.anyService;
+    const matching = Object.freeze(candidates.filter((st) => st.actions.matches(action) !== st.notAction));
+    if (this.memo.size < ACTION_MEMO_LIMIT) this.memo.set(action, matching);
+    return matching;
+  }
+}
+
 export function compilePolicy(document: PolicyDocument, options: CompileOptions): CompiledPolicy {
   const statements = document.statements.map((s, i) => compileStatement(s, i, document.version));
-  const anyService = statements.filter((s) => s.notAction || s.actions.anyService);
-  const services = new Set<string>();
-  for (const s of statements) if (!s.notAction) for (const svc of s.actions.services) services.add(svc);
-  const byService = new Map<string, readonly CompiledStatement[]>();
-  for (const svc of services) {
-    const list = statements.filter((s) => s.notAction || s.actions.anyService || s.actions.services.has(svc));
-    byService.set(svc, Object.freeze(list));
-  }
-  return Object.freeze({
-    id: options.id,
-    kind: options.kind,
-    version: document.version,
-    document,
-    statements: Object.freeze(statements),
-    byService,
-    anyService: Object.freeze(anyService),
-  });
+  return new Compiled(options.id, options.kind, document, statements);
 }
 
 function compileStatement(s: PolicyStatement, index: number, version: PolicyVersion): CompiledStatement {

@@ -6,9 +6,9 @@ import type { EvaluationContext } from './eval-context.js';
 import type { PrincipalMatch } from './principal-matcher.js';
 
 /**
- * Which statements of a set of policies apply to a request: action (through the policy's service
- * index), then resource, then principal (resource-based and trust policies), then conditions (all
- * must hold). Nothing is allocated for statements that do not apply.
+ * Which statements of a set of policies apply to a request: action (through the policy's memoised
+ * action index), then principal (resource-based and trust policies), then resource, then conditions
+ * (all must hold). Nothing is allocated for statements that do not apply.
  */
 
 export interface RequestFacts {
@@ -40,8 +40,9 @@ export function evaluatePolicySet(policies: readonly CompiledPolicy[], facts: Re
   let denies: StatementHit[] | undefined;
   let allows: StatementHit[] | undefined;
   for (const policy of policies) {
-    const candidates = policy.byService.get(facts.service) ?? policy.anyService;
-    for (const st of candidates) {
+    const candidates = policy.statementsFor(facts.action, facts.service);
+    for (let i = 0; i < candidates.length; i++) {
+      const st = candidates[i];
       const match = statementApplies(policy, st, facts);
       if (match === 'None') continue;
       const hit: StatementHit = { policy, statement: st, principalMatch: match };
@@ -54,8 +55,8 @@ export function evaluatePolicySet(policies: readonly CompiledPolicy[], facts: Re
 }
 
 function statementApplies(policy: CompiledPolicy, st: CompiledStatement, f: RequestFacts): PrincipalMatch {
-  // Cheapest first: a Set lookup, a few Set lookups, string prefixes, then conditions.
-  if (st.actions.matches(f.action) === st.notAction) return 'None';
+  // The action already matched (statementsFor). Cheapest first: principal Set lookups, resource
+  // prefixes, then conditions.
   const match = principalApplies(policy, st, f);
   if (match === 'None') return 'None';
   if (!resourceApplies(st, f)) return 'None';
