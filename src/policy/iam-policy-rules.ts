@@ -70,6 +70,8 @@ export function applyIamRules(doc: RawDocument, o: IamRuleOptions): void {
   for (const s of doc.statements) for (const a of s.notAction ?? []) checkActionPrefix(a, fail);
   if (o.kind !== 'trust') {
     for (const s of doc.statements) if (!nonEmpty(s.resource) && !nonEmpty(s.notResource)) fail('Policy statement must contain resources.');
+    // A resource-based policy checked with IAM's rules (the simulator's ResourcePolicy).
+    if (o.kind === 'resource') for (const s of doc.statements) if (!s.principal && !s.notPrincipal) fail(NO_PRINCIPALS);
     return;
   }
   checkTrustPolicy(doc, o, fail);

@@ -18,6 +18,12 @@ export interface ParsePolicyOptions {
   readonly bucket?: string;
   /** Bucket and trust policies: whether an IAM user or role ARN named as principal exists. */
   readonly principalExists?: (arn: string) => boolean;
+  /**
+   * Resource policies: `s3` (default) applies PutBucketPolicy's rules and messages (`MalformedPolicy`);
+   * `iam` applies IAM's grammar with `MalformedPolicyDocument`, as SimulateCustomPolicy does for its
+   * ResourcePolicy parameter, which may belong to any service.
+   */
+  readonly resourceDialect?: 's3' | 'iam';
 }
 
 export type ParsePolicyResult =
@@ -28,9 +34,12 @@ export type ParsePolicyResult =
 const SCP_INVALID = 'The provided policy document does not meet the requirements of the specified policy type.';
 
 export function parsePolicy(text: string, options: ParsePolicyOptions): ParsePolicyResult {
+  const iamResource = options.kind === 'resource' && options.resourceDialect === 'iam';
   try {
-    const raw = readPolicySyntax(text, options.kind);
-    if (options.kind === 'resource') {
+    const raw = readPolicySyntax(text, iamResource ? 'identity' : options.kind);
+    if (iamResource) {
+      applyIamRules(raw, { kind: 'resource', managed: false, principalExists: options.principalExists });
+    } else if (options.kind === 'resource') {
       applyS3Rules(raw, { bucket: options.bucket, principalExists: options.principalExists });
     } else {
       applyIamRules(raw, {
@@ -43,6 +52,7 @@ export function parsePolicy(text: string, options: ParsePolicyOptions): ParsePol
   } catch (e) {
     if (!(e instanceof PolicyRejection)) throw e;
     if (options.kind === 'scp') return { ok: false, error: malformed('scp', SCP_INVALID) };
+    if (iamResource) return { ok: false, error: { ...e.error, code: 'MalformedPolicyDocument' } };
     return { ok: false, error: e.error };
   }
 }

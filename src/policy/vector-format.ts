@@ -72,6 +72,7 @@ export interface ValidationCase {
   readonly kind: PolicyKind;
   readonly managed?: boolean;
   readonly bucket?: string;
+  readonly resourceDialect?: 's3' | 'iam';
   /** ARNs that exist, for principal checks. */
   readonly existingPrincipals?: readonly string[];
   readonly document?: JsonValue;

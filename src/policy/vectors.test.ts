@@ -131,6 +131,7 @@ function runValidationFile(path: string, file: ValidationFile): number {
           kind: c.kind,
           managed: c.managed,
           bucket: c.bucket,
+          resourceDialect: c.resourceDialect,
           principalExists: exists ? (arn) => exists.includes(arn) : undefined,
         });
         if (c.expectError === null) {
