@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
 import { toQueryProtocolAuthError } from './auth/query-auth-errors.js';
+import { verifyPostPolicy } from './auth/post-policy.js';
 import type { ServerConfig } from './config.js';
 import { openEmbeddedStorage } from './storage/embedded.js';
 import { bootstrapManagementAccount, createCredentialProvider, openIamStore } from './iam/index.js';
@@ -28,6 +29,8 @@ export interface RunningStrongbox {
 
 export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, logger: Logger = createLogger(config)): Promise<RunningStrongbox> {
   const dataDir = resolve(config.dataDir);
+  // Start-up facts (where the root credentials are, the endpoint) are printed whatever the log level.
+  const startup = logger.child({}, { level: 'info' });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const storage = await openEmbeddedStorage({ dataDir, durability: config.durability });
@@ -43,7 +46,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     const file = join(dataDir, 'root-credentials.json');
     await writeFile(file, JSON.stringify({ accountId: boot.accountId, accessKeyId: boot.rootAccessKeyId, secretAccessKey: boot.rootSecretAccessKey }, null, 2) + '\n', { mode: 0o600 });
     await chmod(file, 0o600);
-    logger.info({ file }, `management account ${boot.accountId} created; root credentials written to ${file}`);
+    startup.info({ file }, `management account ${boot.accountId} created; root credentials written to ${file}`);
   }
 
   const credentials = createCredentialProvider(iamStore, { onError: (err) => logger.error({ err }, 'recording access-key use failed') });
@@ -53,7 +56,12 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   const pipeline = new RequestPipeline({
     authenticate: (raw, body, now) => authenticator.authenticate(raw, body, now),
     authorizer: new PolicyAuthorizer({ identityPolicies }),
-    s3: createS3Protocol({ storage, region: config.region, baseDomain: config.baseDomain }),
+    s3: createS3Protocol({
+      storage,
+      region: config.region,
+      baseDomain: config.baseDomain,
+      verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, config.region),
+    }),
     queryServices: new Map([
       ['iam', createIamProtocol({ store: iamStore, awsManaged })],
       ['sts', createStsProtocol()],
@@ -69,7 +77,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   ready = true;
   const host = http.address.family === 'IPv6' ? `[${http.address.address}]` : http.address.address;
   const endpoint = `http://${host}:${http.address.port}`;
-  logger.info({ endpoint, accountId: boot.accountId, dataDir, region: config.region }, 'listening');
+  startup.info({ endpoint, accountId: boot.accountId, dataDir, region: config.region }, 'listening');
   logger.flush();
 
   return {
