@@ -48,7 +48,7 @@ export async function callQuery(adapter: ProtocolAdapter, caller: Caller, params
   try {
     const op = await adapter.route(raw, {} as IncomingMessage, auth, info);
     checks = op.checks;
-    await op.execute(res as unknown as ServerResponse);
+    await op.execute(res as unknown as ServerResponse, []);
   } catch (e) {
     adapter.renderError(e, res as unknown as ServerResponse, info, raw);
   }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { ServiceError, isServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
-import type { Authorizer, AuthzOutcome, ProtocolAdapter, RequestInfo } from './protocol.js';
+import type { Authorizer, AuthzOutcome, Decision, ProtocolAdapter, RequestInfo } from './protocol.js';
 import { newRequestId } from './request-id.js';
 import { detectService } from './service-detect.js';
 
@@ -81,16 +81,21 @@ export class RequestPipeline {
       const op = await adapter.route(raw, req, auth, info);
       trace.operation = op.name;
       const caller: Caller = op.caller ?? auth.caller;
+      const authForChecks = op.facts ? { ...auth, facts: op.facts } : auth;
       trace.caller = caller.kind === 'Anonymous' ? 'anonymous' : caller.arn;
       if (op.checks.length > 0) {
-        const outcome = await this.deps.authorizer.authorize(caller, op.checks, info, auth);
+        const outcome = await this.deps.authorizer.authorize(caller, op.checks, info, authForChecks);
         trace.decision = outcome.decision;
         if (outcome.decision !== 'Allow') {
           trace.denial = outcome.trace ?? outcome.message;
           throw accessDenied(outcome);
         }
       }
-      await op.execute(res);
+      const advice: Decision[] = [];
+      for (const check of op.advisoryChecks ?? []) {
+        advice.push((await this.deps.authorizer.authorize(caller, [check], info, authForChecks)).decision);
+      }
+      await op.execute(res, advice);
     } catch (e) {
       if (!isServiceError(e)) this.deps.logger.error({ requestId: info.requestId, err: e }, 'internal error');
       this.fail(e, req, res, raw, info, adapter);

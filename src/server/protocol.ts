@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthenticationResult, RawRequest } from '../auth/types.js';
+import type { AuthenticationResult, AuthFacts, RawRequest } from '../auth/types.js';
 import type { Caller } from '../identity/caller.js';
 
 /**
@@ -63,8 +63,17 @@ export interface RoutedOperation {
    * the signed POST policy in the form establishes the caller). The pipeline then authorizes this caller.
    */
   readonly caller?: Caller;
+  /** With `caller`: the facts of that self-established authentication (s3:authType POST, signature age). */
+  readonly facts?: AuthFacts;
+  /**
+   * Checks that shape the answer instead of gating the request. The pipeline evaluates each one after
+   * `checks` allowed (never throwing for a denial) and hands the decisions to `execute`, in order.
+   * S3: s3:ListBucket decides 404 vs 403 for a missing key; DeleteObjects authorizes s3:DeleteObject
+   * per key and reports AccessDenied per key.
+   */
+  readonly advisoryChecks?: readonly AuthzCheck[];
   /** Runs the handler and writes the rendered response. Throws ServiceError on failure. */
-  execute(res: ServerResponse): Promise<void>;
+  execute(res: ServerResponse, advice: readonly Decision[]): Promise<void>;
 }
 
 /**
