@@ -1,6 +1,6 @@
 import type { AuthenticationResult } from '../auth/types.js';
 import type { Caller } from '../identity/caller.js';
-import type { IdentityPolicy, IdentityPolicyLoader } from '../iam/identity-policies.js';
+import type { IdentityPolicies, IdentityPolicy, IdentityPolicyLoader } from '../iam/identity-policies.js';
 import {
   accessDeniedMessage,
   authorize,
@@ -11,6 +11,11 @@ import {
   type NetworkEndpoint,
 } from '../policy/index.js';
 import type { Authorizer, AuthzCheck, AuthzOutcome, RequestInfo } from '../server/protocol.js';
+
+interface CompiledSets {
+  readonly policies: readonly CompiledPolicy[];
+  readonly permissionsBoundary: CompiledPolicy | undefined;
+}
 
 export interface PolicyAuthorizerOptions {
   /** The caller's identity policies (user inline + attached + groups'), cached with explicit invalidation. */
@@ -32,6 +37,7 @@ export interface PolicyAuthorizerOptions {
  */
 export class PolicyAuthorizer implements Authorizer {
   private readonly compiled = new Map<string, CompiledPolicy>();
+  private readonly setsByIdentity = new WeakMap<IdentityPolicies, CompiledSets>();
   private readonly maxCompiled: number;
 
   constructor(private readonly options: PolicyAuthorizerOptions) {
@@ -45,8 +51,7 @@ export class PolicyAuthorizer implements Authorizer {
       return { decision: 'Allow' };
     }
     const identity = await this.options.identityPolicies.load(caller);
-    const policies = identity.policies.map((p) => this.compile(p, 'identity'));
-    const permissionsBoundary = identity.permissionsBoundary && this.compile(identity.permissionsBoundary, 'boundary');
+    const { policies, permissionsBoundary } = this.compiledSets(identity);
     const principal = principalFromCaller(caller, { tags: identity.principalTags });
     for (const check of checks) {
       const context = buildRequestContext({
@@ -76,6 +81,22 @@ export class PolicyAuthorizer implements Authorizer {
       }
     }
     return { decision: 'Allow' };
+  }
+
+  /**
+   * The loader hands back the same IdentityPolicies object until an IAM change invalidates it, so the
+   * compiled set is remembered per object: the request path does no per-policy lookups.
+   */
+  private compiledSets(identity: IdentityPolicies): CompiledSets {
+    let sets = this.setsByIdentity.get(identity);
+    if (!sets) {
+      sets = {
+        policies: identity.policies.map((p) => this.compile(p, 'identity')),
+        permissionsBoundary: identity.permissionsBoundary && this.compile(identity.permissionsBoundary, 'boundary'),
+      };
+      this.setsByIdentity.set(identity, sets);
+    }
+    return sets;
   }
 
   private compile(p: IdentityPolicy, kind: 'identity' | 'boundary'): CompiledPolicy {
