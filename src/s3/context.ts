@@ -1,14 +1,18 @@
 /**
  * What every S3 operation sees: the parsed request (target, query, headers), the injected dependencies,
  * and — for bucket and object requests — the bucket record loaded at route time. Operations are
- * `prepare(ctx) → { checks, run }`: the checks are data the pipeline authorizes; `run` returns data
- * (status, headers, body) that render.ts writes. Handlers never touch the socket and never authorize.
+ * `prepare(ctx) → { checks, advisoryChecks?, run }`: the checks are data the pipeline authorizes
+ * before `run`; advisory checks shape the answer instead of gating it (404 vs 403 for a missing key,
+ * per-key AccessDenied in DeleteObjects), and `run(advice)` receives their decisions in order. `run`
+ * returns data (status, headers, body) that render.ts writes. Handlers never touch the socket and never
+ * authorize: they only read decisions the pipeline made.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { AuthenticationResult, RawRequest } from '../auth/types.js';
+import type { AuthenticationResult, AuthFacts, RawRequest } from '../auth/types.js';
+import type { ServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
-import type { AuthzCheck, RequestInfo } from '../server/protocol.js';
+import type { AuthzCheck, Decision, RequestInfo } from '../server/protocol.js';
 import type { BucketRecord, S3Storage } from '../storage/ports.js';
 import { s3Error } from './errors.js';
 import type { PostPolicyVerifier } from './post-object.js';
@@ -47,11 +51,24 @@ export interface S3Response {
   readonly body?: string | Buffer | Readable;
 }
 
+/** The pipeline's decisions on an operation's advisory checks, in the order they were declared. */
+export type Advice = readonly Decision[];
+
 export interface PreparedOperation {
   readonly checks: readonly AuthzCheck[];
+  /** Checks whose decisions `run` receives instead of being refused by them (see RoutedOperation). */
+  readonly advisoryChecks?: readonly AuthzCheck[];
   /** PostObject: the caller established by the signed POST policy. */
   readonly caller?: Caller;
-  run(): Promise<S3Response>;
+  /** With `caller`: the facts of that authentication (s3:authType POST, s3:signatureAge). */
+  readonly facts?: AuthFacts;
+  run(advice: Advice): Promise<S3Response>;
+}
+
+export interface PreparedExtras {
+  readonly advisoryChecks?: readonly AuthzCheck[];
+  readonly caller?: Caller;
+  readonly facts?: AuthFacts;
 }
 
 export type OperationHandler = (ctx: S3Context) => Promise<PreparedOperation>;
@@ -106,7 +123,26 @@ export function existingTagContext(tags: readonly (readonly [string, string])[] 
   return out;
 }
 
-/** A prepared operation with one check. */
-export function prepared(checks: readonly AuthzCheck[], run: () => Promise<S3Response>): PreparedOperation {
-  return { checks, run };
+/** A prepared operation: its gating checks, its handler and, optionally, advisory checks / its own caller. */
+export function prepared(checks: readonly AuthzCheck[], run: (advice: Advice) => Promise<S3Response>, extras: PreparedExtras = {}): PreparedOperation {
+  return { checks, run, ...extras };
+}
+
+/** Whether the advisory check at `index` was allowed (a missing decision counts as denied). */
+export function advisedAllow(advice: Advice, index: number): boolean {
+  return advice[index] === 'Allow';
+}
+
+/**
+ * The s3:ListBucket check that decides how a read of a missing key fails: with it allowed S3 answers
+ * 404 NoSuchKey, without it 403 AccessDenied, so callers who may not list cannot probe for keys
+ * (GetObject / HeadObject "Permissions"). Declared only when the key does not exist.
+ */
+export function missingKeyListCheck(ctx: S3Context): AuthzCheck {
+  return bucketCheck(ctx, 's3:ListBucket');
+}
+
+/** NoSuchKey when the caller may list the bucket (advice[index]), else AccessDenied. */
+export function missingKeyError(advice: Advice, index: number, key: string): ServiceError {
+  return advisedAllow(advice, index) ? s3Error('NoSuchKey', { fields: { Key: key } }) : s3Error('AccessDenied');
 }

@@ -11,6 +11,8 @@ import type { ObjectRecord } from '../storage/ports.js';
 import { evaluateConditions, readConditionHeaders } from './conditions.js';
 import {
   existingTagContext,
+  missingKeyError,
+  missingKeyListCheck,
   objectCheck,
   prepared,
   requireBucket,
@@ -46,7 +48,17 @@ function prepareRead(head: boolean): OperationHandler {
   return async (ctx) => {
     const obj = await loadForRead(ctx);
     const checks = [objectCheck(ctx, readAction(ctx, 's3:GetObject'), existingTagContext(obj?.tags))];
-    return prepared(checks, () => readObject(ctx, obj, head));
+    if (obj !== undefined) return prepared(checks, () => readObject(ctx, obj, head));
+    // A missing key is 404 only to a caller who may list the bucket; to others it is 403.
+    return prepared(
+      checks,
+      async (advice) => {
+        const key = requireKey(ctx);
+        assertCurrentVersion(ctx, key);
+        throw missingKeyError(advice, 0, key);
+      },
+      { advisoryChecks: [missingKeyListCheck(ctx)] },
+    );
   };
 }
 
@@ -65,8 +77,7 @@ async function readObject(ctx: S3Context, initial: ObjectRecord | undefined, hea
   let obj = initial;
   // A concurrent overwrite may delete the blobs we were about to open: re-read the metadata once.
   for (let attempt = 0; ; attempt++) {
-    // Deviation from AWS: S3 answers 403 instead of 404 for a missing key when the caller lacks
-    // s3:ListBucket; the pipeline authorizes declared checks only, so a missing key is always 404.
+    // Only after a concurrent delete: a key missing at route time is answered by prepareRead.
     if (obj === undefined) throw s3Error('NoSuchKey', { fields: { Key: key } });
     const early = conditionalResponse(ctx, obj);
     if (early !== undefined) return early;

@@ -1,12 +1,13 @@
 /**
  * The S3 REST/XML protocol adapter. `route` parses the request (target, query, operation), loads the
  * addressed bucket (a missing bucket is NoSuchBucket here, before authorization, as S3 answers 404),
- * and lets the operation declare its authorization checks; the pipeline authorizes them, then calls
- * `execute`, which runs the handler and renders its answer. Handlers never authorize.
+ * and lets the operation declare its authorization checks; the pipeline authorizes them, evaluates the
+ * advisory checks, then calls `execute` with their decisions, which runs the handler and renders its
+ * answer. Handlers never authorize.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
-import type { ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import type { Decision, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
 import type { BucketRecord, S3Storage } from '../storage/ports.js';
 import { prepareCreateBucket, prepareDeleteBucket, prepareGetBucketLocation, prepareHeadBucket, prepareListBuckets } from './bucket-ops.js';
 import type { OperationHandler, S3Context, S3Deps, S3Response } from './context.js';
@@ -125,12 +126,14 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
   return {
     name,
     checks: prep.checks,
+    advisoryChecks: prep.advisoryChecks,
     caller: prep.caller,
-    async execute(res: ServerResponse): Promise<void> {
+    facts: prep.facts,
+    async execute(res: ServerResponse, advice: readonly Decision[]): Promise<void> {
       const cors = name === 'OptionsObject' ? {} : actualRequestCorsHeaders(ctx);
       let response: S3Response;
       try {
-        response = await prep.run();
+        response = await prep.run(advice);
       } catch (e) {
         // An error response of a CORS-allowed request still carries the CORS headers.
         for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
