@@ -5,7 +5,17 @@
  */
 import type { AuthzCheck } from '../server/protocol.js';
 import { etagListMatches } from './conditions.js';
-import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
+import {
+  advisedAllow,
+  objectCheck,
+  prepared,
+  requireBucket,
+  requireKey,
+  type Advice,
+  type OperationHandler,
+  type S3Context,
+  type S3Response,
+} from './context.js';
 import { s3Error } from './errors.js';
 import { MAX_KEY_BYTES } from './names.js';
 import { deleteGarbage } from './object-write.js';
@@ -66,22 +76,27 @@ export function parseDeleteDocument(xml: string): { entries: DeleteEntry[]; quie
   return { entries, quiet: quietText?.trim().toLowerCase() === 'true' };
 }
 
+/**
+ * Each key is authorized on its own (s3:DeleteObject, or s3:DeleteObjectVersion with a version id) as
+ * an advisory check: the request itself needs no permission, and a denied key is an AccessDenied
+ * `<Error>` entry of a 200 answer while the allowed keys are deleted (as S3 does).
+ */
 export const prepareDeleteObjects: OperationHandler = async (ctx) => {
   const bucket = requireBucket(ctx);
   const body = await readVerifiedBody(ctx, { requireIntegrity: true });
   const { entries, quiet } = parseDeleteDocument(body.toString('utf8'));
-  // Deviation from AWS: S3 authorizes each key on its own and reports a denied key as an <Error>
-  // entry; here every key is a check of the request, so one denied key denies the whole request.
-  const checks: AuthzCheck[] = entries.map((e) => objectCheck(ctx, deleteAction(e.versionId), {}, { bucket, key: e.key }));
-  return prepared(checks, () => deleteObjects(ctx, entries, quiet));
+  const advisoryChecks: AuthzCheck[] = entries.map((e) => objectCheck(ctx, deleteAction(e.versionId), {}, { bucket, key: e.key }));
+  return prepared([], (advice) => deleteObjects(ctx, entries, advice, quiet), { advisoryChecks });
 };
 
-async function deleteObjects(ctx: S3Context, entries: readonly DeleteEntry[], quiet: boolean): Promise<S3Response> {
+const ACCESS_DENIED = { code: 'AccessDenied', message: 'Access Denied' } as const;
+
+async function deleteObjects(ctx: S3Context, entries: readonly DeleteEntry[], advice: Advice, quiet: boolean): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const deleted: { Key: string; VersionId?: string }[] = [];
   const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
-  for (const e of entries) {
-    const failure = await deleteOne(ctx, bucket.name, e);
+  for (const [i, e] of entries.entries()) {
+    const failure = advisedAllow(advice, i) ? await deleteOne(ctx, bucket.name, e) : ACCESS_DENIED;
     if (failure === undefined) deleted.push({ Key: e.key, VersionId: e.versionId });
     else errors.push({ Key: e.key, VersionId: e.versionId, Code: failure.code, Message: failure.message });
   }

@@ -6,9 +6,10 @@
  * authorization); the file itself streams into the blob store after authorization.
  */
 import type { PostPolicyVerification } from '../auth/post-policy.js';
+import type { AuthFacts } from '../auth/types.js';
 import { ANONYMOUS } from '../identity/caller.js';
 import type { ObjectRecord, StoredChecksum } from '../storage/ports.js';
-import { objectCheck, requireBucket, type OperationHandler, type PreparedOperation, type S3Context, type S3Response } from './context.js';
+import { objectCheck, prepared, requireBucket, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { ServiceError } from '../errors/service-error.js';
 import { s3Error } from './errors.js';
 import { STORAGE_CLASSES, parseStorageClass, quoteEtag, truncateToSeconds, MAX_USER_METADATA_BYTES } from './headers.js';
@@ -28,6 +29,16 @@ import { toXml } from '../protocol/xml.js';
  * Policy: ...", InvalidPolicyDocument, ...). Fields without any signature field are anonymous.
  */
 export type PostPolicyVerifier = (fields: Readonly<Record<string, string>>, now: Date) => Promise<PostPolicyVerification>;
+
+/** An unsigned form: an anonymous request, whatever the request's own headers say. */
+const ANONYMOUS_POST_FACTS: AuthFacts = {
+  authType: 'None',
+  signatureVersion: undefined,
+  signatureAgeMs: undefined,
+  multiFactorAuthPresent: false,
+  multiFactorAuthAgeSeconds: undefined,
+  tokenIssueTime: undefined,
+};
 
 const SIGNATURE_FIELDS = ['policy', 'x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date', 'signature', 'awsaccesskeyid'];
 
@@ -70,10 +81,12 @@ export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): O
     }
     const checks = [objectCheck(ctx, 's3:PutObject', context, { bucket, key })];
     if (tags !== undefined && tags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(tags), { bucket, key }));
-    // Deviation from AWS: the policy's auth facts (s3:authType POST, signature age) do not reach the
-    // authorizer; RoutedOperation can carry a caller but not facts, so the request's own (anonymous) apply.
-    const prepared: PreparedOperation = { checks, caller: verification?.caller ?? ANONYMOUS, run: () => postObject(ctx, form, fields, key, tags ?? [], verification) };
-    return prepared;
+    // The form, not the request's headers, authenticated the caller: its facts (s3:authType POST,
+    // s3:signatureAge) are the ones policies see.
+    return prepared(checks, () => postObject(ctx, form, fields, key, tags ?? [], verification), {
+      caller: verification?.caller ?? ANONYMOUS,
+      facts: verification?.facts ?? ANONYMOUS_POST_FACTS,
+    });
   };
 }
 
