@@ -2,7 +2,7 @@
 // Runs the compiled test files with node's built-in test runner.
 // Node 20 has no glob support in `--test`, so we collect the files ourselves.
 //   node scripts/run-tests.mjs            all tests (unit + integration)
-//   node scripts/run-tests.mjs --unit     unit tests only (dist/src)
+//   node scripts/run-tests.mjs --unit     unit tests only (dist/src, dist/bench)
 //   node scripts/run-tests.mjs PATTERN    only files whose path contains PATTERN
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ function walk(dir) {
   return out;
 }
 
-const roots = unitOnly ? ['dist/src'] : ['dist/src', 'dist/test'];
+const roots = unitOnly ? ['dist/src', 'dist/bench'] : ['dist/src', 'dist/bench', 'dist/test'];
 const files = roots.flatMap(walk).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (files.length === 0) {
   console.error('no test files found');
