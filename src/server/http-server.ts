@@ -22,7 +22,14 @@ export interface RunningHttpServer {
  * answered by the probe, not by S3 (signed requests to that path still reach S3).
  */
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0 && drained) drained();
+    });
     if (isHealthProbe(req)) {
       const ready = req.url === '/health/live' || opts.isReady();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -30,21 +37,16 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       return;
     }
     opts.handle(req, res);
-  });
+  };
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, onRequest);
+  // `Expect: 100-continue`: no automatic "100 Continue". The pipeline sends it once the request is
+  // authenticated and authorized, so a refused upload is answered before the client sends its body.
+  server.on('checkContinue', onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
       server.off('error', reject);
       resolve();
-    });
-  });
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
-  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-    inFlight++;
-    res.once('close', () => {
-      inFlight--;
-      if (inFlight === 0 && drained) drained();
     });
   });
   return {

@@ -135,3 +135,41 @@ test('detectService reads the credential scope of headers and presigned URLs', (
   assert.equal(detectService(raw({}, 'X-Amz-Credential=AKIA%2F20250101%2Fus-east-1%2Fiam%2Faws4_request')), 'iam');
   assert.equal(detectService(raw({})), 's3');
 });
+
+function putExpectingContinue(port: number): Promise<{ status: number; gotContinue: boolean; bodySent: boolean }> {
+  return new Promise((res, rej) => {
+    let gotContinue = false;
+    let bodySent = false;
+    const req = request({ host: '127.0.0.1', port, path: '/b/k', method: 'PUT', headers: { expect: '100-continue', 'content-length': '5' } }, (r) => {
+      r.resume();
+      r.on('end', () => res({ status: r.statusCode ?? 0, gotContinue, bodySent }));
+    });
+    req.on('continue', () => {
+      gotContinue = true;
+      bodySent = true;
+      req.end('hello');
+    });
+    req.on('error', rej);
+  });
+}
+
+test('Expect: 100-continue — a refused upload is answered before the body is sent', async () => {
+  const events: string[] = [];
+  const authorizer: Authorizer = { authorize: async () => ({ decision: 'ImplicitDeny', message: 'no' }) };
+  await withServer({ authorizer, events }, async (port) => {
+    const r = await putExpectingContinue(port);
+    assert.equal(r.status, 403);
+    assert.equal(r.gotContinue, false);
+    assert.equal(r.bodySent, false);
+  });
+});
+
+test('Expect: 100-continue — an authorized upload gets 100 Continue, then its answer', async () => {
+  const events: string[] = [];
+  const authorizer: Authorizer = { authorize: async () => ({ decision: 'Allow' }) };
+  await withServer({ authorizer, events }, async (port) => {
+    const r = await putExpectingContinue(port);
+    assert.equal(r.status, 200);
+    assert.equal(r.gotContinue, true);
+  });
+});

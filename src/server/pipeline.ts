@@ -71,7 +71,12 @@ export class RequestPipeline {
     const service = detectService(raw);
     const query = this.deps.queryServices.get(service);
     const adapter = query ?? this.deps.s3;
+    const expectsContinue = header(req, 'expect')?.toLowerCase() === '100-continue';
     try {
+      // A Query-protocol body is part of what is signed, and a browser POST upload carries its
+      // credentials in the form: both bodies must arrive before authentication.
+      const bodyAuthenticates = query !== undefined || /^multipart\/form-data/i.test(header(req, 'content-type') ?? '');
+      if (expectsContinue && bodyAuthenticates) res.writeContinue();
       let auth: AuthenticationResult;
       try {
         auth = await this.deps.authenticate(raw, req, info.receivedAt);
@@ -95,6 +100,7 @@ export class RequestPipeline {
       for (const check of op.advisoryChecks ?? []) {
         advice.push((await this.deps.authorizer.authorize(caller, [check], info, authForChecks)).decision);
       }
+      if (expectsContinue && !bodyAuthenticates) res.writeContinue();
       await op.execute(res, advice);
     } catch (e) {
       if (!isServiceError(e)) this.deps.logger.error({ requestId: info.requestId, err: e }, 'internal error');
