@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { FileBlobStore } from './file-blob-store.js';
 import type { S3Storage } from './ports.js';
 import { SqliteBucketStore } from './sqlite/bucket-store.js';
-import { openMetadataDatabase, type Durability } from './sqlite/database.js';
+import { durabilityBarrier, openMetadataDatabase, type Durability } from './sqlite/database.js';
 import { SqliteMultipartStore } from './sqlite/multipart-store.js';
 import { ObjectTable } from './sqlite/object-table.js';
 import { SqliteObjectStore } from './sqlite/object-store.js';
@@ -20,7 +20,7 @@ export type { Durability } from './sqlite/database.js';
 
 export interface EmbeddedStorageOptions {
   readonly dataDir: string;
-  /** 'normal' (default) survives a process crash; 'strict' also survives power loss. See sqlite/database.ts. */
+  /** Both survive power loss; 'normal' (default) groups concurrent commits' fsyncs. See sqlite/database.ts. */
   readonly durability?: Durability;
 }
 
@@ -40,17 +40,21 @@ export const METADATA_FILE = 'metadata.sqlite';
 export async function openEmbeddedStorage(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
   await mkdir(options.dataDir, { recursive: true });
   const blobs = await FileBlobStore.open({ dataDir: options.dataDir });
-  const db = openMetadataDatabase({ path: join(options.dataDir, METADATA_FILE), durability: options.durability ?? 'normal' });
+  const path = join(options.dataDir, METADATA_FILE);
+  const durability = options.durability ?? 'normal';
+  const db = openMetadataDatabase({ path, durability });
+  const barrier = durabilityBarrier(path, durability);
   const table = new ObjectTable(db);
   let closed = false;
   return {
-    buckets: new SqliteBucketStore(db),
-    objects: new SqliteObjectStore(db, table),
-    multipart: new SqliteMultipartStore(db, table),
+    buckets: new SqliteBucketStore(db, barrier),
+    objects: new SqliteObjectStore(db, table, barrier),
+    multipart: new SqliteMultipartStore(db, table, barrier),
     blobs,
     async close() {
       if (closed) return;
       closed = true;
+      await barrier.close();
       db.close();
     },
     async sweepOrphans(sweepOptions = {}) {

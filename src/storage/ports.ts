@@ -2,6 +2,10 @@
  * Storage ports: small async interfaces that the S3 layer depends on. The embedded adapter (SQLite
  * metadata + files) implements them today; a PostgreSQL + shared-filesystem adapter will later, and
  * both must pass the same contract tests (`src/storage/contract/*.ts`).
+ *
+ * Every write method of BucketStore, ObjectStore and MultipartStore resolves only once its change is
+ * durable (as durable as the adapter promises: the embedded one survives power loss), so a caller may
+ * acknowledge the write, and delete the blobs it made garbage, as soon as the promise resolves.
  */
 import type { Readable } from 'node:stream';
 

@@ -1,6 +1,7 @@
-/** BucketStore on SQLite. */
+/** BucketStore on SQLite. Writes resolve after the durability barrier (wal-sync.ts). */
 import type { Database, Statement } from 'better-sqlite3';
 import type { BucketRecord, BucketStore, CorsRule } from '../ports.js';
+import type { DurabilityBarrier } from './wal-sync.js';
 
 interface BucketRow {
   readonly name: string;
@@ -21,7 +22,10 @@ export class SqliteBucketStore implements BucketStore {
   private readonly createTx: (bucket: BucketRecord) => 'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner';
   private readonly deleteTx: (name: string) => 'Deleted' | 'NotEmpty' | 'NoSuchBucket';
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    private readonly barrier: DurabilityBarrier,
+  ) {
     this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
     this.insertStmt = db.prepare('INSERT INTO buckets (name, owner_account_id, region, created_at, cors) VALUES (?, ?, ?, ?, ?)');
     // Bucket names are lower-case ASCII, so TEXT order is byte order and substr is a prefix test.
@@ -49,7 +53,9 @@ export class SqliteBucketStore implements BucketStore {
   }
 
   async createBucket(bucket: BucketRecord): Promise<'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner'> {
-    return this.createTx(bucket);
+    const outcome = this.createTx(bucket);
+    if (outcome === 'Created') await this.barrier.durable();
+    return outcome;
   }
 
   async getBucket(name: string): Promise<BucketRecord | undefined> {
@@ -63,11 +69,13 @@ export class SqliteBucketStore implements BucketStore {
   }
 
   async deleteBucket(name: string): Promise<'Deleted' | 'NotEmpty' | 'NoSuchBucket'> {
-    return this.deleteTx(name);
+    const outcome = this.deleteTx(name);
+    if (outcome === 'Deleted') await this.barrier.durable();
+    return outcome;
   }
 
   async putBucketCors(name: string, cors: readonly CorsRule[] | undefined): Promise<void> {
-    this.setCorsStmt.run(corsJson(cors), name);
+    if (this.setCorsStmt.run(corsJson(cors), name).changes > 0) await this.barrier.durable();
   }
 }
 

@@ -36,3 +36,18 @@ describe('openMetadataDatabase', () => {
     second.close();
   });
 });
+
+describe('openMetadataDatabase: ownership', () => {
+  it('holds the database exclusively: a second opener fails instead of sharing it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strongbox-db-excl-'));
+    try {
+      const path = join(dir, 'c.sqlite');
+      const first = openMetadataDatabase({ path });
+      assert.throws(() => openMetadataDatabase({ path, busyTimeoutMs: 50 }), { code: 'SQLITE_BUSY' });
+      first.close();
+      openMetadataDatabase({ path }).close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,34 +1,50 @@
 /**
- * Opens `<dataDir>/metadata.sqlite` with the settings every S3 metadata adapter relies on.
+ * Opens `<dataDir>/metadata.sqlite` with the settings every S3 metadata adapter relies on, together
+ * with the durability barrier its stores wait on after each write (see wal-sync.ts).
  *
- * Durability. The database runs in WAL mode.
- * - 'normal' (default): `synchronous=NORMAL`. A commit is in the WAL (the OS page cache) when it
- *   returns, so it survives a crash or kill -9 of the process; on power loss or a kernel crash the most
- *   recent commits may roll back (the database is never corrupted). Blob bytes are fsynced before the
- *   metadata commit, so a commit that survives always points at durable bytes.
- * - 'strict': `synchronous=FULL`. The WAL is fsynced at every commit, so an acknowledged write also
- *   survives power loss, at the cost of one more fsync per write.
+ * Durability. The database runs in WAL mode; every write method of the stores resolves only after
+ * its commit is on stable storage (an acknowledged write survives power loss, not only a crash).
+ * - 'normal' (default): `synchronous=NORMAL` plus group commit: commits do not fsync inside SQLite's
+ *   write lock; after committing, a store awaits one fdatasync of the WAL shared by every commit that
+ *   arrived meanwhile (WalSync). Concurrent writers share one flush instead of queueing for one each.
+ * - 'strict': `synchronous=FULL`: SQLite fsyncs the WAL inside every commit itself, one flush per
+ *   commit, serialised. Same guarantee, slower under concurrency; for operators who prefer SQLite's
+ *   own sync to our external one.
+ * Blob bytes are fsynced (file, then directory) before the metadata commit that points at them, in
+ * both modes.
+ *
+ * Locking: `locking_mode=EXCLUSIVE`. One process owns a data directory; the exclusive lock makes
+ * SQLite keep the WAL index in process memory (no -shm file, no lock syscalls per transaction, which
+ * halves the cost of a point read) and makes a second server on the same directory fail at start-up
+ * instead of sharing it.
  */
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { migrate } from './migrations.js';
+import { SYNCED_BY_SQLITE, WalSync, type DurabilityBarrier } from './wal-sync.js';
 
 export type Durability = 'normal' | 'strict';
 
 export interface OpenMetadataOptions {
   readonly path: string;
   readonly durability?: Durability;
-  /** How long a writer waits for another process's lock before SQLITE_BUSY. */
+  /** How long opening waits for another process's lock before SQLITE_BUSY. */
   readonly busyTimeoutMs?: number;
 }
+
+/** Page cache of the metadata connection: hot object rows are served from memory. */
+const CACHE_KIB = 64 * 1024;
 
 export function openMetadataDatabase(options: OpenMetadataOptions): Database {
   const db = new BetterSqlite3(options.path);
   try {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // Before the first WAL access: only then does SQLite keep the WAL index in heap memory.
+    db.pragma('locking_mode = EXCLUSIVE');
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     // Some filesystems (network mounts) cannot do WAL; the durability reasoning above would not hold.
     if (mode !== 'wal') throw new Error(`SQLite refused WAL mode on ${options.path} (got ${String(mode)})`);
     db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`);
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma(`cache_size = -${CACHE_KIB}`);
     // Referential integrity is enforced by the stores' transactions (they return typed outcomes);
     // foreign keys would only turn races into untyped constraint errors.
     db.pragma('foreign_keys = OFF');
@@ -38,4 +54,9 @@ export function openMetadataDatabase(options: OpenMetadataOptions): Database {
     db.close();
     throw e;
   }
+}
+
+/** The barrier the stores of `db` await after each write transaction (call after opening it). */
+export function durabilityBarrier(path: string, durability: Durability | undefined): DurabilityBarrier {
+  return durability === 'strict' ? SYNCED_BY_SQLITE : new WalSync(`${path}-wal`);
 }

@@ -1,6 +1,7 @@
 /**
  * MultipartStore on SQLite. Parts are blobs of their own; completing an upload moves the chosen parts'
- * blobs into the object's segments in one transaction and never copies bytes.
+ * blobs into the object's segments in one transaction and never copies bytes. Writes resolve after the
+ * durability barrier (wal-sync.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { ServiceError } from '../../errors/service-error.js';
@@ -9,6 +10,7 @@ import { UploadLister, type ListUploadsQuery, type ListUploadsResult } from './l
 import { keyBytes } from './key-bytes.js';
 import type { ObjectTable, WriteExpectation } from './object-table.js';
 import { partToParams, rowToPart, rowToUpload, uploadToParams, type PartRow, type UploadRow } from './upload-rows.js';
+import type { DurabilityBarrier } from './wal-sync.js';
 
 type CompleteOutcome = { outcome: 'Written'; garbage: readonly BlobSegment[] } | PreconditionFailed | { outcome: 'NoSuchUpload' };
 
@@ -30,6 +32,7 @@ export class SqliteMultipartStore implements MultipartStore {
   constructor(
     db: Database,
     private readonly table: ObjectTable,
+    private readonly barrier: DurabilityBarrier,
   ) {
     this.lister = new UploadLister(db);
     this.insertUploadStmt = db.prepare(
@@ -65,6 +68,7 @@ export class SqliteMultipartStore implements MultipartStore {
 
   async createUpload(upload: MultipartUpload): Promise<void> {
     this.createTx(upload);
+    await this.barrier.durable();
   }
 
   async getUpload(bucket: string, key: string, uploadId: string): Promise<MultipartUpload | undefined> {
@@ -75,7 +79,9 @@ export class SqliteMultipartStore implements MultipartStore {
   }
 
   async putPart(uploadId: string, part: UploadedPart): Promise<BlobSegment | undefined> {
-    return this.putPartTx(uploadId, part);
+    const replaced = this.putPartTx(uploadId, part);
+    await this.barrier.durable();
+    return replaced;
   }
 
   async listParts(uploadId: string, query: { afterPartNumber: number; limit: number }): Promise<{ parts: readonly UploadedPart[]; isTruncated: boolean }> {
@@ -93,11 +99,15 @@ export class SqliteMultipartStore implements MultipartStore {
   }
 
   async completeUpload(uploadId: string, record: ObjectRecord, expect?: WriteExpectation): Promise<CompleteOutcome> {
-    return this.completeTx(uploadId, record, expect);
+    const outcome = this.completeTx(uploadId, record, expect);
+    if (outcome.outcome === 'Written') await this.barrier.durable();
+    return outcome;
   }
 
   async abortUpload(uploadId: string): Promise<readonly BlobSegment[] | undefined> {
-    return this.abortTx(uploadId);
+    const garbage = this.abortTx(uploadId);
+    if (garbage !== undefined) await this.barrier.durable();
+    return garbage;
   }
 
   private putPartSync(uploadId: string, part: UploadedPart): BlobSegment | undefined {

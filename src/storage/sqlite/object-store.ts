@@ -1,6 +1,7 @@
 /**
  * ObjectStore on SQLite. Methods are async because the port is (the PostgreSQL adapter will be);
- * better-sqlite3 itself is synchronous and each call is a few microseconds of in-process work.
+ * better-sqlite3 itself is synchronous and each call is a few microseconds of in-process work. Writes
+ * resolve after the durability barrier (group commit, wal-sync.ts), reads at once.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { BlobSegment, ListObjectsQuery, ListObjectsResult, ObjectRecord, ObjectStore, PreconditionFailed } from '../ports.js';
@@ -8,6 +9,7 @@ import { delimitedScan, type DelimitedScanResult, type ScanItem } from './delimi
 import { keyBytes, keyString, pastPrefix } from './key-bytes.js';
 import { OBJECT_COLUMNS, rowToObject, type ObjectRow } from './object-rows.js';
 import { ObjectTable, type WriteExpectation } from './object-table.js';
+import type { DurabilityBarrier } from './wal-sync.js';
 
 interface KeyRow {
   readonly key: Buffer;
@@ -26,6 +28,7 @@ export class SqliteObjectStore implements ObjectStore {
   constructor(
     db: Database,
     private readonly table: ObjectTable,
+    private readonly barrier: DurabilityBarrier,
   ) {
     this.getStmt = db.prepare(`SELECT ${OBJECT_COLUMNS} FROM objects o WHERE o.bucket = ? AND o.key = ?`);
     // Bounds: strictly after the cursor, inside [prefix, prefix||0xFF). The PK (bucket, key) serves the seek.
@@ -56,11 +59,15 @@ export class SqliteObjectStore implements ObjectStore {
     record: ObjectRecord,
     expect?: WriteExpectation,
   ): Promise<{ outcome: 'Written'; replaced: readonly BlobSegment[] } | PreconditionFailed> {
-    return this.putTx(record, expect);
+    const result = this.putTx(record, expect);
+    if (result.outcome === 'Written') await this.barrier.durable();
+    return result;
   }
 
   async deleteObject(bucket: string, key: string): Promise<readonly BlobSegment[] | undefined> {
-    return this.deleteTx(bucket, key);
+    const removed = this.deleteTx(bucket, key);
+    if (removed !== undefined) await this.barrier.durable();
+    return removed;
   }
 
   async listObjects(query: ListObjectsQuery): Promise<ListObjectsResult> {
@@ -68,7 +75,9 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[]): Promise<boolean> {
-    return this.setTagsStmt.run(JSON.stringify(tags), bucket, keyBytes(key)).changes > 0;
+    const changed = this.setTagsStmt.run(JSON.stringify(tags), bucket, keyBytes(key)).changes > 0;
+    if (changed) await this.barrier.durable();
+    return changed;
   }
 
   /**
