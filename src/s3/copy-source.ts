@@ -5,7 +5,7 @@
  */
 import type { ChecksumAlgorithm } from '../checksum/index.js';
 import { isBlobNotFound } from '../storage/blob-errors.js';
-import { openObjectBytes } from '../storage/object-reader.js';
+import { openRecordBytes } from '../storage/object-reader.js';
 import type { BucketRecord, ObjectRecord, S3Storage } from '../storage/ports.js';
 import type { AuthzCheck } from '../server/protocol.js';
 import { evaluateConditions, readConditionHeaders } from './conditions.js';
@@ -99,7 +99,7 @@ export async function copyBytes(
     const length = range === undefined ? src.size : range.end - range.start + 1;
     let stream;
     try {
-      stream = await openObjectBytes(storage.blobs, src.segments, src.size === 0 ? undefined : range);
+      stream = await openRecordBytes(storage.blobs, src, src.size === 0 ? undefined : range);
     } catch (e) {
       // Overwritten between reading the metadata and opening the bytes: read the metadata once more.
       const again = isBlobNotFound(e) && attempt === 0 ? await storage.objects.getObject(loaded.source.bucket, loaded.source.key) : undefined;

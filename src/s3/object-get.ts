@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { isBlobNotFound } from '../storage/blob-errors.js';
-import { openObjectBytes } from '../storage/object-reader.js';
+import { inlineRange, openObjectBytes } from '../storage/object-reader.js';
 import type { ObjectRecord } from '../storage/ports.js';
 import { evaluateConditions, readConditionHeaders } from './conditions.js';
 import {
@@ -83,6 +83,8 @@ async function readObject(ctx: S3Context, initial: ObjectRecord | undefined, hea
     if (early !== undefined) return early;
     const plan = planRead(ctx, obj);
     if (head) return { status: plan.status, headers: plan.headers };
+    // A small object kept inline: its bytes came with the metadata, no file to open.
+    if (obj.inline !== undefined) return { status: plan.status, headers: plan.headers, body: inlineRange(obj.inline, plan.range) };
     try {
       const body: Readable = await openObjectBytes(ctx.deps.storage.blobs, obj.segments, plan.range);
       return { status: plan.status, headers: plan.headers, body };

@@ -17,7 +17,7 @@ import {
 } from './object-write.js';
 import { emptyResponse } from './render.js';
 import { parseTaggingHeader, requestTagContext, type TagSet } from './tag-set.js';
-import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receivePayload } from './upload.js';
+import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receiveObjectBody, storedBytes } from './upload.js';
 
 export const preparePutObject: OperationHandler = async (ctx) => {
   const tags = parseTaggingHeader(ctx.header('x-amz-tagging'));
@@ -48,9 +48,10 @@ async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
   const contentMd5 = parseContentMd5(ctx.header('content-md5'));
   const checksum = declaredChecksum(ctx.raw.headers);
   const expect = await writeExpectation(ctx, bucket.name, key);
-  const received = await receivePayload({
+  const received = await receiveObjectBody({
     source: ctx.auth.body,
     blobs: ctx.deps.storage.blobs,
+    maxInlineBytes: ctx.deps.storage.objects.maxInlineBytes,
     maxBytes: MAX_PUT_BYTES,
     expectedBytes: length,
     contentMd5,
@@ -71,7 +72,7 @@ async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
     tags,
     checksum: stored,
     partsCount: undefined,
-    segments: [{ blobId: received.blobId, size: received.size }],
+    ...storedBytes(received),
     storageClass,
     ownerAccountId: bucket.ownerAccountId,
   };

@@ -7,15 +7,17 @@
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createHash } from 'node:crypto';
 import {
   HashingStream,
   checksumHeaderName,
   decodeChecksum,
+  hashOf,
   parseChecksumAlgorithm,
   toBase64,
   type ChecksumAlgorithm,
 } from '../checksum/index.js';
-import type { BlobStore } from '../storage/ports.js';
+import type { BlobSegment, BlobStore } from '../storage/ports.js';
 import { s3Error } from './errors.js';
 
 /** "With a single PUT operation, you can upload a single object up to 5 GB in size." */
@@ -114,6 +116,75 @@ export interface ReceivedPayload {
   readonly md5: Buffer;
   /** The verified (or computed) checksum, with its raw digest. */
   readonly checksum: { readonly algorithm: ChecksumAlgorithm; readonly value: string; readonly digest: Buffer } | undefined;
+}
+
+/** A small body kept in memory, for an object the store keeps inline (ObjectRecord.inline). */
+export interface ReceivedInline {
+  readonly inline: Buffer;
+  readonly size: number;
+  readonly md5: Buffer;
+  readonly checksum: ReceivedPayload['checksum'];
+}
+
+export type ReceivedObject = ReceivedPayload | ReceivedInline;
+
+/**
+ * The body of a new object: collected in memory when its declared length is at most `maxInlineBytes`
+ * (the store's ObjectStore.maxInlineBytes), else streamed into a blob (`receivePayload`). Verified
+ * the same way either way.
+ */
+export async function receiveObjectBody(opts: ReceiveOptions & { readonly maxInlineBytes: number | undefined }): Promise<ReceivedObject> {
+  const max = Math.min(opts.maxInlineBytes ?? 0, opts.maxBytes);
+  if (opts.expectedBytes === undefined || opts.expectedBytes > max) return receivePayload(opts);
+  const body = await collectBody(opts.source, opts.expectedBytes);
+  const algorithm = opts.checksum.algorithm ?? opts.extraAlgorithm ?? opts.defaultAlgorithm;
+  const md5 = createHash('md5').update(body).digest();
+  if (opts.contentMd5 !== undefined && !opts.contentMd5.equals(md5)) {
+    throw s3Error('BadDigest', { fields: { ExpectedDigest: opts.contentMd5.toString('hex'), CalculatedDigest: md5.toString('base64') } });
+  }
+  const checksum = algorithm === undefined ? undefined : verifyChecksum(algorithm, hashOf(algorithm, body), opts);
+  return { inline: body, size: body.length, md5, checksum };
+}
+
+/** Where the new object's bytes are: `segments` (a blob) or `inline`, as ObjectRecord holds them. */
+export function storedBytes(received: ReceivedObject): { segments: readonly BlobSegment[]; inline?: Buffer } {
+  return 'inline' in received ? { segments: [], inline: received.inline } : { segments: [{ blobId: received.blobId, size: received.size }] };
+}
+
+/**
+ * Reads a body of `expected` bytes into one buffer, without a stream pipeline (a small PUT's body is
+ * usually one chunk). A source error (failed signature or digest check, client gone) rejects; a body
+ * shorter or longer than declared is IncompleteBody.
+ */
+function collectBody(source: Readable, expected: number): Promise<Buffer> {
+  if (source.readableEnded) return expected === 0 ? Promise.resolve(Buffer.alloc(0)) : Promise.reject(s3Error('IncompleteBody'));
+  if (source.destroyed) return Promise.reject(source.errored ?? s3Error('IncompleteBody'));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const done = (e: unknown, body?: Buffer) => {
+      source.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (e !== undefined) reject(e);
+      else resolve(body as Buffer);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > expected) {
+        source.pause();
+        done(s3Error('IncompleteBody'));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      if (received !== expected) done(s3Error('IncompleteBody'));
+      else done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+    };
+    const onError = (e: unknown) => done(e);
+    // A source destroyed without an error (client gone) never ends: the body is incomplete.
+    const onClose = () => done(s3Error('IncompleteBody'));
+    source.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 /** Streams the payload into a new blob and verifies it; deletes the blob and throws on any mismatch. */

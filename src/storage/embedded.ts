@@ -22,7 +22,15 @@ export interface EmbeddedStorageOptions {
   readonly dataDir: string;
   /** Both survive power loss; 'normal' (default) groups concurrent commits' fsyncs. See sqlite/database.ts. */
   readonly durability?: Durability;
+  /** Objects up to this size keep their bytes in the metadata database (default DEFAULT_MAX_INLINE_BYTES; 0: never). */
+  readonly maxInlineBytes?: number;
 }
+
+/**
+ * Small objects are kept inline in SQLite: a GET needs no file open, a PUT no blob file and directory
+ * fsync (its bytes ride in the WAL commit). See bench/README.md for the measurements behind the size.
+ */
+export const DEFAULT_MAX_INLINE_BYTES = 64 * 1024;
 
 export interface EmbeddedStorage extends S3Storage {
   close(): Promise<void>;
@@ -44,7 +52,7 @@ export async function openEmbeddedStorage(options: EmbeddedStorageOptions): Prom
   const durability = options.durability ?? 'normal';
   const db = openMetadataDatabase({ path, durability });
   const barrier = durabilityBarrier(path, durability);
-  const table = new ObjectTable(db);
+  const table = new ObjectTable(db, options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES);
   let closed = false;
   return {
     buckets: new SqliteBucketStore(db, barrier),

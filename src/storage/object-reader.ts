@@ -15,10 +15,10 @@
  * stream advances. Only for such objects, overwritten during a long download, can the stream still fail
  * part-way with BlobNotFoundError — documented, and rare enough not to keep 10,000 descriptors per GET.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { BlobCorruptError } from './blob-errors.js';
 import { lazyReadable, readableFromChunks } from './lazy-readable.js';
-import type { BlobSegment, BlobStore, OpenedBlob } from './ports.js';
+import type { BlobSegment, BlobStore, ObjectRecord, OpenedBlob } from './ports.js';
 
 export interface ByteRange {
   /** Inclusive byte offsets into the whole object. */
@@ -66,6 +66,31 @@ export async function openObjectBytes(
     throw failure.reason;
   }
   return readableFromChunks(windowedChunks(blobs, plan, first, window));
+}
+
+/**
+ * An object's bytes whichever way the store holds them: its inline bytes (a small object kept in the
+ * metadata record) or its segments, opened as `openObjectBytes` does.
+ */
+export async function openRecordBytes(
+  blobs: BlobStore,
+  record: Pick<ObjectRecord, 'segments' | 'inline'>,
+  range?: ByteRange,
+  options: OpenObjectOptions = {},
+): Promise<Readable> {
+  if (record.inline === undefined) return openObjectBytes(blobs, record.segments, range, options);
+  const bytes = inlineRange(record.inline, range);
+  return Readable.from(bytes.length === 0 ? [] : [bytes], { objectMode: false });
+}
+
+/** `range` of inline bytes, without a copy; RangeError outside them, as `planReads`. */
+export function inlineRange(inline: Buffer, range?: ByteRange): Buffer {
+  if (range === undefined) return inline;
+  const { start, end } = range;
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end < inline.length)) {
+    throw new RangeError(`range ${start}-${end} is outside an object of ${inline.length} bytes`);
+  }
+  return inline.subarray(start, end + 1);
 }
 
 /**

@@ -67,8 +67,15 @@ export interface ObjectRecord {
   readonly checksum: StoredChecksum | undefined;
   /** Number of parts when created by multipart upload (for the `-N` ETag and `PartsCount`). */
   readonly partsCount: number | undefined;
-  /** The object's bytes, in order. */
+  /** The object's bytes, in order (empty when `inline` holds them). */
   readonly segments: readonly BlobSegment[];
+  /**
+   * The object's bytes themselves, for a small object the store keeps inside its metadata record (at
+   * most `ObjectStore.maxInlineBytes`); `segments` is then empty. Absent for blob-backed objects, and
+   * on records returned by `listObjects` (listings carry no bytes: never read an object's bytes from
+   * a listing record).
+   */
+  readonly inline?: Buffer;
   readonly storageClass: string;
   /** Account that owns the object (the bucket owner today; ROADMAP 2: object ownership). */
   readonly ownerAccountId: string;
@@ -117,12 +124,18 @@ export interface BucketStore {
 }
 
 export interface ObjectStore {
+  /**
+   * The largest object (bytes) `putObject` accepts with `inline` bytes; 0 or absent: this store keeps
+   * every object in blobs. Writers choose inline for bodies up to this size.
+   */
+  readonly maxInlineBytes?: number;
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
   /**
    * Atomically replaces the current object (or creates it). `expect` implements conditional writes:
    * `{ ifNoneMatch: true }` fails when the key exists, `{ ifMatch: etag }` fails unless the current ETag
    * matches; the check and the write happen in one transaction. Returns the segments of the object it
    * replaced (their blobs become garbage: the caller deletes them) or the precondition failure.
+   * A record with `inline` bytes has no segments and at most `maxInlineBytes` bytes (else RangeError).
    */
   putObject(record: ObjectRecord, expect?: { ifNoneMatch?: true; ifMatch?: string }): Promise<{ outcome: 'Written'; replaced: readonly BlobSegment[] } | PreconditionFailed>;
   /** Deletes the object; returns its segments (garbage for the caller), or undefined when absent. */
@@ -137,7 +150,7 @@ export interface MultipartUpload {
   readonly key: string;
   readonly initiatedAt: Date;
   /** Everything PutObject would store, fixed at CreateMultipartUpload. */
-  readonly template: Omit<ObjectRecord, 'size' | 'etag' | 'lastModified' | 'checksum' | 'partsCount' | 'segments'>;
+  readonly template: Omit<ObjectRecord, 'size' | 'etag' | 'lastModified' | 'checksum' | 'partsCount' | 'segments' | 'inline'>;
   readonly checksumAlgorithm: ChecksumAlgorithm | undefined;
   readonly checksumType: 'FULL_OBJECT' | 'COMPOSITE' | undefined;
   readonly initiatorArn: string;

@@ -10,6 +10,7 @@ import { after, before, describe } from 'node:test';
 import { blobContract } from './blob-contract.js';
 import { bucketContract } from './bucket-contract.js';
 import type { ContractContext, ContractStorage } from './fixtures.js';
+import { inlineContract } from './inline-contract.js';
 import { listingContract } from './listing-contract.js';
 import { multipartContract } from './multipart-contract.js';
 import { objectContract } from './object-contract.js';
@@ -42,6 +43,7 @@ export function runStorageContract(name: string, open: () => Promise<ContractSto
     });
     bucketContract(ctx);
     objectContract(ctx);
+    inlineContract(ctx);
     listingContract(ctx);
     multipartContract(ctx);
     blobContract(ctx);

@@ -31,7 +31,7 @@ export interface OpenMetadataOptions {
   readonly busyTimeoutMs?: number;
 }
 
-/** Page cache of the metadata connection: hot object rows are served from memory. */
+/** Page cache of the metadata connection: hot object rows and inline bytes are served from memory. */
 const CACHE_KIB = 64 * 1024;
 
 export function openMetadataDatabase(options: OpenMetadataOptions): Database {

@@ -12,7 +12,19 @@ describe('migrate', () => {
     assert.equal(version(db), MIGRATIONS.length);
     assert.deepEqual(migrate(db), []);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ['buckets', 'object_segments', 'objects', 'parts', 'uploads']);
+    assert.deepEqual(tables, ['buckets', 'inline_bytes', 'object_segments', 'objects', 'parts', 'uploads']);
+    db.close();
+  });
+
+  it('brings a version-1 database with objects to version 2; its objects keep their segments', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.prepare(
+      `INSERT INTO objects (bucket, key, version_id, size, etag, last_modified, user_metadata, tags, storage_class, owner_account_id)
+       VALUES ('b', x'6b', NULL, 3, 'e', 0, '{}', '[]', 'STANDARD', '111122223333')`,
+    ).run();
+    assert.deepEqual(migrate(db), [2]);
+    assert.equal(db.prepare('SELECT inline_id FROM objects').pluck().get(), null);
     db.close();
   });
 

@@ -91,8 +91,28 @@ const v1: Migration = {
   },
 };
 
+/**
+ * Small objects keep their bytes in the database (ObjectRecord.inline): no blob file to open on GET,
+ * no file + directory fsync on PUT. The bytes live in a rowid table of their own, so `objects` rows
+ * stay small and listings scan as many pages as before; `objects.inline_id` names the row (NULL: the
+ * object's bytes are its `object_segments`).
+ */
+const v2: Migration = {
+  version: 2,
+  description: 'inline bytes of small objects',
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE inline_bytes (
+        id INTEGER PRIMARY KEY,
+        bytes BLOB NOT NULL
+      );
+      ALTER TABLE objects ADD COLUMN inline_id INTEGER;
+    `);
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [v1];
+export const MIGRATIONS: readonly Migration[] = [v1, v2];
 
 export class SchemaTooNewError extends Error {
   readonly code = 'SchemaTooNew';

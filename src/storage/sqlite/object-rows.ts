@@ -1,6 +1,7 @@
 /**
- * Mapping between ObjectRecord and its row in `objects` (+ `object_segments`). Dates are stored as
- * epoch milliseconds; headers that may be absent are NULL; maps and lists are JSON.
+ * Mapping between ObjectRecord and its row in `objects` (+ `object_segments`, + `inline_bytes` for a
+ * small object kept inline). Dates are stored as epoch milliseconds; headers that may be absent are
+ * NULL; maps and lists are JSON.
  */
 import type { BlobSegment, ObjectRecord, StoredChecksum } from '../ports.js';
 import { keyBytes, keyString } from './key-bytes.js';
@@ -24,28 +25,53 @@ export interface ObjectRow {
   readonly parts_count: number | null;
   readonly storage_class: string;
   readonly owner_account_id: string;
-  /** JSON `[[blobId, size], ...]` in order, built by OBJECT_COLUMNS' subquery. */
+  /** Row of `inline_bytes` holding the object's bytes, or NULL when its segments hold them. */
+  readonly inline_id: number | null;
+}
+
+/** A listed row: segments folded into one JSON column `[[blobId, size], ...]`, no inline bytes. */
+export interface ListedObjectRow extends ObjectRow {
   readonly segments: string;
 }
 
-/** SELECT list for `objects o`, segments folded into one JSON column so a read is one statement. */
-export const OBJECT_COLUMNS = `o.bucket, o.key, o.version_id, o.size, o.etag, o.last_modified, o.content_type,
+/** A row read for one object: its inline bytes joined in (NULL for a blob-backed object). */
+export interface ReadObjectRow extends ObjectRow {
+  readonly inline_bytes: Buffer | null;
+}
+
+const OBJECT_FIELDS = `o.bucket, o.key, o.version_id, o.size, o.etag, o.last_modified, o.content_type,
   o.content_encoding, o.content_disposition, o.content_language, o.cache_control, o.expires, o.user_metadata,
-  o.tags, o.checksum, o.parts_count, o.storage_class, o.owner_account_id,
+  o.tags, o.checksum, o.parts_count, o.storage_class, o.owner_account_id, o.inline_id`;
+
+/** SELECT list for listings over `objects o`: segments folded into one JSON column, no bytes. */
+export const OBJECT_COLUMNS = `${OBJECT_FIELDS},
   (SELECT json_group_array(json_array(s.blob_id, s.size) ORDER BY s.seq)
      FROM object_segments s WHERE s.bucket = o.bucket AND s.key = o.key) AS segments`;
 
+/**
+ * One object with its inline bytes; its segments are read by a second statement (cheaper than the
+ * JSON subquery, and none is needed for an inline object).
+ */
+export const READ_OBJECT_SQL = `SELECT ${OBJECT_FIELDS}, d.bytes AS inline_bytes
+  FROM objects o LEFT JOIN inline_bytes d ON d.id = o.inline_id WHERE o.bucket = ? AND o.key = ?`;
+
 export const INSERT_OBJECT_SQL = `INSERT OR REPLACE INTO objects (bucket, key, version_id, size, etag, last_modified,
   content_type, content_encoding, content_disposition, content_language, cache_control, expires, user_metadata,
-  tags, checksum, parts_count, storage_class, owner_account_id)
+  tags, checksum, parts_count, storage_class, owner_account_id, inline_id)
   VALUES (@bucket, @key, @version_id, @size, @etag, @last_modified, @content_type, @content_encoding,
   @content_disposition, @content_language, @cache_control, @expires, @user_metadata, @tags, @checksum,
-  @parts_count, @storage_class, @owner_account_id)`;
+  @parts_count, @storage_class, @owner_account_id, @inline_id)`;
 
-export function rowToObject(row: ObjectRow): ObjectRecord {
-  return {
+/** A listed row as a record (segments from its JSON column; never inline bytes). */
+export function listedRowToObject(row: ListedObjectRow): ObjectRecord {
+  return rowToObject(row, keyString(row.key), parseSegments(row.segments), undefined);
+}
+
+/** `key` is the row's key as a string (the caller usually has it already). */
+export function rowToObject(row: ObjectRow, key: string, segments: BlobSegment[], inline: Buffer | undefined): ObjectRecord {
+  const record: ObjectRecord = {
     bucket: row.bucket,
-    key: keyString(row.key),
+    key,
     versionId: row.version_id,
     size: row.size,
     etag: row.etag,
@@ -56,18 +82,20 @@ export function rowToObject(row: ObjectRow): ObjectRecord {
     contentLanguage: row.content_language ?? undefined,
     cacheControl: row.cache_control ?? undefined,
     expires: row.expires ?? undefined,
-    userMetadata: JSON.parse(row.user_metadata) as Record<string, string>,
-    tags: JSON.parse(row.tags) as [string, string][],
+    userMetadata: row.user_metadata === '{}' ? {} : (JSON.parse(row.user_metadata) as Record<string, string>),
+    tags: row.tags === '[]' ? [] : (JSON.parse(row.tags) as [string, string][]),
     checksum: parseChecksum(row.checksum),
     partsCount: row.parts_count ?? undefined,
-    segments: parseSegments(row.segments),
+    segments,
     storageClass: row.storage_class,
     ownerAccountId: row.owner_account_id,
   };
+  // Only inline objects carry the property, so blob-backed records compare equal to what was written.
+  return inline === undefined ? record : { ...record, inline };
 }
 
-/** Named parameters for INSERT_OBJECT_SQL. */
-export function objectToParams(record: ObjectRecord): Record<string, string | number | Buffer | null> {
+/** Named parameters for INSERT_OBJECT_SQL (`inline_id`: the row of inline_bytes, or null). */
+export function objectToParams(record: ObjectRecord, inlineId: number | null): Record<string, string | number | Buffer | null> {
   return {
     bucket: record.bucket,
     key: keyBytes(record.key),
@@ -87,6 +115,7 @@ export function objectToParams(record: ObjectRecord): Record<string, string | nu
     parts_count: record.partsCount ?? null,
     storage_class: record.storageClass,
     owner_account_id: record.ownerAccountId,
+    inline_id: inlineId,
   };
 }
 

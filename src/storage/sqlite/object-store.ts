@@ -7,7 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { BlobSegment, ListObjectsQuery, ListObjectsResult, ObjectRecord, ObjectStore, PreconditionFailed } from '../ports.js';
 import { delimitedScan, type DelimitedScanResult, type ScanItem } from './delimited-scan.js';
 import { keyBytes, keyString, pastPrefix } from './key-bytes.js';
-import { OBJECT_COLUMNS, rowToObject, type ObjectRow } from './object-rows.js';
+import { OBJECT_COLUMNS, listedRowToObject, type ListedObjectRow } from './object-rows.js';
 import { ObjectTable, type WriteExpectation } from './object-table.js';
 import type { DurabilityBarrier } from './wal-sync.js';
 
@@ -16,21 +16,22 @@ interface KeyRow {
 }
 
 export class SqliteObjectStore implements ObjectStore {
-  private readonly getStmt: Statement<[string, Buffer], ObjectRow>;
-  private readonly listStmt: Statement<[string, Buffer, Buffer, Buffer, number], ObjectRow>;
+  private readonly listStmt: Statement<[string, Buffer, Buffer, Buffer, number], ListedObjectRow>;
   private readonly setTagsStmt: Statement<[string, string, Buffer], unknown>;
   private readonly putTx: (record: ObjectRecord, expect: WriteExpectation | undefined) => ReturnType<SqliteObjectStore['putSync']>;
   private readonly deleteTx: (bucket: string, key: string) => BlobSegment[] | undefined;
   private readonly listKeysStmt: Statement<[string, Buffer, Buffer, Buffer, number], KeyRow>;
-  private readonly runStmt: Statement<[string, Buffer, Buffer], ObjectRow>;
+  private readonly runStmt: Statement<[string, Buffer, Buffer], ListedObjectRow>;
   private readonly listTx: (query: ListObjectsQuery) => ListObjectsResult;
+
+  readonly maxInlineBytes: number;
 
   constructor(
     db: Database,
     private readonly table: ObjectTable,
     private readonly barrier: DurabilityBarrier,
   ) {
-    this.getStmt = db.prepare(`SELECT ${OBJECT_COLUMNS} FROM objects o WHERE o.bucket = ? AND o.key = ?`);
+    this.maxInlineBytes = table.maxInlineBytes;
     // Bounds: strictly after the cursor, inside [prefix, prefix||0xFF). The PK (bucket, key) serves the seek.
     this.listStmt = db.prepare(
       `SELECT ${OBJECT_COLUMNS} FROM objects o
@@ -51,8 +52,7 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
-    const row = this.getStmt.get(bucket, keyBytes(key));
-    return row === undefined ? undefined : rowToObject(row);
+    return this.table.read(bucket, key);
   }
 
   async putObject(
@@ -103,8 +103,8 @@ export class SqliteObjectStore implements ObjectStore {
     let objects: ObjectRecord[];
     let scan: DelimitedScanResult<KeyRow>;
     if (query.delimiter === '') {
-      const full = delimitedScan<ObjectRow, Buffer>({ ...spec, fetch: (c, n) => this.listStmt.all(query.bucket, c, prefix, upper, n) });
-      objects = full.rows.map(rowToObject);
+      const full = delimitedScan<ListedObjectRow, Buffer>({ ...spec, fetch: (c, n) => this.listStmt.all(query.bucket, c, prefix, upper, n) });
+      objects = full.rows.map(listedRowToObject);
       scan = full;
     } else {
       scan = delimitedScan<KeyRow, Buffer>({ ...spec, fetch: (c, n) => this.listKeysStmt.all(query.bucket, c, prefix, upper, n) });
@@ -124,7 +124,7 @@ export class SqliteObjectStore implements ObjectStore {
     let first: Buffer | undefined;
     let last: Buffer | undefined;
     const flush = (): void => {
-      if (first !== undefined && last !== undefined) for (const row of this.runStmt.all(bucket, first, last)) objects.push(rowToObject(row));
+      if (first !== undefined && last !== undefined) for (const row of this.runStmt.all(bucket, first, last)) objects.push(listedRowToObject(row));
       first = last = undefined;
     };
     for (const item of items) {

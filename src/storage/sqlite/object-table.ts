@@ -7,7 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { ServiceError } from '../../errors/service-error.js';
 import type { BlobSegment, ObjectRecord, PreconditionFailed } from '../ports.js';
 import { keyBytes } from './key-bytes.js';
-import { INSERT_OBJECT_SQL, objectToParams } from './object-rows.js';
+import { INSERT_OBJECT_SQL, READ_OBJECT_SQL, objectToParams, rowToObject, type ReadObjectRow } from './object-rows.js';
 
 export interface WriteExpectation {
   readonly ifNoneMatch?: true;
@@ -23,16 +23,34 @@ export class ObjectTable {
   private readonly bucketExistsStmt: Statement<[string], unknown>;
   private readonly etagStmt: Statement<[string, Buffer], { etag: string }>;
   private readonly segmentsStmt: Statement<[string, Buffer], SegmentRow>;
+  private readonly readStmt: Statement<[string, Buffer], ReadObjectRow>;
+  private readonly inlineIdStmt: Statement<[string, Buffer], number | null>;
+  private readonly insertInlineStmt: Statement<[Buffer], unknown>;
+  private readonly updateInlineStmt: Statement<[Buffer, number], unknown>;
+  private readonly deleteInlineStmt: Statement<[number], unknown>;
   private readonly insertStmt: Statement<[Record<string, unknown>], unknown>;
   private readonly insertSegmentStmt: Statement<[string, Buffer, number, string, number], unknown>;
   private readonly deleteSegmentsStmt: Statement<[string, Buffer], unknown>;
   private readonly deleteStmt: Statement<[string, Buffer], unknown>;
   private readonly referencedStmt: Statement<[string, string], unknown>;
 
-  constructor(db: Database) {
+  /**
+   * @param maxInlineBytes largest object `write` accepts with inline bytes (0: none). Bytes in the
+   *   database are written twice (WAL, then checkpoint) and read through SQLite's page cache, which
+   *   pays off for small objects only.
+   */
+  constructor(
+    db: Database,
+    readonly maxInlineBytes = 0,
+  ) {
     this.bucketExistsStmt = db.prepare('SELECT 1 FROM buckets WHERE name = ?');
     this.etagStmt = db.prepare('SELECT etag FROM objects WHERE bucket = ? AND key = ?');
     this.segmentsStmt = db.prepare('SELECT blob_id, size FROM object_segments WHERE bucket = ? AND key = ? ORDER BY seq');
+    this.readStmt = db.prepare(READ_OBJECT_SQL);
+    this.inlineIdStmt = db.prepare('SELECT inline_id FROM objects WHERE bucket = ? AND key = ?').pluck() as Statement<[string, Buffer], number | null>;
+    this.insertInlineStmt = db.prepare('INSERT INTO inline_bytes (bytes) VALUES (?)');
+    this.updateInlineStmt = db.prepare('UPDATE inline_bytes SET bytes = ? WHERE id = ?');
+    this.deleteInlineStmt = db.prepare('DELETE FROM inline_bytes WHERE id = ?');
     this.insertStmt = db.prepare(INSERT_OBJECT_SQL);
     this.insertSegmentStmt = db.prepare('INSERT INTO object_segments (bucket, key, seq, blob_id, size) VALUES (?, ?, ?, ?, ?)');
     this.deleteSegmentsStmt = db.prepare('DELETE FROM object_segments WHERE bucket = ? AND key = ?');
@@ -62,22 +80,55 @@ export class ObjectTable {
     return undefined;
   }
 
+  /**
+   * The current object with its bytes' location. Two statements without an await between them: on
+   * the one connection of this process nothing can commit in between.
+   */
+  read(bucket: string, key: string): ObjectRecord | undefined {
+    const k = keyBytes(key);
+    const row = this.readStmt.get(bucket, k);
+    if (row === undefined) return undefined;
+    if (row.inline_id !== null) {
+      if (row.inline_bytes === null) throw new Error(`inline bytes ${row.inline_id} of ${bucket}/${key} are missing`);
+      return rowToObject(row, key, [], row.inline_bytes);
+    }
+    return rowToObject(row, key, this.segments(bucket, k), undefined);
+  }
+
   /** Replaces (or creates) the object; returns the segments the previous object had. */
   write(record: ObjectRecord): BlobSegment[] {
     const key = keyBytes(record.key);
+    if (record.inline !== undefined) {
+      if (record.inline.length > this.maxInlineBytes) throw new RangeError(`inline bytes (${record.inline.length}) above maxInlineBytes (${this.maxInlineBytes})`);
+      if (record.segments.length > 0 || record.size !== record.inline.length) throw new RangeError('an inline object has no segments and `size` inline bytes');
+    }
     const previous = this.segments(record.bucket, key);
-    this.deleteSegmentsStmt.run(record.bucket, key);
-    this.insertStmt.run(objectToParams(record));
+    const previousInline = previous.length === 0 ? this.inlineIdStmt.get(record.bucket, key) : undefined;
+    let inlineId: number | null = null;
+    if (previousInline !== undefined && previousInline !== null) {
+      // Reuse the row for inline → inline (one update instead of a delete and an insert).
+      if (record.inline !== undefined) {
+        this.updateInlineStmt.run(record.inline, previousInline);
+        inlineId = previousInline;
+      } else {
+        this.deleteInlineStmt.run(previousInline);
+      }
+    }
+    if (record.inline !== undefined && inlineId === null) inlineId = Number(this.insertInlineStmt.run(record.inline).lastInsertRowid);
+    if (previous.length > 0) this.deleteSegmentsStmt.run(record.bucket, key);
+    this.insertStmt.run(objectToParams(record, inlineId));
     record.segments.forEach((s, seq) => this.insertSegmentStmt.run(record.bucket, key, seq, s.blobId, s.size));
     return previous;
   }
 
-  /** Deletes the object; returns its segments, or undefined when there was none. */
+  /** Deletes the object (inline bytes included); returns its segments, or undefined when there was none. */
   delete(bucket: string, key: string): BlobSegment[] | undefined {
     const k = keyBytes(key);
     const previous = this.segments(bucket, k);
+    const inlineId = previous.length === 0 ? this.inlineIdStmt.get(bucket, k) : undefined;
     if (this.deleteStmt.run(bucket, k).changes === 0) return undefined;
-    this.deleteSegmentsStmt.run(bucket, k);
+    if (inlineId !== undefined && inlineId !== null) this.deleteInlineStmt.run(inlineId);
+    if (previous.length > 0) this.deleteSegmentsStmt.run(bucket, k);
     return previous;
   }
 
