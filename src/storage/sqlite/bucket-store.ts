@@ -1,6 +1,7 @@
 /** BucketStore on SQLite. Writes resolve after the durability barrier (wal-sync.ts). */
 import type { Database, Statement } from 'better-sqlite3';
 import type { BucketRecord, BucketStore, CorsRule } from '../ports.js';
+import { RecordCache } from './record-cache.js';
 import type { DurabilityBarrier } from './wal-sync.js';
 
 interface BucketRow {
@@ -12,6 +13,8 @@ interface BucketRow {
 }
 
 export class SqliteBucketStore implements BucketStore {
+  /** Every request looks its bucket up; buckets change rarely and only through this store. */
+  private readonly cache = new RecordCache<BucketRecord>(4096, Infinity);
   private readonly getStmt: Statement<[string], BucketRow>;
   private readonly insertStmt: Statement<[string, string, string, number, string | null], unknown>;
   private readonly listStmt: Statement<[string, string, string, string, number], BucketRow>;
@@ -59,8 +62,13 @@ export class SqliteBucketStore implements BucketStore {
   }
 
   async getBucket(name: string): Promise<BucketRecord | undefined> {
+    const cached = this.cache.get(name);
+    if (cached !== undefined) return cached;
     const row = this.getStmt.get(name);
-    return row === undefined ? undefined : rowToBucket(row);
+    if (row === undefined) return undefined;
+    const bucket = rowToBucket(row);
+    this.cache.set(name, bucket);
+    return bucket;
   }
 
   async listBuckets(query: { ownerAccountId: string; prefix: string; after: string; limit: number }): Promise<readonly BucketRecord[]> {
@@ -69,12 +77,14 @@ export class SqliteBucketStore implements BucketStore {
   }
 
   async deleteBucket(name: string): Promise<'Deleted' | 'NotEmpty' | 'NoSuchBucket'> {
+    this.cache.delete(name);
     const outcome = this.deleteTx(name);
     if (outcome === 'Deleted') await this.barrier.durable();
     return outcome;
   }
 
   async putBucketCors(name: string, cors: readonly CorsRule[] | undefined): Promise<void> {
+    this.cache.delete(name);
     if (this.setCorsStmt.run(corsJson(cors), name).changes > 0) await this.barrier.durable();
   }
 }

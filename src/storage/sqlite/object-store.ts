@@ -75,6 +75,7 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[]): Promise<boolean> {
+    this.table.invalidate(bucket, key);
     const changed = this.setTagsStmt.run(JSON.stringify(tags), bucket, keyBytes(key)).changes > 0;
     if (changed) await this.barrier.durable();
     return changed;

@@ -7,6 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { ServiceError } from '../../errors/service-error.js';
 import type { BlobSegment, ObjectRecord, PreconditionFailed } from '../ports.js';
 import { keyBytes } from './key-bytes.js';
+import { RecordCache } from './record-cache.js';
 import { INSERT_OBJECT_SQL, READ_OBJECT_SQL, objectToParams, rowToObject, type ReadObjectRow } from './object-rows.js';
 
 export interface WriteExpectation {
@@ -19,7 +20,12 @@ interface SegmentRow {
   readonly size: number;
 }
 
+/** Recently read objects (hot GETs skip SQLite): at most this many, holding at most this many bytes. */
+const CACHED_OBJECTS = 8192;
+const CACHED_BYTES = 32 * 1024 * 1024;
+
 export class ObjectTable {
+  private readonly cache = new RecordCache<ObjectRecord>(CACHED_OBJECTS, CACHED_BYTES, weigh);
   private readonly bucketExistsStmt: Statement<[string], unknown>;
   private readonly etagStmt: Statement<[string, Buffer], { etag: string }>;
   private readonly segmentsStmt: Statement<[string, Buffer], SegmentRow>;
@@ -81,22 +87,36 @@ export class ObjectTable {
   }
 
   /**
-   * The current object with its bytes' location. Two statements without an await between them: on
-   * the one connection of this process nothing can commit in between.
+   * The current object with its bytes' location, from the cache of recently read records or by two
+   * statements without an await between them (on the one connection of this process nothing can
+   * commit in between). Call it outside write transactions only: what it reads is cached.
    */
   read(bucket: string, key: string): ObjectRecord | undefined {
+    const id = cacheId(bucket, key);
+    const cached = this.cache.get(id);
+    if (cached !== undefined) return cached;
     const k = keyBytes(key);
     const row = this.readStmt.get(bucket, k);
     if (row === undefined) return undefined;
+    let record: ObjectRecord;
     if (row.inline_id !== null) {
       if (row.inline_bytes === null) throw new Error(`inline bytes ${row.inline_id} of ${bucket}/${key} are missing`);
-      return rowToObject(row, key, [], row.inline_bytes);
+      record = rowToObject(row, key, [], row.inline_bytes);
+    } else {
+      record = rowToObject(row, key, this.segments(bucket, k), undefined);
     }
-    return rowToObject(row, key, this.segments(bucket, k), undefined);
+    this.cache.set(id, record);
+    return record;
+  }
+
+  /** Drops the cached record of an object changed other than by `write` / `delete` (e.g. its tags). */
+  invalidate(bucket: string, key: string): void {
+    this.cache.delete(cacheId(bucket, key));
   }
 
   /** Replaces (or creates) the object; returns the segments the previous object had. */
   write(record: ObjectRecord): BlobSegment[] {
+    this.invalidate(record.bucket, record.key);
     const key = keyBytes(record.key);
     if (record.inline !== undefined) {
       if (record.inline.length > this.maxInlineBytes) throw new RangeError(`inline bytes (${record.inline.length}) above maxInlineBytes (${this.maxInlineBytes})`);
@@ -123,6 +143,7 @@ export class ObjectTable {
 
   /** Deletes the object (inline bytes included); returns its segments, or undefined when there was none. */
   delete(bucket: string, key: string): BlobSegment[] | undefined {
+    this.invalidate(bucket, key);
     const k = keyBytes(key);
     const previous = this.segments(bucket, k);
     const inlineId = previous.length === 0 ? this.inlineIdStmt.get(bucket, k) : undefined;
@@ -153,6 +174,16 @@ export class ObjectTable {
   private segments(bucket: string, key: Buffer): BlobSegment[] {
     return this.segmentsStmt.all(bucket, key).map((r) => ({ blobId: r.blob_id, size: r.size }));
   }
+}
+
+/** Bucket names never contain '/', so this names one object. */
+function cacheId(bucket: string, key: string): string {
+  return `${bucket}/${key}`;
+}
+
+/** Approximate memory of a cached record: its inline bytes, its segments, and the rest. */
+function weigh(record: ObjectRecord): number {
+  return (record.inline?.length ?? 0) + record.segments.length * 64 + 512;
 }
 
 /** ETags travel quoted in headers and unquoted in records; compare them bare. */

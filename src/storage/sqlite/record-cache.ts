@@ -1,0 +1,56 @@
+/**
+ * A bounded LRU of records read from the metadata database, for the one process that owns it: every
+ * write goes through this process's stores, which drop the entry they change (`delete`) — never
+ * update it, so a transaction that rolls back cannot leave a value in the cache that was never
+ * committed. Entries are filled only by reads, which run outside write transactions (better-sqlite3
+ * is synchronous: no read can interleave with an open transaction on the same connection).
+ *
+ * `weight` bounds memory (e.g. the inline bytes a record carries) besides the entry count.
+ */
+export class RecordCache<V> {
+  private readonly map = new Map<string, { value: V; weight: number }>();
+  private totalWeight = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxWeight: number,
+    private readonly weigh: (value: V) => number = () => 0,
+  ) {}
+
+  get(id: string): V | undefined {
+    const hit = this.map.get(id);
+    if (hit === undefined) return undefined;
+    // Refresh recency (Map iterates in insertion order).
+    this.map.delete(id);
+    this.map.set(id, hit);
+    return hit.value;
+  }
+
+  set(id: string, value: V): void {
+    const weight = this.weigh(value);
+    if (this.maxEntries <= 0 || weight > this.maxWeight) return;
+    this.delete(id);
+    this.map.set(id, { value, weight });
+    this.totalWeight += weight;
+    while (this.map.size > this.maxEntries || this.totalWeight > this.maxWeight) {
+      const oldest = this.map.keys().next().value as string;
+      this.delete(oldest);
+    }
+  }
+
+  delete(id: string): void {
+    const entry = this.map.get(id);
+    if (entry === undefined) return;
+    this.map.delete(id);
+    this.totalWeight -= entry.weight;
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.totalWeight = 0;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
