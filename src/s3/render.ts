@@ -4,7 +4,7 @@
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses); a HEAD
  * response never has a body, so a HEAD error is only its status and headers, as with AWS.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,7 +30,7 @@ export function emptyResponse(status: number, headers: S3Response['headers'] = {
 
 /** `x-amz-id-2`: an opaque, stable token derived from the request id (AWS uses it as the "host id"). */
 export function hostId(requestId: string): string {
-  return createHash('sha256').update(requestId).digest('base64');
+  return hash('sha256', requestId, 'base64');
 }
 
 function setRequestIds(res: ServerResponse, requestId: string): void {
@@ -39,31 +39,42 @@ function setRequestIds(res: ServerResponse, requestId: string): void {
 }
 
 /**
- * Writes a handler's response. Streams are piped with backpressure; when the client goes away the
- * source is destroyed (no reading of gigabytes nobody will receive) and the promise resolves.
+ * Writes a handler's response. Headers go out in one `writeHead` with a flat list (no per-header
+ * `setHeader` bookkeeping); bytes with `end(bytes)`. Streams are piped with backpressure; when the
+ * client goes away the source is destroyed (no reading of gigabytes nobody will receive) and the
+ * promise resolves.
  */
 export async function writeResponse(res: ServerResponse, response: S3Response, opts: { requestId: string; method: string }): Promise<void> {
-  setRequestIds(res, opts.requestId);
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (value !== undefined) res.setHeader(name, typeof value === 'number' ? String(value) : (value as string | string[]));
-  }
-  res.statusCode = response.status;
   const body = response.body;
   const noBody = opts.method === 'HEAD' || response.status === 204 || response.status === 304;
+  const bytes = noBody || body === undefined || body instanceof Readable ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const head: (string | readonly string[])[] = ['x-amz-request-id', opts.requestId, 'x-amz-id-2', hostId(opts.requestId)];
+  let hasLength = false;
+  const headers = response.headers;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (name === 'content-length') {
+      // A body of bytes is sent with its own length; otherwise the handler's length stands.
+      if (bytes !== undefined) continue;
+      hasLength = true;
+    }
+    head.push(name, typeof value === 'number' ? String(value) : (value as string | readonly string[]));
+  }
+  if (bytes !== undefined) head.push('content-length', String(bytes.length));
+  else if (body === undefined && !noBody && !hasLength && !res.hasHeader('content-length')) head.push('content-length', '0');
+  res.writeHead(response.status, head as string[]);
   if (body === undefined || noBody) {
     if (body instanceof Readable) body.destroy();
-    if (body === undefined && !noBody && !res.hasHeader('content-length')) res.setHeader('content-length', '0');
     res.end();
     return;
   }
-  if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    res.setHeader('content-length', String(bytes.length));
+  if (bytes !== undefined) {
     res.end(bytes);
     return;
   }
   try {
-    await pipeline(body, res);
+    await pipeline(body as Readable, res);
   } catch (e) {
     // The client closed the connection: nothing left to tell it. Any other failure (a blob that cannot
     // be read) reaches the pipeline, which cuts the connection because the status line is already gone.
