@@ -1,16 +1,35 @@
 /** SigV4 timestamps: `X-Amz-Date` is ISO 8601 basic format, `YYYYMMDD'T'HHMMSS'Z'`. */
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+/**
+ * Parsed by hand (no regex match array, no Date round trip to detect roll-overs): it runs on every
+ * signed request. Years before 100 are refused, as Date.UTC would map them to 19xx.
+ */
 export function parseAmzDate(value: string): Date | undefined {
-  const m = AMZ_DATE.exec(value);
-  if (m === null) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const t = Date.UTC(y, mo - 1, d, h, mi, s);
-  const date = new Date(t);
-  // Reject values Date.UTC silently rolls over (month 13, Feb 30, hour 24 ...).
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
-  if (date.getUTCHours() !== h || date.getUTCMinutes() !== mi || date.getUTCSeconds() !== s) return undefined;
-  return date;
+  if (value.length !== 16 || value.charCodeAt(8) !== 84 /* T */ || value.charCodeAt(15) !== 90 /* Z */) return undefined;
+  const y = digits(value, 0, 4);
+  const mo = digits(value, 4, 2);
+  const d = digits(value, 6, 2);
+  const h = digits(value, 9, 2);
+  const mi = digits(value, 11, 2);
+  const s = digits(value, 13, 2);
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+}
+
+/** The decimal number in `value[start, start + count)`, or -1 if any character is not a digit. */
+function digits(value: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+function daysInMonth(y: number, mo: number): number {
+  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
 }
 
 /** The HTTP `Date` header (RFC 7231 IMF-fixdate, also the obsolete forms Date.parse understands). */

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { canonicalNormalizedUri, canonicalQueryComponent, canonicalS3Uri, percentDecode, uriEncode } from './uri-encoding.js';
 import { canonicalHeaders, canonicalQueryString, collectHeaderValues, parseQuery } from './canonical-request.js';
 import { formatAmzDate, formatIsoSeconds, parseAmzDate, parseHttpDate } from './amz-date.js';
@@ -48,6 +49,29 @@ test('canonical headers: repeated headers joined with ",", values trimmed and wh
   const raw = { method: 'GET', rawPath: '/', rawQuery: '', headers: {}, rawHeaders: ['My-H', ' a   b ', 'my-h', 'c\t d', 'Other', 'x'] };
   const values = collectHeaderValues(raw, new Set(['my-h', 'missing']));
   assert.equal(canonicalHeaders(['my-h'], values), 'my-h:a b,c d\n');
+});
+
+/** The straightforward definition: a regex, then Date.UTC, refusing anything it rolls over. */
+function referenceAmzDate(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (m === null) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const same = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+  return same && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === s ? date : undefined;
+}
+
+test('amz dates: the hand parser agrees with the regex + Date.UTC definition', () => {
+  const digit = fc.constantFrom(...'0123456789');
+  const digitsOf = (n: number) => fc.array(digit, { minLength: n, maxLength: n }).map((a) => a.join(''));
+  const plausible = fc
+    .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }))
+    .map(([y, mo, d, h, mi, s]) => `${String(y).padStart(4, '0')}${String(mo).padStart(2, '0')}${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}${String(mi).padStart(2, '0')}${String(s).padStart(2, '0')}Z`);
+  const arbitrary = fc.oneof(plausible, digitsOf(16), fc.string({ minLength: 15, maxLength: 17 }));
+  fc.assert(fc.property(arbitrary, (v) => assert.deepEqual(parseAmzDate(v), referenceAmzDate(v), v)), { numRuns: 20000 });
+  for (const v of ['20240229T000000Z', '20230229T000000Z', '19000229T000000Z', '20000229T235959Z', '00990101T000000Z', '01000101T000000Z']) {
+    assert.deepEqual(parseAmzDate(v), referenceAmzDate(v), v);
+  }
 });
 
 test('amz dates', () => {

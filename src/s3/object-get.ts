@@ -105,8 +105,30 @@ function conditionalResponse(ctx: S3Context, obj: ObjectRecord): S3Response | un
   return undefined;
 }
 
+/**
+ * The stored headers of a record, built once per record: records are immutable and the store hands
+ * out the same one while it is current, so a hot object's Last-Modified is not formatted per GET.
+ * A memo of a pure function keyed by the record (weakly, so it lives exactly as long as the record).
+ */
+const storedHeaders = new WeakMap<ObjectRecord, Readonly<Record<string, HeaderValue | undefined>>>();
+
+function objectHeaders(obj: ObjectRecord): Record<string, HeaderValue | undefined> {
+  let h = storedHeaders.get(obj);
+  if (h === undefined) {
+    h = objectResponseHeaders(obj);
+    storedHeaders.set(obj, h);
+  }
+  // A for-in copy of the defined values: several times cheaper than a spread of these hyphenated keys.
+  const copy: Record<string, HeaderValue | undefined> = {};
+  for (const name in h) {
+    const value = h[name];
+    if (value !== undefined) copy[name] = value;
+  }
+  return copy;
+}
+
 function planRead(ctx: S3Context, obj: ObjectRecord): ReadPlan {
-  const headers = objectResponseHeaders(obj);
+  const headers = objectHeaders(obj);
   const rangeHeader = ctx.header('range');
   const partNumber = parsePartNumberParam(ctx.query.get('partNumber'));
   let range: ByteRange | undefined;

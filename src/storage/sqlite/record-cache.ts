@@ -5,10 +5,12 @@
  * committed. Entries are filled only by reads, which run outside write transactions (better-sqlite3
  * is synchronous: no read can interleave with an open transaction on the same connection).
  *
- * `weight` bounds memory (e.g. the inline bytes a record carries) besides the entry count.
+ * `weight` bounds memory (e.g. the inline bytes a record carries) besides the entry count. Eviction is
+ * CLOCK (second chance): a hit only sets a flag, so the hot path does no Map reordering; the oldest
+ * entry is evicted unless it was used since it was last looked at, then it gets another round.
  */
 export class RecordCache<V> {
-  private readonly map = new Map<string, { value: V; weight: number }>();
+  private readonly map = new Map<string, { value: V; weight: number; used: boolean }>();
   private totalWeight = 0;
 
   constructor(
@@ -20,9 +22,7 @@ export class RecordCache<V> {
   get(id: string): V | undefined {
     const hit = this.map.get(id);
     if (hit === undefined) return undefined;
-    // Refresh recency (Map iterates in insertion order).
-    this.map.delete(id);
-    this.map.set(id, hit);
+    hit.used = true;
     return hit.value;
   }
 
@@ -30,11 +30,19 @@ export class RecordCache<V> {
     const weight = this.weigh(value);
     if (this.maxEntries <= 0 || weight > this.maxWeight) return;
     this.delete(id);
-    this.map.set(id, { value, weight });
+    this.map.set(id, { value, weight, used: false });
     this.totalWeight += weight;
     while (this.map.size > this.maxEntries || this.totalWeight > this.maxWeight) {
-      const oldest = this.map.keys().next().value as string;
-      this.delete(oldest);
+      // Map iterates in insertion order: the first entry is the oldest.
+      const [oldest, entry] = this.map.entries().next().value as [string, { value: V; weight: number; used: boolean }];
+      // The entry just set is never the victim of its own insertion.
+      if (entry.used || oldest === id) {
+        entry.used = false;
+        this.map.delete(oldest);
+        this.map.set(oldest, entry);
+      } else {
+        this.delete(oldest);
+      }
     }
   }
 
