@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ServiceError, isServiceError } from '../errors/service-error.js';
 import { toXml, type XmlNode } from '../protocol/xml.js';
+import { isSendableBody, type SendableBody } from '../storage/sendable-body.js';
 import type { S3Response } from './context.js';
 import { BareHttpError, s3Error } from './errors.js';
 
@@ -74,7 +75,13 @@ export async function writeResponse(res: ServerResponse, response: S3Response, o
     return;
   }
   try {
-    await pipeline(body as Readable, res);
+    if (isSendableBody(body as Readable)) {
+      // A blob file writes itself with reused buffers (no per-chunk allocation for big objects).
+      await (body as SendableBody).sendTo(res);
+      res.end();
+    } else {
+      await pipeline(body as Readable, res);
+    }
   } catch (e) {
     // The client closed the connection: nothing left to tell it. Any other failure (a blob that cannot
     // be read) reaches the pipeline, which cuts the connection because the status line is already gone.
@@ -85,7 +92,7 @@ export async function writeResponse(res: ServerResponse, response: S3Response, o
 
 function isClientAbort(e: unknown): boolean {
   const code = (e as { code?: unknown } | undefined)?.code;
-  return code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE';
+  return code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ERR_STREAM_DESTROYED' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 /** Renders any failure as S3 does; anything that is not a ServiceError is an InternalError. */

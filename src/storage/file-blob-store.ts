@@ -16,14 +16,13 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobNotFoundError, InvalidBlobIdError } from './blob-errors.js';
+import { BlobFileWriter } from './blob-file-writer.js';
+import { FileRangeBody } from './file-range-body.js';
 import { lazyReadable } from './lazy-readable.js';
 import type { BlobStore, BlobWriteResult, OpenedBlob } from './ports.js';
 
 const BLOB_ID = /^[0-9a-f]{32}$/;
 const FAN_OUT = /^[0-9a-f]{2}$/;
-/** Large reads amortise syscalls and event-loop turns; 512 KiB keeps per-GET memory small. */
-const READ_HIGH_WATER_MARK = 512 * 1024;
-const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 
 export interface FileBlobStoreOptions {
   readonly dataDir: string;
@@ -133,10 +132,10 @@ export class FileBlobStore implements BlobStore {
     // 'wx': a fresh id never collides; if it ever did, failing beats overwriting.
     const handle = await open(tmpPath, 'wx', 0o600);
     try {
-      // The stream owns the handle: `flush` fsyncs it before the stream closes it, and pipeline
-      // resolves only after that close, so the bytes are on disk when we rename.
-      const out = handle.createWriteStream({ highWaterMark: WRITE_HIGH_WATER_MARK, flush: true });
+      // The writer fsyncs the file before it finishes, so the bytes are on disk when we rename.
+      const out = new BlobFileWriter(handle);
       await pipeline(source, out);
+      await handle.close();
       return out.bytesWritten;
     } catch (e) {
       await handle.close().catch(() => undefined);
@@ -155,7 +154,7 @@ export class FileBlobStore implements BlobStore {
     }
     try {
       const { size } = await handle.stat();
-      return new FileOpenedBlob(handle, size);
+      return new FileOpenedBlob(handle, blobId, size);
     } catch (e) {
       await handle.close().catch(() => undefined);
       throw e;
@@ -201,19 +200,15 @@ class FileOpenedBlob implements OpenedBlob {
 
   constructor(
     private readonly handle: FileHandle,
+    private readonly blobId: string,
     readonly size: number,
   ) {}
 
-  stream(range?: { start: number; end: number }): Readable {
+  stream(range?: { start: number; end: number }): FileRangeBody {
     if (this.state !== 'open') throw new Error(`blob handle already ${this.state}`);
     this.state = 'streaming';
-    // The stream owns the handle from here: it closes it on end, error or destroy.
-    return this.handle.createReadStream({
-      start: range?.start ?? 0,
-      end: range?.end ?? Math.max(0, this.size - 1),
-      highWaterMark: READ_HIGH_WATER_MARK,
-      autoClose: true,
-    });
+    // The body owns the handle from here: it closes it on end, error or destroy.
+    return new FileRangeBody(this.handle, this.blobId, range?.start ?? 0, range?.end ?? this.size - 1);
   }
 
   async close(): Promise<void> {

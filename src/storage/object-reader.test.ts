@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { BlobCorruptError } from './blob-errors.js';
 import { FileBlobStore } from './file-blob-store.js';
 import { openObjectBytes, planReads } from './object-reader.js';
 
@@ -40,5 +41,28 @@ describe('object reader', () => {
     for await (const _ of stream) break; // reads one chunk, then destroys the stream
     for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(10);
     assert.equal(openFds(), baseline);
+  });
+
+  it('streams a one-blob object straight from its file, and releases it when the client goes away', { skip: !existsSync('/proc/self/fd') }, async () => {
+    const segment = await store.write(Readable.from([Buffer.alloc(5 * 1024 * 1024, 2)]));
+    const whole = await openObjectBytes(store, [segment]);
+    let bytes = 0;
+    for await (const chunk of whole as AsyncIterable<Buffer>) bytes += chunk.length;
+    assert.equal(bytes, segment.size);
+    const baseline = openFds();
+    const stream = await openObjectBytes(store, [segment], { start: 1, end: segment.size - 2 });
+    assert.equal(openFds(), baseline + 1);
+    for await (const _ of stream) break;
+    for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(10);
+    assert.equal(openFds(), baseline);
+  });
+
+  it('fails a one-blob stream whose file turns out shorter than its metadata, never ends it early', async () => {
+    const segment = await store.write(Readable.from([Buffer.alloc(3 * 1024 * 1024, 3)]));
+    const stream = await openObjectBytes(store, [segment]);
+    await truncate(join(dataDir, 'blobs', segment.blobId.slice(0, 2), segment.blobId.slice(2, 4), segment.blobId), 1024);
+    await assert.rejects(async () => {
+      for await (const _ of stream) void _;
+    }, BlobCorruptError);
   });
 });

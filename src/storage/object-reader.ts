@@ -15,10 +15,11 @@
  * stream advances. Only for such objects, overwritten during a long download, can the stream still fail
  * part-way with BlobNotFoundError — documented, and rare enough not to keep 10,000 descriptors per GET.
  */
-import { Readable } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { BlobCorruptError } from './blob-errors.js';
 import { lazyReadable, readableFromChunks } from './lazy-readable.js';
 import type { BlobSegment, BlobStore, ObjectRecord, OpenedBlob } from './ports.js';
+import { isSendableBody } from './sendable-body.js';
 
 export interface ByteRange {
   /** Inclusive byte offsets into the whole object. */
@@ -57,6 +58,14 @@ export async function openObjectBytes(
   if (blobs.open === undefined) {
     // A store without handles: nothing to open eagerly, the race stays open (documented on the port).
     return readableFromChunks(lazyChunks(blobs, plan));
+  }
+  if (plan.length === 1) {
+    // One blob (every single-part object): its own read stream, with a length check, no generators.
+    const read = plan[0];
+    const blob = await openChecked(blobs, read.segment);
+    const stream = blob.stream({ start: read.start, end: read.end });
+    // A sendable body checks its length itself (and must stay sendable for the renderer).
+    return isSendableBody(stream) ? stream : checkedLength(stream, read);
   }
   const first = plan.slice(0, window).map((read) => openChecked(blobs, read.segment));
   const settled = await Promise.allSettled(first);
@@ -172,4 +181,35 @@ async function* countedChunks(stream: Readable, read: SegmentRead): AsyncGenerat
   }
   const expected = read.end - read.start + 1;
   if (bytes !== expected) throw new BlobCorruptError(read.segment.blobId, expected, bytes);
+}
+
+/**
+ * `source` (one segment's read stream) through a length check, linked both ways: a source error fails
+ * the result, and destroying the result (client gone) destroys the source, which closes its file.
+ */
+function checkedLength(source: Readable, read: SegmentRead): Readable {
+  const check = new LengthCheck(read);
+  source.once('error', (e) => check.destroy(e));
+  check.once('close', () => source.destroy());
+  return source.pipe(check);
+}
+
+/** Passes one segment's bytes through and fails if the blob ended early, so a short object never looks whole. */
+class LengthCheck extends Transform {
+  private bytes = 0;
+
+  constructor(private readonly segmentRead: SegmentRead) {
+    super({ highWaterMark: 1024 * 1024 });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const { segment, start, end } = this.segmentRead;
+    const expected = end - start + 1;
+    callback(this.bytes === expected ? null : new BlobCorruptError(segment.blobId, expected, this.bytes));
+  }
 }

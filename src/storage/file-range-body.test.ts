@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { BlobCorruptError } from './blob-errors.js';
+import { FileRangeBody } from './file-range-body.js';
+
+const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+/** A slow destination that keeps copies of what it was given (the source reuses its buffers). */
+function sink(delayMs = 0): Writable & { received: Buffer[] } {
+  const received: Buffer[] = [];
+  const w = new Writable({
+    highWaterMark: 64 * 1024,
+    write(chunk: Buffer, _e, cb) {
+      received.push(Buffer.from(chunk));
+      if (delayMs > 0) setTimeout(cb, delayMs);
+      else cb();
+    },
+  });
+  return Object.assign(w, { received });
+}
+
+describe('FileRangeBody', () => {
+  let dir = '';
+  const content = Buffer.alloc(5 * 1024 * 1024 + 123);
+  for (let i = 0; i < content.length; i++) content[i] = (i * 31 + (i >> 12)) & 0xff;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'strongbox-range-body-'));
+    await writeFile(join(dir, 'blob'), content);
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const body = async (start: number, end: number) => new FileRangeBody(await open(join(dir, 'blob'), 'r'), 'b'.repeat(32), start, end);
+
+  it('sends exactly the range, reusing its buffers only after the destination took them', async () => {
+    for (const [start, end] of [[0, content.length - 1], [7, 3 * 1024 * 1024 + 5], [100, 100]] as const) {
+      const dest = sink(1);
+      await (await body(start, end)).sendTo(dest);
+      assert.ok(Buffer.concat(dest.received).equals(content.subarray(start, end + 1)), `range ${start}-${end}`);
+    }
+  });
+
+  it('streams the same bytes to any consumer', async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of (await body(5, content.length - 6)) as AsyncIterable<Buffer>) chunks.push(c);
+    assert.ok(Buffer.concat(chunks).equals(content.subarray(5, content.length - 5)));
+  });
+
+  it('fails on a file shorter than the range, both ways, and closes the file', { skip: !existsSync('/proc/self/fd') }, async () => {
+    await writeFile(join(dir, 'short'), content);
+    const baseline = openFds();
+    const sent = new FileRangeBody(await open(join(dir, 'short'), 'r'), 'c'.repeat(32), 0, content.length - 1);
+    const streamed = new FileRangeBody(await open(join(dir, 'short'), 'r'), 'c'.repeat(32), 0, content.length - 1);
+    await truncate(join(dir, 'short'), 2 * 1024 * 1024);
+    await assert.rejects(sent.sendTo(sink()), BlobCorruptError);
+    await assert.rejects(async () => {
+      for await (const _ of streamed) void _;
+    }, BlobCorruptError);
+    for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(10);
+    assert.equal(openFds(), baseline);
+  });
+
+  it('stops and closes the file when the destination goes away', { skip: !existsSync('/proc/self/fd') }, async () => {
+    const baseline = openFds();
+    const b = await body(0, content.length - 1);
+    const dest = sink(20);
+    const sending = b.sendTo(dest);
+    setTimeout(() => dest.destroy(), 30);
+    await assert.rejects(sending, { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(10);
+    assert.equal(openFds(), baseline);
+  });
+});
