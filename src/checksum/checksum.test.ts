@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import * as sdkCrc from '@aws-sdk/checksums/crc';
 import { crc32, crc32Portable } from './crc32.js';
 import { crc32c } from './crc32c.js';
-import { crc64nvme } from './crc64nvme.js';
+import { crc64nvme, crc64nvmeDigest, crc64nvmeInit, crc64nvmeUpdate, crc64nvmeUpdateJs } from './crc64nvme.js';
 import { createHasher, hashOf } from './hasher.js';
 import { toBase64, decodeChecksum, checksumMatches } from './base64.js';
 import { CrcCombiner } from './crc-combine.js';
@@ -122,4 +122,66 @@ test('hashingStream passes bytes through and computes MD5 plus requested checksu
   assert.deepEqual(d.MD5, hashOf('MD5', data));
   for (const a of algs) assert.deepEqual(d[a], hashOf(a, data), a);
   assert.equal(d.SHA1, undefined);
+});
+
+test('CRC64NVME: the WebAssembly engine agrees with the JavaScript loop at every length and alignment', () => {
+  const data = randomBytes(3 * 1024 * 1024 + 77);
+  const lengths = [0, 1, 7, 8, 15, 16, 17, 31, 255, 256, 257, 4095, 4096, 65_537, 1024 * 1024, 1024 * 1024 + 1, data.length - 5];
+  for (const offset of [0, 1, 3, 5]) {
+    for (const len of lengths) {
+      const slice = data.subarray(offset, offset + len);
+      const fast = crc64nvmeInit();
+      crc64nvmeUpdate(fast, slice);
+      const reference = crc64nvmeInit();
+      crc64nvmeUpdateJs(reference, slice);
+      assert.deepEqual(fast, reference, `offset ${offset} length ${len}`);
+    }
+  }
+  // Incremental over uneven pieces equals one pass.
+  const whole = crc64nvmeInit();
+  crc64nvmeUpdate(whole, data);
+  const pieces = crc64nvmeInit();
+  for (let i = 0; i < data.length; i += 333_333) crc64nvmeUpdate(pieces, data.subarray(i, i + 333_333));
+  assert.deepEqual(pieces, whole);
+  assert.equal(crc64nvme(Buffer.alloc(1000, 0x61)), (() => {
+    const s = crc64nvmeInit();
+    crc64nvmeUpdateJs(s, Buffer.alloc(1000, 0x61));
+    return crc64nvmeDigest(s).readBigUInt64BE(0);
+  })());
+});
+
+test('hashingStream off-thread: same bytes and digests, with backpressure over many batches', async () => {
+  const data = randomBytes(20 * 1024 * 1024 + 4321);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < data.length; i += 65_536) chunks.push(data.subarray(i, i + 65_536));
+  const algs: ChecksumAlgorithm[] = ['CRC64NVME'];
+  const hs = hashingStream(algs, { offThread: true });
+  let bytes = 0;
+  const sinkHash = createHash('sha256');
+  await pipeline(Readable.from(chunks), hs, new Writable({ write(c: Buffer, _e, cb) { bytes += c.length; sinkHash.update(c); cb(); } }));
+  assert.equal(bytes, data.length);
+  assert.equal(sinkHash.digest('hex'), createHash('sha256').update(data).digest('hex'));
+  const d = hs.digests();
+  assert.deepEqual(d.MD5, hashOf('MD5', data));
+  assert.deepEqual(d.CRC64NVME, hashOf('CRC64NVME', data));
+});
+
+test('hashingStream off-thread: an abandoned stream stops its worker', async () => {
+  // A worker left running would keep this test file from exiting.
+  const hs = hashingStream(['CRC32C'], { offThread: true });
+  hs.on('error', () => undefined);
+  hs.write(randomBytes(3 * 1024 * 1024));
+  hs.destroy(new Error('client went away'));
+  await new Promise((resolve) => hs.once('close', resolve));
+  assert.throws(() => hs.digests());
+});
+
+test('hashingStream fails with the given error once more than maxBytes came through', async () => {
+  const tooLarge = new Error('too large');
+  const hs = hashingStream([], { maxBytes: 10, tooLarge: () => tooLarge });
+  await assert.rejects(pipeline(Readable.from([Buffer.alloc(6), Buffer.alloc(5)]), hs, new Writable({ write: (_c, _e, cb) => cb() })), (e) => e === tooLarge);
+  assert.equal(hs.limitError, tooLarge);
+  const ok = hashingStream([], { maxBytes: 10 });
+  await pipeline(Readable.from([Buffer.alloc(6), Buffer.alloc(4)]), ok, new Writable({ write: (_c, _e, cb) => cb() }));
+  assert.equal(ok.bytes, 10);
 });

@@ -6,6 +6,8 @@
  * uint32 halves and every table is split into a low and a high Int32Array. Slicing-by-8: one
  * 8-byte block costs two 32-bit loads and 16 table lookups.
  */
+import { createCrc64WasmEngine, type Crc64WasmEngine } from './crc64nvme-wasm.js';
+
 const POLY_LO = 0xac4bc9b5 | 0;
 const POLY_HI = 0x9a6c9329 | 0;
 const SLICES = 8;
@@ -68,7 +70,28 @@ function updateBytes(s: Crc64State, data: Uint8Array, start: number, end: number
   s.hi = h;
 }
 
+/** Below this many bytes the JavaScript loop wins (no copy into WebAssembly memory, no BigInt). */
+const WASM_MIN_BYTES = 256;
+
+// Created on first use and shared: immutable code and tables plus a scratch buffer that holds no
+// state between calls (like the tables above, a constant of the computation, not a service).
+let wasm: Crc64WasmEngine | null | undefined;
+
 export function crc64nvmeUpdate(s: Crc64State, data: Uint8Array): void {
+  if (data.length >= WASM_MIN_BYTES) {
+    wasm ??= createCrc64WasmEngine(TL, TH) ?? null;
+    if (wasm !== null) {
+      const r = wasm.update(s.lo, s.hi, data);
+      s.lo = r.lo;
+      s.hi = r.hi;
+      return;
+    }
+  }
+  crc64nvmeUpdateJs(s, data);
+}
+
+/** The JavaScript slicing-by-8 (also the reference the WebAssembly engine is tested against). */
+export function crc64nvmeUpdateJs(s: Crc64State, data: Uint8Array): void {
   const len = data.length;
   let i = 0;
   if (LITTLE_ENDIAN && len >= 64) {

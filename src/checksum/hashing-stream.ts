@@ -1,10 +1,16 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { ChecksumAlgorithm, HashAlgorithm } from './algorithms.js';
 import { createHasher, type Hasher } from './hasher.js';
+import { OffThreadHasher } from './off-thread-hasher.js';
 
 export interface HashingStreamOptions {
   /** Compute MD5 (the ETag) too; default true. */
   readonly md5?: boolean;
+  /** Hash MD5 on a worker thread (OffThreadHasher): for bodies of many megabytes. Default false. */
+  readonly offThread?: boolean;
+  /** Fail the stream with `tooLarge()` once more than this many bytes came through (saves a stream layer). */
+  readonly maxBytes?: number;
+  readonly tooLarge?: () => Error;
 }
 
 /**
@@ -13,35 +19,74 @@ export interface HashingStreamOptions {
  */
 export class HashingStream extends Transform {
   private readonly hashers: Hasher[];
+  private readonly offThread: OffThreadHasher | undefined;
   private results: Partial<Record<HashAlgorithm, Buffer>> | undefined;
   /** Bytes seen so far. */
   bytes = 0;
+  /** The error the stream failed with when the body exceeded `maxBytes`. */
+  limitError: Error | undefined;
+  private readonly maxBytes: number;
+  private readonly tooLarge: () => Error;
 
   constructor(algorithms: readonly ChecksumAlgorithm[], options: HashingStreamOptions = {}) {
     super();
+    this.maxBytes = options.maxBytes ?? Infinity;
+    this.tooLarge = options.tooLarge ?? (() => new RangeError(`more than ${this.maxBytes} bytes`));
     const algs = new Set<HashAlgorithm>(algorithms);
     if (options.md5 ?? true) algs.add('MD5');
+    // Off-thread, the worker takes MD5 (native but the slowest, ~640 MB/s) and the event loop keeps
+    // the checksum (a CRC in WebAssembly or zlib, or native SHA: two to six times faster), so the two
+    // run side by side and neither caps the upload alone.
+    if (options.offThread === true && algs.has('MD5')) {
+      algs.delete('MD5');
+      this.offThread = new OffThreadHasher(['MD5']);
+    }
     this.hashers = [...algs].map((a) => createHasher(a));
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      this.limitError = this.tooLarge();
+      callback(this.limitError);
+      return;
+    }
+    const wait = this.offThread?.update(chunk);
     for (const h of this.hashers) h.update(chunk);
-    callback(null, chunk);
+    if (wait === undefined) callback(null, chunk);
+    else wait.then(() => callback(null, chunk), callback);
   }
 
   override _flush(callback: TransformCallback): void {
+    if (this.offThread !== undefined) {
+      this.offThread.digests().then((d) => {
+        this.results = { ...this.localDigests(), ...d };
+        callback();
+      }, callback);
+      return;
+    }
     this.finishDigests();
     callback();
   }
 
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // An abandoned upload stops its worker (after a clean end the worker has already stopped).
+    if (this.results === undefined) this.offThread?.abort();
+    callback(error);
+  }
+
   private finishDigests(): Partial<Record<HashAlgorithm, Buffer>> {
     if (this.results === undefined) {
-      const r: Partial<Record<HashAlgorithm, Buffer>> = {};
-      for (const h of this.hashers) r[h.algorithm] = h.digest();
-      this.results = r;
+      if (this.offThread !== undefined) throw new Error('off-thread digests are ready only after the stream flushed');
+      this.results = this.localDigests();
     }
     return this.results;
+  }
+
+  private localDigests(): Partial<Record<HashAlgorithm, Buffer>> {
+    const r: Partial<Record<HashAlgorithm, Buffer>> = {};
+    for (const h of this.hashers) r[h.algorithm] = h.digest();
+    return r;
   }
 
   /** Digests by algorithm; valid once the stream has flushed (calling earlier finalises early). */
