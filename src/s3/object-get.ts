@@ -97,6 +97,10 @@ async function readObject(ctx: S3Context, initial: ObjectRecord | undefined, hea
 
 /** 304 / 412 from If-* headers, or undefined to go on. */
 function conditionalResponse(ctx: S3Context, obj: ObjectRecord): S3Response | undefined {
+  const h = ctx.raw.headers;
+  if (h['if-match'] === undefined && h['if-none-match'] === undefined && h['if-modified-since'] === undefined && h['if-unmodified-since'] === undefined) {
+    return undefined;
+  }
   const outcome = evaluateConditions(readConditionHeaders((n) => ctx.header(n)), obj);
   if (outcome === 'PreconditionFailed') throw s3Error('PreconditionFailed', { fields: { Condition: 'If-Match' } });
   if (outcome === 'NotModified') {
