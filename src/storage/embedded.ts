@@ -28,7 +28,8 @@ export interface EmbeddedStorageOptions {
 
 /**
  * Small objects are kept inline in SQLite: a GET needs no file open, a PUT no blob file and directory
- * fsync (its bytes ride in the WAL commit). See bench/README.md for the measurements behind the size.
+ * fsync (its bytes ride in the WAL commit). At 64 KiB, inline still served GETs 2x and PUTs 3x faster
+ * than blobs (measurements in the commit that introduced it).
  */
 export const DEFAULT_MAX_INLINE_BYTES = 64 * 1024;
 
