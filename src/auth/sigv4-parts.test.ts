@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalNormalizedUri, canonicalQueryComponent, canonicalS3Uri, percentDecode, uriEncode } from './uri-encoding.js';
+import { canonicalNormalizedUri, canonicalQueryComponent, canonicalS3Uri, percentDecode, percentDecodeBytes, uriEncode } from './uri-encoding.js';
 import { canonicalHeaders, canonicalQueryString, collectHeaderValues, parseQuery } from './canonical-request.js';
 import { formatAmzDate, formatIsoSeconds, parseAmzDate, parseHttpDate } from './amz-date.js';
 import { SigningKeyCache, deriveSigningKey, signaturesEqual } from './signing-key-cache.js';
@@ -20,6 +20,26 @@ test('percentDecode keeps invalid escapes and "+" literal', () => {
   assert.equal(percentDecode('100%'), '100%');
   assert.equal(percentDecode('%zz%4'), '%zz%4');
   assert.equal(percentDecode('%E1%88%B4'), '\u1234');
+});
+
+test('percentDecode and canonicalQueryComponent fast paths agree with the byte-level definitions', () => {
+  // The definitions: decode to bytes, read as UTF-8; decode, then SigV4-encode the bytes.
+  const decodeRef = (v: string) => percentDecodeBytes(v).toString('utf8');
+  const piece = fc.oneof(
+    fc.constantFrom('a', 'Z', '0', '-', '.', '_', '~', '%', '%2F', '%2f', '%41', '%7E', '%20', '%E2%82%AC', '%e2%82%ac', '%C3', '%FF', '%G1', '%4', '+', '/', ' ', '=', 'é', '€', '\u{1F600}'),
+    fc.string({ maxLength: 3 }),
+  );
+  const value = fc.array(piece, { maxLength: 12 }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(value, (v) => {
+      assert.equal(percentDecode(v), decodeRef(v), `decode ${JSON.stringify(v)}`);
+      const bytes = percentDecodeBytes(v);
+      let expected = '';
+      for (const b of bytes) expected += /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+      assert.equal(canonicalQueryComponent(v), expected, `canonical ${JSON.stringify(v)}`);
+    }),
+    { numRuns: 20000 },
+  );
 });
 
 test('canonical S3 URI: as sent, no normalisation, raw characters escaped once', () => {

@@ -58,13 +58,56 @@ export function percentDecodeBytes(value: string): Buffer {
 }
 
 export function percentDecode(value: string): string {
-  return ALL_UNRESERVED.test(value) ? value : percentDecodeBytes(value).toString('utf8');
+  if (ALL_UNRESERVED.test(value)) return value;
+  // Escapes of ASCII bytes (a presigned URL's %2F in X-Amz-Credential) decode without a Buffer
+  // round trip; anything that may be multi-byte UTF-8 takes the byte path.
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0x7f) return percentDecodeBytes(value).toString('utf8');
+    if (c !== 0x25) continue;
+    const hi = hexValue(value.charCodeAt(i + 1));
+    const lo = hexValue(value.charCodeAt(i + 2));
+    if (hi < 0 || lo < 0) continue; // a literal '%'
+    const b = (hi << 4) | lo;
+    if (b > 0x7f) return percentDecodeBytes(value).toString('utf8');
+    out += value.slice(start, i) + String.fromCharCode(b);
+    i += 2;
+    start = i + 1;
+  }
+  return out + value.slice(start);
 }
 
 /** Decode-then-encode: the canonical form of one query-string name or value as sent on the wire. */
 export function canonicalQueryComponent(raw: string): string {
-  if (ALL_UNRESERVED.test(raw)) return raw;
+  if (ALL_UNRESERVED.test(raw) || isCanonicallyEscaped(raw)) return raw;
   return encodeBytes(percentDecodeBytes(raw), false);
+}
+
+/**
+ * True when decode-then-encode would give `raw` back: only unreserved characters and upper-case
+ * escapes of bytes that must stay escaped (SDKs send exactly that), so no Buffer is needed.
+ */
+function isCanonicallyEscaped(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x25) {
+      const hi = upperHexValue(raw.charCodeAt(i + 1));
+      const lo = upperHexValue(raw.charCodeAt(i + 2));
+      if (hi < 0 || lo < 0 || UNRESERVED[(hi << 4) | lo] === 1) return false;
+      i += 2;
+    } else if (c > 0x7f || UNRESERVED[c] !== 1) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function upperHexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
 const CANONICAL_S3_PATH = /^(?:[A-Za-z0-9\-._~/]|%[0-9A-Fa-f]{2})*$/;
