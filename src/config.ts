@@ -9,7 +9,11 @@ export interface ServerConfig {
   readonly region: string;
   /** Virtual-hosted-style base domain: requests to `<bucket>.<baseDomain>` address that bucket. */
   readonly baseDomain: string | undefined;
-  /** `normal`: survives a process crash; `strict`: also survives power loss (fsync on every metadata commit). */
+  /**
+   * Both survive power loss: object bytes are fsynced before their metadata commits, and a write is
+   * acknowledged only once the WAL is flushed. `normal` shares one WAL flush among concurrent commits
+   * (group commit); `strict` has SQLite flush every commit itself (synchronous=FULL).
+   */
   readonly durability: 'normal' | 'strict';
   readonly logLevel: string;
   /** How long SIGTERM waits for in-flight requests before closing connections. */

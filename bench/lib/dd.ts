@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { failed, MB, type Measurement } from './measurement.js';
@@ -18,6 +18,7 @@ export async function runDd(dir: string, bytes: number, timeoutSeconds: number):
   const count = String(Math.ceil(bytes / (1024 * 1024)));
   const out: Measurement[] = [];
   try {
+    spawnSync('sync'); // a clean start, as each target's large PUT gets (large-object.ts)
     out.push(await ddStep('write-fdatasync', ['if=/dev/zero', `of=${file}`, 'bs=1M', `count=${count}`, 'conv=fdatasync'], timeoutSeconds));
     out.push(await ddStep('read-direct', [`if=${file}`, 'of=/dev/null', 'bs=1M', 'iflag=direct'], timeoutSeconds));
     out.push(await ddStep('read-cached', [`if=${file}`, 'of=/dev/null', 'bs=1M'], timeoutSeconds));
