@@ -11,7 +11,6 @@ import { invalidArgument, s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag, truncateToSeconds } from './headers.js';
 import {
   commitObject,
-  deleteGarbage,
   objectCreationContext,
   rejectUnsupportedWriteHeaders,
   writeConditionContext,
@@ -111,12 +110,7 @@ async function copyObject(ctx: S3Context, loaded: LoadedSource, metadataDirectiv
     storageClass,
     ownerAccountId: bucket.ownerAccountId,
   };
-  try {
-    await commitObject(ctx.deps.storage, record, expect);
-  } catch (e) {
-    await deleteGarbage(ctx.deps.storage.blobs, record.segments);
-    throw e;
-  }
+  await commitObject(ctx.deps.storage, record, expect);
   return xmlResponse(
     'CopyObjectResult',
     { ETag: quoteEtag(record.etag), LastModified: record.lastModified, ChecksumType: checksum?.type, ...checksumElements(checksum) },

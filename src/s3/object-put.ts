@@ -9,7 +9,6 @@ import { s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag, truncateToSeconds } from './headers.js';
 import {
   commitObject,
-  deleteGarbage,
   objectCreationContext,
   rejectUnsupportedWriteHeaders,
   writeConditionContext,
@@ -76,12 +75,7 @@ async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
     storageClass,
     ownerAccountId: bucket.ownerAccountId,
   };
-  try {
-    await commitObject(ctx.deps.storage, record, expect);
-  } catch (e) {
-    await deleteGarbage(ctx.deps.storage.blobs, record.segments);
-    throw e;
-  }
+  await commitObject(ctx.deps.storage, record, expect);
   return emptyResponse(200, { etag: quoteEtag(record.etag), ...checksumResponseHeaders(stored) });
 }
 

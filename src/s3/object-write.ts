@@ -98,11 +98,18 @@ export async function deleteGarbage(blobs: BlobStore, segments: readonly BlobSeg
 }
 
 /**
- * Commits a new current object. On a refused precondition the new bytes are garbage: deleted, then
- * 412 PreconditionFailed, or 404 NoSuchKey when If-Match found no object (as AWS answers).
+ * Commits a new current object. When the commit fails the new bytes are garbage and are deleted; a
+ * refused precondition then answers 412 PreconditionFailed, or 404 NoSuchKey when If-Match found no
+ * object (as AWS answers).
  */
 export async function commitObject(storage: S3Storage, record: ObjectRecord, expect: WriteExpectation | undefined): Promise<void> {
-  const result = await storage.objects.putObject(record, expect);
+  let result: Awaited<ReturnType<S3Storage['objects']['putObject']>>;
+  try {
+    result = await storage.objects.putObject(record, expect);
+  } catch (e) {
+    await deleteGarbage(storage.blobs, record.segments);
+    throw e;
+  }
   if (result.outcome === 'PreconditionFailed') {
     await deleteGarbage(storage.blobs, record.segments);
     throw preconditionError(result.reason, record.key, expect);
