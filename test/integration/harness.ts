@@ -67,7 +67,15 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  // Never outlive the test process, even when a failing test skipped its stop().
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<number | null>((res) =>
+    child.once('exit', (code) => {
+      process.off('exit', killOnExit);
+      res(code);
+    }),
+  );
   const endpoint = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
