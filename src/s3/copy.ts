@@ -4,13 +4,14 @@
  * whose ETag is the MD5 of its bytes and whose checksum is recomputed over the whole object.
  */
 import { parseChecksumAlgorithm, type ChecksumAlgorithm } from '../checksum/index.js';
-import type { ObjectRecord, StoredChecksum } from '../storage/ports.js';
+import type { ObjectRecord } from '../storage/ports.js';
 import { checksumElements, copyBytes, loadCopySource, requireSourceObject, type LoadedSource } from './copy-source.js';
 import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { invalidArgument, s3Error } from './errors.js';
-import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag, truncateToSeconds } from './headers.js';
+import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag } from './headers.js';
 import {
   commitObject,
+  newObjectRecord,
   objectCreationContext,
   rejectUnsupportedWriteHeaders,
   writeConditionContext,
@@ -94,22 +95,8 @@ async function copyObject(ctx: S3Context, loaded: LoadedSource, metadataDirectiv
         };
   const expect = await writeExpectation(ctx, bucket.name, key);
   const received = await copyBytes(ctx.deps.storage, loaded, src, undefined, copyChecksumAlgorithm(ctx, src));
-  const checksum: StoredChecksum | undefined = received.checksum && { algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' };
-  const record: ObjectRecord = {
-    bucket: bucket.name,
-    key,
-    versionId: null,
-    size: received.size,
-    etag: received.md5.toString('hex'),
-    lastModified: truncateToSeconds(ctx.deps.now()),
-    ...metadata,
-    tags: newTags ?? src.tags,
-    checksum,
-    partsCount: undefined,
-    segments: [{ blobId: received.blobId, size: received.size }],
-    storageClass,
-    ownerAccountId: bucket.ownerAccountId,
-  };
+  const record = newObjectRecord(ctx, bucket, key, received, { ...metadata, tags: newTags ?? src.tags, storageClass });
+  const checksum = record.checksum;
   await commitObject(ctx.deps.storage, record, expect);
   return xmlResponse(
     'CopyObjectResult',

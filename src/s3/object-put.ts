@@ -3,12 +3,13 @@
  * into a new blob while MD5 and the requested checksum are computed; metadata is committed only after
  * the stream ended cleanly and every digest matched, then the replaced object's bytes are deleted.
  */
-import type { ObjectRecord, StoredChecksum } from '../storage/ports.js';
+import type { StoredChecksum } from '../storage/ports.js';
 import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { s3Error } from './errors.js';
-import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag, truncateToSeconds } from './headers.js';
+import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag } from './headers.js';
 import {
   commitObject,
+  newObjectRecord,
   objectCreationContext,
   rejectUnsupportedWriteHeaders,
   writeConditionContext,
@@ -16,7 +17,7 @@ import {
 } from './object-write.js';
 import { emptyResponse } from './render.js';
 import { parseTaggingHeader, requestTagContext, type TagSet } from './tag-set.js';
-import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receiveObjectBody, storedBytes } from './upload.js';
+import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receiveObjectBody } from './upload.js';
 
 export const preparePutObject: OperationHandler = async (ctx) => {
   const tags = parseTaggingHeader(ctx.header('x-amz-tagging'));
@@ -58,25 +59,9 @@ async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
     defaultAlgorithm: 'CRC64NVME',
     trailers: ctx.auth.trailers,
   });
-  const stored: StoredChecksum | undefined = received.checksum && { algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' };
-  const record: ObjectRecord = {
-    bucket: bucket.name,
-    key,
-    versionId: null,
-    size: received.size,
-    etag: received.md5.toString('hex'),
-    lastModified: truncateToSeconds(ctx.deps.now()),
-    ...parseContentHeaders((n) => ctx.header(n)),
-    userMetadata,
-    tags,
-    checksum: stored,
-    partsCount: undefined,
-    ...storedBytes(received),
-    storageClass,
-    ownerAccountId: bucket.ownerAccountId,
-  };
+  const record = newObjectRecord(ctx, bucket, key, received, { ...parseContentHeaders((n) => ctx.header(n)), userMetadata, tags, storageClass });
   await commitObject(ctx.deps.storage, record, expect);
-  return emptyResponse(200, { etag: quoteEtag(record.etag), ...checksumResponseHeaders(stored) });
+  return emptyResponse(200, { etag: quoteEtag(record.etag), ...checksumResponseHeaders(record.checksum) });
 }
 
 /** `x-amz-checksum-<alg>` and `x-amz-checksum-type`, as write responses and checksum-mode reads carry them. */

@@ -4,10 +4,35 @@
  * removal of the bytes it made garbage.
  * Conditional writes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
  */
-import type { BlobSegment, BlobStore, ObjectRecord, S3Storage } from '../storage/ports.js';
+import type { BlobSegment, BlobStore, BucketRecord, ObjectRecord, S3Storage } from '../storage/ports.js';
 import { normalizeEtag } from './conditions.js';
 import type { S3Context } from './context.js';
 import { s3Error } from './errors.js';
+import { truncateToSeconds } from './headers.js';
+import { storedBytes, type ReceivedObject } from './upload.js';
+
+/** What a single-request write (PutObject, CopyObject, PostObject) takes from the request or the copy source. */
+export type NewObjectFields = Pick<
+  ObjectRecord,
+  'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'expires' | 'userMetadata' | 'tags' | 'storageClass'
+>;
+
+/** The record of a new current object made of one received body (inline or one blob), owned by the bucket owner. */
+export function newObjectRecord(ctx: S3Context, bucket: BucketRecord, key: string, received: ReceivedObject, fields: NewObjectFields): ObjectRecord {
+  return {
+    bucket: bucket.name,
+    key,
+    versionId: null,
+    size: received.size,
+    etag: received.md5.toString('hex'),
+    lastModified: truncateToSeconds(ctx.deps.now()),
+    ...fields,
+    checksum: received.checksum && { algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' },
+    partsCount: undefined,
+    ...storedBytes(received),
+    ownerAccountId: bucket.ownerAccountId,
+  };
+}
 
 export interface WriteExpectation {
   readonly ifNoneMatch?: true;

@@ -8,14 +8,14 @@
 import type { PostPolicyVerification } from '../auth/post-policy.js';
 import type { AuthFacts } from '../auth/types.js';
 import { ANONYMOUS } from '../identity/caller.js';
-import type { ObjectRecord, StoredChecksum } from '../storage/ports.js';
+import type { ObjectRecord } from '../storage/ports.js';
 import { objectCheck, prepared, requireBucket, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { ServiceError } from '../errors/service-error.js';
 import { s3Error } from './errors.js';
-import { STORAGE_CLASSES, parseStorageClass, quoteEtag, truncateToSeconds, MAX_USER_METADATA_BYTES } from './headers.js';
+import { STORAGE_CLASSES, parseStorageClass, quoteEtag, MAX_USER_METADATA_BYTES } from './headers.js';
 import { assertKeyLength } from './names.js';
 import { readForm, formBoundary, type ParsedForm } from './multipart-form.js';
-import { commitObject, deleteGarbage } from './object-write.js';
+import { commitObject, deleteGarbage, newObjectRecord } from './object-write.js';
 import { emptyResponse } from './render.js';
 import { parseTaggingDocument, requestTagContext, type TagSet } from './tag-set.js';
 import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receivePayload } from './upload.js';
@@ -143,13 +143,7 @@ async function postObject(
     }
     throw e;
   });
-  const record: ObjectRecord = {
-    bucket: bucket.name,
-    key,
-    versionId: null,
-    size: received.size,
-    etag: received.md5.toString('hex'),
-    lastModified: truncateToSeconds(ctx.deps.now()),
+  const record = newObjectRecord(ctx, bucket, key, received, {
     // The form's Content-Type field wins; S3's default otherwise (the file part's own type is not used).
     contentType: fields.get('content-type'),
     contentEncoding: fields.get('content-encoding'),
@@ -159,12 +153,9 @@ async function postObject(
     expires: fields.get('expires'),
     userMetadata,
     tags,
-    checksum: received.checksum && ({ algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' } satisfies StoredChecksum),
-    partsCount: undefined,
-    segments: [{ blobId: received.blobId, size: received.size }],
     storageClass,
-    ownerAccountId: bucket.ownerAccountId,
-  };
+  });
+
   try {
     verification?.checkConditions({ fields: Object.fromEntries(fields), contentLength: received.size, bucket: bucket.name });
     await commitObject(ctx.deps.storage, record, undefined);
