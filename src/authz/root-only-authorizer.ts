@@ -2,9 +2,9 @@ import type { Caller } from '../identity/caller.js';
 import type { Authorizer, AuthzCheck, AuthzOutcome } from '../server/protocol.js';
 
 /**
- * The authorization step before IAM policies exist: an account root may do anything in its own
- * account; everyone else is implicitly denied. Kept as the fallback for a server started without an
- * IAM store, and as the baseline the policy authorizer must agree with for roots.
+ * An authorizer without IAM policies: an account root may do anything in its own account; everyone
+ * else is implicitly denied. The server uses PolicyAuthorizer; this one serves tests of layers below
+ * authorization (the S3 unit-test server), where roots are the only callers.
  */
 export class RootOnlyAuthorizer implements Authorizer {
   async authorize(caller: Caller, checks: readonly AuthzCheck[]): Promise<AuthzOutcome> {

@@ -5,8 +5,6 @@
  * test/integration.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -15,6 +13,7 @@ import { Authenticator } from '../../auth/authenticator.js';
 import { FakeCredentials } from '../../auth/testing/fake-credentials.js';
 import { verifyPostPolicy } from '../../auth/post-policy.js';
 import { RootOnlyAuthorizer } from '../../authz/root-only-authorizer.js';
+import { startHttpServer } from '../../server/http-server.js';
 import { RequestPipeline } from '../../server/pipeline.js';
 import type { Authorizer } from '../../server/protocol.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../../storage/embedded.js';
@@ -53,9 +52,9 @@ export async function startS3TestServer(
     logger: pino({ level: 'silent' }),
     now: () => new Date(),
   });
-  const server: Server = createServer(pipeline.handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  // The server's own listener (health probes, 100-continue, shutdown), not a bare node:http server.
+  const http = await startHttpServer({ host: '127.0.0.1', port: 0, handle: pipeline.handle, isReady: () => true });
+  const port = http.address.port;
   const endpoint = `http://127.0.0.1:${port}`;
   const clients: S3Client[] = [];
   return {
@@ -70,8 +69,7 @@ export async function startS3TestServer(
     },
     async close() {
       for (const c of clients) c.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.shutdown(0);
       await storage.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
