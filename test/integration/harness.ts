@@ -93,6 +93,11 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       rej(new Error(`server exited with ${code} before listening:\n${output}`));
     });
   });
+  // Once serving, the server must not keep the test process alive: a failing test that skipped its
+  // stop() would otherwise hang the run. The exit handler above then kills it.
+  child.unref();
+  (child.stdout as unknown as { unref(): void }).unref();
+  (child.stderr as unknown as { unref(): void }).unref();
   const port = Number(new URL(endpoint).port);
   return {
     endpoint,
@@ -103,11 +108,13 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     process: child,
     logs: () => output,
     async stop({ keepData = false } = {}) {
+      child.ref();
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
     async kill() {
+      child.ref();
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },

@@ -65,6 +65,7 @@ test('SIGTERM lets an in-flight upload finish, then exits 0; a restart keeps dat
   await new Promise((r) => setTimeout(r, 300));
   assert.ok(sent > 0 && sent < size, 'the upload should be in flight when SIGTERM arrives');
   const exited = new Promise<number | null>((r) => server.process.once('exit', (code) => r(code)));
+  server.process.ref(); // the harness unrefs a serving child; waiting for its exit needs it referenced
   server.process.kill('SIGTERM');
   const result = await put;
   assert.ok(result.ETag);
