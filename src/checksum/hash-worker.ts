@@ -1,6 +1,7 @@
 /**
- * Worker-thread side of OffThreadHasher: hashes the batches it is sent, hands each batch's buffer back
- * for reuse, and answers `end` with the digests. Started per large upload (off-thread-hasher.ts).
+ * Worker-thread side of OffThreadHasher: keeps the shared buffers it is sent, hashes each batch it is
+ * told of with one algorithm, answers with the batch's id (the buffer may then be reused), and answers
+ * `end` with the digest. One is started per algorithm of a large upload (off-thread-hasher.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HashAlgorithm } from './algorithms.js';
@@ -9,16 +10,19 @@ import type { HashWorkerReply, HashWorkerRequest } from './off-thread-hasher.js'
 
 const port = parentPort;
 if (port === null) throw new Error('hash-worker must run in a worker thread');
-const hashers = (workerData as { algorithms: HashAlgorithm[] }).algorithms.map((a) => createHasher(a));
+const hasher = createHasher((workerData as { algorithm: HashAlgorithm }).algorithm);
+const buffers: Uint8Array[] = [];
 
 port.on('message', (msg: HashWorkerRequest) => {
-  if (msg.kind === 'end') {
-    const digests: Partial<Record<HashAlgorithm, Uint8Array>> = {};
-    for (const h of hashers) digests[h.algorithm] = h.digest();
-    port.postMessage({ kind: 'digests', digests } satisfies HashWorkerReply);
-    return;
+  switch (msg.kind) {
+    case 'buffer':
+      buffers[msg.id] = new Uint8Array(msg.buffer);
+      return;
+    case 'batch':
+      hasher.update(buffers[msg.id].subarray(0, msg.length));
+      port.postMessage({ kind: 'done', id: msg.id } satisfies HashWorkerReply);
+      return;
+    case 'end':
+      port.postMessage({ kind: 'digest', digest: hasher.digest() } satisfies HashWorkerReply);
   }
-  const view = new Uint8Array(msg.buffer, 0, msg.length);
-  for (const h of hashers) h.update(view);
-  port.postMessage({ kind: 'done', buffer: msg.buffer } satisfies HashWorkerReply, [msg.buffer]);
 });

@@ -20,7 +20,7 @@ import {
 import type { BlobSegment, BlobStore } from '../storage/ports.js';
 import { s3Error } from './errors.js';
 
-/** Bodies from this size on are hashed on a worker thread (its ~30 ms start-up is then noise). */
+/** Bodies from this size on are hashed on worker threads (their ~30 ms start-up is then noise). */
 const OFF_THREAD_HASHING_BYTES = 16 * 1024 * 1024;
 
 /** "With a single PUT operation, you can upload a single object up to 5 GB in size." */

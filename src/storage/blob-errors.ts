@@ -42,3 +42,8 @@ export class BlobCorruptError extends Error {
 export function isBlobNotFound(e: unknown): e is BlobNotFoundError {
   return e instanceof BlobNotFoundError;
 }
+
+/** The `code` of a Node system error (ENOENT, EINVAL ...), or undefined for anything else. */
+export function errnoCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}

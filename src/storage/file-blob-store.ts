@@ -15,9 +15,10 @@ import { mkdir, open, opendir, rename, stat, unlink, type FileHandle } from 'nod
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobNotFoundError, InvalidBlobIdError } from './blob-errors.js';
+import { BlobNotFoundError, errnoCode, InvalidBlobIdError } from './blob-errors.js';
+import { AlignedBufferPool } from './aligned-buffers.js';
 import { BlobFileWriter } from './blob-file-writer.js';
-import { FileRangeBody } from './file-range-body.js';
+import { FileRangeBody, type DirectReadOptions } from './file-range-body.js';
 import { lazyReadable } from './lazy-readable.js';
 import type { BlobStore, BlobWriteResult, OpenedBlob } from './ports.js';
 
@@ -37,6 +38,8 @@ export class FileBlobStore implements BlobStore {
   private readonly tmpDir: string;
   /** Fan-out directories known to exist durably, to skip mkdir on the hot path. Per instance. */
   private readonly knownDirs = new Set<string>();
+  /** Aligned slots for the direct-I/O part of large writes (blob-file-writer.ts), shared by all writes. */
+  private readonly alignedSlots = new AlignedBufferPool();
 
   private constructor(dataDir: string) {
     this.blobsDir = join(dataDir, 'blobs');
@@ -133,7 +136,7 @@ export class FileBlobStore implements BlobStore {
     const handle = await open(tmpPath, 'wx', 0o600);
     try {
       // The writer fsyncs the file before it finishes, so the bytes are on disk when we rename.
-      const out = new BlobFileWriter(handle);
+      const out = new BlobFileWriter(handle, { direct: { path: tmpPath, pool: this.alignedSlots } });
       await pipeline(source, out);
       await handle.close();
       return out.bytesWritten;
@@ -154,7 +157,7 @@ export class FileBlobStore implements BlobStore {
     }
     try {
       const { size } = await handle.stat();
-      return new FileOpenedBlob(handle, blobId, size);
+      return new FileOpenedBlob(handle, blobId, size, { path, pool: this.alignedSlots });
     } catch (e) {
       await handle.close().catch(() => undefined);
       throw e;
@@ -202,13 +205,14 @@ class FileOpenedBlob implements OpenedBlob {
     private readonly handle: FileHandle,
     private readonly blobId: string,
     readonly size: number,
+    private readonly direct: DirectReadOptions,
   ) {}
 
   stream(range?: { start: number; end: number }): FileRangeBody {
     if (this.state !== 'open') throw new Error(`blob handle already ${this.state}`);
     this.state = 'streaming';
     // The body owns the handle from here: it closes it on end, error or destroy.
-    return new FileRangeBody(this.handle, this.blobId, range?.start ?? 0, range?.end ?? this.size - 1);
+    return new FileRangeBody(this.handle, this.blobId, range?.start ?? 0, range?.end ?? this.size - 1, this.direct);
   }
 
   async close(): Promise<void> {
@@ -236,8 +240,4 @@ async function unlinkQuietly(path: string): Promise<void> {
   } catch (e) {
     if (errnoCode(e) !== 'ENOENT') throw e;
   }
-}
-
-function errnoCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
