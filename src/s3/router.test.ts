@@ -107,3 +107,9 @@ test('parseQuery: + is a space in queries, bare names are empty, first occurrenc
   assert.equal(q.get('prefix'), 'a b+c');
   assert.equal(q.get('max-keys'), '2');
 });
+
+test('parseQuery leaves out presigned-URL authentication parameters and keeps every other x-amz one', () => {
+  const q = parseQuery('X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20261122%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261122T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=ab&X-Amz-Security-Token=t&response-content-type=text%2Fplain&x-id=GetObject');
+  assert.deepEqual([...q.keys()], ['response-content-type', 'x-id']);
+  assert.equal(q.get('response-content-type'), 'text/plain');
+});

@@ -221,9 +221,13 @@ export function decodePathPart(s: string): string {
   }
 }
 
+/** Presigned-URL authentication parameters: the authenticator's business, never an operation's. */
+const AUTH_PARAMETERS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token']);
+
 /**
  * Query parameters, decoded like `application/x-www-form-urlencoded` (`+` is a space here, unlike in
  * the path). A name without `=` (`?uploads`) maps to ''. The first occurrence of a repeated name wins.
+ * Presigned-URL authentication parameters are left out (the authenticator has read them already).
  */
 export function parseQuery(rawQuery: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -231,7 +235,9 @@ export function parseQuery(rawQuery: string): Map<string, string> {
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const name = decodeQueryPart(eq === -1 ? part : part.slice(0, eq));
+    const rawName = eq === -1 ? part : part.slice(0, eq);
+    if (rawName.startsWith('X-Amz-') && AUTH_PARAMETERS.has(rawName)) continue;
+    const name = decodeQueryPart(rawName);
     const value = eq === -1 ? '' : decodeQueryPart(part.slice(eq + 1));
     if (!out.has(name)) out.set(name, value);
   }
