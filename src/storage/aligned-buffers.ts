@@ -42,7 +42,7 @@ export class AlignedBufferPool {
 
   /** Up to `count` slots (possibly none); give them back with `release`. */
   acquire(count: number): Buffer[] {
-    while (this.free.length < count && this.allocated < this.maxSlots) this.addArena();
+    while (this.free.length < count && this.allocated < this.maxSlots && this.addArena());
     return this.free.splice(0, Math.min(count, this.free.length));
   }
 
@@ -58,11 +58,18 @@ export class AlignedBufferPool {
     this.allocated -= slots.length;
   }
 
-  private addArena(): void {
+  /** Adds an arena; false when none can be had (no WebAssembly, or address space refused by a ulimit). */
+  private addArena(): boolean {
     const slots = Math.min(this.slotsPerArena, this.maxSlots - this.allocated);
     const pages = (slots * this.slotBytes) / WASM_PAGE;
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    } catch {
+      return false; // callers then write through the page cache
+    }
     for (let i = 0; i < slots; i++) this.free.push(Buffer.from(memory.buffer, i * this.slotBytes, this.slotBytes));
     this.allocated += slots;
+    return true;
   }
 }
