@@ -193,7 +193,7 @@ function collectBody(source: Readable, expected: number): Promise<Buffer> {
 /** Streams the payload into a new blob and verifies it; deletes the blob and throws on any mismatch. */
 export async function receivePayload(opts: ReceiveOptions): Promise<ReceivedPayload> {
   const algorithm = opts.checksum.algorithm ?? opts.extraAlgorithm ?? opts.defaultAlgorithm;
-  // A large body has its MD5 computed beside the event loop, which then mostly moves bytes.
+  // A large body is hashed beside the event loop (one worker per algorithm), which then mostly moves bytes.
   const offThread = opts.expectedBytes !== undefined && opts.expectedBytes >= OFF_THREAD_HASHING_BYTES;
   const hashing = new HashingStream(algorithm ? [algorithm] : [], {
     md5: true,
