@@ -14,12 +14,15 @@
  * covers nearly every object); later segments of a bigger object are opened in a sliding window as the
  * stream advances. Only for such objects, overwritten during a long download, can the stream still fail
  * part-way with BlobNotFoundError — documented, and rare enough not to keep 10,000 descriptors per GET.
+ *
+ * A multi-segment body is sendable (SegmentsBody): a response sends it segment by segment, each with
+ * its blob's own `sendTo` (reused buffers, direct reads for large parts), as a one-blob object is sent.
  */
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { BlobCorruptError } from './blob-errors.js';
 import { lazyReadable, readableFromChunks } from './lazy-readable.js';
 import type { BlobSegment, BlobStore, ObjectRecord, OpenedBlob } from './ports.js';
-import { isSendableBody } from './sendable-body.js';
+import { isSendableBody, type SendableBody } from './sendable-body.js';
 
 export interface ByteRange {
   /** Inclusive byte offsets into the whole object. */
@@ -74,7 +77,7 @@ export async function openObjectBytes(
     await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
     throw failure.reason;
   }
-  return readableFromChunks(windowedChunks(blobs, plan, first, window));
+  return new SegmentsBody(blobs, plan, first, window);
 }
 
 /**
@@ -141,29 +144,135 @@ async function openChecked(blobs: BlobStore, segment: BlobSegment): Promise<Open
   return blob;
 }
 
-async function* windowedChunks(
-  blobs: BlobStore,
-  plan: readonly SegmentRead[],
-  opened: Promise<OpenedBlob>[],
-  window: number,
-): AsyncGenerator<Buffer> {
-  const pending: (Promise<OpenedBlob> | undefined)[] = [...opened];
-  try {
-    for (let i = 0; i < plan.length; i++) {
-      const ahead = i + window - 1;
-      if (ahead < plan.length && pending[ahead] === undefined) {
-        const p = openChecked(blobs, plan[ahead].segment);
-        p.catch(() => undefined); // observed when its turn comes; never an unhandled rejection
-        pending[ahead] = p;
-      }
-      const blob = await (pending[i] as Promise<OpenedBlob>);
-      pending[i] = undefined;
-      yield* countedChunks(blob.stream({ start: plan[i].start, end: plan[i].end }), plan[i]);
-    }
-  } finally {
-    // Early end (client went away, error): release handles opened ahead and not streamed.
-    for (const p of pending) p?.then((b) => b.close(), () => undefined);
+/**
+ * The bytes of several segments, consumed either as a stream or with `sendTo`. Segments are opened a
+ * window ahead of the one being read; destroying the body (after either) closes every blob opened and
+ * not yet handed to its own stream.
+ */
+class SegmentsBody extends Readable implements SendableBody {
+  private readonly pending: (Promise<OpenedBlob> | undefined)[];
+  private next = 0;
+  private mode: 'unused' | 'streaming' | 'sending' = 'unused';
+  /** Stream path: the current segment's chunks, and whether a pull is running or was asked for meanwhile. */
+  private chunks: AsyncGenerator<Buffer> | undefined;
+  private pulling = false;
+  private pullAgain = false;
+
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly plan: readonly SegmentRead[],
+    opened: readonly Promise<OpenedBlob>[],
+    private readonly window: number,
+  ) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.pending = [...opened];
   }
+
+  async sendTo(dest: Writable): Promise<void> {
+    if (this.mode !== 'unused' || this.destroyed) throw new Error('SegmentsBody: already being consumed');
+    this.mode = 'sending';
+    try {
+      for (let seg = await this.nextSegment(); seg !== undefined; seg = await this.nextSegment()) {
+        const body = seg.blob.stream({ start: seg.read.start, end: seg.read.end });
+        if (isSendableBody(body)) await body.sendTo(dest);
+        else await writeChunks(countedChunks(body, seg.read), dest);
+      }
+    } finally {
+      this.destroy();
+    }
+  }
+
+  override _read(): void {
+    if (this.mode === 'sending') return;
+    this.mode = 'streaming';
+    if (this.pulling) {
+      this.pullAgain = true;
+      return;
+    }
+    this.pulling = true;
+    this.pull().then(
+      () => {
+        this.pulling = false;
+        if (this.pullAgain) {
+          this.pullAgain = false;
+          this._read();
+        }
+      },
+      (e: unknown) => this.destroy(e as Error),
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const closing = this.pending.map((p) => p?.then((b) => b.close(), () => undefined));
+    this.pending.fill(undefined);
+    const chunks = this.chunks;
+    this.chunks = undefined;
+    Promise.all([...closing, chunks?.return(undefined)]).then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+
+  /** Pushes chunks until the consumer has enough or the last segment ended. */
+  private async pull(): Promise<void> {
+    for (;;) {
+      if (this.chunks === undefined) {
+        const seg = await this.nextSegment();
+        if (this.destroyed) {
+          await seg?.blob.close(); // taken from `pending` while we waited, so _destroy did not see it
+          return;
+        }
+        if (seg === undefined) {
+          this.push(null);
+          return;
+        }
+        this.chunks = countedChunks(seg.blob.stream({ start: seg.read.start, end: seg.read.end }), seg.read);
+      }
+      const r = await this.chunks.next();
+      if (this.destroyed) return;
+      if (r.done === true) {
+        this.chunks = undefined;
+        continue;
+      }
+      if (!this.push(r.value)) return;
+    }
+  }
+
+  /** The next segment's blob (opening the one a window ahead), or undefined after the last. */
+  private async nextSegment(): Promise<{ blob: OpenedBlob; read: SegmentRead } | undefined> {
+    const i = this.next;
+    if (i >= this.plan.length) return undefined;
+    this.next += 1;
+    const ahead = i + this.window - 1;
+    if (ahead < this.plan.length && this.pending[ahead] === undefined) {
+      const p = openChecked(this.blobs, this.plan[ahead].segment);
+      p.catch(() => undefined); // observed when its turn comes; never an unhandled rejection
+      this.pending[ahead] = p;
+    }
+    const blob = await (this.pending[i] as Promise<OpenedBlob>);
+    this.pending[i] = undefined;
+    return { blob, read: this.plan[i] };
+  }
+}
+
+/** Writes `chunks` to `dest` with backpressure; rejects when `dest` closes first. */
+async function writeChunks(chunks: AsyncIterable<Buffer>, dest: Writable): Promise<void> {
+  for await (const chunk of chunks) {
+    if (dest.destroyed) throw prematureClose();
+    if (dest.write(chunk)) continue;
+    await new Promise<void>((resolve, reject) => {
+      const onClose = () => reject(prematureClose());
+      dest.once('close', onClose);
+      dest.once('drain', () => {
+        dest.off('close', onClose);
+        resolve();
+      });
+    });
+  }
+}
+
+function prematureClose(): Error {
+  return Object.assign(new Error('destination closed before the body was sent'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 async function* lazyChunks(blobs: BlobStore, plan: readonly SegmentRead[]): AsyncGenerator<Buffer> {
