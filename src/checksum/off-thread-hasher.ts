@@ -7,10 +7,10 @@
  * (SharedArrayBuffer), and each full batch is announced to every worker: one copy, however many
  * algorithms. Each buffer is sent to the workers once, when it is allocated (posting shared memory is
  * costly); a batch is then only its id and length. A batch is reused once every worker has answered
- * for it, so a few buffers circulate and nothing is allocated per chunk. At most MAX_IN_FLIGHT batches are with the workers: `update` then
- * returns a promise to wait on (backpressure: the upload slows down to the hashing speed rather than
- * queueing the body in memory). A worker costs ~30 ms to start; batches queue meanwhile, so this pays
- * off for bodies of many megabytes only.
+ * for it, so a few buffers circulate and nothing is allocated per chunk. At most MAX_IN_FLIGHT
+ * batches are with the workers: `update` then returns a promise to wait on (backpressure: the upload
+ * slows down to the hashing speed rather than queueing the body in memory). A worker costs ~30 ms to
+ * start; batches queue meanwhile, so this pays off for bodies of many megabytes only.
  */
 import { Worker } from 'node:worker_threads';
 import type { HashAlgorithm } from './algorithms.js';

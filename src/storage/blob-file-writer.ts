@@ -71,11 +71,9 @@ export class BlobFileWriter extends Writable {
   private flushError: unknown;
   private readonly flushEvery: number;
   private readonly directOptions: DirectWriteOptions | undefined;
-  /** The file offset where direct I/O takes over (aligned). */
-  private readonly switchAt: number;
+  /** The file offset where direct I/O takes over (aligned); Infinity once it cannot (not configured, tried). */
+  private switchAt: number;
   private direct: DirectState | undefined;
-  /** Direct I/O is off for this file: not configured, no slots, or no descriptor. */
-  private directUnavailable: boolean;
 
   constructor(
     private readonly handle: FileHandle,
@@ -84,8 +82,7 @@ export class BlobFileWriter extends Writable {
     super({ highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, decodeStrings: true });
     this.flushEvery = options.flushEveryBytes ?? DEFAULT_FLUSH_EVERY;
     this.directOptions = options.direct;
-    this.directUnavailable = options.direct === undefined;
-    const after = options.direct?.afterBytes ?? DIRECT_IO_MIN_BYTES;
+    const after = options.direct === undefined ? Infinity : (options.direct.afterBytes ?? DIRECT_IO_MIN_BYTES);
     this.switchAt = Math.ceil(after / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT;
   }
 
@@ -129,7 +126,7 @@ export class BlobFileWriter extends Writable {
     let direct = this.direct;
     let rest = buffers;
     if (direct === undefined) {
-      const [cached, beyond] = splitAt(buffers, this.directUnavailable ? Infinity : this.switchAt - this.bytesWritten);
+      const [cached, beyond] = splitAt(buffers, this.switchAt - this.bytesWritten);
       if (cached.length > 0) await this.writeCached(cached);
       if (beyond.length === 0) return;
       direct = await this.switchToDirect();
@@ -160,7 +157,7 @@ export class BlobFileWriter extends Writable {
   private async switchToDirect(): Promise<DirectState | undefined> {
     const options = this.directOptions;
     if (options === undefined) return undefined;
-    this.directUnavailable = true; // one attempt per file
+    this.switchAt = Infinity; // one attempt per file
     const slots = options.pool.acquire(options.slots ?? DEFAULT_DIRECT_SLOTS);
     if (slots.length < 2) {
       options.pool.release(slots);

@@ -3,28 +3,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, open, rm, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { AlignedBufferPool } from './aligned-buffers.js';
 import { BlobCorruptError } from './blob-errors.js';
 import { FileRangeBody, type DirectReadOptions } from './file-range-body.js';
+import { copyingSink } from './testing/copying-sink.js';
 
 const openFds = (): number => readdirSync('/proc/self/fd').length;
-
-/** A slow destination that keeps copies of what it was given (the source reuses its buffers). */
-function sink(delayMs = 0): Writable & { received: Buffer[] } {
-  const received: Buffer[] = [];
-  const w = new Writable({
-    highWaterMark: 64 * 1024,
-    write(chunk: Buffer, _e, cb) {
-      received.push(Buffer.from(chunk));
-      if (delayMs > 0) setTimeout(cb, delayMs);
-      else cb();
-    },
-  });
-  return Object.assign(w, { received });
-}
 
 // Every test runs twice: through the page cache, and with direct reads into small aligned slots (each
 // range then needs many reads, most of them starting past a slot boundary).
@@ -45,7 +31,7 @@ for (const mode of ['page cache', 'direct I/O'] as const) describe(`FileRangeBod
 
   it('sends exactly the range, reusing its buffers only after the destination took them', async () => {
     for (const [start, end] of [[0, content.length - 1], [7, 3 * 1024 * 1024 + 5], [100, 100], [4096, 8191], [70_000, content.length - 2]] as const) {
-      const dest = sink(1);
+      const dest = copyingSink(1);
       await (await body(start, end)).sendTo(dest);
       assert.ok(Buffer.concat(dest.received).equals(content.subarray(start, end + 1)), `range ${start}-${end}`);
     }
@@ -63,7 +49,7 @@ for (const mode of ['page cache', 'direct I/O'] as const) describe(`FileRangeBod
     const sent = new FileRangeBody(await open(join(dir, 'short'), 'r'), 'c'.repeat(32), 0, content.length - 1, direct(join(dir, 'short')));
     const streamed = new FileRangeBody(await open(join(dir, 'short'), 'r'), 'c'.repeat(32), 0, content.length - 1, direct(join(dir, 'short')));
     await truncate(join(dir, 'short'), 2 * 1024 * 1024);
-    await assert.rejects(sent.sendTo(sink()), BlobCorruptError);
+    await assert.rejects(sent.sendTo(copyingSink()), BlobCorruptError);
     await assert.rejects(async () => {
       for await (const _ of streamed) void _;
     }, BlobCorruptError);
@@ -74,7 +60,7 @@ for (const mode of ['page cache', 'direct I/O'] as const) describe(`FileRangeBod
   it('stops and closes the file when the destination goes away', { skip: !existsSync('/proc/self/fd') }, async () => {
     const baseline = openFds();
     const b = await body(0, content.length - 1);
-    const dest = sink(20);
+    const dest = copyingSink(20);
     const sending = b.sendTo(dest);
     setTimeout(() => dest.destroy(), 30);
     await assert.rejects(sending, { code: 'ERR_STREAM_PREMATURE_CLOSE' });
@@ -95,7 +81,7 @@ describe('FileRangeBody direct reads that are refused', () => {
       const refusing = { read: () => Promise.reject(Object.assign(new Error('EINVAL'), { code: 'EINVAL' })), close: () => Promise.resolve() };
       const openers = [() => Promise.reject(new Error('ENOENT')), () => Promise.resolve(refusing as unknown as FileHandle)];
       for (const openDirect of openers) {
-        const dest = sink();
+        const dest = copyingSink();
         await new FileRangeBody(await open(path, 'r'), 'd'.repeat(32), 3, content.length - 1, { path, pool, minBytes: 0, openDirect }).sendTo(dest);
         assert.ok(Buffer.concat(dest.received).equals(content.subarray(3)));
       }

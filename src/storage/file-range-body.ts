@@ -15,7 +15,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { DIRECT_IO_ALIGNMENT, DIRECT_IO_MIN_BYTES, type AlignedBufferPool } from './aligned-buffers.js';
 import { BlobCorruptError, errnoCode } from './blob-errors.js';
-import type { SendableBody } from './sendable-body.js';
+import { prematureCloseError, type SendableBody } from './sendable-body.js';
 
 export interface DirectReadOptions {
   /** The file's path: direct reads open a second descriptor on it. */
@@ -92,7 +92,7 @@ export class FileRangeBody extends Readable implements SendableBody {
     const writes: (Promise<void> | undefined)[] = [];
     let closed: (() => void) | undefined;
     const destClosed = new Promise<never>((_, reject) => {
-      closed = () => reject(Object.assign(new Error('destination closed before the body was sent'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      closed = () => reject(prematureCloseError());
       dest.once('close', closed);
     });
     destClosed.catch(() => undefined);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { BlobCorruptError } from './blob-errors.js';
@@ -11,6 +11,7 @@ import { FileBlobStore } from './file-blob-store.js';
 import { openObjectBytes, planReads } from './object-reader.js';
 import type { BlobStore } from './ports.js';
 import { isSendableBody } from './sendable-body.js';
+import { copyingSink } from './testing/copying-sink.js';
 
 const openFds = (): number => readdirSync('/proc/self/fd').length;
 
@@ -131,16 +132,3 @@ describe('object reader', () => {
   });
 });
 
-/** A destination that keeps copies of what it was given (senders reuse their buffers). */
-function copyingSink(delayMs = 0): Writable & { received: Buffer[] } {
-  const received: Buffer[] = [];
-  const w = new Writable({
-    highWaterMark: 64 * 1024,
-    write(chunk: Buffer, _e, cb) {
-      received.push(Buffer.from(chunk));
-      if (delayMs > 0) setTimeout(cb, delayMs);
-      else cb();
-    },
-  });
-  return Object.assign(w, { received });
-}

@@ -22,7 +22,7 @@ import { Readable, Transform, type TransformCallback, type Writable } from 'node
 import { BlobCorruptError } from './blob-errors.js';
 import { lazyReadable, readableFromChunks } from './lazy-readable.js';
 import type { BlobSegment, BlobStore, ObjectRecord, OpenedBlob } from './ports.js';
-import { isSendableBody, type SendableBody } from './sendable-body.js';
+import { isSendableBody, prematureCloseError, type SendableBody } from './sendable-body.js';
 
 export interface ByteRange {
   /** Inclusive byte offsets into the whole object. */
@@ -258,21 +258,19 @@ class SegmentsBody extends Readable implements SendableBody {
 /** Writes `chunks` to `dest` with backpressure; rejects when `dest` closes first. */
 async function writeChunks(chunks: AsyncIterable<Buffer>, dest: Writable): Promise<void> {
   for await (const chunk of chunks) {
-    if (dest.destroyed) throw prematureClose();
+    if (dest.destroyed) throw prematureCloseError();
     if (dest.write(chunk)) continue;
     await new Promise<void>((resolve, reject) => {
-      const onClose = () => reject(prematureClose());
-      dest.once('close', onClose);
-      dest.once('drain', () => {
-        dest.off('close', onClose);
-        resolve();
-      });
+      const settle = (closed: boolean) => () => {
+        dest.off('drain', onDrain).off('close', onClose);
+        if (closed) reject(prematureCloseError());
+        else resolve();
+      };
+      const onDrain = settle(false);
+      const onClose = settle(true);
+      dest.on('drain', onDrain).on('close', onClose);
     });
   }
-}
-
-function prematureClose(): Error {
-  return Object.assign(new Error('destination closed before the body was sent'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 async function* lazyChunks(blobs: BlobStore, plan: readonly SegmentRead[]): AsyncGenerator<Buffer> {

@@ -15,6 +15,11 @@ export interface SendableBody extends Readable {
   sendTo(dest: Writable): Promise<void>;
 }
 
+/** The error `sendTo` rejects with when the destination closes before the body was sent. */
+export function prematureCloseError(): Error {
+  return Object.assign(new Error('destination closed before the body was sent'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}
+
 export function isSendableBody(body: Readable): body is SendableBody {
   return typeof (body as Partial<SendableBody>).sendTo === 'function';
 }
