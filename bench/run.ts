@@ -10,7 +10,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from './lib/cleanup.js';
 import { benchConfig } from './lib/config.js';
-import { runDd } from './lib/dd.js';
 import { runExtraBenches } from './lib/extra-benches.js';
 import type { Measurement } from './lib/measurement.js';
 import { computeRatios, ratioSpecs } from './lib/ratios.js';
@@ -30,10 +29,12 @@ interface CliOptions {
   readonly output: string | undefined;
   readonly durationSeconds: number | undefined;
   readonly warmupSeconds: number | undefined;
+  readonly rounds: number | undefined;
 }
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--targets bare,s3rver,strongbox] [--no-extra]
-                               [--duration SECONDS] [--warmup SECONDS] [--strongbox-arg ARG]... [--output FILE]`;
+                               [--duration SECONDS] [--warmup SECONDS] [--rounds N]
+                               [--strongbox-arg ARG]... [--output FILE]`;
 
 function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
@@ -42,6 +43,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let output: string | undefined;
   let durationSeconds: number | undefined;
   let warmupSeconds: number | undefined;
+  let rounds: number | undefined;
   const strongboxArgs: string[] = [];
   const seconds = (v: string | undefined) => {
     const n = Number(v);
@@ -57,12 +59,13 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (a === '--output') output = argv[++i];
     else if (a === '--duration') durationSeconds = Math.max(1, seconds(argv[++i]));
     else if (a === '--warmup') warmupSeconds = seconds(argv[++i]);
+    else if (a === '--rounds') rounds = Math.max(1, Math.min(9, seconds(argv[++i])));
     else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
-  return { quick, targets, extra, strongboxArgs, output, durationSeconds, warmupSeconds };
+  return { quick, targets, extra, strongboxArgs, output, durationSeconds, warmupSeconds, rounds };
 }
 
 async function main(): Promise<void> {
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   // The SDK's Node-20 deprecation notice would land in the middle of the table.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const config = benchConfig({ quick: options.quick, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds });
+  const config = benchConfig({ quick: options.quick, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, rounds: options.rounds });
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const wrkVersion = detectWrk();
   if (!wrkVersion) process.stderr.write(`\n*** ${WRK_INSTALL_HINT}\n*** The 4 KiB scenarios are skipped.\n\n`);
@@ -90,11 +93,6 @@ async function main(): Promise<void> {
   const measurements: Measurement[] = [];
   const targetInfos: TargetInfo[] = [];
   try {
-    process.stdout.write(`dd on ${benchDir} (${config.dd.bytes / (1024 * 1024)} MiB)\n`);
-    for (const m of await runDd(benchDir, config.dd.bytes, config.dd.timeoutSeconds)) {
-      measurements.push(m);
-      process.stdout.write(`  dd ${m.scenario}: ${m.value === null ? m.note : `${m.value.toFixed(1)} MB/s`}\n`);
-    }
     const all: TargetDefinition[] = [bareTarget, s3rverTarget, strongboxTarget({ extraArgs: options.strongboxArgs })];
     const running: RunningTarget[] = [];
     for (const def of all.filter((t) => !options.targets || options.targets.includes(t.name))) {
@@ -105,7 +103,7 @@ async function main(): Promise<void> {
     const log = (m: Measurement) => {
       measurements.push(m);
       const v = m.value === null ? m.status : `${m.unit === 'ops/s' ? Math.round(m.value) : m.value.toFixed(1)} ${m.unit}`;
-      process.stdout.write(`  ${m.target} ${m.scenario}: ${v}${m.note ? ` (${m.note.slice(0, 200)})` : ''}\n`);
+      process.stdout.write(`  ${m.target}${m.beside ? ` (beside ${m.beside})` : ''} ${m.scenario}: ${v}${m.note ? ` (${m.note.slice(0, 200)})` : ''}\n`);
     };
     try {
       await runSuite(running, { config, benchDir, repoRoot, wrkAvailable: wrkVersion !== undefined, onMeasurement: log });
@@ -127,7 +125,7 @@ async function main(): Promise<void> {
     wrk: wrkVersion ?? 'missing',
     loadavg_start: loadAtStart,
     loadavg_end: loadavg().map((l) => l.toFixed(2)).join(' '),
-    load: `wrk -t${config.wrk.threads} -c${config.wrk.connections} -d${config.wrk.durationSeconds}s`,
+    load: `wrk -t${config.wrk.threads} -c${config.wrk.connections} -d${config.wrk.durationSeconds}s, median of ${config.wrk.rounds} round(s)`,
   };
   const output = options.output ?? join(repoRoot, 'bench/results/latest.json');
   const build = (extraBenches: readonly ExtraBenchResult[]): BenchReport => ({

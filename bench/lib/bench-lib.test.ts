@@ -14,7 +14,7 @@ import { createBareFileServer } from './bare-file-server.js';
 import { parseDdOutput } from './dd.js';
 import { rawRequestBytes, send } from './http-client.js';
 import { benchPolicies } from './iam-user.js';
-import type { Measurement } from './measurement.js';
+import { medianOfRounds, type Measurement } from './measurement.js';
 import { computeRatios, ratioSpecs, SCENARIO } from './ratios.js';
 import { S3RVER_CREDENTIALS } from './s3rver-process.js';
 import { NodeSha256 } from './sha256.js';
@@ -183,6 +183,42 @@ describe('ratios', () => {
     assert.equal(by('GET 4KiB header-signed: s3rver / bare').verdict, 'info');
     assert.equal(by('GET 4KiB: IAM user (10 policies) / root').verdict, 'n/a');
     assert.equal(by('PUT 1024MiB: strongbox / dd write (fdatasync)').verdict, 'n/a');
+  });
+
+  test('each target is compared with the dd that ran beside it, never with another target\'s', () => {
+    const mb = (target: string, scenario: string, value: number, beside?: string): Measurement => ({ target, scenario, unit: 'MB/s', value, status: 'ok', ...(beside ? { beside } : {}) });
+    const ratios = computeRatios(ratioSpecs(1024 * 1024 * 1024, 10), [
+      mb('dd', 'write-fdatasync', 1000, 'bare'),
+      mb('dd', 'write-fdatasync', 400, 'strongbox'),
+      mb('strongbox', 'put-1024MiB', 360),
+      mb('bare', 'put-1024MiB', 500),
+      mb('s3rver', 'put-1024MiB', 100),
+    ]);
+    const by = (name: string) => ratios.find((r) => r.name === name)!;
+    assert.equal(by('PUT 1024MiB: strongbox / dd write (fdatasync)').value, 0.9);
+    assert.equal(by('PUT 1024MiB: bare / dd write (fdatasync)').value, 0.5);
+    assert.equal(by('PUT 1024MiB: s3rver / dd write (fdatasync)').verdict, 'n/a');
+    assert.match(by('PUT 1024MiB: s3rver / dd write (fdatasync)').note ?? '', /dd\/write-fdatasync \(beside s3rver\)/);
+  });
+});
+
+describe('rounds', () => {
+  const round = (value: number | null, status: Measurement['status'] = 'ok', note?: string): Measurement => ({
+    target: 't', scenario: 's', unit: 'ops/s', value, status, ...(note ? { note } : {}), detail: { p99_ms: value ?? 0 },
+  });
+  test('the figure is the median round, with every round listed; of an even count the lower middle one', () => {
+    const m = medianOfRounds([round(900), round(700), round(800)]);
+    assert.equal(m.value, 800);
+    assert.equal(m.detail?.p99_ms, 800);
+    assert.equal(m.detail?.rounds, '900 700 800');
+    assert.equal(medianOfRounds([round(5)]).value, 5);
+    assert.equal(medianOfRounds([round(4), round(1), round(3), round(2)]).value, 2);
+  });
+  test('a failed round fails the scenario and says which; a partial one marks it partial', () => {
+    const m = medianOfRounds([round(900), round(null, 'failed', 'HTTP 500')]);
+    assert.equal(m.status, 'failed');
+    assert.equal(m.note, 'round 2 of 2: HTTP 500');
+    assert.equal(medianOfRounds([round(3), round(1, 'partial'), round(2)]).status, 'partial');
   });
 });
 

@@ -4,7 +4,14 @@ export interface BenchConfig {
   readonly wrk: {
     readonly threads: number;
     readonly connections: number;
+    /** Length of one measured wrk run (one round). */
     readonly durationSeconds: number;
+    /**
+     * Measured runs per target and scenario, taken in turns with the other targets (round 1 on every
+     * target, then round 2 ...); the figure is their median, so one burst of load from outside the bench
+     * moves one round of one target, not the ratio.
+     */
+    readonly rounds: number;
     /** A short unmeasured wrk run before each measured one, on the same requests. */
     readonly warmupSeconds: number;
     /**
@@ -14,7 +21,8 @@ export interface BenchConfig {
     readonly targetWarmupSeconds: number;
   };
   readonly smallObject: { readonly bytes: number; readonly keyCount: number; readonly bucket: string };
-  readonly largeObject: { readonly bytes: number; readonly timeoutSeconds: number; readonly bucket: string };
+  /** `rounds`: PUT+GET pairs per target (each after its own dd), taken in turns like the wrk rounds. */
+  readonly largeObject: { readonly bytes: number; readonly timeoutSeconds: number; readonly bucket: string; readonly rounds: number };
   readonly dd: { readonly bytes: number; readonly timeoutSeconds: number };
   /** Per external bench (bench/policy-bench.js ...), run after ours. */
   readonly extraBenchTimeoutSeconds: number;
@@ -31,6 +39,7 @@ export interface BenchConfigOptions {
   /** Overrides of the wrk run lengths. */
   readonly durationSeconds?: number;
   readonly warmupSeconds?: number;
+  readonly rounds?: number;
 }
 
 export function benchConfig(options: BenchConfigOptions): BenchConfig {
@@ -42,12 +51,13 @@ export function benchConfig(options: BenchConfigOptions): BenchConfig {
     wrk: {
       threads: 1,
       connections: 16,
-      durationSeconds: options.durationSeconds ?? (quick ? 3 : 10),
-      warmupSeconds: options.warmupSeconds ?? (quick ? 1 : 2),
+      durationSeconds: options.durationSeconds ?? (quick ? 3 : 4),
+      rounds: options.rounds ?? (quick ? 1 : 3),
+      warmupSeconds: options.warmupSeconds ?? 1,
       targetWarmupSeconds: quick ? 3 : 5,
     },
     smallObject: { bytes: 4096, keyCount: 256, bucket: 'bench-small' },
-    largeObject: { bytes: largeBytes, timeoutSeconds: quick ? 30 : 60, bucket: 'bench-large' },
+    largeObject: { bytes: largeBytes, timeoutSeconds: quick ? 30 : 60, bucket: 'bench-large', rounds: options.rounds ?? (quick ? 1 : 3) },
     dd: { bytes: largeBytes, timeoutSeconds: quick ? 30 : 60 },
     extraBenchTimeoutSeconds: quick ? 30 : 90,
     totalBudgetSeconds: quick ? 80 : 300,

@@ -4,6 +4,8 @@ export type Unit = 'ops/s' | 'MB/s';
 export interface Measurement {
   readonly target: string;
   readonly scenario: string;
+  /** dd only: the target whose large-object transfers this dd ran right before. */
+  readonly beside?: string;
   readonly unit: Unit;
   /** null when the scenario failed or was skipped. */
   readonly value: number | null;
@@ -21,4 +23,29 @@ export function failed(target: string, scenario: string, unit: Unit, err: unknow
 
 export function skipped(target: string, scenario: string, unit: Unit, reason: string): Measurement {
   return { target, scenario, unit, value: null, status: 'skipped', note: reason };
+}
+
+/**
+ * The figure of a scenario measured in rounds: the round with the median value (of an even count the
+ * lower middle one, a figure that was measured), its detail extended with every round's value in
+ * order (`rounds`). A failed or skipped round makes the scenario failed: its first such round, with
+ * the round number in the note.
+ */
+export function medianOfRounds(rounds: readonly Measurement[]): Measurement {
+  if (rounds.length === 0) throw new Error('medianOfRounds: no round');
+  const bad = rounds.findIndex((r) => r.value === null || r.status === 'failed' || r.status === 'skipped');
+  if (bad >= 0) {
+    const r = rounds[bad];
+    return rounds.length === 1 ? r : { ...r, note: `round ${bad + 1} of ${rounds.length}: ${r.note ?? r.status}` };
+  }
+  const sorted = [...rounds].sort((a, b) => (a.value as number) - (b.value as number));
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (rounds.length === 1) return median;
+  const digits = median.unit === 'ops/s' ? 0 : 1;
+  const partial = rounds.some((r) => r.status === 'partial');
+  return {
+    ...median,
+    ...(partial ? { status: 'partial' as const } : {}),
+    detail: { ...median.detail, rounds: rounds.map((r) => (r.value as number).toFixed(digits)).join(' ') },
+  };
 }

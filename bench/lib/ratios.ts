@@ -3,6 +3,8 @@ import type { Measurement } from './measurement.js';
 export interface FigureRef {
   readonly target: string;
   readonly scenario: string;
+  /** For dd: the target it ran beside (suite.ts). */
+  readonly beside?: string;
 }
 
 export interface RatioSpec {
@@ -40,6 +42,8 @@ export function ratioSpecs(largeBytes: number, iamPolicyCount: number): RatioSpe
   const L = largeLabel(largeBytes);
   const sb = (scenario: string): FigureRef => ({ target: 'strongbox', scenario });
   const ref = (target: string, scenario: string): FigureRef => ({ target, scenario });
+  // Each target's large transfers are compared with the dd that ran right before them.
+  const dd = (scenario: string, beside: string): FigureRef => ({ target: 'dd', scenario, beside });
   const specs: RatioSpec[] = [
     { name: 'GET 4KiB header-signed: strongbox / bare', numerator: sb(SCENARIO.getHeader), denominator: ref('bare', SCENARIO.getHeader), goal: 1.0 },
     { name: 'GET 4KiB presigned: strongbox / bare', numerator: sb(SCENARIO.getPresigned), denominator: ref('bare', SCENARIO.getPresigned), goal: 1.0 },
@@ -53,23 +57,23 @@ export function ratioSpecs(largeBytes: number, iamPolicyCount: number): RatioSpe
   for (const target of ['strongbox', 'bare', 's3rver']) {
     const goal = target === 'strongbox' ? { goal: 0.8 } : {};
     specs.push(
-      { name: `PUT ${L}: ${target} / dd write (fdatasync)`, numerator: ref(target, `put-${L}`), denominator: ref('dd', 'write-fdatasync'), ...goal },
-      { name: `GET ${L}: ${target} / dd read (O_DIRECT)`, numerator: ref(target, `get-${L}`), denominator: ref('dd', 'read-direct'), ...goal },
-      { name: `GET ${L}: ${target} / dd read (page cache)`, numerator: ref(target, `get-${L}`), denominator: ref('dd', 'read-cached') },
+      { name: `PUT ${L}: ${target} / dd write (fdatasync)`, numerator: ref(target, `put-${L}`), denominator: dd('write-fdatasync', target), ...goal },
+      { name: `GET ${L}: ${target} / dd read (O_DIRECT)`, numerator: ref(target, `get-${L}`), denominator: dd('read-direct', target), ...goal },
+      { name: `GET ${L}: ${target} / dd read (page cache)`, numerator: ref(target, `get-${L}`), denominator: dd('read-cached', target) },
     );
   }
   return specs;
 }
 
 export function computeRatios(specs: readonly RatioSpec[], measurements: readonly Measurement[]): Ratio[] {
-  const find = (f: FigureRef) => measurements.find((m) => m.target === f.target && m.scenario === f.scenario);
+  const find = (f: FigureRef) => measurements.find((m) => m.target === f.target && m.scenario === f.scenario && m.beside === f.beside);
   return specs.map((spec) => {
     const num = find(spec.numerator);
     const den = find(spec.denominator);
     const base = { name: spec.name, goal: spec.goal ?? null, numerator: spec.numerator, denominator: spec.denominator };
     const usable = (m: Measurement | undefined) => m !== undefined && m.value !== null && m.value > 0 && (m.status === 'ok' || m.status === 'partial');
     if (!usable(num) || !usable(den)) {
-      const missing = [spec.numerator, spec.denominator].filter((_, i) => !usable([num, den][i])).map((f) => `${f.target}/${f.scenario}`);
+      const missing = [spec.numerator, spec.denominator].filter((_, i) => !usable([num, den][i])).map(figureName);
       return { ...base, value: null, verdict: 'n/a', note: `no figure for ${missing.join(', ')}` };
     }
     const value = num!.value! / den!.value!;
@@ -77,4 +81,9 @@ export function computeRatios(specs: readonly RatioSpec[], measurements: readonl
     if (spec.goal === undefined) return { ...base, value, verdict: 'info', ...partial };
     return { ...base, value, verdict: value >= spec.goal ? 'pass' : 'FAIL', ...partial };
   });
+}
+
+/** `strongbox/put-1024MiB`, `dd/write-fdatasync (beside strongbox)`. */
+export function figureName(f: FigureRef): string {
+  return `${f.target}/${f.scenario}${f.beside === undefined ? '' : ` (beside ${f.beside})`}`;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Measurement } from './measurement.js';
-import type { Ratio } from './ratios.js';
+import { figureName, type Ratio } from './ratios.js';
 
 export interface TargetInfo {
   readonly name: string;
@@ -73,14 +73,18 @@ export function formatReport(report: BenchReport): string {
   out.push(table(['scenario', 'unit', ...targets], scenarios.map((s) => [s.scenario, s.unit, ...targets.map((t) => formatValue(find(t, s.scenario)))])));
   const dd = report.measurements.filter((m) => m.target === 'dd');
   if (dd.length > 0) {
+    // One column per target the dd ran beside.
+    const besides = [...new Set(dd.map((m) => m.beside ?? ''))];
+    const ddScenarios = [...new Set(dd.map((m) => m.scenario))];
+    const cell = (s: string, b: string) => formatValue(dd.find((m) => m.scenario === s && (m.beside ?? '') === b));
     out.push('');
-    out.push(table(['disk (dd)', 'MB/s'], dd.map((m) => [m.scenario, formatValue(m)])));
+    out.push(table(['disk (dd), MB/s', ...besides.map((b) => (b === '' ? 'dd' : `beside ${b}`))], ddScenarios.map((s) => [s, ...besides.map((b) => cell(s, b))])));
   }
   out.push('');
   out.push(table(['ratio', 'value', 'goal', 'verdict'], report.ratios.map((r) => [r.name, r.value === null ? '-' : r.value.toFixed(2), r.goal === null ? '' : `>= ${r.goal}`, r.verdict])));
   const notes = [
     ...report.targets.filter((t) => t.note).map((t) => `${t.name}: ${t.status}: ${t.note}`),
-    ...report.measurements.filter((m) => m.note).map((m) => `${m.target}/${m.scenario}: ${m.status}: ${m.note}`),
+    ...report.measurements.filter((m) => m.note).map((m) => `${figureName(m)}: ${m.status}: ${m.note}`),
   ];
   if (notes.length > 0) {
     out.push('');

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BenchConfig } from './config.js';
 import { cpuSince, cpuSnapshot } from './cpu-usage.js';
 import { send, sendAll } from './http-client.js';
-import type { Measurement } from './measurement.js';
-import { failed } from './measurement.js';
+import { failed, medianOfRounds, type Measurement } from './measurement.js';
 import { objectPath, RequestSigner, type Credentials, type Endpoint, type PreparedRequest } from './signer.js';
 import { runWrk } from './wrk.js';
 
@@ -92,49 +91,80 @@ export interface SmallObjectRun {
 }
 
 /**
- * One small-object scenario: sign the request set with the given credentials, check that the first
- * request succeeds (a signature the server rejects would otherwise be benchmarked as fast 403s), warm
- * up, then measure with wrk. Any credentials work, so the IAM-user variant is the same call.
+ * One small-object scenario on one target, measured in rounds. `start` signs the request set with the
+ * given credentials and checks that the first request succeeds (a signature the server rejects would
+ * otherwise be benchmarked as fast 403s); each `round` is a short unmeasured wrk run, then a measured
+ * one; `measurement` is the median round (`medianOfRounds`). Any credentials work, so the IAM-user
+ * variant is the same. The suite takes the rounds of every target in turns, so drifting load outside
+ * the bench hits them alike.
  */
-export async function runSmallObjectScenario(run: SmallObjectRun): Promise<Measurement> {
-  const { access, config, fixture } = run;
-  try {
-    const signer = new RequestSigner(access);
-    const requests = await smallObjectRequests(signer, fixture, run.kind);
-    const check = await send(access.endpoint, requests[0]);
-    if (check.status < 200 || check.status > 299) throw new Error(`validation request → HTTP ${check.status}: ${check.excerpt}`);
-    if (run.kind !== 'put-header' && check.bodyLength !== fixture.body.length) throw new Error(`validation GET returned ${check.bodyLength} bytes, expected ${fixture.body.length}`);
-    const base = { endpoint: access.endpoint, requests, connections: config.wrk.connections, threads: config.wrk.threads, workDir: run.workDir };
-    const name = `${run.targetName}-${run.scenario}`;
-    if (config.wrk.warmupSeconds > 0) await runWrk({ ...base, durationSeconds: config.wrk.warmupSeconds, name: `${name}-warmup` });
-    const cpuStart = cpuSnapshot(run.serverPid);
-    const r = await runWrk({ ...base, durationSeconds: config.wrk.durationSeconds, name });
-    const cpu = cpuSince(cpuStart, run.serverPid);
-    const errorShare = r.requests > 0 ? (r.statusErrors + r.socketErrors + r.timeouts) / r.requests : 1;
-    return {
-      target: run.targetName,
-      scenario: run.scenario,
-      unit: 'ops/s',
-      value: r.okPerSecond,
-      status: errorShare > 0.01 ? 'failed' : 'ok',
-      ...(errorShare > 0 ? { note: `${r.statusErrors} HTTP >= 400, ${r.socketErrors} socket errors, ${r.timeouts} timeouts of ${r.requests}` } : {}),
-      detail: {
-        requests: r.requests,
-        seconds: Number(r.seconds.toFixed(2)),
-        p50_ms: r.latencyMs.p50,
-        p90_ms: r.latencyMs.p90,
-        p99_ms: r.latencyMs.p99,
-        max_ms: r.latencyMs.max,
-        status_errors: r.statusErrors,
-        socket_errors: r.socketErrors,
-        timeouts: r.timeouts,
-        connections: config.wrk.connections,
-        distinct_requests: requests.length,
-        ...(cpu.processCores !== undefined ? { server_cpu_cores: cpu.processCores } : {}),
-        ...(cpu.machineCores !== undefined ? { machine_busy_cores: cpu.machineCores } : {}),
-      },
-    };
-  } catch (err) {
-    return failed(run.targetName, run.scenario, 'ops/s', err);
+export class SmallObjectScenario {
+  private readonly rounds: Measurement[] = [];
+
+  private constructor(
+    private readonly run: SmallObjectRun,
+    private readonly requests: readonly PreparedRequest[],
+  ) {}
+
+  /** The scenario, ready for its rounds, or its failure as a Measurement. */
+  static async start(run: SmallObjectRun): Promise<SmallObjectScenario | Measurement> {
+    const { access, fixture } = run;
+    try {
+      const requests = await smallObjectRequests(new RequestSigner(access), fixture, run.kind);
+      const check = await send(access.endpoint, requests[0]);
+      if (check.status < 200 || check.status > 299) throw new Error(`validation request → HTTP ${check.status}: ${check.excerpt}`);
+      if (run.kind !== 'put-header' && check.bodyLength !== fixture.body.length) throw new Error(`validation GET returned ${check.bodyLength} bytes, expected ${fixture.body.length}`);
+      return new SmallObjectScenario(run, requests);
+    } catch (err) {
+      return failed(run.targetName, run.scenario, 'ops/s', err);
+    }
+  }
+
+  /** One more round, unless one has failed already (the scenario is then failed). */
+  async round(): Promise<void> {
+    if (this.rounds.some((r) => r.status === 'failed')) return;
+    this.rounds.push(await this.measureRound());
+  }
+
+  measurement(): Measurement {
+    return medianOfRounds(this.rounds);
+  }
+
+  private async measureRound(): Promise<Measurement> {
+    const { config, targetName, scenario } = this.run;
+    try {
+      const base = { endpoint: this.run.access.endpoint, requests: this.requests, connections: config.wrk.connections, threads: config.wrk.threads, workDir: this.run.workDir };
+      const name = `${targetName}-${scenario}-${this.rounds.length + 1}`;
+      if (config.wrk.warmupSeconds > 0) await runWrk({ ...base, durationSeconds: config.wrk.warmupSeconds, name: `${name}-warmup` });
+      const cpuStart = cpuSnapshot(this.run.serverPid);
+      const r = await runWrk({ ...base, durationSeconds: config.wrk.durationSeconds, name });
+      const cpu = cpuSince(cpuStart, this.run.serverPid);
+      const errorShare = r.requests > 0 ? (r.statusErrors + r.socketErrors + r.timeouts) / r.requests : 1;
+      return {
+        target: targetName,
+        scenario,
+        unit: 'ops/s',
+        value: r.okPerSecond,
+        status: errorShare > 0.01 ? 'failed' : 'ok',
+        ...(errorShare > 0 ? { note: `${r.statusErrors} HTTP >= 400, ${r.socketErrors} socket errors, ${r.timeouts} timeouts of ${r.requests}` } : {}),
+        detail: {
+          requests: r.requests,
+          seconds: Number(r.seconds.toFixed(2)),
+          p50_ms: r.latencyMs.p50,
+          p90_ms: r.latencyMs.p90,
+          p99_ms: r.latencyMs.p99,
+          max_ms: r.latencyMs.max,
+          status_errors: r.statusErrors,
+          socket_errors: r.socketErrors,
+          timeouts: r.timeouts,
+          connections: config.wrk.connections,
+          distinct_requests: this.requests.length,
+          ...(cpu.processCores !== undefined ? { server_cpu_cores: cpu.processCores } : {}),
+          ...(cpu.machineCores !== undefined ? { machine_busy_cores: cpu.machineCores } : {}),
+        },
+      };
+    } catch (err) {
+      return failed(targetName, scenario, 'ops/s', err);
+    }
   }
 }

@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchConfig } from './config.js';
+import { runDd } from './dd.js';
 import { createIamBenchUser } from './iam-user.js';
 import { runLargeObjectScenarios } from './large-object.js';
-import { failed, skipped, type Measurement } from './measurement.js';
+import { failed, medianOfRounds, skipped, type Measurement } from './measurement.js';
 import { SCENARIO } from './ratios.js';
 import type { Credentials } from './signer.js';
 import {
   prepareSmallObjects,
-  runSmallObjectScenario,
+  SmallObjectScenario,
   smallObjectFixture,
   warmUpTarget,
   type SmallObjectFixture,
@@ -37,9 +38,12 @@ interface Prepared {
 }
 
 /**
- * Every scenario on every running target, interleaved: scenario by scenario, each target in turn, so the
- * figures a ratio compares are measured seconds apart, not minutes (the machine's other load drifts).
- * The IAM-user GET runs right after the root GET of the same target, for the same reason.
+ * Every scenario on every running target, interleaved: scenario by scenario, and within a scenario round
+ * by round, each target in turn, so the figures a ratio compares are measured seconds apart, not minutes
+ * (the machine's other load drifts), and each is the median of its rounds. The IAM-user GET runs right
+ * after the root GET of the same target in every round, for the same reason. The large objects come
+ * last, also in rounds, each target's right after dd on the same disk (the virtual disk's speed
+ * drifts too).
  */
 export async function runSuite(targets: readonly RunningTarget[], options: SuiteOptions): Promise<Measurement[]> {
   const { config } = options;
@@ -54,31 +58,45 @@ export async function runSuite(targets: readonly RunningTarget[], options: Suite
   const prepared: Prepared[] = [];
   for (const target of targets) prepared.push(await prepare(target, fixture, config, options.wrkAvailable, workDir));
 
-  const small = (p: Prepared, scenario: string, kind: SmallObjectKind, credentials: Credentials) =>
-    runSmallObjectScenario({ access: { ...p.access, credentials }, targetName: p.target.name, scenario, kind, fixture, config, workDir, serverPid: p.target.pid });
   const plan: { scenario: string; kind: SmallObjectKind }[] = [
     { scenario: SCENARIO.getHeader, kind: 'get-header' },
     { scenario: SCENARIO.getPresigned, kind: 'get-presigned' },
     { scenario: SCENARIO.put, kind: 'put-header' },
   ];
   for (const step of plan) {
+    // Every target's runs of this scenario (and, after the root GET, the IAM-user GET of the same server).
+    const runs: (SmallObjectScenario | Measurement)[] = [];
+    const start = (p: Prepared, scenario: string, credentials: Credentials) =>
+      SmallObjectScenario.start({ access: { ...p.access, credentials }, targetName: p.target.name, scenario, kind: step.kind, fixture, config, workDir, serverPid: p.target.pid });
     for (const p of prepared) {
       if (p.smallUnavailable) {
-        record(options.wrkAvailable ? failed(p.target.name, step.scenario, 'ops/s', p.smallUnavailable) : skipped(p.target.name, step.scenario, 'ops/s', p.smallUnavailable));
+        runs.push(options.wrkAvailable ? failed(p.target.name, step.scenario, 'ops/s', p.smallUnavailable) : skipped(p.target.name, step.scenario, 'ops/s', p.smallUnavailable));
         continue;
       }
-      record(await small(p, step.scenario, step.kind, p.access.credentials));
+      runs.push(await start(p, step.scenario, p.access.credentials));
       if (step.kind !== 'get-header' || !p.iam) continue;
-      if ('reason' in p.iam) record(skipped(p.target.name, SCENARIO.getIam, 'ops/s', p.iam.reason));
-      else {
-        const m = await small(p, SCENARIO.getIam, 'get-header', p.iam.credentials);
-        record({ ...m, detail: { ...m.detail, attached_policies: config.iamPolicyCount } });
-      }
+      if ('reason' in p.iam) runs.push(skipped(p.target.name, SCENARIO.getIam, 'ops/s', p.iam.reason));
+      else runs.push(await start(p, SCENARIO.getIam, p.iam.credentials));
+    }
+    for (let round = 0; round < config.wrk.rounds; round++) {
+      for (const r of runs) if (r instanceof SmallObjectScenario) await r.round();
+    }
+    for (const r of runs) {
+      const m = r instanceof SmallObjectScenario ? r.measurement() : r;
+      record(m.scenario === SCENARIO.getIam && m.value !== null ? { ...m, detail: { ...m.detail, attached_policies: config.iamPolicyCount } } : m);
     }
   }
-  for (const p of prepared) {
-    for (const m of await runLargeObjectScenarios({ access: p.access, targetName: p.target.name, config, repoRoot: options.repoRoot, serverPid: p.target.pid })) record(m);
+  // Large objects, round by round, each target in turn with dd on the same disk right before it.
+  const large: Measurement[][][] = prepared.map(() => []);
+  for (let round = 0; round < config.largeObject.rounds; round++) {
+    for (const [i, p] of prepared.entries()) {
+      const dd = await runDd(options.benchDir, config.dd.bytes, config.dd.timeoutSeconds);
+      const transfers = await runLargeObjectScenarios({ access: p.access, targetName: p.target.name, config, repoRoot: options.repoRoot, serverPid: p.target.pid });
+      large[i].push([...dd.map((m) => ({ ...m, beside: p.target.name })), ...transfers]);
+    }
   }
+  // Every round yields the same figures in the same order (runDd: 3, runLargeObjectScenarios: 2).
+  for (const rounds of large) for (let k = 0; k < (rounds[0]?.length ?? 0); k++) record(medianOfRounds(rounds.map((r) => r[k])));
   return out;
 }
 
