@@ -20,7 +20,7 @@ import { AlignedBufferPool } from './aligned-buffers.js';
 import { BlobFileWriter } from './blob-file-writer.js';
 import { FileRangeBody, type DirectReadOptions } from './file-range-body.js';
 import { lazyReadable } from './lazy-readable.js';
-import type { BlobStore, BlobWriteResult, OpenedBlob } from './ports.js';
+import type { BlobRetention, BlobStore, BlobWriteResult, OpenedBlob } from './ports.js';
 
 const BLOB_ID = /^[0-9a-f]{32}$/;
 const FAN_OUT = /^[0-9a-f]{2}$/;
@@ -40,6 +40,9 @@ export class FileBlobStore implements BlobStore {
   private readonly knownDirs = new Set<string>();
   /** Aligned slots for the direct-I/O part of large writes (blob-file-writer.ts), shared by all writes. */
   private readonly alignedSlots = new AlignedBufferPool();
+  /** Blobs held by readers (`retain`), with how many hold each, and those whose delete waits for them. */
+  private readonly retained = new Map<string, number>();
+  private readonly deleteOnRelease = new Set<string>();
 
   private constructor(dataDir: string) {
     this.blobsDir = join(dataDir, 'blobs');
@@ -89,8 +92,46 @@ export class FileBlobStore implements BlobStore {
     return this.openPath(blobId, this.pathOf(blobId));
   }
 
+  async retain(blobIds: readonly string[]): Promise<BlobRetention> {
+    const ids = [...new Set(blobIds)];
+    for (const id of ids) this.pathOf(id); // InvalidBlobIdError before anything is held
+    // Held before looking: a delete from now on waits; one that came earlier shows as a missing file.
+    for (const id of ids) this.retained.set(id, (this.retained.get(id) ?? 0) + 1);
+    let released = false;
+    const retention: BlobRetention = {
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const id of ids) {
+          const left = (this.retained.get(id) ?? 1) - 1;
+          if (left > 0) {
+            this.retained.set(id, left);
+            continue;
+          }
+          this.retained.delete(id);
+          // Failing here leaves an orphan for the start-up sweep, as any failed delete does.
+          if (this.deleteOnRelease.delete(id)) unlinkQuietly(this.pathOf(id)).catch(() => undefined);
+        }
+      },
+    };
+    const checks = await Promise.allSettled(ids.map((id) => stat(this.pathOf(id))));
+    const missing = checks.findIndex((c) => c.status === 'rejected');
+    if (missing >= 0) {
+      retention.release();
+      const e = (checks[missing] as PromiseRejectedResult).reason as unknown;
+      if (errnoCode(e) === 'ENOENT') throw new BlobNotFoundError(ids[missing], { cause: e });
+      throw e;
+    }
+    return retention;
+  }
+
   async delete(blobId: string): Promise<void> {
-    await unlinkQuietly(this.pathOf(blobId));
+    const path = this.pathOf(blobId);
+    if (this.retained.has(blobId)) {
+      this.deleteOnRelease.add(blobId);
+      return;
+    }
+    await unlinkQuietly(path);
   }
 
   async sweep(
@@ -122,7 +163,8 @@ export class FileBlobStore implements BlobStore {
         // Only files this store could have written are candidates; anything else is left alone.
         if (!entry.isFile() || !BLOB_ID.test(id) || this.dirOf(id) !== dir) continue;
         const path = join(dir, id);
-        if ((await oldEnough(path)) && !(await isReferenced(id))) {
+        // A blob a reader holds is not garbage yet, referenced or not (its delete waits for the reader).
+        if (!this.retained.has(id) && (await oldEnough(path)) && !(await isReferenced(id))) {
           await unlinkQuietly(path);
           removed += 1;
         }

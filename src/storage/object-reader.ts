@@ -11,9 +11,12 @@
  * answers NoSuchKey when the object was deleted).
  *
  * To bound file descriptors, at most `maxOpenHandles` segments are opened up front (default 256, which
- * covers nearly every object); later segments of a bigger object are opened in a sliding window as the
- * stream advances. Only for such objects, overwritten during a long download, can the stream still fail
- * part-way with BlobNotFoundError — documented, and rare enough not to keep 10,000 descriptors per GET.
+ * covers nearly every object); later segments of a bigger object (`aws s3 cp` of a 5 GiB file makes
+ * 640 parts) are opened in a sliding window as the stream advances. Those are *retained* up front
+ * instead (`BlobStore.retain`): an overwrite's delete of them waits until this read is done, and one
+ * already gone rejects `openObjectBytes` like a missing open blob. So a download never fails part-way
+ * because the object was overwritten, without keeping 10,000 descriptors per GET. (A store without
+ * `retain` keeps that race for segments past the window.)
  *
  * A multi-segment body is sendable (SegmentsBody): a response sends it segment by segment, each with
  * its blob's own `sendTo` (reused buffers, direct reads for large parts), as a one-blob object is sent.
@@ -21,7 +24,7 @@
 import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { BlobCorruptError } from './blob-errors.js';
 import { lazyReadable, readableFromChunks } from './lazy-readable.js';
-import type { BlobSegment, BlobStore, ObjectRecord, OpenedBlob } from './ports.js';
+import type { BlobRetention, BlobSegment, BlobStore, ObjectRecord, OpenedBlob } from './ports.js';
 import { isSendableBody, prematureCloseError, type SendableBody } from './sendable-body.js';
 
 export interface ByteRange {
@@ -70,14 +73,21 @@ export async function openObjectBytes(
     // A sendable body checks its length itself (and must stay sendable for the renderer).
     return isSendableBody(stream) ? stream : checkedLength(stream, read);
   }
+  // Retained before anything is awaited, so that no delete can slip in between (file-blob-store.ts).
+  const later =
+    plan.length > window && blobs.retain !== undefined
+      ? blobs.retain(plan.slice(window).map((r) => r.segment.blobId)).then((ok) => ({ ok }), (error: unknown) => ({ error }))
+      : undefined;
   const first = plan.slice(0, window).map((read) => openChecked(blobs, read.segment));
   const settled = await Promise.allSettled(first);
+  const retained = await later;
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure !== undefined) {
+  if (failure !== undefined || (retained !== undefined && 'error' in retained)) {
     await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
-    throw failure.reason;
+    if (retained !== undefined && 'ok' in retained) retained.ok.release();
+    throw failure !== undefined ? failure.reason : (retained as { error: unknown }).error;
   }
-  return new SegmentsBody(blobs, plan, first, window);
+  return new SegmentsBody(blobs, plan, first, window, retained?.ok);
 }
 
 /**
@@ -163,6 +173,8 @@ class SegmentsBody extends Readable implements SendableBody {
     private readonly plan: readonly SegmentRead[],
     opened: readonly Promise<OpenedBlob>[],
     private readonly window: number,
+    /** The segments past the first window, held until this body is destroyed. */
+    private readonly retention: BlobRetention | undefined,
   ) {
     super({ highWaterMark: 1024 * 1024 });
     this.pending = [...opened];
@@ -207,10 +219,11 @@ class SegmentsBody extends Readable implements SendableBody {
     this.pending.fill(undefined);
     const chunks = this.chunks;
     this.chunks = undefined;
-    Promise.all([...closing, chunks?.return(undefined)]).then(
-      () => callback(error),
-      () => callback(error),
-    );
+    const done = () => {
+      this.retention?.release();
+      callback(error);
+    };
+    Promise.all([...closing, chunks?.return(undefined)]).then(done, done);
   }
 
   /** Pushes chunks until the consumer has enough or the last segment ended. */

@@ -209,6 +209,11 @@ export interface OpenedBlob {
  * Object bytes, named by internal id, never by key. `write` is durable when it resolves:
  * temp file → fsync → rename (→ fsync dir). Only then may metadata point at the blob.
  */
+export interface BlobRetention {
+  /** Idempotent. */
+  release(): void;
+}
+
 export interface BlobStore {
   write(source: Readable): Promise<BlobWriteResult>;
   /** Reads `[start, end]` inclusive of one blob, or all of it. */
@@ -218,6 +223,13 @@ export interface BlobStore {
    * exist. Optional: a store without it is read lazily through `read` (see object-reader.ts).
    */
   open?(blobId: string): Promise<OpenedBlob>;
+  /**
+   * Holds blobs a reader will open later (the segments of a big object past its open-handle window,
+   * object-reader.ts): a `delete` of one of them meanwhile is carried out at `release()`, and the sweep
+   * leaves them alone. Rejects with `BlobNotFoundError`, holding nothing, when one is gone already.
+   * Optional: without it such a read can fail part-way when the object is overwritten.
+   */
+  retain?(blobIds: readonly string[]): Promise<BlobRetention>;
   /** Idempotent. */
   delete(blobId: string): Promise<void>;
   /**
