@@ -16,6 +16,7 @@ import { rawRequestBytes, send } from './http-client.js';
 import { benchPolicies } from './iam-user.js';
 import { medianOfRounds, type Measurement } from './measurement.js';
 import { computeRatios, ratioSpecs, SCENARIO } from './ratios.js';
+import { formatReport } from './report.js';
 import { S3RVER_CREDENTIALS } from './s3rver-process.js';
 import { NodeSha256 } from './sha256.js';
 import { objectPath, RequestSigner, UNSIGNED_PAYLOAD } from './signer.js';
@@ -213,6 +214,11 @@ describe('rounds', () => {
     assert.equal(m.detail?.rounds, '900 700 800');
     assert.equal(medianOfRounds([round(5)]).value, 5);
     assert.equal(medianOfRounds([round(4), round(1), round(3), round(2)]).value, 2);
+  });
+  test('the report shows the median and the spread of its rounds', () => {
+    const m = medianOfRounds([round(7608), round(6813), round(7150)]);
+    const text = formatReport({ schema: 1, generatedAt: 'now', quick: false, machine: {}, config: {}, targets: [{ name: 't', status: 'ran' }], measurements: [m], ratios: [], extraBenches: [], totalSeconds: 1 });
+    assert.match(text, /7,150 · 6,813–7,608/);
   });
   test('a failed round fails the scenario and says which; a partial one marks it partial', () => {
     const m = medianOfRounds([round(900), round(null, 'failed', 'HTTP 500')]);

@@ -42,6 +42,12 @@ function formatValue(m: Measurement | undefined): string {
   if (m.value === null) return m.status;
   const v = m.unit === 'ops/s' ? Math.round(m.value).toLocaleString('en-US') : m.value.toFixed(1);
   const parts = [v];
+  // The spread of the rounds the median came from.
+  const rounds = typeof m.detail?.rounds === 'string' ? m.detail.rounds.split(' ').map(Number) : [];
+  if (rounds.length > 1) {
+    const fmt = (x: number) => (m.unit === 'ops/s' ? Math.round(x).toLocaleString('en-US') : x.toFixed(0));
+    parts.push(`${fmt(Math.min(...rounds))}–${fmt(Math.max(...rounds))}`);
+  }
   const p99 = m.detail?.p99_ms;
   if (typeof p99 === 'number') parts.push(`p99 ${p99.toFixed(1)}ms`);
   const cpu = m.detail?.server_cpu_cores;
