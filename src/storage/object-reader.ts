@@ -74,20 +74,16 @@ export async function openObjectBytes(
     return isSendableBody(stream) ? stream : checkedLength(stream, read);
   }
   // Retained before anything is awaited, so that no delete can slip in between (file-blob-store.ts).
-  const later =
-    plan.length > window && blobs.retain !== undefined
-      ? blobs.retain(plan.slice(window).map((r) => r.segment.blobId)).then((ok) => ({ ok }), (error: unknown) => ({ error }))
-      : undefined;
+  const retaining = plan.length > window && blobs.retain !== undefined ? blobs.retain(plan.slice(window).map((r) => r.segment.blobId)) : undefined;
   const first = plan.slice(0, window).map((read) => openChecked(blobs, read.segment));
-  const settled = await Promise.allSettled(first);
-  const retained = await later;
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure !== undefined || (retained !== undefined && 'error' in retained)) {
-    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
-    if (retained !== undefined && 'ok' in retained) retained.ok.release();
-    throw failure !== undefined ? failure.reason : (retained as { error: unknown }).error;
+  const [retained, ...opened] = await Promise.allSettled([retaining, ...first]);
+  const failure = [retained, ...opened].find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure !== undefined) {
+    await Promise.all(opened.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+    if (retained.status === 'fulfilled') retained.value?.release();
+    throw failure.reason;
   }
-  return new SegmentsBody(blobs, plan, first, window, retained?.ok);
+  return new SegmentsBody(blobs, plan, first, window, retained.status === 'fulfilled' ? retained.value : undefined);
 }
 
 /**

@@ -205,15 +205,16 @@ export interface OpenedBlob {
   close(): Promise<void>;
 }
 
-/**
- * Object bytes, named by internal id, never by key. `write` is durable when it resolves:
- * temp file → fsync → rename (→ fsync dir). Only then may metadata point at the blob.
- */
+/** A reader's hold on blobs (`BlobStore.retain`). */
 export interface BlobRetention {
   /** Idempotent. */
   release(): void;
 }
 
+/**
+ * Object bytes, named by internal id, never by key. `write` is durable when it resolves:
+ * temp file → fsync → rename (→ fsync dir). Only then may metadata point at the blob.
+ */
 export interface BlobStore {
   write(source: Readable): Promise<BlobWriteResult>;
   /** Reads `[start, end]` inclusive of one blob, or all of it. */
