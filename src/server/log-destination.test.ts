@@ -73,14 +73,16 @@ describe('LogDestination', () => {
 
   test('a failing descriptor drops lines, says so once, and never throws into the request path', async () => {
     const errors: string[] = [];
-    const { fd } = logFile();
-    closeSync(fd); // EBADF from now on
+    const { path, fd: writable } = logFile();
+    closeSync(writable);
+    const fd = openSync(path, 'r'); // a descriptor the kernel refuses writes on: EBADF
     const d = new LogDestination(fd, { maxDelayMs: 1, onError: (e) => errors.push(e.code ?? '') });
     d.write('a\n');
     await flushed(d);
     d.write('b\n');
     await flushed(d);
     assert.deepEqual(errors, ['EBADF']);
+    closeSync(fd);
   });
 
   test('flushSync writes what is pending at once (the exit handler)', () => {

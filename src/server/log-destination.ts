@@ -62,7 +62,7 @@ export class LogDestination {
     this.pending.push(line);
     this.pendingChars += line.length;
     if (this.pendingChars >= this.batchChars) this.writeBatch();
-    else if (this.timer === undefined && !this.writing) this.timer = setTimeout(() => this.writeBatch(), this.maxDelayMs).unref();
+    else if (!this.writing) this.armTimer();
     return true;
   }
 
@@ -118,7 +118,7 @@ export class LogDestination {
       this.writing = false;
       // Lines logged meanwhile: at once if a batch is full or someone waits, else after the delay.
       if (this.pendingChars >= this.batchChars || this.idle.length > 0) this.writeBatch();
-      else if (this.pending.length > 0) this.timer = setTimeout(() => this.writeBatch(), this.maxDelayMs).unref();
+      else if (this.pending.length > 0) this.armTimer();
     });
   }
 
@@ -134,6 +134,11 @@ export class LogDestination {
     const waiting = this.idle;
     this.idle = [];
     for (const cb of waiting) cb();
+  }
+
+  /** The pending lines go out `maxDelayMs` from now, unless they already have a time. */
+  private armTimer(): void {
+    this.timer ??= setTimeout(() => this.writeBatch(), this.maxDelayMs).unref();
   }
 
   private clearTimer(): void {
