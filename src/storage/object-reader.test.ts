@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { BlobCorruptError } from './blob-errors.js';
 import { FileBlobStore } from './file-blob-store.js';
 import { openObjectBytes, planReads } from './object-reader.js';
 import type { BlobStore } from './ports.js';
 import { isSendableBody } from './sendable-body.js';
-import { copyingSink } from './testing/copying-sink.js';
-
-const openFds = (): number => readdirSync('/proc/self/fd').length;
+import { assertSendStopsWhenDestinationGoes, copyingSink } from './testing/copying-sink.js';
+import { assertFdsBackTo, cannotCountFds, openFds } from './testing/open-fds.js';
 
 describe('object reader', () => {
   let dataDir = '';
@@ -34,7 +31,7 @@ describe('object reader', () => {
     assert.throws(() => planReads(segs, { start: 0, end: 12 }), RangeError);
   });
 
-  it('releases every file handle when the client goes away mid-stream', { skip: !existsSync('/proc/self/fd') }, async () => {
+  it('releases every file handle when the client goes away mid-stream', { skip: cannotCountFds }, async () => {
     const big = Buffer.alloc(2 * 1024 * 1024, 1);
     const segments = [];
     for (let i = 0; i < 5; i++) segments.push(await store.write(Readable.from([big])));
@@ -42,11 +39,10 @@ describe('object reader', () => {
     const stream = await openObjectBytes(store, segments);
     assert.equal(openFds(), baseline + 5, 'every segment is open before the first byte');
     for await (const _ of stream) break; // reads one chunk, then destroys the stream
-    for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(10);
-    assert.equal(openFds(), baseline);
+    await assertFdsBackTo(baseline);
   });
 
-  it('streams a one-blob object straight from its file, and releases it when the client goes away', { skip: !existsSync('/proc/self/fd') }, async () => {
+  it('streams a one-blob object straight from its file, and releases it when the client goes away', { skip: cannotCountFds }, async () => {
     const segment = await store.write(Readable.from([Buffer.alloc(5 * 1024 * 1024, 2)]));
     const whole = await openObjectBytes(store, [segment]);
     let bytes = 0;
@@ -56,8 +52,7 @@ describe('object reader', () => {
     const stream = await openObjectBytes(store, [segment], { start: 1, end: segment.size - 2 });
     assert.equal(openFds(), baseline + 1);
     for await (const _ of stream) break;
-    for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(10);
-    assert.equal(openFds(), baseline);
+    await assertFdsBackTo(baseline);
   });
 
   it('fails a one-blob stream whose file turns out shorter than its metadata, never ends it early', async () => {
@@ -89,19 +84,15 @@ describe('object reader', () => {
     }
   });
 
-  it('releases every file handle when the destination goes away mid-send', { skip: !existsSync('/proc/self/fd') }, async () => {
+  it('releases every file handle when the destination goes away mid-send', { skip: cannotCountFds }, async () => {
     const big = Buffer.alloc(2 * 1024 * 1024, 4);
     const segments = [];
     for (let i = 0; i < 5; i++) segments.push(await store.write(Readable.from([big])));
     const baseline = openFds();
     const body = await openObjectBytes(store, segments);
     assert.ok(isSendableBody(body));
-    const dest = copyingSink(20);
-    const sending = body.sendTo(dest);
-    setTimeout(() => dest.destroy(), 30);
-    await assert.rejects(sending, { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-    for (let i = 0; i < 50 && openFds() > baseline; i++) await sleep(10);
-    assert.equal(openFds(), baseline);
+    await assertSendStopsWhenDestinationGoes(body);
+    await assertFdsBackTo(baseline);
   });
 
   it('sends segments of a store whose blobs are plain streams, with backpressure and the length check', async () => {

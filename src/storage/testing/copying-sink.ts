@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import type { SendableBody } from '../sendable-body.js';
 
 /**
  * A destination for `sendTo` tests that keeps a copy of every chunk it is given (senders reuse their
@@ -15,4 +17,12 @@ export function copyingSink(delayMs = 0): Writable & { received: Buffer[] } {
     },
   });
   return Object.assign(w, { received });
+}
+
+/** Starts `body.sendTo` into a slow sink that goes away after 30 ms, and asserts that the send fails for it. */
+export async function assertSendStopsWhenDestinationGoes(body: SendableBody): Promise<void> {
+  const dest = copyingSink(20);
+  const sending = body.sendTo(dest);
+  setTimeout(() => dest.destroy(), 30);
+  await assert.rejects(sending, { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
