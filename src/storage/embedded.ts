@@ -1,6 +1,7 @@
 /**
  * The embedded storage: S3 metadata in `<dataDir>/metadata.sqlite` (SQLite, WAL), object bytes as files
- * under `<dataDir>/blobs` (see file-blob-store.ts). One process owns a data directory.
+ * under `<dataDir>/blobs` (see file-blob-store.ts). One process owns a data directory, unless opened
+ * `shared` by each worker process of one server (server/workers.ts).
  *
  * Start-up order for the composition root: `openEmbeddedStorage` → `sweepOrphans()` → start serving.
  * The sweep removes what a crash can leave behind: temp files of interrupted writes, and blobs that
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { FileBlobStore } from './file-blob-store.js';
 import type { S3Storage } from './ports.js';
 import { SqliteBucketStore } from './sqlite/bucket-store.js';
+import { ExternalChanges } from './sqlite/external-changes.js';
 import { durabilityBarrier, openMetadataDatabase, type Durability } from './sqlite/database.js';
 import { SqliteMultipartStore } from './sqlite/multipart-store.js';
 import { ObjectTable } from './sqlite/object-table.js';
@@ -24,6 +26,11 @@ export interface EmbeddedStorageOptions {
   readonly durability?: Durability;
   /** Objects up to this size keep their bytes in the metadata database (default DEFAULT_MAX_INLINE_BYTES; 0: never). */
   readonly maxInlineBytes?: number;
+  /**
+   * Several processes of one server open this data directory at once (database.ts): caches are
+   * dropped when another process commits, and blobs a reader retains are held by hard links.
+   */
+  readonly shared?: boolean;
 }
 
 /**
@@ -48,15 +55,17 @@ export const METADATA_FILE = 'metadata.sqlite';
 
 export async function openEmbeddedStorage(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
   await mkdir(options.dataDir, { recursive: true });
-  const blobs = await FileBlobStore.open({ dataDir: options.dataDir });
+  const shared = options.shared === true;
+  const blobs = await FileBlobStore.open({ dataDir: options.dataDir, shared });
   const path = join(options.dataDir, METADATA_FILE);
   const durability = options.durability ?? 'normal';
-  const db = openMetadataDatabase({ path, durability });
+  const db = openMetadataDatabase({ path, durability, shared });
   const barrier = durabilityBarrier(path, durability);
-  const table = new ObjectTable(db, options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES);
+  const changes = shared ? new ExternalChanges(db) : undefined;
+  const table = new ObjectTable(db, options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES, changes);
   let closed = false;
   return {
-    buckets: new SqliteBucketStore(db, barrier),
+    buckets: new SqliteBucketStore(db, barrier, changes),
     objects: new SqliteObjectStore(db, table, barrier),
     multipart: new SqliteMultipartStore(db, table, barrier),
     blobs,

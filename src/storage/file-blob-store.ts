@@ -9,9 +9,15 @@
  * rename into its fan-out directory → fsync that directory (and the parents of any directory we had
  * to create). Only after `write` resolves may metadata point at the blob; a crash before that leaves a
  * temp file or an unreferenced blob, both removed by `sweep`.
+ *
+ * Retention (`retain`): a blob a reader will open later is not deleted under it. In one process, a
+ * delete of a retained blob waits for the release. When several processes share the directory
+ * (`shared`), a delete may come from another process, so retaining also makes a hard link
+ * `tmp/held.<id>.<random>`: the bytes live on until the link goes at release, and opening a retained
+ * blob whose name is gone opens the link. A crash leaves links in tmp/, which the start-up sweep removes.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, opendir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, opendir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -27,7 +33,12 @@ const FAN_OUT = /^[0-9a-f]{2}$/;
 
 export interface FileBlobStoreOptions {
   readonly dataDir: string;
+  /** Other processes use the same directory (see Retention above). */
+  readonly shared?: boolean;
 }
+
+/** Hard links that hold retained blobs in a shared directory. */
+const HELD_LINK = /^held\.[0-9a-f]{32}\.[0-9a-f]+$/;
 
 export function isBlobId(value: string): boolean {
   return BLOB_ID.test(value);
@@ -43,14 +54,19 @@ export class FileBlobStore implements BlobStore {
   /** Blobs held by readers (`retain`), with how many hold each, and those whose delete waits for them. */
   private readonly retained = new Map<string, number>();
   private readonly deleteOnRelease = new Set<string>();
+  /** Shared directories: the hard links (paths) that hold each retained blob. */
+  private readonly heldLinks = new Map<string, string[]>();
 
-  private constructor(dataDir: string) {
+  private constructor(
+    dataDir: string,
+    private readonly shared: boolean,
+  ) {
     this.blobsDir = join(dataDir, 'blobs');
     this.tmpDir = join(dataDir, 'tmp');
   }
 
   static async open(options: FileBlobStoreOptions): Promise<FileBlobStore> {
-    const store = new FileBlobStore(options.dataDir);
+    const store = new FileBlobStore(options.dataDir, options.shared === true);
     await mkdir(store.blobsDir, { recursive: true });
     await mkdir(store.tmpDir, { recursive: true });
     return store;
@@ -89,7 +105,14 @@ export class FileBlobStore implements BlobStore {
   }
 
   async open(blobId: string): Promise<OpenedBlob> {
-    return this.openPath(blobId, this.pathOf(blobId));
+    try {
+      return await this.openPath(blobId, this.pathOf(blobId));
+    } catch (e) {
+      // Deleted by another process since it was retained: the hard link still has the bytes.
+      const link = this.heldLinks.get(blobId)?.[0];
+      if (link === undefined || !(e instanceof BlobNotFoundError)) throw e;
+      return this.openPath(blobId, link);
+    }
   }
 
   async retain(blobIds: readonly string[]): Promise<BlobRetention> {
@@ -98,10 +121,12 @@ export class FileBlobStore implements BlobStore {
     // Held before looking: a delete from now on waits; one that came earlier shows as a missing file.
     for (const id of ids) this.retained.set(id, (this.retained.get(id) ?? 0) + 1);
     let released = false;
+    const links = new Map<string, string>();
     const retention: BlobRetention = {
       release: () => {
         if (released) return;
         released = true;
+        for (const [id, link] of links) this.dropLink(id, link);
         for (const id of ids) {
           const left = (this.retained.get(id) ?? 1) - 1;
           if (left > 0) {
@@ -114,7 +139,8 @@ export class FileBlobStore implements BlobStore {
         }
       },
     };
-    const checks = await Promise.allSettled(ids.map((id) => stat(this.pathOf(id))));
+    const hold = async (id: string): Promise<unknown> => (this.shared ? this.holdByLink(id, links) : stat(this.pathOf(id)));
+    const checks = await Promise.allSettled(ids.map(hold));
     const missing = checks.findIndex((c) => c.status === 'rejected');
     if (missing >= 0) {
       retention.release();
@@ -123,6 +149,29 @@ export class FileBlobStore implements BlobStore {
       throw e;
     }
     return retention;
+  }
+
+  /** Links `id` into tmp/ (ENOENT when it is already gone) and records the link for `open`. */
+  private async holdByLink(id: string, links: Map<string, string>): Promise<void> {
+    const path = join(this.tmpDir, `held.${id}.${randomBytes(8).toString('hex')}`);
+    await link(this.pathOf(id), path);
+    links.set(id, path);
+    const held = this.heldLinks.get(id);
+    if (held === undefined) this.heldLinks.set(id, [path]);
+    else held.push(path);
+  }
+
+  private holdsLink(path: string): boolean {
+    for (const paths of this.heldLinks.values()) if (paths.includes(path)) return true;
+    return false;
+  }
+
+  private dropLink(id: string, path: string): void {
+    const held = (this.heldLinks.get(id) ?? []).filter((p) => p !== path);
+    if (held.length > 0) this.heldLinks.set(id, held);
+    else this.heldLinks.delete(id);
+    // Failing here leaves a link for the start-up sweep.
+    unlinkQuietly(path).catch(() => undefined);
   }
 
   async delete(blobId: string): Promise<void> {
@@ -152,6 +201,9 @@ export class FileBlobStore implements BlobStore {
     let removed = 0;
     for await (const entry of await opendir(this.tmpDir)) {
       const path = join(this.tmpDir, entry.name);
+      // A link holds a blob for a reader: ours, or another process's, whom only a start-up sweep (run
+      // before any reader exists) may assume gone.
+      if (HELD_LINK.test(entry.name) && (olderThanMs > 0 || this.holdsLink(path))) continue;
       if (entry.isFile() && (await oldEnough(path))) {
         await unlinkQuietly(path);
         removed += 1;

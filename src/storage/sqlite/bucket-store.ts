@@ -1,6 +1,7 @@
 /** BucketStore on SQLite. Writes resolve after the durability barrier (wal-sync.ts). */
 import type { Database, Statement } from 'better-sqlite3';
 import type { BucketRecord, BucketStore, CorsRule } from '../ports.js';
+import type { ExternalChanges } from './external-changes.js';
 import { RecordCache } from './record-cache.js';
 import type { DurabilityBarrier } from './wal-sync.js';
 
@@ -13,7 +14,7 @@ interface BucketRow {
 }
 
 export class SqliteBucketStore implements BucketStore {
-  /** Every request looks its bucket up; buckets change rarely and only through this store. */
+  /** Every request looks its bucket up; buckets change rarely and only through this store (or another process's). */
   private readonly cache = new RecordCache<BucketRecord>(4096, Infinity);
   private readonly getStmt: Statement<[string], BucketRow>;
   private readonly insertStmt: Statement<[string, string, string, number, string | null], unknown>;
@@ -25,10 +26,13 @@ export class SqliteBucketStore implements BucketStore {
   private readonly createTx: (bucket: BucketRecord) => 'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner';
   private readonly deleteTx: (name: string) => 'Deleted' | 'NotEmpty' | 'NoSuchBucket';
 
+  /** @param changes other processes' commits, when the database is shared: they drop the cache. */
   constructor(
     db: Database,
     private readonly barrier: DurabilityBarrier,
+    private readonly changes?: ExternalChanges,
   ) {
+    changes?.onChange(() => this.cache.clear());
     this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
     this.insertStmt = db.prepare('INSERT INTO buckets (name, owner_account_id, region, created_at, cors) VALUES (?, ?, ?, ?, ?)');
     // Bucket names are lower-case ASCII, so TEXT order is byte order and substr is a prefix test.
@@ -62,6 +66,7 @@ export class SqliteBucketStore implements BucketStore {
   }
 
   async getBucket(name: string): Promise<BucketRecord | undefined> {
+    this.changes?.poll();
     const cached = this.cache.get(name);
     if (cached !== undefined) return cached;
     const row = this.getStmt.get(name);

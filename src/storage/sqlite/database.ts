@@ -13,10 +13,13 @@
  * Blob bytes are fsynced (file, then directory) before the metadata commit that points at them, in
  * both modes.
  *
- * Locking: `locking_mode=EXCLUSIVE`. One process owns a data directory; the exclusive lock makes
- * SQLite keep the WAL index in process memory (no -shm file, no lock syscalls per transaction, which
- * halves the cost of a point read) and makes a second server on the same directory fail at start-up
- * instead of sharing it.
+ * Locking: by default `locking_mode=EXCLUSIVE`. One process owns a data directory; the exclusive lock
+ * makes SQLite keep the WAL index in process memory (no -shm file, no lock syscalls per transaction,
+ * which halves the cost of a point read) and makes a second server on the same directory fail at
+ * start-up instead of sharing it. `shared: true` (a server with several worker processes) uses normal
+ * locking instead: every worker opens the database, SQLite's file locks serialise their writes, and
+ * the stores poll `ExternalChanges` before reading their caches. The server's data-directory lock
+ * (server/data-dir-lock.ts) then keeps other servers out.
  */
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { migrate } from './migrations.js';
@@ -29,6 +32,8 @@ export interface OpenMetadataOptions {
   readonly durability?: Durability;
   /** How long opening waits for another process's lock before SQLITE_BUSY. */
   readonly busyTimeoutMs?: number;
+  /** Several processes use the database at once (see above); default false: this one owns it. */
+  readonly shared?: boolean;
 }
 
 /** Page cache of the metadata connection: hot object rows and inline bytes are served from memory. */
@@ -39,7 +44,7 @@ export function openMetadataDatabase(options: OpenMetadataOptions): Database {
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     // Before the first WAL access: only then does SQLite keep the WAL index in heap memory.
-    db.pragma('locking_mode = EXCLUSIVE');
+    if (options.shared !== true) db.pragma('locking_mode = EXCLUSIVE');
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     // Some filesystems (network mounts) cannot do WAL; the durability reasoning above would not hold.
     if (mode !== 'wal') throw new Error(`SQLite refused WAL mode on ${options.path} (got ${String(mode)})`);

@@ -7,6 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { ServiceError } from '../../errors/service-error.js';
 import type { BlobSegment, ObjectRecord, PreconditionFailed } from '../ports.js';
 import { keyBytes } from './key-bytes.js';
+import type { ExternalChanges } from './external-changes.js';
 import { RecordCache } from './record-cache.js';
 import { INSERT_OBJECT_SQL, READ_OBJECT_SQL, objectToParams, rowToObject, type ReadObjectRow } from './object-rows.js';
 
@@ -45,10 +46,21 @@ export class ObjectTable {
    *   database are written twice (WAL, then checkpoint) and read through SQLite's page cache, which
    *   pays off for small objects only.
    */
+  /** Reads the record and its segments from one snapshot (see `read`). */
+  private readonly readTx: (bucket: string, key: string) => ObjectRecord | undefined;
+
+  /**
+   * @param changes other processes' commits, when the database is shared (database.ts): the cache is
+   *   dropped when they commit, and a record is read in one transaction.
+   */
   constructor(
     db: Database,
     readonly maxInlineBytes = 0,
+    private readonly changes?: ExternalChanges,
   ) {
+    changes?.onChange(() => this.cache.clear());
+    const readRecord = (bucket: string, key: string) => this.readRecord(bucket, key);
+    this.readTx = changes === undefined ? readRecord : db.transaction(readRecord).deferred;
     this.bucketExistsStmt = db.prepare('SELECT 1 FROM buckets WHERE name = ?');
     this.etagStmt = db.prepare('SELECT etag FROM objects WHERE bucket = ? AND key = ?');
     this.segmentsStmt = db.prepare('SELECT blob_id, size FROM object_segments WHERE bucket = ? AND key = ? ORDER BY seq');
@@ -88,13 +100,18 @@ export class ObjectTable {
 
   /**
    * The current object with its bytes' location, from the cache of recently read records or by two
-   * statements without an await between them (on the one connection of this process nothing can
-   * commit in between). Call it outside write transactions only: what it reads is cached.
+   * statements without an await between them: on the one connection of this process nothing can
+   * commit in between, and a shared database reads them in one transaction. Call it outside write
+   * transactions only: what it reads is cached.
    */
   read(bucket: string, key: string): ObjectRecord | undefined {
-    const id = cacheId(bucket, key);
-    const cached = this.cache.get(id);
+    this.changes?.poll();
+    const cached = this.cache.get(cacheId(bucket, key));
     if (cached !== undefined) return cached;
+    return this.readTx(bucket, key);
+  }
+
+  private readRecord(bucket: string, key: string): ObjectRecord | undefined {
     const k = keyBytes(key);
     const row = this.readStmt.get(bucket, k);
     if (row === undefined) return undefined;
@@ -105,7 +122,7 @@ export class ObjectTable {
     } else {
       record = rowToObject(row, key, this.segments(bucket, k), undefined);
     }
-    this.cache.set(id, record);
+    this.cache.set(cacheId(bucket, key), record);
     return record;
   }
 

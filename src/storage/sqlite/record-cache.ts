@@ -1,9 +1,10 @@
 /**
- * A bounded LRU of records read from the metadata database, for the one process that owns it: every
- * write goes through this process's stores, which drop the entry they change (`delete`) — never
+ * A bounded LRU of records read from the metadata database. Every write of this process goes through
+ * its stores, which drop the entry they change (`delete`) — never
  * update it, so a transaction that rolls back cannot leave a value in the cache that was never
  * committed. Entries are filled only by reads, which run outside write transactions (better-sqlite3
- * is synchronous: no read can interleave with an open transaction on the same connection).
+ * is synchronous: no read can interleave with an open transaction on the same connection). When other
+ * processes share the database, their commits clear the whole cache (ExternalChanges).
  *
  * `weight` bounds memory (e.g. the inline bytes a record carries) besides the entry count. Eviction is
  * CLOCK (second chance): a hit only sets a flag, so the hot path does no Map reordering; the oldest
