@@ -15,8 +15,9 @@ export interface IamCredentialProviderOptions {
 /**
  * Resolves access keys to callers over the IAM store, with a cache that is cleared on every key or
  * user change the store reports (status changes, deletions, renames), so an inactive or deleted key
- * is refused on the very next request. ROADMAP scale-out: the same `store.onChange` feed would carry
- * other nodes' changes (PostgreSQL LISTEN/NOTIFY); nothing else holds state.
+ * is refused on the very next request. Other worker processes' changes arrive through the same feed
+ * (`pollExternalChanges` before each lookup). ROADMAP scale-out: it would carry other nodes' changes
+ * too (PostgreSQL LISTEN/NOTIFY); nothing else holds state.
  */
 export class IamCredentialProvider implements CredentialProvider {
   private readonly store: IamStore;
@@ -35,7 +36,7 @@ export class IamCredentialProvider implements CredentialProvider {
     this.maxCacheEntries = options.maxCacheEntries ?? 10_000;
     this.onError = options.onError ?? (() => undefined);
     this.unsubscribe = store.onChange((c) => {
-      if (c.kind === 'accessKey' || c.kind === 'user') this.invalidate();
+      if (c.kind === 'accessKey' || c.kind === 'user' || c.kind === 'external') this.invalidate();
     });
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000);
     this.timer.unref();
@@ -48,6 +49,7 @@ export class IamCredentialProvider implements CredentialProvider {
   }
 
   async findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    this.store.pollExternalChanges();
     const hit = this.cache.get(accessKeyId);
     if (hit) return hit;
     const generation = this.generation;

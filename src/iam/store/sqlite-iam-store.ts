@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sealer } from '../../crypto/sealer.js';
 import { loadOrCreateMasterKey } from '../../crypto/master-key.js';
+import { ExternalChanges } from '../../storage/sqlite/external-changes.js';
 import { migrate } from './schema.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { sqliteAccessKeys, sqliteAccounts, sqliteUsers } from './sqlite-identities.js';
@@ -18,6 +19,8 @@ export interface SqliteIamStoreOptions {
   readonly path: string;
   readonly sealer: Sealer;
   readonly now?: () => Date;
+  /** Other processes (the server's other workers) use the same file: see `pollExternalChanges`. */
+  readonly shared?: boolean;
 }
 
 export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
@@ -38,6 +41,8 @@ export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
       for (const l of listeners) l(c);
     },
   };
+  const external = options.shared === true ? new ExternalChanges(db) : undefined;
+  external?.onChange(() => ctx.emit({ kind: 'external' }));
   const writeTags = tagWriter(ctx);
   return {
     accounts: sqliteAccounts(ctx),
@@ -54,6 +59,9 @@ export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    pollExternalChanges() {
+      external?.poll();
+    },
     async close() {
       listeners.clear();
       db.close();
@@ -65,8 +73,8 @@ export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
  * Opens `<dataDir>/iam.sqlite` (migrating it) with secrets sealed by `<dataDir>/master.key`
  * (created on first start, mode 0600).
  */
-export function openIamStore(options: { dataDir: string; now?: () => Date }): IamStore {
+export function openIamStore(options: { dataDir: string; now?: () => Date; shared?: boolean }): IamStore {
   mkdirSync(options.dataDir, { recursive: true });
   const sealer = new Sealer(loadOrCreateMasterKey(options.dataDir));
-  return createSqliteIamStore({ path: join(options.dataDir, IAM_DB_FILE), sealer, now: options.now });
+  return createSqliteIamStore({ path: join(options.dataDir, IAM_DB_FILE), sealer, now: options.now, shared: options.shared });
 }

@@ -135,7 +135,9 @@ export type IamChange =
   | { readonly kind: 'accessKey'; readonly accountId: string; readonly accessKeyId: string }
   | { readonly kind: 'user'; readonly accountId: string; readonly userId: string }
   | { readonly kind: 'group'; readonly accountId: string; readonly groupId: string }
-  | { readonly kind: 'policy'; readonly accountId: string };
+  | { readonly kind: 'policy'; readonly accountId: string }
+  /** Another process committed something (a store shared by worker processes): anything may have changed. */
+  | { readonly kind: 'external' };
 
 export interface AccountRepo {
   create(accountId: string, options: { isManagement: boolean }): Promise<AccountRow>;
@@ -255,5 +257,10 @@ export interface IamStore {
    * made through this store on this node; a PostgreSQL adapter would feed it from LISTEN/NOTIFY.
    */
   onChange(listener: (change: IamChange) => void): () => void;
+  /**
+   * Reports other processes' commits (as `external`) before a cache is read: a no-op unless the store
+   * is shared by several processes.
+   */
+  pollExternalChanges(): void;
   close(): Promise<void>;
 }
