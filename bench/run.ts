@@ -26,6 +26,8 @@ interface CliOptions {
   readonly targets: readonly string[] | undefined;
   readonly extra: boolean;
   readonly strongboxArgs: readonly string[];
+  /** Strongbox's `--workers`: `auto` (one worker process per core, as deployed) unless told. */
+  readonly workers: string;
   readonly output: string | undefined;
   readonly durationSeconds: number | undefined;
   readonly warmupSeconds: number | undefined;
@@ -34,7 +36,7 @@ interface CliOptions {
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--targets bare,s3rver,strongbox] [--no-extra]
                                [--duration SECONDS] [--warmup SECONDS] [--rounds N]
-                               [--strongbox-arg ARG]... [--output FILE]`;
+                               [--workers N|auto] [--strongbox-arg ARG]... [--output FILE]`;
 
 function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
@@ -45,6 +47,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let warmupSeconds: number | undefined;
   let rounds: number | undefined;
   const strongboxArgs: string[] = [];
+  let workers = 'auto';
   const seconds = (v: string | undefined) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0 || n > 120) throw new Error(`expected whole seconds (0-120), got ${v}`);
@@ -56,6 +59,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (a === '--no-extra') extra = false;
     else if (a === '--targets') targets = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--strongbox-arg') strongboxArgs.push(argv[++i] ?? '');
+    else if (a === '--workers') workers = argv[++i] ?? '';
     else if (a === '--output') output = argv[++i];
     else if (a === '--duration') durationSeconds = Math.max(1, seconds(argv[++i]));
     else if (a === '--warmup') warmupSeconds = seconds(argv[++i]);
@@ -65,7 +69,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
       process.exit(0);
     } else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
-  return { quick, targets, extra, strongboxArgs, output, durationSeconds, warmupSeconds, rounds };
+  return { quick, targets, extra, strongboxArgs, workers, output, durationSeconds, warmupSeconds, rounds };
 }
 
 async function main(): Promise<void> {
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
   const measurements: Measurement[] = [];
   const targetInfos: TargetInfo[] = [];
   try {
-    const all: TargetDefinition[] = [bareTarget, s3rverTarget, strongboxTarget({ extraArgs: options.strongboxArgs })];
+    const all: TargetDefinition[] = [bareTarget, s3rverTarget, strongboxTarget({ extraArgs: ['--workers', options.workers, ...options.strongboxArgs] })];
     const running: RunningTarget[] = [];
     for (const def of all.filter((t) => !options.targets || options.targets.includes(t.name))) {
       const launched = await startTarget(def, ctx);

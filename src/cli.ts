@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 /**
  * `strongbox server [--data-dir DIR] [--address HOST:PORT] [--region R] [--base-domain D]
- *                   [--durability normal|strict] [--log-level L]`
+ *                   [--durability normal|strict] [--log-level L] [--workers N|auto]`
  */
 import { ConfigError, parseServerConfig } from './config.js';
+import cluster from 'node:cluster';
 import { createLogger, runServer } from './main.js';
+import { DataDirInUseError } from './server/data-dir-lock.js';
+import { runPrimary } from './server/workers.js';
 
 const USAGE = `usage: strongbox server [--data-dir DIR] [--address HOST:PORT] [--region REGION]
-                        [--base-domain DOMAIN] [--durability normal|strict] [--log-level LEVEL]`;
+                        [--base-domain DOMAIN] [--durability normal|strict] [--log-level LEVEL]
+                        [--workers N|auto]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,14 +30,18 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const logger = createLogger(config);
-  const server = await runServer(config, process.env, logger);
+  const server = cluster.isWorker
+    ? await runServer(config, process.env, logger, 'worker')
+    : config.workers > 1
+      ? await runPrimary(config, process.env, logger)
+      : await runServer(config, process.env, logger);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     server.shutdown().then(
-      () => process.exit(0),
+      () => process.exit(process.exitCode ?? 0),
       (e: unknown) => {
         logger.error({ err: e }, 'shutdown failed');
         logger.flush();
@@ -43,6 +51,11 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  server.failed?.catch((e: unknown) => {
+    logger.error({ err: e }, 'stopping: the server cannot go on');
+    stop('failure');
+    process.exitCode = 1;
+  });
   return -1;
 }
 
@@ -51,7 +64,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (e: unknown) => {
-    process.stderr.write(`strongbox: failed to start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    // An expected refusal says what is wrong; anything else comes with its stack.
+    const detail = e instanceof DataDirInUseError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
+    process.stderr.write(`strongbox: failed to start: ${detail}\n`);
     process.exit(1);
   },
 );

@@ -2,6 +2,8 @@
  * Server configuration from command-line flags, then environment variables, then defaults
  * (DESIGN.md stable contract: `./data`, `127.0.0.1:9000`, `us-east-1`).
  */
+import { availableParallelism } from 'node:os';
+
 export interface ServerConfig {
   readonly dataDir: string;
   readonly host: string;
@@ -18,6 +20,11 @@ export interface ServerConfig {
   readonly logLevel: string;
   /** How long SIGTERM waits for in-flight requests before closing connections. */
   readonly shutdownGraceMs: number;
+  /**
+   * Worker processes serving requests (one event loop each); 1: the server is one process. More
+   * share the data directory (server/workers.ts). `auto`: one per CPU the machine offers.
+   */
+  readonly workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -29,6 +36,7 @@ const FLAGS: Record<string, { env: string; key: keyof RawConfig }> = {
   '--base-domain': { env: 'STRONGBOX_BASE_DOMAIN', key: 'baseDomain' },
   '--durability': { env: 'STRONGBOX_DURABILITY', key: 'durability' },
   '--log-level': { env: 'STRONGBOX_LOG_LEVEL', key: 'logLevel' },
+  '--workers': { env: 'STRONGBOX_WORKERS', key: 'workers' },
 };
 
 interface RawConfig {
@@ -38,6 +46,7 @@ interface RawConfig {
   baseDomain?: string;
   durability?: string;
   logLevel?: string;
+  workers?: string;
 }
 
 export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
@@ -69,7 +78,19 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     durability,
     logLevel: raw.logLevel ?? 'info',
     shutdownGraceMs: 30_000,
+    workers: parseWorkers(raw.workers ?? '1'),
   };
+}
+
+/** Upper bound on `--workers`: each worker holds its own caches, buffers and hash threads. */
+const MAX_WORKERS = 64;
+
+function parseWorkers(value: string): number {
+  if (value === 'auto') return Math.min(availableParallelism(), MAX_WORKERS);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS) {
+    throw new ConfigError(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS}, got ${value}`);
+  }
+  return Number(value);
 }
 
 function parseAddress(address: string): { host: string; port: number } {

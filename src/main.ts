@@ -9,14 +9,16 @@ import { Authenticator } from './auth/authenticator.js';
 import { toQueryProtocolAuthError } from './auth/query-auth-errors.js';
 import { verifyPostPolicy } from './auth/post-policy.js';
 import type { ServerConfig } from './config.js';
-import { openEmbeddedStorage } from './storage/embedded.js';
+import { openEmbeddedStorage, type EmbeddedStorage } from './storage/embedded.js';
+import { DataDirLock } from './server/data-dir-lock.js';
+import type { IamStore } from './iam/store/types.js';
 import { bootstrapManagementAccount, createCredentialProvider, openIamStore } from './iam/index.js';
 import { createS3Protocol } from './s3/s3-protocol.js';
 import { createIamProtocol } from './iam/iam-protocol.js';
 import { createStsProtocol } from './sts/sts-protocol.js';
 import { RequestPipeline } from './server/pipeline.js';
 import { startHttpServer } from './server/http-server.js';
-import { LogDestination } from './server/log-destination.js';
+import { LogDestination, PIPE_BUF } from './server/log-destination.js';
 import { PolicyAuthorizer } from './authz/policy-authorizer.js';
 import { createIdentityPolicyLoader } from './iam/identity-policies.js';
 import { loadAwsManagedPolicies } from './iam/aws-managed/catalog.js';
@@ -26,29 +28,26 @@ export interface RunningStrongbox {
   readonly accountId: string;
   /** Graceful: stop accepting, finish in-flight requests, flush, close stores. */
   shutdown(): Promise<void>;
+  /** Rejects when the server cannot go on (a primary whose workers keep dying); never resolves. */
+  readonly failed?: Promise<never>;
 }
 
-export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, logger: Logger = createLogger(config)): Promise<RunningStrongbox> {
+/**
+ * How this process serves: `alone` owns the data directory (and prepares it: sweep, bootstrap);
+ * `worker` is one of several worker processes (server/workers.ts) whose primary prepared it.
+ */
+export type ServerRole = 'alone' | 'worker';
+
+export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, logger: Logger = createLogger(config), role: ServerRole = 'alone'): Promise<RunningStrongbox> {
   const dataDir = resolve(config.dataDir);
-  // Start-up facts (where the root credentials are, the endpoint) are printed whatever the log level.
-  const startup = logger.child({}, { level: 'info' });
+  const shared = role === 'worker';
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-
-  const storage = await openEmbeddedStorage({ dataDir, durability: config.durability });
-  const swept = await storage.sweepOrphans();
-  if (swept.removedBlobs > 0) logger.info({ ...swept }, 'swept orphans left by an earlier crash');
-
-  const iamStore = openIamStore({ dataDir });
-  const boot = await bootstrapManagementAccount(iamStore, {
-    rootAccessKeyId: env.STRONGBOX_ROOT_ACCESS_KEY_ID || undefined,
-    rootSecretAccessKey: env.STRONGBOX_ROOT_SECRET_ACCESS_KEY || undefined,
-  });
-  if (boot.created && boot.rootSecretAccessKey !== undefined && !env.STRONGBOX_ROOT_SECRET_ACCESS_KEY) {
-    const file = join(dataDir, 'root-credentials.json');
-    await writeFile(file, JSON.stringify({ accountId: boot.accountId, accessKeyId: boot.rootAccessKeyId, secretAccessKey: boot.rootSecretAccessKey }, null, 2) + '\n', { mode: 0o600 });
-    await chmod(file, 0o600);
-    startup.info({ file }, `management account ${boot.accountId} created; root credentials written to ${file}`);
-  }
+  // A worker holds the directory with its primary, which prepared it; alone, this process prepares it.
+  const lock = shared ? DataDirLock.join(dataDir, WORKER_JOIN_WAIT_MS) : DataDirLock.acquire(dataDir, TAKEOVER_WAIT_MS);
+  const storage = shared ? await openEmbeddedStorage({ dataDir, durability: config.durability, shared }) : await openAndSweep(config, logger);
+  const iamStore = openIamStore({ dataDir, shared });
+  const boot = await bootstrapRootUser(dataDir, iamStore, env, logger);
+  if (!shared) lock.hold(dataDir);
 
   const credentials = createCredentialProvider(iamStore, { onError: (err) => logger.error({ err }, 'recording access-key use failed') });
   const authenticator = new Authenticator({ credentials, region: config.region });
@@ -78,7 +77,8 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   ready = true;
   const host = http.address.family === 'IPv6' ? `[${http.address.address}]` : http.address.address;
   const endpoint = `http://${host}:${http.address.port}`;
-  startup.info({ endpoint, accountId: boot.accountId, dataDir, region: config.region }, 'listening');
+  // A worker's primary says 'listening' once every worker listens.
+  startupLog(logger).info({ endpoint, accountId: boot.accountId, dataDir, region: config.region }, shared ? 'worker listening' : 'listening');
   logger.flush();
 
   return {
@@ -91,16 +91,55 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       identityPolicies.close();
       await iamStore.close();
       await storage.close();
+      lock.release();
       logger.info('stopped');
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
 }
 
-export function createLogger(config: Pick<ServerConfig, 'logLevel'>): Logger {
+/** How long a worker waits for its primary to hand the data directory over (DataDirLock.hold). */
+const WORKER_JOIN_WAIT_MS = 10_000;
+/** How long a starting server waits for the workers of a server that just died to exit. */
+export const TAKEOVER_WAIT_MS = 10_000;
+
+/** Start-up facts (where the root credentials are, the endpoint) are printed whatever the log level. */
+export function startupLog(logger: Logger): Logger {
+  return logger.child({}, { level: 'info' });
+}
+
+/** Opens the embedded storage and removes what a crash left behind; before serving, by whoever owns the directory. */
+export async function openAndSweep(config: Pick<ServerConfig, 'dataDir' | 'durability'>, logger: Logger, shared = false): Promise<EmbeddedStorage> {
+  const dataDir = resolve(config.dataDir);
+  const storage = await openEmbeddedStorage({ dataDir, durability: config.durability, shared });
+  const swept = await storage.sweepOrphans();
+  if (swept.removedBlobs > 0) logger.info({ ...swept }, 'swept orphans left by an earlier crash');
+  return storage;
+}
+
+/**
+ * The management account and its root user's key: created on the first start (from the environment,
+ * or generated and written to `<dataDir>/root-credentials.json`, mode 0600), read on later ones.
+ */
+export async function bootstrapRootUser(dataDir: string, iamStore: IamStore, env: NodeJS.ProcessEnv, logger: Logger): Promise<{ accountId: string }> {
+  const boot = await bootstrapManagementAccount(iamStore, {
+    rootAccessKeyId: env.STRONGBOX_ROOT_ACCESS_KEY_ID || undefined,
+    rootSecretAccessKey: env.STRONGBOX_ROOT_SECRET_ACCESS_KEY || undefined,
+  });
+  if (boot.created && boot.rootSecretAccessKey !== undefined && !env.STRONGBOX_ROOT_SECRET_ACCESS_KEY) {
+    const file = join(dataDir, 'root-credentials.json');
+    await writeFile(file, JSON.stringify({ accountId: boot.accountId, accessKeyId: boot.rootAccessKeyId, secretAccessKey: boot.rootSecretAccessKey }, null, 2) + '\n', { mode: 0o600 });
+    await chmod(file, 0o600);
+    startupLog(logger).info({ file }, `management account ${boot.accountId} created; root credentials written to ${file}`);
+  }
+  return { accountId: boot.accountId };
+}
+
+export function createLogger(config: Pick<ServerConfig, 'logLevel'> & Partial<Pick<ServerConfig, 'workers'>>): Logger {
   // Epoch-millisecond timestamps (pino's default, the cheapest) and a batching asynchronous
-  // destination: one line per request must not cost the request path a syscall.
-  const destination = new LogDestination(1);
+  // destination: one line per request must not cost the request path a syscall. The processes of a
+  // server with workers share stdout: writes of whole lines, atomic on a pipe, keep their lines apart.
+  const destination = new LogDestination(1, { maxWriteBytes: (config.workers ?? 1) > 1 ? PIPE_BUF : undefined });
   process.once('exit', () => destination.flushSync());
   return pino({ level: config.logLevel, base: undefined }, destination);
 }

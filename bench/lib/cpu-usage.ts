@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
  * (builds, tests) competed with the run; the report keeps both next to each figure.
  */
 export interface CpuUsage {
-  /** Average cores used by the watched process over the interval (1.0 = one core saturated). */
+  /**
+   * Average cores used by the watched process and its child processes (a server's workers) over the
+   * interval (1.0 = one core saturated).
+   */
   readonly processCores: number | undefined;
   /** Average busy cores of the whole machine over the interval. */
   readonly machineCores: number | undefined;
@@ -33,7 +36,22 @@ export function cpuSince(start: Snapshot, pid: number | undefined): CpuUsage {
   return { processCores: rate(start.processTicks, end.processTicks), machineCores: rate(start.machineBusyTicks, end.machineBusyTicks) };
 }
 
+/** CPU ticks of `pid` and of its live children (the parent's own figure counts only children that exited). */
 function processTicks(pid: number): number | undefined {
+  const own = ticksOf(pid);
+  if (own === undefined) return undefined;
+  return childrenOf(pid).reduce((sum, child) => sum + (ticksOf(child) ?? 0), own);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function ticksOf(pid: number): number | undefined {
   try {
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the line.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

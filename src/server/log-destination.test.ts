@@ -51,6 +51,27 @@ describe('LogDestination', () => {
     closeSync(fd);
   });
 
+  test('with maxWriteBytes, every write is whole lines and no longer, except a longer line alone', async () => {
+    const { path, fd } = logFile();
+    const sizes: string[] = [];
+    const recording = ((fdArg: number, buf: Buffer, offset: number, length: number, position: null, cb: (err: NodeJS.ErrnoException | null, written: number) => void) => {
+      sizes.push(buf.subarray(offset, offset + length).toString());
+      fsWrite(fdArg, buf, offset, length, position, cb);
+    }) as unknown as typeof fsWrite;
+    const d = new LogDestination(fd, { batchChars: 100_000, maxDelayMs: 1000, write: recording, maxWriteBytes: 100 });
+    const lines = Array.from({ length: 50 }, (_, i) => `{"i":${i},"k":"日本${'x'.repeat(i % 7 === 0 ? 150 : 10)}"}\n`);
+    for (const l of lines) d.write(l);
+    await flushed(d);
+    assert.equal(readFileSync(path, 'utf8'), lines.join(''));
+    assert.ok(sizes.length > 5);
+    for (const piece of sizes) {
+      assert.ok(piece.endsWith('\n'), 'a write ends at the end of a line');
+      const bytes = Buffer.byteLength(piece);
+      assert.ok(bytes <= 100 || !piece.slice(0, -1).includes('\n'), `a ${bytes}-byte write of several lines`);
+    }
+    closeSync(fd);
+  });
+
   test('a full non-blocking pipe (EAGAIN) and short writes are retried without losing or reordering bytes', async () => {
     const { path, fd } = logFile();
     let calls = 0;

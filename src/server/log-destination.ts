@@ -9,7 +9,16 @@ export interface LogDestinationOptions {
   readonly write?: typeof fsWrite;
   /** Told once when lines had to be dropped (the descriptor failed); default: a line on stderr. */
   readonly onError?: (err: NodeJS.ErrnoException) => void;
+  /**
+   * No single write is longer than this, and each ends at the end of a line (a longer line is written
+   * alone). Processes sharing one descriptor set it to PIPE_BUF: a pipe writes that much atomically,
+   * so their lines never interleave. Default: unlimited.
+   */
+  readonly maxWriteBytes?: number;
 }
+
+/** POSIX's minimum and Linux's value: writes up to this size to a pipe are atomic. */
+export const PIPE_BUF = 4096;
 
 /** How long to wait before writing again to a descriptor that said EAGAIN (a full non-blocking pipe). */
 const EAGAIN_RETRY_MS = 10;
@@ -38,6 +47,7 @@ export class LogDestination {
   private readonly maxDelayMs: number;
   private readonly writeFn: typeof fsWrite;
   private readonly onError: (err: NodeJS.ErrnoException) => void;
+  private readonly maxWriteBytes: number;
 
   constructor(
     private readonly fd: number,
@@ -46,6 +56,7 @@ export class LogDestination {
     this.batchChars = options.batchChars ?? 16 * 1024;
     this.maxDelayMs = options.maxDelayMs ?? 50;
     this.writeFn = options.write ?? fsWrite;
+    this.maxWriteBytes = options.maxWriteBytes ?? Infinity;
     this.onError =
       options.onError ??
       ((err) => {
@@ -81,7 +92,7 @@ export class LogDestination {
     const data = this.take();
     for (let offset = 0, tries = 0; data !== undefined && offset < data.length && tries < 1000; ) {
       try {
-        offset += fsWriteSync(this.fd, data, offset, data.length - offset);
+        offset += fsWriteSync(this.fd, data, offset, this.pieceLength(data, offset));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return;
         tries++;
@@ -102,7 +113,7 @@ export class LogDestination {
   }
 
   private writeFrom(data: Buffer, offset: number): void {
-    this.writeFn(this.fd, data, offset, data.length - offset, null, (err, written) => {
+    this.writeFn(this.fd, data, offset, this.pieceLength(data, offset), null, (err, written) => {
       if (err !== null) {
         if (err.code === 'EAGAIN') {
           // Not unref'd: a batch in hand keeps the process alive until it is written, like the fs.write.
@@ -120,6 +131,16 @@ export class LogDestination {
       if (this.pendingChars >= this.batchChars || this.idle.length > 0) this.writeBatch();
       else if (this.pending.length > 0) this.armTimer();
     });
+  }
+
+  /** How much of `data` from `offset` the next write takes: the rest, or whole lines up to maxWriteBytes. */
+  private pieceLength(data: Buffer, offset: number): number {
+    const rest = data.length - offset;
+    if (rest <= this.maxWriteBytes) return rest;
+    const lastNewline = data.lastIndexOf(0x0a, offset + this.maxWriteBytes - 1);
+    if (lastNewline >= offset) return lastNewline + 1 - offset;
+    const nextNewline = data.indexOf(0x0a, offset); // one line longer than the limit: alone
+    return nextNewline < 0 ? rest : nextNewline + 1 - offset;
   }
 
   private take(): Buffer | undefined {

@@ -1,0 +1,120 @@
+/**
+ * `--workers N` (N > 1): the server as one primary process and N worker processes (node:cluster), so
+ * that requests are served by N event loops instead of one.
+ *
+ * - The primary prepares the data directory alone, under an exclusive DataDirLock: sweeps what a crash
+ *   left, creates the management account on the first start. Then it holds the directory (RESERVED),
+ *   forks the workers, and answers no request itself.
+ * - Each worker is a whole server (main.ts, role `worker`): it joins the lock, opens the storage and
+ *   the IAM store `shared` (normal SQLite locking; caches dropped when another process commits;
+ *   retained blobs held by hard links) and listens on the one port, which the primary shares out:
+ *   the cluster module hands each new connection to the next worker in turn.
+ * - The primary says `listening` once every worker listens. A worker that dies is replaced; one that
+ *   keeps dying (CRASH_LOOP) stops the server.
+ * - SIGTERM/SIGINT: every worker shuts down gracefully (in-flight requests finish), then the primary
+ *   releases the directory. A primary that is killed takes its workers with it: a worker exits as
+ *   soon as it loses its primary (cluster's disconnect), and the next server waits for them (lock).
+ *
+ * Every worker writes its own request log lines to the stdout they share; LogDestination keeps each
+ * write below PIPE_BUF, so lines never interleave.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config.js';
+import { openIamStore } from '../iam/index.js';
+import { bootstrapRootUser, openAndSweep, startupLog, TAKEOVER_WAIT_MS, type RunningStrongbox } from '../main.js';
+import { DataDirLock } from './data-dir-lock.js';
+
+/** More than this many unexpected worker exits within CRASH_WINDOW_MS stop the server. */
+const CRASH_LOOP = 5;
+const CRASH_WINDOW_MS = 60_000;
+
+export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningStrongbox> {
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const lock = DataDirLock.acquire(dataDir, TAKEOVER_WAIT_MS);
+  let accountId: string;
+  try {
+    const storage = await openAndSweep(config, logger, true);
+    await storage.close();
+    const iamStore = openIamStore({ dataDir, shared: true });
+    try {
+      ({ accountId } = await bootstrapRootUser(dataDir, iamStore, env, logger));
+    } finally {
+      await iamStore.close();
+    }
+    lock.hold(dataDir);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+
+  let stopping = false;
+  let onFatal: (e: Error) => void = () => undefined;
+  const fatal = new Promise<never>((_, reject) => (onFatal = reject));
+  fatal.catch(() => undefined);
+  const crashes: number[] = [];
+  const listening = new Map<number, string>();
+  let allListening: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (allListening = r));
+
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    worker.on('listening', (address) => {
+      const host = address.addressType === 6 ? `[${address.address}]` : address.address;
+      listening.set(worker.id, `http://${host ?? config.host}:${address.port}`);
+      if (listening.size === config.workers) allListening();
+    });
+    worker.on('exit', (code, signal) => {
+      listening.delete(worker.id);
+      if (stopping) return;
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length > 0 && crashes[0] < now - CRASH_WINDOW_MS) crashes.shift();
+      logger.error({ worker: worker.process.pid, code, signal }, 'worker process exited; starting another');
+      if (crashes.length > CRASH_LOOP) onFatal(new Error(`${crashes.length} worker processes exited within ${CRASH_WINDOW_MS / 1000} s`));
+      else fork();
+    });
+    return worker;
+  };
+
+  for (let i = 0; i < config.workers; i++) fork();
+  try {
+    await Promise.race([ready, fatal]);
+  } catch (e) {
+    await stopWorkers();
+    lock.release();
+    throw e;
+  }
+  const endpoint = [...listening.values()][0];
+  startupLog(logger).info({ endpoint, accountId, dataDir, region: config.region, workers: config.workers }, 'listening');
+  logger.flush();
+
+  async function stopWorkers(): Promise<void> {
+    stopping = true;
+    const running = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+    await Promise.all(
+      running.map(
+        (w) =>
+          new Promise<void>((resolveExit) => {
+            w.once('exit', () => resolveExit());
+            w.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+
+  return {
+    endpoint,
+    accountId,
+    async shutdown() {
+      await stopWorkers();
+      lock.release();
+      logger.info('stopped');
+      await new Promise<void>((r) => logger.flush(() => r()));
+    },
+    failed: fatal,
+  };
+}
