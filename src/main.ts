@@ -70,6 +70,12 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     region: config.region,
     logger,
     now: () => new Date(),
+    beforeRequest: shared
+      ? () => {
+          storage.pollExternalChanges();
+          iamStore.pollExternalChanges();
+        }
+      : undefined,
   });
 
   let ready = false;

@@ -16,7 +16,7 @@ export interface IamCredentialProviderOptions {
  * Resolves access keys to callers over the IAM store, with a cache that is cleared on every key or
  * user change the store reports (status changes, deletions, renames), so an inactive or deleted key
  * is refused on the very next request. Other worker processes' changes arrive through the same feed
- * (`pollExternalChanges` before each lookup). ROADMAP scale-out: it would carry other nodes' changes
+ * (the server polls the store when a request starts: `pollExternalChanges`). ROADMAP scale-out: it would carry other nodes' changes
  * too (PostgreSQL LISTEN/NOTIFY); nothing else holds state.
  */
 export class IamCredentialProvider implements CredentialProvider {
@@ -49,7 +49,6 @@ export class IamCredentialProvider implements CredentialProvider {
   }
 
   async findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    this.store.pollExternalChanges();
     const hit = this.cache.get(accessKeyId);
     if (hit) return hit;
     const generation = this.generation;

@@ -74,7 +74,7 @@ export interface IdentityPolicyLoader {
  * `loadIdentityPolicies` with a per-user cache for the request path. Any IAM change reported by the
  * store (policy versions, attachments, inline policies, memberships, tags, users, groups) clears
  * it, so a change applies on the next request on this node, including changes made by its other
- * worker processes (`pollExternalChanges`). ROADMAP scale-out: other nodes' changes arrive through the
+ * worker processes (the server polls the store when a request starts: `pollExternalChanges`). ROADMAP scale-out: other nodes' changes arrive through the
  * same `store.onChange` feed.
  */
 export function createIdentityPolicyLoader(options: { store: IamStore; awsManaged?: AwsManagedPolicyCatalog; maxEntries?: number }): IdentityPolicyLoader {
@@ -93,7 +93,6 @@ export function createIdentityPolicyLoader(options: { store: IamStore; awsManage
   return {
     async load(caller) {
       if (caller.kind !== 'User') return { policies: [], principalTags: {} };
-      store.pollExternalChanges();
       const hit = cache.get(caller.userId);
       if (hit) return hit;
       const g = generation;

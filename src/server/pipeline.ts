@@ -21,6 +21,11 @@ export interface PipelineDeps {
   readonly region: string;
   readonly logger: Logger;
   readonly now: () => Date;
+  /**
+   * Runs first for every request. A worker process polls its shared stores here, so the request sees
+   * every write other processes acknowledged before it started (server/workers.ts).
+   */
+  readonly beforeRequest?: () => void;
 }
 
 /**
@@ -33,6 +38,7 @@ export class RequestPipeline {
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
+    this.deps.beforeRequest?.();
     const socket = req.socket;
     const readAtStart = socket.bytesRead;
     const writtenAtStart = socket.bytesWritten;

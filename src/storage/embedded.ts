@@ -27,8 +27,8 @@ export interface EmbeddedStorageOptions {
   /** Objects up to this size keep their bytes in the metadata database (default DEFAULT_MAX_INLINE_BYTES; 0: never). */
   readonly maxInlineBytes?: number;
   /**
-   * Several processes of one server open this data directory at once (database.ts): caches are
-   * dropped when another process commits, and blobs a reader retains are held by hard links.
+   * Several processes of one server open this data directory at once (database.ts): blobs a reader
+   * retains are held by hard links, and `pollExternalChanges` must run before each request.
    */
   readonly shared?: boolean;
 }
@@ -49,6 +49,11 @@ export interface EmbeddedStorage extends S3Storage {
    * here (that is lifecycle's job), so `abortedUploads` is absent.
    */
   sweepOrphans(options?: { olderThanMs?: number }): Promise<{ removedBlobs: number; abortedUploads?: number }>;
+  /**
+   * Shared storage: drops the caches if another process committed since the last poll. Run it when a
+   * request starts, so that it reads every write acknowledged before (about 2 µs). Otherwise a no-op.
+   */
+  pollExternalChanges(): void;
 }
 
 export const METADATA_FILE = 'metadata.sqlite';
@@ -69,6 +74,7 @@ export async function openEmbeddedStorage(options: EmbeddedStorageOptions): Prom
     objects: new SqliteObjectStore(db, table, barrier),
     multipart: new SqliteMultipartStore(db, table, barrier),
     blobs,
+    pollExternalChanges: () => changes?.poll(),
     async close() {
       if (closed) return;
       closed = true;

@@ -3,7 +3,8 @@
  * restart it on the same data directory, and prove that every acknowledged object reads back
  * byte-identical, no partial object is visible, and the start-up sweep leaves no temp files.
  */
-import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,8 +26,12 @@ function parseKey(key: string): { size: number; generation: number } {
   return { size: Number(m[1]), generation: Number(m[2]) };
 }
 
-test('kill -9 during concurrent uploads loses no acknowledged write and shows no partial object', async (t) => {
-  const server = await startServer();
+test('kill -9 during concurrent uploads loses no acknowledged write and shows no partial object', (t) => crashAndCheck(t, []));
+
+test('the same with two worker processes, all killed at once', (t) => crashAndCheck(t, ['--workers', '2']));
+
+async function crashAndCheck(t: TestContext, extraArgs: readonly string[]): Promise<void> {
+  const server = await startServer({ extraArgs });
   const bucket = 'crash-test';
   let client: S3Client = s3Client(server);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -81,12 +86,14 @@ test('kill -9 during concurrent uploads loses no acknowledged write and shows no
 
   const workers = [0, 1, 2, 3].map(writer).concat([0, 1].map(overwriter), [multipart()]);
   await new Promise((r) => setTimeout(r, 2500));
+  // Workers first (a primary's death alone would let them exit on their own terms), in one instant.
+  for (const pid of childPids(server.process.pid!)) process.kill(pid, 'SIGKILL');
   await server.kill();
   stop = true;
   await Promise.all(workers);
   assert.ok(acknowledged.size > 5, `too few acknowledged writes before the crash (${acknowledged.size})`);
 
-  const restarted = await startServer({ dataDir: server.dataDir, root: server.root });
+  const restarted = await startServer({ dataDir: server.dataDir, root: server.root, extraArgs });
   try {
     client = s3Client(restarted);
     const listed: string[] = [];
@@ -118,4 +125,12 @@ test('kill -9 during concurrent uploads loses no acknowledged write and shows no
   } finally {
     await restarted.stop();
   }
-});
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // none
+  }
+}

@@ -34,24 +34,27 @@ describe('IAM store shared by two workers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("refuses a key on the next lookup once the other worker deactivated it", async () => {
+  it("refuses a key once the other worker deactivated it and a poll saw it", async () => {
     const provider = new IamCredentialProvider(b);
     try {
       assert.equal((await provider.findAccessKey(KEY))?.status, 'Active'); // cached in b
       await a.accessKeys.setStatus(KEY, 'Inactive');
+      b.pollExternalChanges(); // what the server does when a request starts
       assert.equal((await provider.findAccessKey(KEY))?.status, 'Inactive');
       await a.accessKeys.delete(KEY);
+      b.pollExternalChanges();
       assert.equal(await provider.findAccessKey(KEY), undefined);
     } finally {
       await provider.close();
     }
   });
 
-  it("applies a policy the other worker attached on the next request", async () => {
+  it("applies a policy the other worker attached after a poll", async () => {
     const loader = createIdentityPolicyLoader({ store: b });
     try {
       assert.equal((await loader.load(USER)).policies.length, 0); // cached in b
       await a.inlinePolicies.put({ accountId: ACCT, principalKind: 'user', principalId: USER.userId, policyName: 'p', document: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}' });
+      b.pollExternalChanges();
       assert.equal((await loader.load(USER)).policies.length, 1);
     } finally {
       loader.close();

@@ -258,8 +258,8 @@ export interface IamStore {
    */
   onChange(listener: (change: IamChange) => void): () => void;
   /**
-   * Reports other processes' commits (as `external`) before a cache is read: a no-op unless the store
-   * is shared by several processes.
+   * Reports other processes' commits since the last poll (as one `external` change): a no-op unless
+   * the store is shared by several processes, whose server polls when a request starts.
    */
   pollExternalChanges(): void;
   close(): Promise<void>;

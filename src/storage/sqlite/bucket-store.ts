@@ -26,11 +26,11 @@ export class SqliteBucketStore implements BucketStore {
   private readonly createTx: (bucket: BucketRecord) => 'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner';
   private readonly deleteTx: (name: string) => 'Deleted' | 'NotEmpty' | 'NoSuchBucket';
 
-  /** @param changes other processes' commits, when the database is shared: they drop the cache. */
+  /** @param changes other processes' commits, when the database is shared: a poll that finds one drops the cache. */
   constructor(
     db: Database,
     private readonly barrier: DurabilityBarrier,
-    private readonly changes?: ExternalChanges,
+    changes?: ExternalChanges,
   ) {
     changes?.onChange(() => this.cache.clear());
     this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
@@ -66,7 +66,6 @@ export class SqliteBucketStore implements BucketStore {
   }
 
   async getBucket(name: string): Promise<BucketRecord | undefined> {
-    this.changes?.poll();
     const cached = this.cache.get(name);
     if (cached !== undefined) return cached;
     const row = this.getStmt.get(name);

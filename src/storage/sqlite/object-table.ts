@@ -51,12 +51,12 @@ export class ObjectTable {
 
   /**
    * @param changes other processes' commits, when the database is shared (database.ts): the cache is
-   *   dropped when they commit, and a record is read in one transaction.
+   *   dropped when a poll finds one, and a record is read in one transaction.
    */
   constructor(
     db: Database,
     readonly maxInlineBytes = 0,
-    private readonly changes?: ExternalChanges,
+    changes?: ExternalChanges,
   ) {
     changes?.onChange(() => this.cache.clear());
     const readRecord = (bucket: string, key: string) => this.readRecord(bucket, key);
@@ -105,7 +105,6 @@ export class ObjectTable {
    * transactions only: what it reads is cached.
    */
   read(bucket: string, key: string): ObjectRecord | undefined {
-    this.changes?.poll();
     const cached = this.cache.get(cacheId(bucket, key));
     if (cached !== undefined) return cached;
     return this.readTx(bucket, key);
