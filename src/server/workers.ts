@@ -9,8 +9,8 @@
  *   the IAM store `shared` (normal SQLite locking; caches dropped when another process commits;
  *   retained blobs held by hard links) and listens on the one port, which the primary shares out:
  *   the cluster module hands each new connection to the next worker in turn.
- * - The primary says `listening` once every worker listens. A worker that dies is replaced; one that
- *   keeps dying (CRASH_LOOP) stops the server.
+ * - The primary says `listening` once every worker listens; a worker that exits before that fails the
+ *   start. Later, a worker that dies is replaced; dying too often (CRASH_LOOP) stops the server.
  * - SIGTERM/SIGINT: every worker shuts down gracefully (in-flight requests finish), then the primary
  *   releases the directory. A primary that is killed takes its workers with it: a worker exits as
  *   soon as it loses its primary (cluster's disconnect), and the next server waits for them (lock).
@@ -70,6 +70,8 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
     worker.on('exit', (code, signal) => {
       listening.delete(worker.id);
       if (stopping) return;
+      // One that cannot start (the port is taken, the directory unreadable) would not start again.
+      if (!started) return onFatal(new Error(`a worker process exited (${signal ?? `code ${code}`}) before it listened; its error is above`));
       const now = Date.now();
       crashes.push(now);
       while (crashes.length > 0 && crashes[0] < now - CRASH_WINDOW_MS) crashes.shift();
@@ -80,9 +82,11 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
     return worker;
   };
 
+  let started = false;
   for (let i = 0; i < config.workers; i++) fork();
   try {
     await Promise.race([ready, fatal]);
+    started = true;
   } catch (e) {
     await stopWorkers();
     lock.release();

@@ -117,6 +117,11 @@ describe('a server with two worker processes', () => {
     await assert.rejects(startServer({ dataDir: server.dataDir, root: server.root }), /in use by another Strongbox server/);
   });
 
+  it('fails to start, instead of retrying, when its workers cannot listen', async () => {
+    // The port is taken (by this server): every worker's listen fails, and so does the start.
+    await assert.rejects(startServer({ extraArgs: ['--workers', '2', '--address', `127.0.0.1:${server.port}`] }), /EADDRINUSE[\s\S]*before it listened/);
+  });
+
   it('stops every process on SIGTERM', async () => {
     const pids = workerPids(server);
     await server.stop({ keepData: true });
