@@ -3,14 +3,13 @@
  * restart it on the same data directory, and prove that every acknowledged object reads back
  * byte-identical, no partial object is visible, and the start-up sweep leaves no temp files.
  */
-import { execFileSync } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { s3Client, startServer } from './harness.js';
+import { childPids, s3Client, startServer } from './harness.js';
 
 /** Deterministic bytes for (key, size): a torn or mixed-up write cannot match. */
 function bodyFor(key: string, size: number): Buffer {
@@ -127,10 +126,3 @@ async function crashAndCheck(t: TestContext, extraArgs: readonly string[]): Prom
   }
 }
 
-function childPids(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return []; // none
-  }
-}

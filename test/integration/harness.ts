@@ -3,7 +3,7 @@
  * process on an ephemeral port with a fresh data directory, and builds real clients for it: the AWS
  * SDK v3, the `aws` CLI and python boto3. No mocks of our own server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +44,15 @@ export interface StartOptions {
   readonly region?: string;
   readonly extraArgs?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The live child processes of `pid` (a server's workers). */
+export function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
 }
 
 export function newAccessKeyId(): string {

@@ -5,7 +5,6 @@
  * IAM change must apply on every worker at once.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { Agent } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -19,7 +18,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, DeleteUserPolicyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { startServer, uniqueName, type Credentials, type TestServer } from './harness.js';
+import { childPids, startServer, uniqueName, type Credentials, type TestServer } from './harness.js';
 
 /** No keep-alive: each request opens its own connection, so requests alternate between the workers. */
 function clientConfig(server: TestServer, credentials: Credentials) {
@@ -27,11 +26,7 @@ function clientConfig(server: TestServer, credentials: Credentials) {
 }
 
 function workerPids(server: TestServer): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(server.process.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return []; // pgrep exits 1 when there are none
-  }
+  return childPids(server.process.pid!);
 }
 
 async function errorCode(p: Promise<unknown>): Promise<string> {
