@@ -15,7 +15,15 @@ import type { Authorizer, AuthzCheck, AuthzOutcome, RequestInfo } from '../serve
 interface CompiledSets {
   readonly policies: readonly CompiledPolicy[];
   readonly permissionsBoundary: CompiledPolicy | undefined;
+  /**
+   * Checks these policies allowed, by action, then `resourceAccount resource`; null for an action some
+   * statement decides with the request's context (see `allowedChecks`).
+   */
+  readonly allowed: Map<string, Map<string, true> | null>;
 }
+
+/** Remembered allowed resources per action and caller; past this the memo starts over. */
+const ALLOWED_MEMO_LIMIT = 4096;
 
 export interface PolicyAuthorizerOptions {
   /** The caller's identity policies (user inline + attached + groups'), cached with explicit invalidation. */
@@ -51,9 +59,13 @@ export class PolicyAuthorizer implements Authorizer {
       return { decision: 'Allow' };
     }
     const identity = await this.options.identityPolicies.load(caller);
-    const { policies, permissionsBoundary } = this.compiledSets(identity);
+    const sets = this.compiledSets(identity);
+    const { policies, permissionsBoundary } = sets;
     const principal = principalFromCaller(caller, { tags: identity.principalTags });
     for (const check of checks) {
+      const allowed = allowedChecks(sets, check.action);
+      const memoKey = allowed && `${check.resourceAccount ?? ''} ${check.resource}`;
+      if (allowed?.has(memoKey!)) continue;
       const context = buildRequestContext({
         caller,
         request,
@@ -71,7 +83,12 @@ export class PolicyAuthorizer implements Authorizer {
         context,
         policies: { identity: policies, permissionsBoundary },
       });
-      if (result.decision !== 'Allow') {
+      if (result.decision === 'Allow') {
+        if (allowed) {
+          if (allowed.size >= ALLOWED_MEMO_LIMIT) allowed.clear();
+          allowed.set(memoKey!, true);
+        }
+      } else {
         return {
           decision: result.decision,
           deniedCheck: check,
@@ -93,6 +110,7 @@ export class PolicyAuthorizer implements Authorizer {
       sets = {
         policies: identity.policies.map((p) => this.compile(p, 'identity')),
         permissionsBoundary: identity.permissionsBoundary && this.compile(identity.permissionsBoundary, 'boundary'),
+        allowed: new Map(),
       };
       this.setsByIdentity.set(identity, sets);
     }
@@ -111,4 +129,25 @@ export class PolicyAuthorizer implements Authorizer {
     this.compiled.set(key, r.policy);
     return r.policy;
   }
+}
+
+/**
+ * The memo of allowed checks for `action`, when every statement of the caller's policies (identity and
+ * boundary) that matches the action is context-free: then the decision is a function of the action,
+ * the resource and its account alone (the principal is fixed: one memo per loaded identity, which an
+ * IAM change replaces), and an Allow can be remembered. Anything a request's context could change
+ * (conditions, policy variables) is evaluated every time, as are denials. Resource-based policies,
+ * session policies and SCPs are not passed to the engine yet; when they are, they must count here too.
+ */
+function allowedChecks(sets: CompiledSets, action: string): Map<string, true> | null {
+  let memo = sets.allowed.get(action);
+  if (memo === undefined) {
+    const lower = action.toLowerCase();
+    const colon = lower.indexOf(':');
+    const service = colon < 0 ? lower : lower.slice(0, colon); // as the engine derives it
+    const all = sets.permissionsBoundary ? [...sets.policies, sets.permissionsBoundary] : sets.policies;
+    memo = all.every((p) => p.statementsFor(lower, service).every((st) => st.contextFree)) ? new Map() : null;
+    sets.allowed.set(action, memo);
+  }
+  return memo;
 }

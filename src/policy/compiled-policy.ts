@@ -28,6 +28,12 @@ export interface CompiledStatement {
   readonly principal: PrincipalMatcher | undefined;
   readonly notPrincipal: NotPrincipalMatcher | undefined;
   readonly conditions: readonly CompiledCondition[];
+  /**
+   * Whether the statement applies depends on the action, the resource and the policy's holder only:
+   * no Condition, no Principal/NotPrincipal, no policy variable in Resource/NotResource. Decisions
+   * made from such statements alone may be remembered (authz/policy-authorizer.ts).
+   */
+  readonly contextFree: boolean;
 }
 
 export interface CompiledPolicy {
@@ -114,5 +120,7 @@ function compileStatement(s: PolicyStatement, index: number, version: PolicyVers
     principal: s.principal ? compilePrincipal(s.principal) : undefined,
     notPrincipal: s.notPrincipal ? compileNotPrincipal(s.notPrincipal) : undefined,
     conditions: Object.freeze(s.conditions.map((c) => compileCondition(c, version))),
+    // `${` is a variable only in 2012-10-17 policies; treating it as one everywhere errs on the safe side.
+    contextFree: s.conditions.length === 0 && !s.principal && !s.notPrincipal && !(resourceList ?? []).some((r) => r.includes('${')),
   });
 }
