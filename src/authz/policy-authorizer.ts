@@ -61,11 +61,12 @@ export class PolicyAuthorizer implements Authorizer {
     const identity = await this.options.identityPolicies.load(caller);
     const sets = this.compiledSets(identity);
     const { policies, permissionsBoundary } = sets;
-    const principal = principalFromCaller(caller, { tags: identity.principalTags });
+    let principal: ReturnType<typeof principalFromCaller> | undefined; // not needed for a remembered allow
     for (const check of checks) {
       const allowed = allowedChecks(sets, check.action);
       const memoKey = allowed && `${check.resourceAccount ?? ''} ${check.resource}`;
       if (allowed?.has(memoKey!)) continue;
+      principal ??= principalFromCaller(caller, { tags: identity.principalTags });
       const context = buildRequestContext({
         caller,
         request,
