@@ -4,9 +4,8 @@
  * through the real identity-policy loader over an in-memory SQLite IAM store. Bounded: ~2 s per case.
  *   node dist/bench/authz-bench.js
  */
-import { Readable } from 'node:stream';
 import { PolicyAuthorizer } from '../src/authz/policy-authorizer.js';
-import type { AuthenticationResult } from '../src/auth/types.js';
+import { headerSignedAuth } from '../src/authz/testing/header-auth.js';
 import { createIdentityPolicyLoader } from '../src/iam/identity-policies.js';
 import { openMemoryIamStore } from '../src/iam/store/index.js';
 import type { Caller } from '../src/identity/caller.js';
@@ -31,15 +30,7 @@ async function main(): Promise<void> {
   const root: Caller = { kind: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accessKeyId: 'AKIAROOT' };
   const check: AuthzCheck = { action: 's3:GetObject', resource: `arn:aws:s3:::${BUCKET}/get/obj-17`, resourceAccount: ACCOUNT, context: {}, bucket: BUCKET };
   const info: RequestInfo = { requestId: 'X', receivedAt: new Date(), sourceIp: '127.0.0.1', secureTransport: false, userAgent: 'wrk', referer: undefined, region: 'us-east-1' };
-  const auth: AuthenticationResult = {
-    caller: user,
-    service: 's3',
-    region: 'us-east-1',
-    facts: { authType: 'REST-HEADER', signatureVersion: 'AWS4-HMAC-SHA256', signatureAgeMs: 10, multiFactorAuthPresent: false, multiFactorAuthAgeSeconds: undefined, tokenIssueTime: undefined },
-    body: Readable.from([]),
-    trailers: () => ({}),
-    decodedContentLength: 0,
-  };
+  const auth = headerSignedAuth(user);
   // A new object on every decision (more than the authorizer remembers): the policies are evaluated
   // each time. The same object again: an allow the context cannot change is remembered.
   const fresh: AuthzCheck[] = Array.from({ length: 10_000 }, (_, i) => ({ ...check, resource: `arn:aws:s3:::${BUCKET}/get/obj-${i}` }));

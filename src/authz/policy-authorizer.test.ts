@@ -5,9 +5,7 @@
  * changed since.
  */
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { AuthenticationResult } from '../auth/types.js';
 import type { Caller } from '../identity/caller.js';
 import { createIdentityPolicyLoader, type IdentityPolicyLoader } from '../iam/identity-policies.js';
 import { openMemoryIamStore } from '../iam/store/memory-store.js';
@@ -16,6 +14,7 @@ import { compilePolicy } from '../policy/compiled-policy.js';
 import { parsePolicy } from '../policy/index.js';
 import type { AuthzCheck, RequestInfo } from '../server/protocol.js';
 import { PolicyAuthorizer } from './policy-authorizer.js';
+import { headerSignedAuth } from './testing/header-auth.js';
 
 const ACCOUNT = '123456789012';
 const USER_ID = 'AIDAAUTHZTESTUSER0001';
@@ -25,15 +24,7 @@ function info(sourceIp = '10.0.0.1'): RequestInfo {
   return { requestId: 'R', receivedAt: new Date(), sourceIp, secureTransport: false, userAgent: undefined, referer: undefined, region: 'us-east-1' };
 }
 
-const auth: AuthenticationResult = {
-  caller: user,
-  service: 's3',
-  region: 'us-east-1',
-  facts: { authType: 'REST-HEADER', signatureVersion: 'AWS4-HMAC-SHA256', signatureAgeMs: 10, multiFactorAuthPresent: false, multiFactorAuthAgeSeconds: undefined, tokenIssueTime: undefined },
-  body: Readable.from([]),
-  trailers: () => ({}),
-  decodedContentLength: 0,
-};
+const auth = headerSignedAuth(user);
 
 function get(key: string, action = 's3:GetObject'): AuthzCheck {
   return { action, resource: `arn:aws:s3:::b/${key}`, resourceAccount: ACCOUNT, context: {}, bucket: 'b' };

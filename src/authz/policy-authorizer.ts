@@ -64,8 +64,8 @@ export class PolicyAuthorizer implements Authorizer {
     let principal: ReturnType<typeof principalFromCaller> | undefined; // not needed for a remembered allow
     for (const check of checks) {
       const allowed = allowedChecks(sets, check.action);
-      const memoKey = allowed && `${check.resourceAccount ?? ''} ${check.resource}`;
-      if (allowed?.has(memoKey!)) continue;
+      const memoKey = `${check.resourceAccount ?? ''} ${check.resource}`;
+      if (allowed?.has(memoKey)) continue;
       principal ??= principalFromCaller(caller, { tags: identity.principalTags });
       const context = buildRequestContext({
         caller,
@@ -87,7 +87,7 @@ export class PolicyAuthorizer implements Authorizer {
       if (result.decision === 'Allow') {
         if (allowed) {
           if (allowed.size >= ALLOWED_MEMO_LIMIT) allowed.clear();
-          allowed.set(memoKey!, true);
+          allowed.set(memoKey, true);
         }
       } else {
         return {

@@ -16,8 +16,8 @@ export interface IamCredentialProviderOptions {
  * Resolves access keys to callers over the IAM store, with a cache that is cleared on every key or
  * user change the store reports (status changes, deletions, renames), so an inactive or deleted key
  * is refused on the very next request. Other worker processes' changes arrive through the same feed
- * (the server polls the store when a request starts: `pollExternalChanges`). ROADMAP scale-out: it would carry other nodes' changes
- * too (PostgreSQL LISTEN/NOTIFY); nothing else holds state.
+ * (the server polls the store when a request starts: `pollExternalChanges`). ROADMAP scale-out: it
+ * would carry other nodes' changes too (PostgreSQL LISTEN/NOTIFY); nothing else holds state.
  */
 export class IamCredentialProvider implements CredentialProvider {
   private readonly store: IamStore;

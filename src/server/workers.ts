@@ -56,7 +56,10 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
   const fatal = new Promise<never>((_, reject) => (onFatal = reject));
   fatal.catch(() => undefined);
   const crashes: number[] = [];
-  const listening = new Map<number, string>();
+  /** Workers listening now; `endpoint` is where the first one said it listens (they share the port). */
+  const listening = new Set<number>();
+  let endpoint = '';
+  let started = false;
   let allListening: () => void = () => undefined;
   const ready = new Promise<void>((r) => (allListening = r));
 
@@ -64,7 +67,8 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
     const worker = cluster.fork();
     worker.on('listening', (address) => {
       const host = address.addressType === 6 ? `[${address.address}]` : address.address;
-      listening.set(worker.id, `http://${host ?? config.host}:${address.port}`);
+      endpoint ||= `http://${host ?? config.host}:${address.port}`;
+      listening.add(worker.id);
       if (listening.size === config.workers) allListening();
     });
     worker.on('exit', (code, signal) => {
@@ -82,7 +86,6 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
     return worker;
   };
 
-  let started = false;
   for (let i = 0; i < config.workers; i++) fork();
   try {
     await Promise.race([ready, fatal]);
@@ -92,7 +95,6 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
     lock.release();
     throw e;
   }
-  const endpoint = [...listening.values()][0];
   startupLog(logger).info({ endpoint, accountId, dataDir, region: config.region, workers: config.workers }, 'listening');
   logger.flush();
 

@@ -67,14 +67,20 @@ export async function openEmbeddedStorage(options: EmbeddedStorageOptions): Prom
   const db = openMetadataDatabase({ path, durability, shared });
   const barrier = durabilityBarrier(path, durability);
   const changes = shared ? new ExternalChanges(db) : undefined;
-  const table = new ObjectTable(db, options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES, changes);
+  const table = new ObjectTable(db, options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES, shared);
+  const buckets = new SqliteBucketStore(db, barrier);
   let closed = false;
   return {
-    buckets: new SqliteBucketStore(db, barrier, changes),
+    buckets,
     objects: new SqliteObjectStore(db, table, barrier),
     multipart: new SqliteMultipartStore(db, table, barrier),
     blobs,
-    pollExternalChanges: () => changes?.poll(),
+    pollExternalChanges() {
+      if (changes?.changedSinceLastPoll()) {
+        table.dropCache();
+        buckets.dropCache();
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;

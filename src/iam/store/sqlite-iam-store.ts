@@ -42,7 +42,6 @@ export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
     },
   };
   const external = options.shared === true ? new ExternalChanges(db) : undefined;
-  external?.onChange(() => ctx.emit({ kind: 'external' }));
   const writeTags = tagWriter(ctx);
   return {
     accounts: sqliteAccounts(ctx),
@@ -60,7 +59,7 @@ export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
       return () => listeners.delete(listener);
     },
     pollExternalChanges() {
-      external?.poll();
+      if (external?.changedSinceLastPoll()) ctx.emit({ kind: 'external' });
     },
     async close() {
       listeners.clear();

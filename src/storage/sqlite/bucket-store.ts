@@ -1,7 +1,6 @@
 /** BucketStore on SQLite. Writes resolve after the durability barrier (wal-sync.ts). */
 import type { Database, Statement } from 'better-sqlite3';
 import type { BucketRecord, BucketStore, CorsRule } from '../ports.js';
-import type { ExternalChanges } from './external-changes.js';
 import { RecordCache } from './record-cache.js';
 import type { DurabilityBarrier } from './wal-sync.js';
 
@@ -26,13 +25,10 @@ export class SqliteBucketStore implements BucketStore {
   private readonly createTx: (bucket: BucketRecord) => 'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner';
   private readonly deleteTx: (name: string) => 'Deleted' | 'NotEmpty' | 'NoSuchBucket';
 
-  /** @param changes other processes' commits, when the database is shared: a poll that finds one drops the cache. */
   constructor(
     db: Database,
     private readonly barrier: DurabilityBarrier,
-    changes?: ExternalChanges,
   ) {
-    changes?.onChange(() => this.cache.clear());
     this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
     this.insertStmt = db.prepare('INSERT INTO buckets (name, owner_account_id, region, created_at, cors) VALUES (?, ?, ?, ?, ?)');
     // Bucket names are lower-case ASCII, so TEXT order is byte order and substr is a prefix test.
@@ -63,6 +59,11 @@ export class SqliteBucketStore implements BucketStore {
     const outcome = this.createTx(bucket);
     if (outcome === 'Created') await this.barrier.durable();
     return outcome;
+  }
+
+  /** Drops every cached bucket: another process has committed (a shared database). */
+  dropCache(): void {
+    this.cache.clear();
   }
 
   async getBucket(name: string): Promise<BucketRecord | undefined> {

@@ -18,7 +18,8 @@
  * which halves the cost of a point read) and makes a second server on the same directory fail at
  * start-up instead of sharing it. `shared: true` (a server with several worker processes) uses normal
  * locking instead: every worker opens the database, SQLite's file locks serialise their writes, and
- * the stores poll `ExternalChanges` before reading their caches. The server's data-directory lock
+ * each worker drops its caches when a request starts after another one committed (ExternalChanges,
+ * polled by `EmbeddedStorage.pollExternalChanges`). The server's data-directory lock
  * (server/data-dir-lock.ts) then keeps other servers out.
  */
 import BetterSqlite3, { type Database } from 'better-sqlite3';

@@ -7,7 +7,6 @@ import type { Database, Statement } from 'better-sqlite3';
 import { ServiceError } from '../../errors/service-error.js';
 import type { BlobSegment, ObjectRecord, PreconditionFailed } from '../ports.js';
 import { keyBytes } from './key-bytes.js';
-import type { ExternalChanges } from './external-changes.js';
 import { RecordCache } from './record-cache.js';
 import { INSERT_OBJECT_SQL, READ_OBJECT_SQL, objectToParams, rowToObject, type ReadObjectRow } from './object-rows.js';
 
@@ -40,27 +39,23 @@ export class ObjectTable {
   private readonly deleteSegmentsStmt: Statement<[string, Buffer], unknown>;
   private readonly deleteStmt: Statement<[string, Buffer], unknown>;
   private readonly referencedStmt: Statement<[string, string], unknown>;
+  /** Reads the record and its segments from one snapshot (see `read`). */
+  private readonly readTx: (bucket: string, key: string) => ObjectRecord | undefined;
 
   /**
    * @param maxInlineBytes largest object `write` accepts with inline bytes (0: none). Bytes in the
    *   database are written twice (WAL, then checkpoint) and read through SQLite's page cache, which
    *   pays off for small objects only.
-   */
-  /** Reads the record and its segments from one snapshot (see `read`). */
-  private readonly readTx: (bucket: string, key: string) => ObjectRecord | undefined;
-
-  /**
-   * @param changes other processes' commits, when the database is shared (database.ts): the cache is
-   *   dropped when a poll finds one, and a record is read in one transaction.
+   * @param shared other processes use the database too (database.ts): a record is read in one
+   *   transaction, and the owner drops the cache when they commit (`dropCache`).
    */
   constructor(
     db: Database,
     readonly maxInlineBytes = 0,
-    changes?: ExternalChanges,
+    shared = false,
   ) {
-    changes?.onChange(() => this.cache.clear());
     const readRecord = (bucket: string, key: string) => this.readRecord(bucket, key);
-    this.readTx = changes === undefined ? readRecord : db.transaction(readRecord).deferred;
+    this.readTx = shared ? db.transaction(readRecord).deferred : readRecord;
     this.bucketExistsStmt = db.prepare('SELECT 1 FROM buckets WHERE name = ?');
     this.etagStmt = db.prepare('SELECT etag FROM objects WHERE bucket = ? AND key = ?');
     this.segmentsStmt = db.prepare('SELECT blob_id, size FROM object_segments WHERE bucket = ? AND key = ? ORDER BY seq');
@@ -123,6 +118,11 @@ export class ObjectTable {
     }
     this.cache.set(cacheId(bucket, key), record);
     return record;
+  }
+
+  /** Drops every cached record: another process has committed (a shared database). */
+  dropCache(): void {
+    this.cache.clear();
   }
 
   /** Drops the cached record of an object changed other than by `write` / `delete` (e.g. its tags). */

@@ -93,8 +93,14 @@ describe('embedded storage shared by two workers', () => {
   });
 
   it('keeps a server that owns the directory alone out while workers share it', () => {
-    assert.throws(() => openMetadataDatabase({ path: join(dir, 'metadata.sqlite'), busyTimeoutMs: 50 }).prepare('SELECT 1 FROM buckets').get(), {
-      code: 'SQLITE_BUSY',
-    });
+    let alone: ReturnType<typeof openMetadataDatabase> | undefined;
+    try {
+      assert.throws(() => {
+        alone = openMetadataDatabase({ path: join(dir, 'metadata.sqlite'), busyTimeoutMs: 50 });
+        alone.prepare('SELECT 1 FROM buckets').get();
+      }, { code: 'SQLITE_BUSY' });
+    } finally {
+      alone?.close();
+    }
   });
 });
