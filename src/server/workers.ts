@@ -10,7 +10,8 @@
  *   retained blobs held by hard links) and listens on the one port, which the primary shares out:
  *   the cluster module hands each new connection to the next worker in turn.
  * - The primary says `listening` once every worker listens; a worker that exits before that fails the
- *   start. Later, a worker that dies is replaced; dying too often (CRASH_LOOP) stops the server.
+ *   start. Later, a worker that dies is replaced; dying too often (CRASH_LOOP) stops the server. The
+ *   hard links by which an exited worker held blobs are removed when it exits.
  * - SIGTERM/SIGINT: every worker shuts down gracefully (in-flight requests finish), then the primary
  *   releases the directory. A primary that is killed takes its workers with it: a worker exits as
  *   soon as it loses its primary (cluster's disconnect), and the next server waits for them (lock).
@@ -24,6 +25,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config.js';
 import { openIamStore } from '../iam/index.js';
+import { removeHeldLinks } from '../storage/file-blob-store.js';
 import { bootstrapRootUser, openAndSweep, startupLog, TAKEOVER_WAIT_MS, type RunningStrongbox } from '../main.js';
 import { DataDirLock } from './data-dir-lock.js';
 
@@ -73,13 +75,18 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
     });
     worker.on('exit', (code, signal) => {
       listening.delete(worker.id);
+      const pid = worker.process.pid;
+      // Whatever it held (a SIGKILL, a crash) nobody else reads: its disk space is free again.
+      if (pid !== undefined) {
+        removeHeldLinks(dataDir, pid).catch((e: unknown) => logger.warn({ worker: pid, err: e }, 'could not remove the blob links of an exited worker'));
+      }
       if (stopping) return;
       // One that cannot start (the port is taken, the directory unreadable) would not start again.
       if (!started) return onFatal(new Error(`a worker process exited (${signal ?? `code ${code}`}) before it listened; its error is above`));
       const now = Date.now();
       crashes.push(now);
       while (crashes.length > 0 && crashes[0] < now - CRASH_WINDOW_MS) crashes.shift();
-      logger.error({ worker: worker.process.pid, code, signal }, 'worker process exited; starting another');
+      logger.error({ worker: pid, code, signal }, 'worker process exited; starting another');
       if (crashes.length > CRASH_LOOP) onFatal(new Error(`${crashes.length} worker processes exited within ${CRASH_WINDOW_MS / 1000} s`));
       else fork();
     });

@@ -13,8 +13,9 @@
  * Retention (`retain`): a blob a reader will open later is not deleted under it. In one process, a
  * delete of a retained blob waits for the release. When several processes share the directory
  * (`shared`), a delete may come from another process, so retaining also makes a hard link
- * `tmp/held.<id>.<random>`: the bytes live on until the link goes at release, and opening a retained
- * blob whose name is gone opens the link. A crash leaves links in tmp/, which the start-up sweep removes.
+ * `tmp/held.<pid>.<id>.<random>`: the bytes live on until the link goes at release, and opening a
+ * retained blob whose name is gone opens the link. A process that dies leaves its links in tmp/: the
+ * primary removes a dead worker's at once (`removeHeldLinks`), and the start-up sweep all of them.
  */
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, opendir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
@@ -37,8 +38,26 @@ export interface FileBlobStoreOptions {
   readonly shared?: boolean;
 }
 
-/** Hard links that hold retained blobs in a shared directory. */
-const HELD_LINK = /^held\.[0-9a-f]{32}\.[0-9a-f]+$/;
+/** Hard links that hold retained blobs in a shared directory, named by the process that holds them. */
+const HELD_LINK = /^held\.\d+\.[0-9a-f]{32}\.[0-9a-f]+$/;
+const heldLinkPrefix = (pid: number): string => `held.${pid}.`;
+
+/**
+ * Removes the hard links a process that has exited made to hold blobs in `dataDir` (see Retention):
+ * nobody else opens them, so the deleted blobs they kept free their space now rather than at the next
+ * start. Returns how many went.
+ */
+export async function removeHeldLinks(dataDir: string, pid: number): Promise<number> {
+  const tmpDir = join(dataDir, 'tmp');
+  const prefix = heldLinkPrefix(pid);
+  let removed = 0;
+  for await (const entry of await opendir(tmpDir)) {
+    if (!entry.name.startsWith(prefix) || !HELD_LINK.test(entry.name)) continue;
+    await unlinkQuietly(join(tmpDir, entry.name));
+    removed += 1;
+  }
+  return removed;
+}
 
 export function isBlobId(value: string): boolean {
   return BLOB_ID.test(value);
@@ -153,7 +172,7 @@ export class FileBlobStore implements BlobStore {
 
   /** Links `id` into tmp/ (ENOENT when it is already gone) and records the link for `open`. */
   private async holdByLink(id: string, links: Map<string, string>): Promise<void> {
-    const path = join(this.tmpDir, `held.${id}.${randomBytes(8).toString('hex')}`);
+    const path = join(this.tmpDir, `${heldLinkPrefix(process.pid)}${id}.${randomBytes(8).toString('hex')}`);
     await link(this.pathOf(id), path);
     links.set(id, path);
     const held = this.heldLinks.get(id);

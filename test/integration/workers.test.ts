@@ -5,7 +5,9 @@
  * IAM change must apply on every worker at once.
  */
 import assert from 'node:assert/strict';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateBucketCommand,
@@ -92,8 +94,13 @@ describe('a server with two worker processes', () => {
     for (let i = 0; i < 4; i++) assert.equal(await list(), 'InvalidAccessKeyId');
   });
 
-  it('replaces a worker that dies, and keeps serving', async () => {
-    const [victim] = workerPids(server);
+  it('replaces a worker that dies, removes the blob links it held, and keeps serving', async () => {
+    const [victim, survivor] = workerPids(server);
+    // Links as a worker makes them to hold a retained blob (file-blob-store.ts): the victim's must go
+    // when it dies, the survivor's stay.
+    const link = (pid: number) => join(server.dataDir, 'tmp', `held.${pid}.${'ab'.repeat(16)}.0123456789abcdef`);
+    writeFileSync(link(victim), 'held');
+    writeFileSync(link(survivor), 'held');
     process.kill(victim, 'SIGKILL');
     const until = Date.now() + 10_000;
     while (workerPids(server).filter((p) => p !== victim).length < 2) {
@@ -106,6 +113,12 @@ describe('a server with two worker processes', () => {
       assert.ok(Date.now() < stop, 'the primary did not log the worker exit');
       await new Promise((r) => setTimeout(r, 20));
     }
+    for (const stop = Date.now() + 2000; existsSync(link(victim)); ) {
+      assert.ok(Date.now() < stop, "the dead worker's link is still there");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(existsSync(link(survivor)), "a live worker's link was removed");
+    unlinkSync(link(survivor));
   });
 
   it('refuses a second server on the same data directory', async () => {

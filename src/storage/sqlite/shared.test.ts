@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { bucketRecord, objectRecord, readAll, writeBlob } from '../contract/fixtures.js';
 import { runStorageContract } from '../contract/run-storage-contract.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../embedded.js';
+import { removeHeldLinks } from '../file-blob-store.js';
 import { openMetadataDatabase } from './database.js';
 
 let contractDir = '';
@@ -85,11 +86,23 @@ describe('embedded storage shared by two workers', () => {
     await b.blobs.delete(blob.blobId); // another process: no in-process deferral can help
     const opened = await a.blobs.open!(blob.blobId);
     assert.equal((await readAll(opened.stream())).toString(), 'held across processes');
-    assert.deepEqual((await readdir(join(dir, 'tmp'))).filter((n) => n.startsWith('held.')).length, 1);
+    assert.deepEqual((await readdir(join(dir, 'tmp'))).filter((n) => n.startsWith(`held.${process.pid}.`)).length, 1);
     retention.release();
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual((await readdir(join(dir, 'tmp'))).filter((n) => n.startsWith('held.')), []);
     await assert.rejects(a.blobs.open!(blob.blobId), { name: 'BlobNotFoundError' });
+  });
+
+  it("removes the links of a process that exited, and only those", async () => {
+    const blob = await writeBlob(a.blobs, 'held by a process that dies');
+    const retention = await a.blobs.retain!([blob.blobId]);
+    const held = async () => (await readdir(join(dir, 'tmp'))).filter((n) => n.startsWith('held.'));
+    assert.equal(await removeHeldLinks(dir, process.pid + 1), 0);
+    assert.equal((await held()).length, 1);
+    assert.equal(await removeHeldLinks(dir, process.pid), 1);
+    assert.deepEqual(await held(), []);
+    retention.release();
+    await a.blobs.delete(blob.blobId);
   });
 
   it('keeps a server that owns the directory alone out while workers share it', () => {
