@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { createBareFileServer } from './bare-file-server.js';
 import { parseDdOutput } from './dd.js';
+import { transfer } from './large-object-client.js';
 import { rawRequestBytes, send } from './http-client.js';
 import { benchPolicies } from './iam-user.js';
 import { medianOfRounds, type Measurement } from './measurement.js';
@@ -148,6 +149,19 @@ describe('bare file server', () => {
     assert.ok(missing.requests > 0);
     assert.equal(missing.statusErrors, missing.requests);
     assert.equal(missing.okPerSecond, 0);
+  });
+
+  test('the large-object client PUTs and GETs whole bodies, and reports a short or failed GET as incomplete', async () => {
+    const spec = { host: '127.0.0.1', port, headers: {}, timeoutMs: 10_000 };
+    const size = 3 * 1024 * 1024 + 5;
+    const put = await transfer({ ...spec, method: 'PUT', target: '/b/large', bytes: size, headers: { 'content-length': String(size) } });
+    assert.deepEqual([put.status, put.bytes, put.complete], [200, size, true]);
+    const get = await transfer({ ...spec, method: 'GET', target: '/b/large', bytes: size });
+    assert.deepEqual([get.status, get.bytes, get.complete, get.error], [200, size, true, undefined]);
+    const expectedMore = await transfer({ ...spec, method: 'GET', target: '/b/large', bytes: size + 1 });
+    assert.deepEqual([expectedMore.complete, expectedMore.error], [false, 'short transfer']);
+    const missing = await transfer({ ...spec, method: 'GET', target: '/b/absent', bytes: size });
+    assert.deepEqual([missing.status, missing.complete, missing.error], [404, false, 'HTTP 404']);
   });
 
   test('GET of a path never written is 404', async () => {

@@ -4,8 +4,15 @@
  *   node dist/bench/lib/large-object-client.js '<LargeTransferSpec as JSON>'
  * PUT streams zeros from one reused 1 MiB buffer (a /dev/zero that costs no syscalls); GET counts and
  * discards the body. Prints one JSON line (LargeTransferResult) and exits 0, even when the transfer failed.
+ *
+ * GET reads the response off a plain TCP socket into one reused 1 MiB buffer (`onread`) rather than
+ * through node:http, which hands over every 64 KiB as a new Buffer and a stream event: on a 2-core
+ * machine the client shares the cores with the server it measures, and node:http's client cost more
+ * CPU per GiB than the server's GET itself. Like wrk for the small objects, the load generator should
+ * cost as little as it can.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { isMain } from './is-main.js';
 
 export interface LargeTransferSpec {
@@ -33,13 +40,79 @@ export interface LargeTransferResult {
 }
 
 const CHUNK = Buffer.alloc(1024 * 1024);
+const HEADER_END = Buffer.from('\r\n\r\n');
 
 export function transfer(spec: LargeTransferSpec): Promise<LargeTransferResult> {
+  return spec.method === 'GET' ? get(spec) : put(spec);
+}
+
+/** One GET over HTTP/1.1 (Connection: close), the body counted as it arrives into one reused buffer. */
+function get(spec: LargeTransferSpec): Promise<LargeTransferResult> {
+  return new Promise((resolvePromise) => {
+    const started = process.hrtime.bigint();
+    let head: Buffer | undefined = Buffer.alloc(0);
+    let status = 0;
+    let expected: number | undefined;
+    let received = 0;
+    let excerpt = '';
+    let settled = false;
+    const finish = (complete: boolean, error?: string, timedOut = false) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      socket.destroy();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolvePromise({ status, bytes: received, seconds, complete, timedOut, ...(error ? { error } : {}), ...(excerpt ? { excerpt } : {}) });
+    };
+    const ok = () => status >= 200 && status < 300;
+    const end = () => {
+      const complete = ok() && received === spec.bytes && (expected === undefined || received === expected);
+      finish(complete, ok() ? (complete ? undefined : 'short transfer') : `HTTP ${status}`);
+    };
+    const body = (chunk: Buffer) => {
+      received += chunk.length;
+      if (!ok() && excerpt.length < 500) excerpt += chunk.toString('utf8');
+      if (expected !== undefined && received >= expected) end();
+    };
+    const socket = connect({
+      host: spec.host,
+      port: spec.port,
+      onread: {
+        buffer: Buffer.allocUnsafe(1024 * 1024),
+        callback: (n: number, buffer: Uint8Array): boolean => {
+          const chunk = Buffer.from(buffer.buffer, buffer.byteOffset, n);
+          if (head === undefined) {
+            body(chunk);
+            return true;
+          }
+          head = Buffer.concat([head, chunk]);
+          const at = head.indexOf(HEADER_END);
+          if (at < 0) return true;
+          const lines = head.subarray(0, at).toString('latin1').split('\r\n');
+          status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0);
+          const length = lines.find((l) => /^content-length:/i.test(l));
+          if (length !== undefined) expected = Number(length.slice(length.indexOf(':') + 1).trim());
+          const rest = head.subarray(at + HEADER_END.length);
+          head = undefined;
+          body(rest);
+          return true;
+        },
+      },
+    });
+    const deadline = setTimeout(() => finish(false, `deadline of ${spec.timeoutMs} ms reached`, true), spec.timeoutMs);
+    socket.on('error', (err) => finish(false, err.message));
+    socket.on('end', () => (head === undefined ? end() : finish(false, 'connection closed before the response headers')));
+    const headers = Object.entries(spec.headers);
+    if (!headers.some(([k]) => k.toLowerCase() === 'host')) headers.unshift(['host', `${spec.host}:${spec.port}`]);
+    socket.write(`GET ${spec.target} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}connection: close\r\n\r\n`);
+  });
+}
+
+function put(spec: LargeTransferSpec): Promise<LargeTransferResult> {
   return new Promise((resolvePromise) => {
     const started = process.hrtime.bigint();
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     let sent = 0;
-    let received = 0;
     let status = 0;
     let excerpt = '';
     let settled = false;
@@ -47,18 +120,16 @@ export function transfer(spec: LargeTransferSpec): Promise<LargeTransferResult> 
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      const bytes = spec.method === 'PUT' ? sent : received;
-      resolvePromise({ status, bytes, seconds: elapsed(), complete, timedOut, ...(error ? { error } : {}), ...(excerpt ? { excerpt } : {}) });
+      resolvePromise({ status, bytes: sent, seconds: elapsed(), complete, timedOut, ...(error ? { error } : {}), ...(excerpt ? { excerpt } : {}) });
     };
     const req = request({ host: spec.host, port: spec.port, method: spec.method, path: spec.target, headers: spec.headers, agent: false }, (res) => {
       status = res.statusCode ?? 0;
       const ok = status >= 200 && status < 300;
       res.on('data', (chunk: Buffer) => {
-        received += chunk.length;
         if (!ok && excerpt.length < 500) excerpt += chunk.toString('utf8');
       });
       res.on('end', () => {
-        const complete = ok && (spec.method === 'PUT' ? sent === spec.bytes : received === spec.bytes);
+        const complete = ok && sent === spec.bytes;
         finish(complete, ok ? (complete ? undefined : `short transfer`) : `HTTP ${status}`);
       });
       res.on('error', (err) => finish(false, err.message));
@@ -68,10 +139,6 @@ export function transfer(spec: LargeTransferSpec): Promise<LargeTransferResult> 
       req.destroy();
     }, spec.timeoutMs);
     req.on('error', (err) => finish(false, err.message));
-    if (spec.method === 'GET') {
-      req.end();
-      return;
-    }
     const pump = () => {
       while (sent < spec.bytes && !settled) {
         const n = Math.min(CHUNK.length, spec.bytes - sent);
