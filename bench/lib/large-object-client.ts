@@ -46,28 +46,43 @@ export function transfer(spec: LargeTransferSpec): Promise<LargeTransferResult> 
   return spec.method === 'GET' ? get(spec) : put(spec);
 }
 
+/**
+ * The one way a transfer ends: the first call resolves with the time since this was made and runs
+ * `cleanup`; later calls (a deadline after an error, an error after the end) do nothing.
+ */
+function settleOnce(resolve: (r: LargeTransferResult) => void, cleanup: () => void) {
+  const started = process.hrtime.bigint();
+  const state = {
+    settled: false,
+    finish(soFar: { status: number; bytes: number; excerpt: string }, complete: boolean, error?: string, timedOut = false): void {
+      if (state.settled) return;
+      state.settled = true;
+      cleanup();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const { status, bytes, excerpt } = soFar;
+      resolve({ status, bytes, seconds, complete, timedOut, ...(error ? { error } : {}), ...(excerpt ? { excerpt } : {}) });
+    },
+  };
+  return state;
+}
+
 /** One GET over HTTP/1.1 (Connection: close), the body counted as it arrives into one reused buffer. */
 function get(spec: LargeTransferSpec): Promise<LargeTransferResult> {
   return new Promise((resolvePromise) => {
-    const started = process.hrtime.bigint();
     let head: Buffer | undefined = Buffer.alloc(0);
     let status = 0;
     let expected: number | undefined;
     let received = 0;
     let excerpt = '';
-    let settled = false;
-    const finish = (complete: boolean, error?: string, timedOut = false) => {
-      if (settled) return;
-      settled = true;
+    const outcome = settleOnce(resolvePromise, () => {
       clearTimeout(deadline);
       socket.destroy();
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolvePromise({ status, bytes: received, seconds, complete, timedOut, ...(error ? { error } : {}), ...(excerpt ? { excerpt } : {}) });
-    };
+    });
+    const done = (complete: boolean, error?: string, timedOut = false) => outcome.finish({ status, bytes: received, excerpt }, complete, error, timedOut);
     const ok = () => status >= 200 && status < 300;
     const end = () => {
       const complete = ok() && received === spec.bytes && (expected === undefined || received === expected);
-      finish(complete, ok() ? (complete ? undefined : 'short transfer') : `HTTP ${status}`);
+      done(complete, ok() ? (complete ? undefined : 'short transfer') : `HTTP ${status}`);
     };
     const body = (chunk: Buffer) => {
       received += chunk.length;
@@ -99,9 +114,9 @@ function get(spec: LargeTransferSpec): Promise<LargeTransferResult> {
         },
       },
     });
-    const deadline = setTimeout(() => finish(false, `deadline of ${spec.timeoutMs} ms reached`, true), spec.timeoutMs);
-    socket.on('error', (err) => finish(false, err.message));
-    socket.on('end', () => (head === undefined ? end() : finish(false, 'connection closed before the response headers')));
+    const deadline = setTimeout(() => done(false, `deadline of ${spec.timeoutMs} ms reached`, true), spec.timeoutMs);
+    socket.on('error', (err) => done(false, err.message));
+    socket.on('end', () => (head === undefined ? end() : done(false, 'connection closed before the response headers')));
     const headers = Object.entries(spec.headers);
     if (!headers.some(([k]) => k.toLowerCase() === 'host')) headers.unshift(['host', `${spec.host}:${spec.port}`]);
     socket.write(`GET ${spec.target} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}connection: close\r\n\r\n`);
@@ -110,18 +125,11 @@ function get(spec: LargeTransferSpec): Promise<LargeTransferResult> {
 
 function put(spec: LargeTransferSpec): Promise<LargeTransferResult> {
   return new Promise((resolvePromise) => {
-    const started = process.hrtime.bigint();
-    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     let sent = 0;
     let status = 0;
     let excerpt = '';
-    let settled = false;
-    const finish = (complete: boolean, error?: string, timedOut = false) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      resolvePromise({ status, bytes: sent, seconds: elapsed(), complete, timedOut, ...(error ? { error } : {}), ...(excerpt ? { excerpt } : {}) });
-    };
+    const outcome = settleOnce(resolvePromise, () => clearTimeout(deadline));
+    const done = (complete: boolean, error?: string, timedOut = false) => outcome.finish({ status, bytes: sent, excerpt }, complete, error, timedOut);
     const req = request({ host: spec.host, port: spec.port, method: spec.method, path: spec.target, headers: spec.headers, agent: false }, (res) => {
       status = res.statusCode ?? 0;
       const ok = status >= 200 && status < 300;
@@ -130,17 +138,17 @@ function put(spec: LargeTransferSpec): Promise<LargeTransferResult> {
       });
       res.on('end', () => {
         const complete = ok && sent === spec.bytes;
-        finish(complete, ok ? (complete ? undefined : `short transfer`) : `HTTP ${status}`);
+        done(complete, ok ? (complete ? undefined : `short transfer`) : `HTTP ${status}`);
       });
-      res.on('error', (err) => finish(false, err.message));
+      res.on('error', (err) => done(false, err.message));
     });
     const deadline = setTimeout(() => {
-      finish(false, `deadline of ${spec.timeoutMs} ms reached`, true);
+      done(false, `deadline of ${spec.timeoutMs} ms reached`, true);
       req.destroy();
     }, spec.timeoutMs);
-    req.on('error', (err) => finish(false, err.message));
+    req.on('error', (err) => done(false, err.message));
     const pump = () => {
-      while (sent < spec.bytes && !settled) {
+      while (sent < spec.bytes && !outcome.settled) {
         const n = Math.min(CHUNK.length, spec.bytes - sent);
         sent += n;
         const more = req.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n));
