@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=64
 /**
  * `strongbox server [--data-dir DIR] [--address HOST:PORT] [--region R] [--base-domain D]
  *                   [--durability normal|strict] [--log-level L] [--workers N|auto]`

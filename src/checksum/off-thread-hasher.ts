@@ -61,8 +61,11 @@ export class OffThreadHasher {
         this.current = this.free.pop() ?? this.newBatch();
         this.filled = 0;
       }
-      // Buffer#copy is a plain memmove; TypedArray#set into shared memory copies word by word.
-      const n = Buffer.prototype.copy.call(chunk, this.batches[this.current], this.filled, offset, Math.min(chunk.length, offset + BATCH_BYTES - this.filled));
+      // Into shared memory, Buffer#copy and TypedArray#set go through V8's atomic-safe copy, word by
+      // word, at a quarter of memcpy's speed on a busy machine; Buffer#fill with a buffer exactly the
+      // length of the range is one native memcpy.
+      const n = Math.min(chunk.length - offset, BATCH_BYTES - this.filled);
+      this.batches[this.current].fill(chunk.subarray(offset, offset + n), this.filled, this.filled + n);
       this.filled += n;
       offset += n;
       if (this.filled === BATCH_BYTES) this.post();

@@ -28,6 +28,7 @@ import { openIamStore } from '../iam/index.js';
 import { removeHeldLinks } from '../storage/file-blob-store.js';
 import { bootstrapRootUser, openAndSweep, startupLog, TAKEOVER_WAIT_MS, type RunningStrongbox } from '../main.js';
 import { DataDirLock } from './data-dir-lock.js';
+import { withServerV8Flags } from './v8-flags.js';
 
 /** More than this many unexpected worker exits within CRASH_WINDOW_MS stop the server. */
 const CRASH_LOOP = 5;
@@ -65,6 +66,8 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
   let allListening: () => void = () => undefined;
   const ready = new Promise<void>((r) => (allListening = r));
 
+  // Workers run with the server's V8 flags even when the primary was started without them.
+  cluster.setupPrimary({ execArgv: withServerV8Flags(process.execArgv) });
   const fork = (): Worker => {
     const worker = cluster.fork();
     worker.on('listening', (address) => {

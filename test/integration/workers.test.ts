@@ -5,7 +5,7 @@
  * IAM change must apply on every worker at once.
  */
 import assert from 'node:assert/strict';
-import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +20,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, DeleteUserPolicyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { SERVER_V8_FLAGS } from '../../src/server/v8-flags.js';
 import { childPids, startServer, uniqueName, type Credentials, type TestServer } from './harness.js';
 
 /** No keep-alive: each request opens its own connection, so requests alternate between the workers. */
@@ -128,6 +129,19 @@ describe('a server with two worker processes', () => {
   it('fails to start, instead of retrying, when its workers cannot listen', async () => {
     // The port is taken (by this server): every worker's listen fails, and so does the start.
     await assert.rejects(startServer({ extraArgs: ['--workers', '2', '--address', `127.0.0.1:${server.port}`] }), /EADDRINUSE[\s\S]*before it listened/);
+  });
+
+  it("runs its workers with the server's V8 flags, even when the primary was started without them", async () => {
+    const bare = await startServer({ nodeArgs: [], extraArgs: ['--workers', '2'] });
+    try {
+      const args = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(!args(bare.process.pid!).includes(SERVER_V8_FLAGS[0]));
+      const workers = workerPids(bare);
+      assert.equal(workers.length, 2);
+      for (const pid of workers) for (const flag of SERVER_V8_FLAGS) assert.ok(args(pid).includes(flag), `worker ${pid}: ${args(pid).join(' ')}`);
+    } finally {
+      await bare.stop();
+    }
   });
 
   it('stops every process on SIGTERM', async () => {
