@@ -146,13 +146,14 @@ export function createCrc64WasmEngine(lo: Int32Array, hi: Int32Array): Crc64Wasm
       words[2 * (sl * 256 + n) + 1] = (words[p + 1] >>> 8) ^ words[2 * idx + 1];
     }
   }
-  const scratch = new Uint8Array(memory.buffer, TABLE_BYTES, SCRATCH);
+  const scratch = Buffer.from(memory.buffer, TABLE_BYTES, SCRATCH);
   return {
     update(l, h, data) {
       let crc = (BigInt(h >>> 0) << 32n) | BigInt(l >>> 0);
       for (let offset = 0; offset < data.length; offset += SCRATCH) {
         const piece = data.subarray(offset, Math.min(offset + SCRATCH, data.length));
-        scratch.set(piece);
+        // A native memcpy; TypedArray#set from shared memory (a hash worker's batch) copies word by word.
+        scratch.fill(piece, 0, piece.length);
         crc = update(crc, TABLE_BYTES, piece.length);
       }
       return { lo: Number(crc & 0xffffffffn) | 0, hi: Number(crc >> 32n) | 0 };
