@@ -62,8 +62,8 @@ export class OffThreadHasher {
         this.filled = 0;
       }
       // Into shared memory, Buffer#copy and TypedArray#set go through V8's atomic-safe copy, word by
-      // word, at a quarter of memcpy's speed on a busy machine; Buffer#fill with a buffer exactly the
-      // length of the range is one native memcpy.
+      // word: in a 1 GiB PUT it cost twice what memcpy cost for the same bytes (perf). Buffer#fill with
+      // a buffer exactly the length of the range is one native memcpy.
       const n = Math.min(chunk.length - offset, BATCH_BYTES - this.filled);
       this.batches[this.current].fill(chunk.subarray(offset, offset + n), this.filled, this.filled + n);
       this.filled += n;
