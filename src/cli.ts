@@ -1,9 +1,7 @@
-#!/usr/bin/env -S node --initial-old-space-size=64
+#!/usr/bin/env node
 /**
  * `strongbox server [--data-dir DIR] [--address HOST:PORT] [--region R] [--base-domain D]
  *                   [--durability normal|strict] [--log-level L] [--workers N|auto]`
- *
- * The shebang starts node with the server's V8 flags (server/v8-flags.ts; a test keeps them equal).
  */
 import { ConfigError, parseServerConfig } from './config.js';
 import cluster from 'node:cluster';

@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
-import { SERVER_V8_FLAGS } from '../../src/server/v8-flags.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CLI = join(REPO_ROOT, 'dist/src/cli.js');
@@ -45,8 +44,6 @@ export interface StartOptions {
   readonly region?: string;
   readonly extraArgs?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
-  /** Node's own flags, before the script; default SERVER_V8_FLAGS, as the `strongbox` command runs. */
-  readonly nodeArgs?: readonly string[];
 }
 
 /** The live child processes of `pid` (a server's workers). */
@@ -69,7 +66,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strongbox-it-'));
   const root = opts.root ?? { accessKeyId: newAccessKeyId(), secretAccessKey: randomBytes(30).toString('base64') };
   const region = opts.region ?? 'us-east-1';
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? SERVER_V8_FLAGS), CLI, 'server', '--data-dir', dataDir, '--address', '127.0.0.1:0', '--region', region, ...(opts.extraArgs ?? [])], {
+  const child = spawn(process.execPath, [CLI, 'server', '--data-dir', dataDir, '--address', '127.0.0.1:0', '--region', region, ...(opts.extraArgs ?? [])], {
     env: {
       ...process.env,
       STRONGBOX_ROOT_ACCESS_KEY_ID: root.accessKeyId,

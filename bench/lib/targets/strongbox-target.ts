@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVER_V8_FLAGS } from '../../../src/server/v8-flags.js';
 import { findFreePort, startServerProcess } from '../server-process.js';
 import type { Credentials } from '../signer.js';
 import type { RunningTarget, TargetContext, TargetDefinition } from './target.js';
@@ -13,7 +12,7 @@ export interface StrongboxTargetOptions {
 }
 
 /**
- * Strongbox itself: `node <SERVER_V8_FLAGS> dist/src/cli.js server --data-dir DIR --address 127.0.0.1:PORT`, root key
+ * Strongbox itself: `node dist/src/cli.js server --data-dir DIR --address 127.0.0.1:PORT`, root key
  * from STRONGBOX_ROOT_ACCESS_KEY_ID / STRONGBOX_ROOT_SECRET_ACCESS_KEY on first start, ready when
  * GET /health/ready answers 200.
  */
@@ -34,7 +33,7 @@ export function strongboxTarget(options: StrongboxTargetOptions = {}): TargetDef
         {
           name: 'strongbox',
           command: process.execPath,
-          args: [...SERVER_V8_FLAGS, cli(ctx), 'server', '--data-dir', dataDir, '--address', `127.0.0.1:${port}`, '--region', region, ...extraArgs],
+          args: [cli(ctx), 'server', '--data-dir', dataDir, '--address', `127.0.0.1:${port}`, '--region', region, ...extraArgs],
           env: { STRONGBOX_ROOT_ACCESS_KEY_ID: root.accessKeyId, STRONGBOX_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey },
           logFile: join(home, 'server.log'),
           port,
