@@ -3,7 +3,7 @@
  *   npx tsc -p tsconfig.json && node --test dist/bench/lib/
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { createBareFileServer } from './bare-file-server.js';
 import { parseDdOutput } from './dd.js';
+import { runExtraBenches } from './extra-benches.js';
 import { transfer } from './large-object-client.js';
 import { rawRequestBytes, send } from './http-client.js';
 import { benchPolicies } from './iam-user.js';
@@ -284,5 +285,24 @@ describe('signed requests against s3rver', () => {
     const wrong = new RequestSigner({ credentials: { accessKeyId: 'AKIANOTKNOWN', secretAccessKey: 'S3RVER' }, region: 'us-east-1', endpoint });
     assert.equal((await send(endpoint, await wrong.headerSigned('GET', path))).status, 403);
     assert.equal((await send(endpoint, await wrong.presigned('GET', path, 900))).status, 403);
+  });
+});
+
+describe('other benches', () => {
+  test('one cut short or failing is said to be, so the output never ends on a bare heading', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sb-extra-'));
+    try {
+      mkdirSync(join(root, 'dist/bench'), { recursive: true });
+      writeFileSync(join(root, 'dist/bench/a-bench.js'), 'process.exit(3);\n');
+      writeFileSync(join(root, 'dist/bench/b-bench.js'), 'setTimeout(() => undefined, 60_000);\n');
+      const written: string[] = [];
+      const results = await runExtraBenches(root, { quick: true, timeoutSeconds: 1, deadline: Date.now() + 60_000, write: (t) => written.push(t) });
+      assert.deepEqual(results.map((r) => [r.script, r.exitCode, r.timedOut]), [['a-bench.js', 3, false], ['b-bench.js', null, true]]);
+      const out = written.join('');
+      assert.match(out, /=== a-bench\.js ===\n\(exited with code 3\)/);
+      assert.match(out, /=== b-bench\.js ===\n\(stopped after 1 s: the bench's time budget ran out\)/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

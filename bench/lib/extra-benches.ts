@@ -9,6 +9,8 @@ export interface ExtraBenchOptions {
   readonly timeoutSeconds: number;
   /** Epoch ms after which no further bench starts and a running one is cut short. */
   readonly deadline: number;
+  /** Where the headings and notes go (the benches' own output goes to this process's stdout); default stdout. */
+  readonly write?: (text: string) => void;
 }
 
 /**
@@ -21,15 +23,20 @@ export async function runExtraBenches(repoRoot: string, options: ExtraBenchOptio
   if (!existsSync(dir)) return [];
   const scripts = readdirSync(dir).filter((f) => f.endsWith('-bench.js')).sort();
   const results: ExtraBenchResult[] = [];
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
   for (const script of scripts) {
     const left = Math.floor((options.deadline - Date.now()) / 1000);
     if (left < 5) {
-      process.stdout.write(`\n=== ${script}: not run, the time budget of the bench is spent ===\n`);
+      write(`\n=== ${script}: not run, the time budget of the bench is spent ===\n`);
       results.push({ script, exitCode: null, seconds: 0, timedOut: false, notRun: true });
       continue;
     }
-    process.stdout.write(`\n=== ${script} ===\n`);
-    results.push(await runOne(join(dir, script), script, { quick: options.quick, timeoutSeconds: Math.min(options.timeoutSeconds, left) }));
+    write(`\n=== ${script} ===\n`);
+    const result = await runOne(join(dir, script), script, { quick: options.quick, timeoutSeconds: Math.min(options.timeoutSeconds, left) });
+    results.push(result);
+    // A bench cut short may have printed nothing yet: say so, rather than end on a bare heading.
+    if (result.timedOut) write(`(stopped after ${Math.round(result.seconds)} s: the bench's time budget ran out)\n`);
+    else if (result.exitCode !== 0) write(`(exited with ${result.exitCode === null ? 'a signal' : `code ${result.exitCode}`})\n`);
   }
   return results;
 }
