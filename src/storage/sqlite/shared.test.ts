@@ -44,6 +44,9 @@ describe('embedded storage shared by two workers', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** The hard links by which processes hold retained blobs. */
+  const held = async () => (await readdir(join(dir, 'tmp'))).filter((n) => n.startsWith('held.'));
+
   it("reads the other worker's writes after a poll, although it cached what it read before", async () => {
     const put = (s: EmbeddedStorage, etag: string) => s.objects.putObject(inlineRecord('k', etag, etag));
     await put(a, 'one');
@@ -86,17 +89,17 @@ describe('embedded storage shared by two workers', () => {
     await b.blobs.delete(blob.blobId); // another process: no in-process deferral can help
     const opened = await a.blobs.open!(blob.blobId);
     assert.equal((await readAll(opened.stream())).toString(), 'held across processes');
-    assert.deepEqual((await readdir(join(dir, 'tmp'))).filter((n) => n.startsWith(`held.${process.pid}.`)).length, 1);
+    assert.deepEqual((await held()).filter((n) => n.startsWith(`held.${process.pid}.`)).length, 1);
     retention.release();
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual((await readdir(join(dir, 'tmp'))).filter((n) => n.startsWith('held.')), []);
+    // The link goes asynchronously: wait for it (up to 5 s, however loaded the machine).
+    for (const until = Date.now() + 5000; (await held()).length > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(await held(), []);
     await assert.rejects(a.blobs.open!(blob.blobId), { name: 'BlobNotFoundError' });
   });
 
   it("removes the links of a process that exited, and only those", async () => {
     const blob = await writeBlob(a.blobs, 'held by a process that dies');
     const retention = await a.blobs.retain!([blob.blobId]);
-    const held = async () => (await readdir(join(dir, 'tmp'))).filter((n) => n.startsWith('held.'));
     assert.equal(await removeHeldLinks(dir, process.pid + 1), 0);
     assert.equal((await held()).length, 1);
     assert.equal(await removeHeldLinks(dir, process.pid), 1);
