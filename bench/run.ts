@@ -1,5 +1,5 @@
 /**
- * The request-path benchmark: `npm run bench` (about 5 minutes) or `npm run bench -- --quick` (about 1).
+ * The request-path benchmark: `npm run bench` (about 6 minutes) or `npm run bench -- --quick` (about 1).
  * Starts each target in its own process on 127.0.0.1, loads it from other processes (wrk for 4 KiB
  * objects, a node client for the large object), measures dd on the same disk, prints a table with the
  * ratios the project aims for and writes it to bench/results/latest.json. See bench/README.md.

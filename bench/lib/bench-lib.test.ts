@@ -3,7 +3,7 @@
  *   npx tsc -p tsconfig.json && node --test dist/bench/lib/
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { createBareFileServer } from './bare-file-server.js';
-import { parseDdOutput } from './dd.js';
+import { parseDdOutput, runDd } from './dd.js';
 import { runExtraBenches } from './extra-benches.js';
 import { transfer } from './large-object-client.js';
 import { rawRequestBytes, send } from './http-client.js';
 import { benchPolicies } from './iam-user.js';
-import { medianOfRounds, type Measurement } from './measurement.js';
+import { medianOfEach, medianOfRounds, type Measurement } from './measurement.js';
 import { computeRatios, ratioSpecs, SCENARIO } from './ratios.js';
 import { formatReport } from './report.js';
 import { S3RVER_CREDENTIALS } from './s3rver-process.js';
@@ -176,6 +176,17 @@ describe('dd output', () => {
     const err = '1024+0 records in\n1024+0 records out\n1073741824 bytes (1.1 GB, 1.0 GiB) copied, 1.23456 s, 870 MB/s\n';
     assert.deepEqual(parseDdOutput(err), { bytes: 1073741824, seconds: 1.23456 });
   });
+  test('a run measures the write, the direct read as many times as asked, then the cached read; it leaves no file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dd-test-'));
+    try {
+      const out = await runDd(dir, 1024 * 1024, 30, 3);
+      assert.deepEqual(out.map((m) => m.scenario), ['write-fdatasync', 'read-direct', 'read-direct', 'read-direct', 'read-cached']);
+      assert.equal(out[0].status, 'ok', out[0].note);
+      assert.deepEqual(readdirSync(dir), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('ratios', () => {
@@ -234,6 +245,20 @@ describe('rounds', () => {
     const m = medianOfRounds([round(7608), round(6813), round(7150)]);
     const text = formatReport({ schema: 1, generatedAt: 'now', quick: false, machine: {}, config: {}, targets: [{ name: 't', status: 'ran' }], measurements: [m], ratios: [], extraBenches: [], totalSeconds: 1 });
     assert.match(text, /7,150 · 6,813–7,608/);
+  });
+  test('medianOfEach: one figure per target, dd beside it and scenario, however many times each was measured', () => {
+    const at = (target: string, scenario: string, value: number, beside?: string): Measurement => ({ target, scenario, unit: 'MB/s', value, status: 'ok', ...(beside ? { beside } : {}) });
+    const runs = [
+      at('dd', 'read', 900, 'a'), at('dd', 'read', 1200, 'a'), at('dd', 'read', 1000, 'a'), at('a', 'put', 400), at('a', 'get', 1100), at('a', 'get', 800),
+      at('dd', 'read', 1100, 'b'), at('a', 'put', 300), at('a', 'get', 1000),
+    ];
+    const figures = medianOfEach(runs);
+    assert.deepEqual(figures.map((m) => [m.target, m.beside, m.scenario, m.value, m.detail?.rounds]), [
+      ['dd', 'a', 'read', 1000, '900.0 1200.0 1000.0'],
+      ['a', undefined, 'put', 300, '400.0 300.0'],
+      ['a', undefined, 'get', 1000, '1100.0 800.0 1000.0'],
+      ['dd', 'b', 'read', 1100, undefined],
+    ]);
   });
   test('a failed round fails the scenario and says which; a partial one marks it partial', () => {
     const m = medianOfRounds([round(900), round(null, 'failed', 'HTTP 500')]);

@@ -17,9 +17,9 @@ export interface LargeObjectRun {
 }
 
 /**
- * PUT then GET of one large object (1 GiB, 256 MiB with --quick) from a separate node process.
+ * PUT then GETs of one large object (1 GiB, 256 MiB with --quick) from a separate node process.
  * Header-signed with x-amz-content-sha256: UNSIGNED-PAYLOAD, as SDKs do for streamed bodies, so the
- * client spends nothing on hashing. Returns [PUT, GET].
+ * client spends nothing on hashing. Returns [PUT, GET × config.largeObject.readsPerRound].
  */
 export async function runLargeObjectScenarios(run: LargeObjectRun): Promise<Measurement[]> {
   const { access, config } = run;
@@ -42,12 +42,16 @@ export async function runLargeObjectScenarios(run: LargeObjectRun): Promise<Meas
     return [failed(run.targetName, putName, 'MB/s', err), failed(run.targetName, getName, 'MB/s', 'PUT failed')];
   }
   if (put.status !== 'ok') return [put, failed(run.targetName, getName, 'MB/s', 'PUT did not complete')];
+  const out = [put];
   try {
-    const req = await signer.headerSigned('GET', path);
-    return [put, await measured(run, getName, { ...access.endpoint, method: 'GET', target: req.target, headers: req.headers, bytes, timeoutMs })];
+    for (let i = 0; i < config.largeObject.readsPerRound; i++) {
+      const req = await signer.headerSigned('GET', path);
+      out.push(await measured(run, getName, { ...access.endpoint, method: 'GET', target: req.target, headers: req.headers, bytes, timeoutMs }));
+    }
   } catch (err) {
-    return [put, failed(run.targetName, getName, 'MB/s', err)];
+    out.push(failed(run.targetName, getName, 'MB/s', err));
   }
+  return out;
 }
 
 async function measured(run: LargeObjectRun, scenario: string, spec: LargeTransferSpec): Promise<Measurement> {

@@ -29,7 +29,8 @@ export function skipped(target: string, scenario: string, unit: Unit, reason: st
  * The figure of a scenario measured in rounds: the round with the median value (of an even count the
  * lower middle one, a figure that was measured), its detail extended with every round's value in
  * order (`rounds`). A failed or skipped round makes the scenario failed: its first such round, with
- * the round number in the note.
+ * the round number in the note. (A "round" here is one measurement: where a round repeats a
+ * measurement, as the large-object reads do, each repeat counts as one.)
  */
 export function medianOfRounds(rounds: readonly Measurement[]): Measurement {
   if (rounds.length === 0) throw new Error('medianOfRounds: no round');
@@ -48,4 +49,19 @@ export function medianOfRounds(rounds: readonly Measurement[]): Measurement {
     ...(partial ? { status: 'partial' as const } : {}),
     detail: { ...median.detail, rounds: rounds.map((r) => (r.value as number).toFixed(digits)).join(' ') },
   };
+}
+
+/**
+ * `medianOfRounds` of every figure in `runs`, one per target (and `beside`) and scenario, in the order
+ * each first appears: the runs need not measure each figure the same number of times.
+ */
+export function medianOfEach(runs: readonly Measurement[]): Measurement[] {
+  const groups = new Map<string, Measurement[]>();
+  for (const m of runs) {
+    const key = JSON.stringify([m.target, m.beside ?? '', m.scenario]);
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
+  }
+  return [...groups.values()].map(medianOfRounds);
 }

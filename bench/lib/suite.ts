@@ -4,7 +4,7 @@ import type { BenchConfig } from './config.js';
 import { runDd } from './dd.js';
 import { createIamBenchUser } from './iam-user.js';
 import { runLargeObjectScenarios } from './large-object.js';
-import { failed, medianOfRounds, skipped, type Measurement } from './measurement.js';
+import { failed, medianOfEach, skipped, type Measurement } from './measurement.js';
 import { SCENARIO } from './ratios.js';
 import type { Credentials } from './signer.js';
 import {
@@ -86,17 +86,17 @@ export async function runSuite(targets: readonly RunningTarget[], options: Suite
       record(m.scenario === SCENARIO.getIam && m.value !== null ? { ...m, detail: { ...m.detail, attached_policies: config.iamPolicyCount } } : m);
     }
   }
-  // Large objects, round by round, each target in turn with dd on the same disk right before it.
-  const large: Measurement[][][] = prepared.map(() => []);
+  // Large objects, round by round, each target in turn with dd on the same disk right before it; the
+  // figures are the medians of every measurement of them (reads: rounds × readsPerRound).
+  const large: Measurement[][] = prepared.map(() => []);
   for (let round = 0; round < config.largeObject.rounds; round++) {
     for (const [i, p] of prepared.entries()) {
-      const dd = await runDd(options.benchDir, config.dd.bytes, config.dd.timeoutSeconds);
+      const dd = await runDd(options.benchDir, config.dd.bytes, config.dd.timeoutSeconds, config.largeObject.readsPerRound);
       const transfers = await runLargeObjectScenarios({ access: p.access, targetName: p.target.name, config, repoRoot: options.repoRoot, serverPid: p.target.pid });
-      large[i].push([...dd.map((m) => ({ ...m, beside: p.target.name })), ...transfers]);
+      large[i].push(...dd.map((m) => ({ ...m, beside: p.target.name })), ...transfers);
     }
   }
-  // Every round yields the same figures in the same order (runDd: 3, runLargeObjectScenarios: 2).
-  for (const rounds of large) for (let k = 0; k < (rounds[0]?.length ?? 0); k++) record(medianOfRounds(rounds.map((r) => r[k])));
+  for (const runs of large) for (const m of medianOfEach(runs)) record(m);
   return out;
 }
 
