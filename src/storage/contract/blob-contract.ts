@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { BlobNotFoundError, InvalidBlobIdError } from '../blob-errors.js';
 import { openObjectBytes, readObjectBytes } from '../object-reader.js';
 import type { BlobStore } from '../ports.js';
-import { bucketRecord, objectRecord, partRecord, readAll, rejection, uploadRecord, writeBlob, type ContractContext } from './fixtures.js';
+import { bucketRecord, eventually, objectRecord, partRecord, readAll, rejection, uploadRecord, writeBlob, type ContractContext } from './fixtures.js';
 
 export function blobContract(ctx: ContractContext): void {
   describe('BlobStore', () => {
@@ -162,7 +162,6 @@ export function blobContract(ctx: ContractContext): void {
   });
 }
 
-/** Waits (up to 2 s) for something that happens in the background, such as a delete carried out at release. */
 /** Whether reading the blob fails with BlobNotFoundError. A release deletes asynchronously: poll with `eventually`. */
 function isGone(blobs: BlobStore, blobId: string): Promise<boolean> {
   return readAll(blobs.read(blobId)).then(
@@ -172,12 +171,4 @@ function isGone(blobs: BlobStore, blobId: string): Promise<boolean> {
       throw e;
     },
   );
-}
-
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + 2000;
-  while (!(await check())) {
-    if (Date.now() > until) assert.fail('did not happen within 2 s');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }

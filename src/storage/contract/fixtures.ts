@@ -1,4 +1,5 @@
 /** Builders and helpers shared by the storage contract suites. */
+import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { BlobSegment, BlobStore, BucketRecord, MultipartUpload, ObjectRecord, S3Storage, UploadedPart } from '../ports.js';
 
@@ -83,6 +84,15 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+/** Waits (up to `ms`) for something that happens in the background, such as a delete carried out at release. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 2000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) assert.fail(`did not happen within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 /** Resolves with the error a promise rejects with; fails when it resolves. */

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { bucketRecord, objectRecord, readAll, writeBlob } from '../contract/fixtures.js';
+import { bucketRecord, eventually, objectRecord, readAll, writeBlob } from '../contract/fixtures.js';
 import { runStorageContract } from '../contract/run-storage-contract.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../embedded.js';
 import { removeHeldLinks } from '../file-blob-store.js';
@@ -92,8 +92,7 @@ describe('embedded storage shared by two workers', () => {
     assert.deepEqual((await held()).filter((n) => n.startsWith(`held.${process.pid}.`)).length, 1);
     retention.release();
     // The link goes asynchronously: wait for it (up to 5 s, however loaded the machine).
-    for (const until = Date.now() + 5000; (await held()).length > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual(await held(), []);
+    await eventually(async () => (await held()).length === 0, 5000);
     await assert.rejects(a.blobs.open!(blob.blobId), { name: 'BlobNotFoundError' });
   });
 
