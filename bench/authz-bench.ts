@@ -6,7 +6,8 @@
  */
 import { PolicyAuthorizer } from '../src/authz/policy-authorizer.js';
 import { headerSignedAuth } from '../src/authz/testing/header-auth.js';
-import { createIdentityPolicyLoader } from '../src/iam/identity-policies.js';
+import { loadAwsManagedPolicies } from '../src/iam/aws-managed/catalog.js';
+import { createIdentityPolicyLoader, resolveManaged } from '../src/iam/identity-policies.js';
 import { openMemoryIamStore } from '../src/iam/store/index.js';
 import type { Caller } from '../src/identity/caller.js';
 import type { AuthzCheck, RequestInfo } from '../src/server/protocol.js';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     await store.attachments.attach({ accountId: ACCOUNT, principalKind: 'user', principalId: 'AIDABENCHUSER0000001', policyArn: arn }, 20);
   }
   const loader = createIdentityPolicyLoader({ store });
-  const authorizer = new PolicyAuthorizer({ identityPolicies: loader });
+  const authorizer = new PolicyAuthorizer({ sources: { identity: loader, managedPolicy: (arn) => resolveManaged(store, arn, loadAwsManagedPolicies()) } });
   const user: Caller = { kind: 'User', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/bench/bench-reader`, userId: 'AIDABENCHUSER0000001', userName: 'bench-reader', path: '/bench/', accessKeyId: 'AKIABENCH' };
   const root: Caller = { kind: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accessKeyId: 'AKIAROOT' };
   const check: AuthzCheck = { action: 's3:GetObject', resource: `arn:aws:s3:::${BUCKET}/get/obj-17`, resourceAccount: ACCOUNT, context: {}, bucket: BUCKET };

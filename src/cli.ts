@@ -8,13 +8,19 @@ import cluster from 'node:cluster';
 import { createLogger, runServer } from './main.js';
 import { DataDirInUseError } from './server/data-dir-lock.js';
 import { runPrimary } from './server/workers.js';
+import { runWorkloadTokenCommand } from './cli/workload-token-command.js';
 
 const USAGE = `usage: strongbox server [--data-dir DIR] [--address HOST:PORT] [--region REGION]
                         [--base-domain DOMAIN] [--durability normal|strict] [--log-level LEVEL]
-                        [--workers N|auto]`;
+                        [--workers N|auto]
+       strongbox workload-token create|list|revoke ...   (strongbox workload-token --help)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'workload-token') {
+    const io = { env: process.env, stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
+    return runWorkloadTokenCommand(rest, io);
+  }
   if (command !== 'server') {
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === '--help' || command === 'help' ? 0 : 2;

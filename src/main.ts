@@ -6,7 +6,6 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
-import { toQueryProtocolAuthError } from './auth/query-auth-errors.js';
 import { verifyPostPolicy } from './auth/post-policy.js';
 import type { ServerConfig } from './config.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from './storage/embedded.js';
@@ -16,11 +15,21 @@ import { bootstrapManagementAccount, createCredentialProvider, openIamStore } fr
 import { createS3Protocol } from './s3/s3-protocol.js';
 import { createIamProtocol } from './iam/iam-protocol.js';
 import { createStsProtocol } from './sts/sts-protocol.js';
+import { createOrganizationsProtocol } from './organizations/organizations-protocol.js';
+import { createOrganizationPolicyLoader } from './organizations/organization-policies.js';
+import { SessionKeyRing } from './sts/session-keys.js';
+import { SessionTokenCodec } from './sts/session-token.js';
+import { AuthorizationMessageCodec, authorizationMessage } from './sts/authorization-message.js';
+import { RoleUseRecorder } from './sts/role-use-recorder.js';
+import { JwksCache } from './sts/web-identity/jwks-cache.js';
+import type { StsDeps } from './sts/sts-deps.js';
+import { createWorkloadsProtocol } from './workloads/workloads-protocol.js';
+import { workloadCredentialsEndpoint } from './workloads/workload-credentials-endpoint.js';
 import { RequestPipeline } from './server/pipeline.js';
 import { startHttpServer } from './server/http-server.js';
 import { LogDestination, PIPE_BUF } from './server/log-destination.js';
 import { PolicyAuthorizer } from './authz/policy-authorizer.js';
-import { createIdentityPolicyLoader } from './iam/identity-policies.js';
+import { createIdentityPolicyLoader, resolveManaged } from './iam/identity-policies.js';
 import { loadAwsManagedPolicies } from './iam/aws-managed/catalog.js';
 
 export interface RunningStrongbox {
@@ -49,37 +58,70 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   const boot = await bootstrapRootUser(dataDir, iamStore, env, logger);
   if (!shared) lock.hold(dataDir);
 
-  const credentials = createCredentialProvider(iamStore, { onError: (err) => logger.error({ err }, 'recording access-key use failed') });
+  const sessionKeys = new SessionKeyRing(iamStore.sessionKeys, { now: () => new Date() });
+  const sessionTokens = new SessionTokenCodec(sessionKeys);
+  const authorizationMessages = new AuthorizationMessageCodec(sessionKeys);
+  const credentials = createCredentialProvider(iamStore, {
+    onError: (err) => logger.error({ err }, 'recording access-key use failed'),
+    sessions: sessionTokens,
+  });
+  const roleUses = new RoleUseRecorder(iamStore.roles, (err) => logger.error({ err }, 'recording role use failed'));
   const authenticator = new Authenticator({ credentials, region: config.region });
   const awsManaged = loadAwsManagedPolicies();
   const identityPolicies = createIdentityPolicyLoader({ store: iamStore, awsManaged });
+  const organizationPolicies = createOrganizationPolicyLoader(iamStore);
+  const authorizer = new PolicyAuthorizer({
+    sources: {
+      identity: identityPolicies,
+      managedPolicy: (arn) => resolveManaged(iamStore, arn, awsManaged),
+      organizations: organizationPolicies,
+    },
+  });
+  const stsDeps: StsDeps = {
+    store: iamStore,
+    tokens: sessionTokens,
+    awsManaged,
+    now: () => new Date(),
+    recordRoleUse: (id, at, region) => roleUses.record(id, at, region),
+    jwks: new JwksCache(),
+    authorizationMessages,
+  };
+  const beforeRequest = shared
+    ? () => {
+        storage.pollExternalChanges();
+        iamStore.pollExternalChanges();
+      }
+    : undefined;
   const pipeline = new RequestPipeline({
     authenticate: (raw, body, now) => authenticator.authenticate(raw, body, now),
-    authorizer: new PolicyAuthorizer({ identityPolicies }),
+    authorizer,
     s3: createS3Protocol({
       storage,
       region: config.region,
       baseDomain: config.baseDomain,
       verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, config.region),
     }),
-    queryServices: new Map([
+    services: new Map([
       ['iam', createIamProtocol({ store: iamStore, awsManaged })],
-      ['sts', createStsProtocol()],
+      ['sts', createStsProtocol(stsDeps)],
+      ['organizations', createOrganizationsProtocol({ store: iamStore })],
+      ['workloads', createWorkloadsProtocol({ store: iamStore })],
     ]),
-    toQueryAuthError: toQueryProtocolAuthError,
     region: config.region,
     logger,
     now: () => new Date(),
-    beforeRequest: shared
-      ? () => {
-          storage.pollExternalChanges();
-          iamStore.pollExternalChanges();
-        }
-      : undefined,
+    beforeRequest,
+    encodeDenial: (caller, outcome, trace) => authorizationMessages.encode(authorizationMessage(caller, { ...trace, explicitDeny: outcome.decision === 'ExplicitDeny' })),
   });
 
   let ready = false;
-  const http = await startHttpServer({ host: config.host, port: config.port, handle: pipeline.handle, isReady: () => ready });
+  const http = await startHttpServer({
+    host: config.host,
+    port: config.port,
+    handle: pipeline.handle,
+    isReady: () => ready,
+    localEndpoint: workloadCredentialsEndpoint({ sts: stsDeps, authorizer, region: config.region, logger, beforeRequest }),
+  });
   ready = true;
   const host = http.address.family === 'IPv6' ? `[${http.address.address}]` : http.address.address;
   const endpoint = `http://${host}:${http.address.port}`;
@@ -94,7 +136,9 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       ready = false;
       await http.shutdown(config.shutdownGraceMs);
       await credentials.close();
+      await roleUses.close();
       identityPolicies.close();
+      organizationPolicies.close();
       await iamStore.close();
       await storage.close();
       lock.release();

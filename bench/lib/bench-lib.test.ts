@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
+import type { HttpRequest } from '@smithy/types';
 import { createBareFileServer } from './bare-file-server.js';
 import { parseDdOutput, runDd } from './dd.js';
 import { runExtraBenches } from './extra-benches.js';
@@ -22,6 +24,7 @@ import { formatReport } from './report.js';
 import { S3RVER_CREDENTIALS } from './s3rver-process.js';
 import { NodeSha256 } from './sha256.js';
 import { objectPath, RequestSigner, UNSIGNED_PAYLOAD } from './signer.js';
+import { benchScp, memberTrustPolicy } from './role-session.js';
 import { createBucket } from './small-object.js';
 import { detectWrk, luaScript, parseWrkOutput, runWrk } from './wrk.js';
 
@@ -96,6 +99,61 @@ describe('signer', () => {
     const sorted = (q: URLSearchParams) => [...q.entries()].sort(([a], [b]) => a.localeCompare(b));
     assert.deepEqual(sorted(new URLSearchParams(ours.target.split('?')[1])), sorted(new URLSearchParams(sdk.query as Record<string, string>)));
     assert.equal(ours.target.split('?')[0], '/b/a%20k');
+  });
+
+  const sessionCredentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'FwoGZXIvYXdzEJr//+session/token=' };
+
+  test('with a session token, the header-signed GET is the one @aws-sdk/client-s3 sends (x-amz-security-token signed)', async () => {
+    let captured: HttpRequest | undefined;
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9000',
+      forcePathStyle: true,
+      credentials: sessionCredentials,
+      maxAttempts: 1,
+      requestHandler: {
+        handle: async (request: HttpRequest) => {
+          captured = request;
+          throw new Error('captured');
+        },
+      },
+    });
+    // The SDK adds ?x-id=GetObject; the bench sends the bare path, so the query goes before signing.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        delete (args.request as HttpRequest).query?.['x-id'];
+        return next(args);
+      },
+      { step: 'build' },
+    );
+    await assert.rejects(client.send(new GetObjectCommand({ Bucket: 'b', Key: 'get/a k' })), /captured/);
+    client.destroy();
+    const sdk = captured!;
+    const amzDate = sdk.headers['x-amz-date'];
+    const signingDate = new Date(amzDate.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+    // The SDK's own headers (user agent, invocation id, checksum mode) are sent and signed alike.
+    const ours = new Set(['authorization', 'host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token']);
+    const extra = Object.fromEntries(Object.entries(sdk.headers).filter(([k]) => !ours.has(k.toLowerCase())));
+    const req = await new RequestSigner({ credentials: sessionCredentials, region: 'us-east-1', endpoint: { host: '127.0.0.1', port: 9000 }, signingDate })
+      .headerSigned('GET', objectPath('b', 'get/a k'), { headers: extra });
+    assert.equal(sdk.path, '/b/get/a%20k');
+    assert.equal(req.headers['x-amz-security-token'], sessionCredentials.sessionToken);
+    assert.equal(sdk.headers['x-amz-security-token'], sessionCredentials.sessionToken);
+    assert.match(req.headers.authorization ?? '', /SignedHeaders=[^,]*;x-amz-security-token(;|,)/);
+    assert.equal(req.headers.authorization, sdk.headers.authorization);
+  });
+
+  test('with a session token, the presigned GET is the presigner\'s (X-Amz-Security-Token in the query)', async () => {
+    const signingDate = new Date('2026-01-02T03:04:05Z');
+    const ours = await new RequestSigner({ credentials: sessionCredentials, region: 'us-east-1', endpoint: { host: '127.0.0.1', port: 9000 }, signingDate }).presigned('GET', '/b/k', 900);
+    const sdk = await new S3RequestPresigner({ credentials: sessionCredentials, region: 'us-east-1', sha256: NodeSha256 }).presign(
+      { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: 9000, path: '/b/k', query: {}, headers: { host: '127.0.0.1:9000' } },
+      { signingDate, expiresIn: 900 },
+    );
+    const q = new URLSearchParams(ours.target.split('?')[1]);
+    assert.equal(q.get('X-Amz-Security-Token'), sessionCredentials.sessionToken);
+    const sorted = (p: URLSearchParams) => [...p.entries()].sort(([a], [b]) => a.localeCompare(b));
+    assert.deepEqual(sorted(q), sorted(new URLSearchParams(sdk.query as Record<string, string>)));
   });
 
   test('presigned GET puts everything in the query', async () => {
@@ -209,7 +267,18 @@ describe('ratios', () => {
     assert.equal(by('PUT 4KiB: strongbox (fsync) / bare (no fsync)').verdict, 'FAIL');
     assert.equal(by('GET 4KiB header-signed: s3rver / bare').verdict, 'info');
     assert.equal(by('GET 4KiB: IAM user (10 policies) / root').verdict, 'n/a');
+    assert.equal(by('GET 4KiB: role session (10 policies + SCP) / IAM user (10 policies)').verdict, 'n/a');
     assert.equal(by('PUT 1024MiB: strongbox / dd write (fdatasync)').verdict, 'n/a');
+  });
+
+  test('the role session is compared with the IAM user, goal within 10 %', () => {
+    const ratios = computeRatios(ratioSpecs(1024 * 1024 * 1024, 10), [
+      m('strongbox', SCENARIO.getHeader, 5000),
+      m('strongbox', SCENARIO.getIam, 4000),
+      m('strongbox', SCENARIO.getRoleSession, 3500),
+    ]);
+    const role = ratios.find((r) => r.name === 'GET 4KiB: role session (10 policies + SCP) / IAM user (10 policies)')!;
+    assert.deepEqual([role.value, role.goal, role.verdict], [0.875, 0.9, 'FAIL']);
   });
 
   test('each target is compared with the dd that ran beside it, never with another target\'s', () => {
@@ -275,6 +344,31 @@ describe('IAM bench policies', () => {
     const grants = docs.map((d) => d.Statement.some((s) => s.Effect === 'Allow' && String(s.Resource) === 'arn:aws:s3:::bench-small/get/*'));
     assert.deepEqual(grants, [false, false, false, false, false, false, false, false, false, true]);
     for (const d of docs) assert.ok(JSON.stringify(d).length <= 6144);
+  });
+});
+
+describe('role-session bench policies', () => {
+  test('the SCP: an unconditional Deny, and a region lock (NotAction + StringNotEquals aws:RequestedRegion) that S3 object reads fall under', () => {
+    const scp = benchScp(['us-east-1', 'eu-west-1']);
+    // The SCP quota: 5,120 characters. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+    assert.ok(JSON.stringify(scp).length <= 5120);
+    const [protect, regions] = scp.Statement;
+    assert.deepEqual([protect.Effect, protect.Condition], ['Deny', undefined]);
+    assert.ok(protect.Action?.includes('s3:DeleteBucket') && protect.Action.includes('organizations:LeaveOrganization'));
+    assert.equal(regions.Effect, 'Deny');
+    assert.equal(regions.Action, undefined);
+    assert.deepEqual(regions.Condition, { StringNotEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } });
+    // The bench's GETs are not exempt: the condition is evaluated on each of them.
+    const exempt = (action: string) => (regions.NotAction ?? []).some((p) => new RegExp(`^${p.replace(/\*/g, '.*')}$`, 'i').test(action));
+    assert.equal(exempt('s3:GetObject'), false);
+    assert.equal(exempt('sts:AssumeRole'), true);
+    assert.equal(exempt('iam:CreateRole'), true);
+  });
+
+  test('bench-reader trusts its own account', () => {
+    assert.deepEqual(JSON.parse(memberTrustPolicy('123456789012')).Statement, [
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' },
+    ]);
   });
 });
 

@@ -32,6 +32,7 @@ export const SCENARIO = {
   getPresigned: 'get-4KiB-presigned',
   put: 'put-4KiB-header',
   getIam: 'get-4KiB-header-iam-user',
+  getRoleSession: 'get-4KiB-header-role-session',
 } as const;
 
 export function largeLabel(bytes: number): string {
@@ -52,6 +53,12 @@ export function ratioSpecs(largeBytes: number, iamPolicyCount: number): RatioSpe
     { name: 'PUT 4KiB: strongbox (fsync) / bare (no fsync)', numerator: sb(SCENARIO.put), denominator: ref('bare', SCENARIO.put), goal: 0.5 },
     { name: 'PUT 4KiB: strongbox / s3rver', numerator: sb(SCENARIO.put), denominator: ref('s3rver', SCENARIO.put) },
     { name: `GET 4KiB: IAM user (${iamPolicyCount} policies) / root`, numerator: sb(SCENARIO.getIam), denominator: sb(SCENARIO.getHeader), goal: 0.9 },
+    {
+      name: `GET 4KiB: role session (${iamPolicyCount} policies + SCP) / IAM user (${iamPolicyCount} policies)`,
+      numerator: sb(SCENARIO.getRoleSession),
+      denominator: sb(SCENARIO.getIam),
+      goal: 0.9,
+    },
     { name: 'GET 4KiB header-signed: s3rver / bare', numerator: ref('s3rver', SCENARIO.getHeader), denominator: ref('bare', SCENARIO.getHeader) },
   ];
   for (const target of ['strongbox', 'bare', 's3rver']) {

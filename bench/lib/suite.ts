@@ -6,6 +6,7 @@ import { createIamBenchUser } from './iam-user.js';
 import { runLargeObjectScenarios } from './large-object.js';
 import { failed, medianOfEach, skipped, type Measurement } from './measurement.js';
 import { SCENARIO } from './ratios.js';
+import { createRoleBench, type RoleBench } from './role-session.js';
 import type { Credentials } from './signer.js';
 import {
   prepareSmallObjects,
@@ -35,15 +36,17 @@ interface Prepared {
   readonly smallUnavailable: string | undefined;
   /** IAM-user credentials, or why there are none. */
   readonly iam: { readonly credentials: Credentials } | { readonly reason: string } | undefined;
+  /** The organization's member account with bench-reader under an SCP, or why there is none. */
+  readonly role: { readonly bench: RoleBench } | { readonly reason: string } | undefined;
 }
 
 /**
  * Every scenario on every running target, interleaved: scenario by scenario, and within a scenario round
  * by round, each target in turn, so the figures a ratio compares are measured seconds apart, not minutes
  * (the machine's other load drifts), and each is the median of its rounds. The IAM-user GET runs right
- * after the root GET of the same target in every round, for the same reason. The large objects come
- * last, also in rounds, each target's right after dd on the same disk (the virtual disk's speed
- * drifts too).
+ * after the root GET of the same target in every round, and the role-session GET right after the
+ * IAM-user GET, for the same reason. The large objects come last, also in rounds, each target's right
+ * after dd on the same disk (the virtual disk's speed drifts too).
  */
 export async function runSuite(targets: readonly RunningTarget[], options: SuiteOptions): Promise<Measurement[]> {
   const { config } = options;
@@ -64,27 +67,32 @@ export async function runSuite(targets: readonly RunningTarget[], options: Suite
     { scenario: SCENARIO.put, kind: 'put-header' },
   ];
   for (const step of plan) {
-    // Every target's runs of this scenario (and, after the root GET, the IAM-user GET of the same server).
-    const runs: (SmallObjectScenario | Measurement)[] = [];
-    const start = (p: Prepared, scenario: string, credentials: Credentials) =>
-      SmallObjectScenario.start({ access: { ...p.access, credentials }, targetName: p.target.name, scenario, kind: step.kind, fixture, config, workDir, serverPid: p.target.pid });
+    // Every target's runs of this scenario (and, after the root GET, the IAM-user and role-session GETs of
+    // the same server).
+    const runs: SmallRun[] = [];
+    const start: StartRun = (p, scenario, credentials, objects = fixture) =>
+      SmallObjectScenario.start({
+        access: { ...p.access, credentials },
+        targetName: p.target.name,
+        scenario,
+        kind: step.kind,
+        fixture: objects,
+        config,
+        workDir,
+        serverPid: p.target.pid,
+      });
     for (const p of prepared) {
       if (p.smallUnavailable) {
         runs.push(options.wrkAvailable ? failed(p.target.name, step.scenario, 'ops/s', p.smallUnavailable) : skipped(p.target.name, step.scenario, 'ops/s', p.smallUnavailable));
         continue;
       }
       runs.push(await start(p, step.scenario, p.access.credentials));
-      if (step.kind !== 'get-header' || !p.iam) continue;
-      if ('reason' in p.iam) runs.push(skipped(p.target.name, SCENARIO.getIam, 'ops/s', p.iam.reason));
-      else runs.push(await start(p, SCENARIO.getIam, p.iam.credentials));
+      if (step.kind === 'get-header') runs.push(...(await identityRuns(p, start)));
     }
     for (let round = 0; round < config.wrk.rounds; round++) {
       for (const r of runs) if (r instanceof SmallObjectScenario) await r.round();
     }
-    for (const r of runs) {
-      const m = r instanceof SmallObjectScenario ? r.measurement() : r;
-      record(m.scenario === SCENARIO.getIam && m.value !== null ? { ...m, detail: { ...m.detail, attached_policies: config.iamPolicyCount } } : m);
-    }
+    for (const r of runs) record(withSetupDetail(r instanceof SmallObjectScenario ? r.measurement() : r, config));
   }
   // Large objects, round by round, each target in turn with dd on the same disk right before it; the
   // figures are the medians of every measurement of them (reads: rounds × readsPerRound).
@@ -100,20 +108,90 @@ export async function runSuite(targets: readonly RunningTarget[], options: Suite
   return out;
 }
 
+/** What the IAM-user and role-session figures were measured with, in their detail. */
+function withSetupDetail(m: Measurement, config: BenchConfig): Measurement {
+  if (m.value === null) return m;
+  const policies = { attached_policies: config.iamPolicyCount };
+  if (m.scenario === SCENARIO.getIam) return { ...m, detail: { ...m.detail, ...policies } };
+  if (m.scenario === SCENARIO.getRoleSession) {
+    return { ...m, detail: { ...m.detail, ...policies, scps: 'FullAWSAccess + bench-guardrails (role-session.ts)' } };
+  }
+  return m;
+}
+
+type SmallRun = SmallObjectScenario | Measurement;
+/** Signs and checks one small-object run of `p` (`objects`: the fixture's, unless another account's copy). */
+type StartRun = (p: Prepared, scenario: string, credentials: Credentials, objects?: SmallObjectFixture) =>
+  Promise<SmallRun>;
+
+/**
+ * The IAM-user GET, then the role-session GET, of a target with IAM (a skipped figure with the reason
+ * when one could not be set up). The bench-reader session is taken right before its requests are
+ * signed, so the requests (replayable for 15 minutes) never outlive it (one hour); a session that
+ * cannot be had is a setup failure too.
+ */
+async function identityRuns(p: Prepared, start: StartRun): Promise<SmallRun[]> {
+  const runs: SmallRun[] = [];
+  const skip = (scenario: string, reason: string) => skipped(p.target.name, scenario, 'ops/s', reason);
+  if (p.iam && 'reason' in p.iam) runs.push(skip(SCENARIO.getIam, p.iam.reason));
+  else if (p.iam) runs.push(await start(p, SCENARIO.getIam, p.iam.credentials));
+  if (p.role && 'reason' in p.role) runs.push(skip(SCENARIO.getRoleSession, p.role.reason));
+  else if (p.role) {
+    let credentials: Credentials | undefined;
+    try {
+      credentials = await p.role.bench.session();
+    } catch (err) {
+      runs.push(skip(SCENARIO.getRoleSession, setupError('AssumeRole bench-reader failed', err)));
+    }
+    if (credentials) runs.push(await start(p, SCENARIO.getRoleSession, credentials, p.role.bench.fixture));
+  }
+  return runs;
+}
+
+function setupError(what: string, err: unknown): string {
+  return err instanceof Error ? `${what} (${err.name}: ${err.message})` : `${what} (${String(err)})`;
+}
+
+/**
+ * Objects, then (on a target with IAM) the IAM user and the organization, then the target's warm-up:
+ * the setup's writes are flushed and its code paths compiled before the first measured figure.
+ */
 async function prepare(target: RunningTarget, fixture: SmallObjectFixture, config: BenchConfig, wrkAvailable: boolean, workDir: string): Promise<Prepared> {
   const access = { endpoint: target.endpoint, region: target.region, credentials: target.credentials };
-  if (!wrkAvailable) return { target, access, smallUnavailable: WRK_INSTALL_HINT, iam: undefined };
+  const none = { iam: undefined, role: undefined };
+  if (!wrkAvailable) return { target, access, smallUnavailable: WRK_INSTALL_HINT, ...none };
   try {
     await prepareSmallObjects(access, fixture);
+  } catch (err) {
+    return { target, access, smallUnavailable: `setup failed: ${String(err)}`, ...none };
+  }
+  const identities = target.supportsIam ? await prepareIdentities(access, fixture, config) : none;
+  try {
     await warmUpTarget(access, fixture, config, workDir, target.name);
   } catch (err) {
-    return { target, access, smallUnavailable: `setup failed: ${String(err)}`, iam: undefined };
+    return { target, access, smallUnavailable: `setup failed: ${String(err)}`, ...none };
   }
-  if (!target.supportsIam) return { target, access, smallUnavailable: undefined, iam: undefined };
+  return { target, access, smallUnavailable: undefined, ...identities };
+}
+
+/** The IAM user and the organization's role, each or the reason it could not be set up. */
+async function prepareIdentities(
+  access: TargetAccess,
+  fixture: SmallObjectFixture,
+  config: BenchConfig,
+): Promise<Pick<Prepared, 'iam' | 'role'>> {
+  const policyCount = config.iamPolicyCount;
+  let iam: Prepared['iam'];
   try {
-    const credentials = await createIamBenchUser(access, { bucket: fixture.bucket, policyCount: config.iamPolicyCount });
-    return { target, access, smallUnavailable: undefined, iam: { credentials } };
+    iam = { credentials: await createIamBenchUser(access, { bucket: fixture.bucket, policyCount }) };
   } catch (err) {
-    return { target, access, smallUnavailable: undefined, iam: { reason: `IAM setup failed (${(err as Error).name}: ${(err as Error).message})` } };
+    iam = { reason: setupError('IAM setup failed', err) };
+  }
+  try {
+    // Bucket names are global: the member account's copy of the objects needs its own.
+    const bench = await createRoleBench(access, { fixture, bucket: `${fixture.bucket}-member`, policyCount });
+    return { iam, role: { bench } };
+  } catch (err) {
+    return { iam, role: { reason: setupError('organization / role setup failed', err) } };
   }
 }

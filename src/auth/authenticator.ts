@@ -27,7 +27,7 @@ export interface AuthenticatorOptions {
   readonly credentials: CredentialProvider;
   /** The region this endpoint serves (S3 scopes must name it). */
   readonly region: string;
-  /** Services accepted in the credential scope; default s3, iam, sts. */
+  /** Services accepted in the credential scope; default s3, iam, sts, organizations, workloads. */
   readonly services?: readonly string[];
   /** Bound of the derived-signing-key cache (entries). */
   readonly signingKeyCacheSize?: number;
@@ -61,12 +61,15 @@ export class Authenticator {
     this.maxBuffered = options.maxBufferedBodyBytes ?? 1024 * 1024;
     const region = options.region;
     this.scopePolicy = {
-      services: options.services ?? ['s3', 'iam', 'sts'],
-      // IAM is a global service signed for us-east-1; STS has a global (us-east-1) and a regional
-      // endpoint. Deviation from AWS: IAM also accepts this server's own region, because SDKs
-      // pointed at a custom endpoint sign with their configured region.
-      regionsFor: (service) =>
-        service === 'iam' ? ['us-east-1', region] : service === 'sts' ? [region, 'us-east-1'] : [region],
+      services: options.services ?? ['s3', 'iam', 'sts', 'organizations', 'workloads'],
+      // IAM and Organizations are global services signed for us-east-1; STS has a global (us-east-1)
+      // and a regional endpoint. Deviation from AWS: IAM and Organizations also accept this server's
+      // own region, because SDKs pointed at a custom endpoint sign with their configured region.
+      regionsFor: (service) => {
+        // workloads (Strongbox's own API, src/workloads) is account-wide like IAM.
+        if (service === 'iam' || service === 'organizations' || service === 'workloads') return ['us-east-1', region];
+        return service === 'sts' ? [region, 'us-east-1'] : [region];
+      },
     };
   }
 

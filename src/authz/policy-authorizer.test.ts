@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Caller } from '../identity/caller.js';
-import { createIdentityPolicyLoader, type IdentityPolicyLoader } from '../iam/identity-policies.js';
+import { loadAwsManagedPolicies } from '../iam/aws-managed/catalog.js';
+import { createIdentityPolicyLoader, resolveManaged, type IdentityPolicyLoader } from '../iam/identity-policies.js';
 import { openMemoryIamStore } from '../iam/store/memory-store.js';
 import type { IamStore } from '../iam/store/types.js';
 import { compilePolicy } from '../policy/compiled-policy.js';
@@ -43,7 +44,7 @@ describe('PolicyAuthorizer', () => {
     await store.accounts.create(ACCOUNT, { isManagement: true });
     await store.users.create({ accountId: ACCOUNT, userId: USER_ID, userName: 'alice', path: '/' });
     loader = createIdentityPolicyLoader({ store });
-    authorizer = new PolicyAuthorizer({ identityPolicies: loader });
+    authorizer = new PolicyAuthorizer({ sources: { identity: loader, managedPolicy: (arn) => resolveManaged(store, arn, loadAwsManagedPolicies()) } });
   });
   after(async () => {
     loader.close();
@@ -84,11 +85,11 @@ describe('PolicyAuthorizer', () => {
     assert.equal(await decide(get('k'), '192.168.1.1'), 'ExplicitDeny');
   });
 
-  it('marks statements with conditions, principals or policy variables as not context-free', () => {
+  it('records the context keys a statement reads: condition keys and policy variables', () => {
     const statementsOf = (statements: unknown[]) => {
       const parsed = parsePolicy(JSON.stringify({ Version: '2012-10-17', Statement: statements }), { kind: 'identity' });
       assert.ok(parsed.ok);
-      return compilePolicy(parsed.document, { id: 'p', kind: 'identity' }).statements.map((s) => s.contextFree);
+      return compilePolicy(parsed.document, { id: 'p', kind: 'identity' }).statements.map((s) => [...s.contextKeys].sort());
     };
     assert.deepEqual(
       statementsOf([
@@ -96,8 +97,22 @@ describe('PolicyAuthorizer', () => {
         { Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::b/x' },
         { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/home/${aws:username}/*' },
         { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 's3:ExistingObjectTag/team': '${aws:PrincipalTag/team}' } } },
       ]),
-      [true, true, false, false],
+      [[], [], ['aws:username'], ['aws:securetransport'], ['aws:principaltag/team', 's3:existingobjecttag/team']],
     );
+  });
+
+  it('remembers an allow per value of the keys a condition reads, never across values', async () => {
+    await put('read', [
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
+      { Effect: 'Deny', Action: 's3:GetObject', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': 'us-east-1' } } },
+    ]);
+    const region = (r: string): RequestInfo => ({ ...info(), region: r });
+    const decideIn = async (r: string) => (await authorizer.authorize(user, [get('k')], region(r), auth)).decision;
+    for (let i = 0; i < 3; i++) {
+      assert.equal(await decideIn('us-east-1'), 'Allow');
+      assert.equal(await decideIn('eu-west-1'), 'ExplicitDeny');
+    }
   });
 });

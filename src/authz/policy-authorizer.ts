@@ -1,6 +1,5 @@
 import type { AuthenticationResult } from '../auth/types.js';
 import type { Caller } from '../identity/caller.js';
-import type { IdentityPolicies, IdentityPolicy, IdentityPolicyLoader } from '../iam/identity-policies.js';
 import {
   accessDeniedMessage,
   authorize,
@@ -9,116 +8,156 @@ import {
   principalFromCaller,
   type CompiledPolicy,
   type NetworkEndpoint,
+  type PolicyKind,
+  type RequestPrincipal,
 } from '../policy/index.js';
 import type { Authorizer, AuthzCheck, AuthzOutcome, RequestInfo } from '../server/protocol.js';
+import type { PolicySources, PolicyText } from './policy-sources.js';
+import { contextKeysFor, memoKeyOf, newMemoPlan, remember, type MemoPlan } from './allow-memo.js';
+import { buildPrincipalPolicies, type PrincipalPolicies } from './principal-policies.js';
 
-interface CompiledSets {
-  readonly policies: readonly CompiledPolicy[];
-  readonly permissionsBoundary: CompiledPolicy | undefined;
-  /**
-   * Checks these policies allowed, by action, then `resourceAccount resource`; null for an action some
-   * statement decides with the request's context (see `allowedChecks`).
-   */
-  readonly allowed: Map<string, Map<string, true> | null>;
-}
-
-/** Remembered allowed resources per action and caller; past this the memo starts over. */
-const ALLOWED_MEMO_LIMIT = 4096;
+/** Principal sets kept (one per principal and session); past this the cache starts over. */
+const MAX_PRINCIPAL_SETS = 10_000;
+/** Services whose resources RCPs govern (AWS Organizations: RCPs apply to S3, STS, KMS, SQS, Secrets Manager). */
+const RCP_SERVICES: ReadonlySet<string> = new Set(['s3', 'sts', 'kms', 'sqs', 'secretsmanager']);
 
 export interface PolicyAuthorizerOptions {
-  /** The caller's identity policies (user inline + attached + groups'), cached with explicit invalidation. */
-  readonly identityPolicies: IdentityPolicyLoader;
+  readonly sources: PolicySources;
   /** Named network endpoints for aws:SourceVpce (CIDR → vpce id). */
   readonly networkEndpoints?: readonly NetworkEndpoint[];
   /** Bound on compiled policies kept (each id names one immutable policy version). */
   readonly maxCompiledPolicies?: number;
 }
 
+/** The resource account's RCPs, compiled, with the context keys their statements read, per action. */
+interface ResourceOrg {
+  readonly generation: number;
+  readonly rcps: readonly (readonly CompiledPolicy[])[] | undefined;
+  readonly keysByAction: Map<string, readonly string[] | null>;
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
 /**
- * The authorization step of the request path: gathers the policies that apply to the caller and asks
- * the pure policy engine about every check the operation declared. Compiled policies are cached by
- * id; ids name an immutable policy version (managed `ARN#v3`, inline `…#revision`), so a policy
- * change is a new id and takes effect on the next request without any stale entry.
+ * The authorization step of the request path. For every check an operation declared it gathers every
+ * policy type that applies — identity (user, groups, role), permissions boundary, session policies,
+ * the SCPs of the principal's account, the resource's own policy (a trust policy; bucket policies
+ * next) and the RCPs of the resource's account — and asks the pure policy engine. Root callers are
+ * evaluated too: a member account's root is subject to SCPs, and a root session to its task policy.
  *
- * Resource-based policies (bucket policies, ACLs), boundaries' callers, sessions and SCPs arrive with
- * their issues (ROADMAP 1-2); the engine already takes them, so they plug in here.
+ * Caches, all explicit: compiled policies by id (an id names one immutable version); the
+ * principal's compiled side per principal and session, rebuilt when the identity loader hands back a
+ * new object (it does after any IAM change) or the organization generation moves; and, inside it,
+ * the checks it allowed, under the values of the context keys that could change the answer
+ * (allow-memo.ts).
  */
 export class PolicyAuthorizer implements Authorizer {
   private readonly compiled = new Map<string, CompiledPolicy>();
-  private readonly setsByIdentity = new WeakMap<IdentityPolicies, CompiledSets>();
+  private readonly principals = new Map<string, PrincipalPolicies>();
+  private readonly resourceOrgs = new Map<string, ResourceOrg>();
   private readonly maxCompiled: number;
+  private readonly compile = (p: PolicyText, kind: PolicyKind): CompiledPolicy => this.compiledPolicy(p, kind);
 
   constructor(private readonly options: PolicyAuthorizerOptions) {
     this.maxCompiled = options.maxCompiledPolicies ?? 50_000;
   }
 
   async authorize(caller: Caller, checks: readonly AuthzCheck[], request: RequestInfo, auth: AuthenticationResult): Promise<AuthzOutcome> {
-    // The account root in its own account is allowed by IAM without consulting identity policies
-    // (it has none). With no resource policy in play yet, nothing else could deny it.
-    if (caller.kind === 'Root' && checks.every((c) => c.resourceAccount === undefined || c.resourceAccount === caller.accountId)) {
-      return { decision: 'Allow' };
-    }
-    const identity = await this.options.identityPolicies.load(caller);
-    const sets = this.compiledSets(identity);
-    const { policies, permissionsBoundary } = sets;
-    let principal: ReturnType<typeof principalFromCaller> | undefined; // not needed for a remembered allow
+    const sets = await this.principalPolicies(caller);
+    let callerPrincipal: RequestPrincipal | undefined; // not needed for a remembered allow
+    let principal: RequestPrincipal;
     for (const check of checks) {
-      const allowed = allowedChecks(sets, check.action);
-      const memoKey = `${check.resourceAccount ?? ''} ${check.resource}`;
-      if (allowed?.has(memoKey)) continue;
-      principal ??= principalFromCaller(caller, { tags: identity.principalTags });
-      const context = buildRequestContext({
-        caller,
-        request,
-        auth: auth.facts,
-        principalTags: identity.principalTags,
-        resourceAccount: check.resourceAccount,
-        networkEndpoints: this.options.networkEndpoints,
-        operationContext: check.context,
-      });
+      const rcps = await this.rcpsFor(check);
+      const plan = check.resourcePolicy || check.principal ? null : memoPlan(sets, check.action);
+      const rcpKeys = rcps ? rcpContextKeys(rcps, check.action) : NO_KEYS;
+      const memo = plan && rcpKeys ? plan : null;
+      const keys = memo ? (rcpKeys && rcpKeys.length > 0 ? [...memo.keys, ...rcpKeys] : memo.keys) : NO_KEYS;
+      const build = () =>
+        buildRequestContext({
+          caller,
+          request,
+          auth: auth.facts,
+          principalTags: sets.principalTags,
+          principalOrganization: sets.organization,
+          resourceAccount: check.resourceAccount,
+          networkEndpoints: this.options.networkEndpoints,
+          operationContext: check.context,
+        });
+      // Remembered allows need no context unless the matching statements read some of it.
+      let context = keys.length > 0 ? build() : undefined;
+      const memoKey = memo ? memoKeyOf(check.resourceAccount, check.resource, keys, context) : '';
+      if (memo?.allowed.has(memoKey)) continue;
+      principal = check.principal ?? (callerPrincipal ??= principalFromCaller(caller, { tags: sets.principalTags }));
+      context ??= build();
       const result = authorize({
         principal,
         action: check.action,
         resource: check.resource,
         resourceAccount: check.resourceAccount,
         context,
-        policies: { identity: policies, permissionsBoundary },
+        policies: {
+          identity: sets.identity,
+          permissionsBoundary: sets.boundary,
+          sessionPolicies: sets.session,
+          scps: sets.scps,
+          rcps: rcps?.rcps,
+          resourcePolicy: check.resourcePolicy && this.compiledPolicy(check.resourcePolicy, check.resourcePolicy.type === 'Trust' ? 'trust' : 'resource'),
+          resourcePolicyType: check.resourcePolicy?.type,
+        },
       });
       if (result.decision === 'Allow') {
-        if (allowed) {
-          if (allowed.size >= ALLOWED_MEMO_LIMIT) allowed.clear();
-          allowed.set(memoKey, true);
-        }
-      } else {
-        return {
-          decision: result.decision,
-          deniedCheck: check,
-          message: accessDeniedMessage({ principal, action: check.action, resource: check.resource, result }),
-          trace: { action: check.action, resource: check.resource, decidedBy: result.decidedBy, byType: result.byType, statements: result.trace, missingContextKeys: result.missingContextKeys },
-        };
+        if (memo) remember(memo, memoKey);
+        continue;
       }
+      return {
+        decision: result.decision,
+        deniedCheck: check,
+        message: accessDeniedMessage({ principal, action: check.action, resource: check.resource, result }),
+        trace: {
+          action: check.action,
+          resource: check.resource,
+          decidedBy: result.decidedBy,
+          byType: result.byType,
+          statements: result.trace,
+          missingContextKeys: result.missingContextKeys,
+          context: Object.fromEntries(context),
+        },
+      };
     }
     return { decision: 'Allow' };
   }
 
-  /**
-   * The loader hands back the same IdentityPolicies object until an IAM change invalidates it, so the
-   * compiled set is remembered per object: the request path does no per-policy lookups.
-   */
-  private compiledSets(identity: IdentityPolicies): CompiledSets {
-    let sets = this.setsByIdentity.get(identity);
-    if (!sets) {
-      sets = {
-        policies: identity.policies.map((p) => this.compile(p, 'identity')),
-        permissionsBoundary: identity.permissionsBoundary && this.compile(identity.permissionsBoundary, 'boundary'),
-        allowed: new Map(),
-      };
-      this.setsByIdentity.set(identity, sets);
-    }
-    return sets;
+  /** The caller's compiled side, reused while its inputs are the same objects. */
+  private async principalPolicies(caller: Caller): Promise<PrincipalPolicies> {
+    const { sources } = this.options;
+    const identity = await sources.identity.load(caller);
+    const key = principalKey(caller);
+    const hit = this.principals.get(key);
+    const generation = sources.organizations?.generation ?? 0;
+    if (hit && hit.identitySource === identity && hit.orgGeneration === generation) return hit;
+    const built = await buildPrincipalPolicies(caller, identity, sources, this.compile);
+    if (this.principals.size >= MAX_PRINCIPAL_SETS) this.principals.clear();
+    this.principals.set(key, built);
+    return built;
   }
 
-  private compile(p: IdentityPolicy, kind: 'identity' | 'boundary'): CompiledPolicy {
+  /** The RCPs that govern the check's resource, or undefined when none apply. */
+  private async rcpsFor(check: AuthzCheck): Promise<ResourceOrg | undefined> {
+    const orgs = this.options.sources.organizations;
+    const account = check.resourceAccount;
+    if (!orgs || account === undefined || !RCP_SERVICES.has(serviceOf(check.action))) return undefined;
+    const hit = this.resourceOrgs.get(account);
+    if (hit && hit.generation === orgs.generation) return hit.rcps ? hit : undefined;
+    const generation = orgs.generation;
+    const org = await orgs.forAccount(account);
+    const rcps = org?.rcps?.map((level) => level.map((p) => this.compiledPolicy(p, RCP_KIND)));
+    const entry: ResourceOrg = { generation, rcps, keysByAction: new Map() };
+    if (this.resourceOrgs.size >= MAX_PRINCIPAL_SETS) this.resourceOrgs.clear();
+    this.resourceOrgs.set(account, entry);
+    return entry.rcps ? entry : undefined;
+  }
+
+  private compiledPolicy(p: PolicyText, kind: PolicyKind): CompiledPolicy {
     const key = `${kind}:${p.id}`;
     const hit = this.compiled.get(key);
     if (hit) return hit;
@@ -132,23 +171,44 @@ export class PolicyAuthorizer implements Authorizer {
   }
 }
 
-/**
- * The memo of allowed checks for `action`, when every statement of the caller's policies (identity and
- * boundary) that matches the action is context-free: then the decision is a function of the action,
- * the resource and its account alone (the principal is fixed: one memo per loaded identity, which an
- * IAM change replaces), and an Allow can be remembered. Anything a request's context could change
- * (conditions, policy variables) is evaluated every time, as are denials. Resource-based policies,
- * session policies and SCPs are not passed to the engine yet; when they are, they must count here too.
- */
-function allowedChecks(sets: CompiledSets, action: string): Map<string, true> | null {
-  let memo = sets.allowed.get(action);
-  if (memo === undefined) {
-    const lower = action.toLowerCase();
-    const colon = lower.indexOf(':');
-    const service = colon < 0 ? lower : lower.slice(0, colon); // as the engine derives it
-    const all = sets.permissionsBoundary ? [...sets.policies, sets.permissionsBoundary] : sets.policies;
-    memo = all.every((p) => p.statementsFor(lower, service).every((st) => st.contextFree)) ? new Map() : null;
-    sets.allowed.set(action, memo);
+const RCP_KIND = 'rcp' as PolicyKind;
+
+function serviceOf(action: string): string {
+  const colon = action.indexOf(':');
+  return (colon < 0 ? action : action.slice(0, colon)).toLowerCase();
+}
+
+/** One principal set per principal and session: temporary credentials carry their own session context. */
+function principalKey(caller: Caller): string {
+  switch (caller.kind) {
+    case 'Anonymous':
+      return 'anonymous';
+    case 'Root':
+      return caller.session ? `root:${caller.accountId}:${caller.accessKeyId}` : `root:${caller.accountId}`;
+    case 'User':
+      return caller.session ? `user:${caller.userId}:${caller.accessKeyId}` : `user:${caller.userId}`;
+    case 'AssumedRole':
+      return `role:${caller.roleId}:${caller.accessKeyId}`;
   }
-  return memo;
+}
+
+/** The context keys the RCP statements matching `action` read (null: one is volatile). */
+function rcpContextKeys(org: ResourceOrg, action: string): readonly string[] | null {
+  let keys = org.keysByAction.get(action);
+  if (keys === undefined) {
+    keys = contextKeysFor(org.rcps?.flat() ?? [], action);
+    org.keysByAction.set(action, keys);
+  }
+  return keys;
+}
+
+/** How allows of `action` are remembered for this principal set (null: never). */
+function memoPlan(sets: PrincipalPolicies, action: string): MemoPlan | null {
+  let plan = sets.allowed.get(action);
+  if (plan === undefined) {
+    const all = [...sets.identity, ...(sets.boundary ? [sets.boundary] : []), ...(sets.session ?? []), ...(sets.scps?.flat() ?? [])];
+    plan = newMemoPlan(contextKeysFor(all, action));
+    sets.allowed.set(action, plan);
+  }
+  return plan;
 }

@@ -11,6 +11,14 @@ export function policyArn(accountId: string, path: string, policyName: string): 
   return `arn:aws:iam::${accountId}:policy${path}${policyName}`;
 }
 
+export function roleArn(accountId: string, path: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role${path}${roleName}`;
+}
+
+export function instanceProfileArn(accountId: string, path: string, name: string): string {
+  return `arn:aws:iam::${accountId}:instance-profile${path}${name}`;
+}
+
 export function rootArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:root`;
 }

@@ -1,5 +1,7 @@
-import type { AccessKeyRecord, CredentialProvider } from '../auth/types.js';
+import type { AccessKeyLookupOptions, AccessKeyRecord, CredentialProvider } from '../auth/types.js';
 import type { Caller } from '../identity/caller.js';
+import { callerOfSession } from '../sts/session-caller.js';
+import type { SessionClaims } from '../sts/session-token.js';
 import { rootArn, userArn } from './arn.js';
 import type { IamStore, KeyUse } from './store/types.js';
 
@@ -10,7 +12,12 @@ export interface IamCredentialProviderOptions {
   readonly maxCacheEntries?: number;
   /** Where flush failures go (the composition root passes the logger). */
   readonly onError?: (err: unknown) => void;
+  /** Opens STS session tokens (temporary `ASIA…` keys); without it, temporary keys are unknown. */
+  readonly sessions?: { open(token: string): Promise<SessionClaims | undefined> };
 }
+
+/** Opened session tokens kept; each entry is a pure function of its token, so no invalidation is needed. */
+const MAX_SESSIONS_CACHED = 10_000;
 
 /**
  * Resolves access keys to callers over the IAM store, with a cache that is cleared on every key or
@@ -22,6 +29,7 @@ export interface IamCredentialProviderOptions {
 export class IamCredentialProvider implements CredentialProvider {
   private readonly store: IamStore;
   private readonly cache = new Map<string, AccessKeyRecord>();
+  private readonly sessions = new Map<string, AccessKeyRecord | undefined>();
   private readonly maxCacheEntries: number;
   /** Bumped on every invalidation so a lookup that raced with a change does not cache stale data. */
   private generation = 0;
@@ -29,12 +37,14 @@ export class IamCredentialProvider implements CredentialProvider {
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private readonly onError: (err: unknown) => void;
+  private readonly openSession: (token: string) => Promise<SessionClaims | undefined>;
   private flushing: Promise<void> | undefined;
 
   constructor(store: IamStore, options: IamCredentialProviderOptions = {}) {
     this.store = store;
     this.maxCacheEntries = options.maxCacheEntries ?? 10_000;
     this.onError = options.onError ?? (() => undefined);
+    this.openSession = options.sessions ? (t) => options.sessions!.open(t) : async () => undefined;
     this.unsubscribe = store.onChange((c) => {
       if (c.kind === 'accessKey' || c.kind === 'user' || c.kind === 'external') this.invalidate();
     });
@@ -48,7 +58,8 @@ export class IamCredentialProvider implements CredentialProvider {
     this.cache.clear();
   }
 
-  async findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+  async findAccessKey(accessKeyId: string, options?: AccessKeyLookupOptions): Promise<AccessKeyRecord | undefined> {
+    if (accessKeyId.startsWith('ASIA')) return options?.sessionToken === undefined ? undefined : this.temporary(accessKeyId, options.sessionToken);
     const hit = this.cache.get(accessKeyId);
     if (hit) return hit;
     const generation = this.generation;
@@ -58,6 +69,30 @@ export class IamCredentialProvider implements CredentialProvider {
       this.cache.set(accessKeyId, record);
     }
     return record;
+  }
+
+  /**
+   * Temporary credentials: the record is the opened session token, with no store read. A token that
+   * does not open, or was issued with another key id, makes the key unknown.
+   */
+  private async temporary(accessKeyId: string, token: string): Promise<AccessKeyRecord | undefined> {
+    let record = this.sessions.get(token);
+    if (record === undefined && !this.sessions.has(token)) {
+      const claims = await this.openSession(token);
+      record = claims && {
+        accessKeyId: claims.accessKeyId,
+        secretAccessKey: claims.secretAccessKey,
+        status: 'Active',
+        caller: callerOfSession(claims),
+        sessionToken: token,
+        expiration: claims.session.expiresAt,
+        tokenIssueTime: claims.session.issuedAt,
+        mfaAuthenticatedAt: claims.session.mfaAuthenticatedAt,
+      };
+      if (this.sessions.size >= MAX_SESSIONS_CACHED) this.sessions.clear();
+      this.sessions.set(token, record);
+    }
+    return record?.accessKeyId === accessKeyId ? record : undefined;
   }
 
   private async load(accessKeyId: string): Promise<AccessKeyRecord | undefined> {

@@ -22,6 +22,8 @@ export const IAM_ERRORS = {
   PolicyEvaluation: { status: 500, message: 'The request failed because a provided policy could not be successfully evaluated.' },
   ServiceFailure: { status: 500, message: 'The request processing has failed because of an unknown error, exception or failure.' },
   InvalidUserType: { status: 400, message: 'The request was rejected because the type of user for the transaction was incorrect.' },
+  InvalidAuthenticationCode: { status: 403, message: 'The request was rejected because the authentication code was not recognized.' },
+  OpenIdIdpCommunicationError: { status: 400, message: 'The request failed because IAM cannot connect to the OpenID Connect identity provider URL.' },
   // Common Query-protocol errors.
   ValidationError: { status: 400, message: 'The input fails to satisfy the constraints specified by an AWS service.' },
   InvalidAction: { status: 400, message: 'The action or operation requested is invalid. Verify that the action is typed correctly.' },

@@ -4,12 +4,18 @@ import type { QueryOperation } from '../query/types.js';
 import { accessKeyOperations } from './api/access-keys.js';
 import { accountOperations } from './api/account.js';
 import { attachmentOperations } from './api/attachments.js';
+import { boundaryOperations } from './api/boundaries.js';
 import { DEFAULT_IAM_LIMITS, type IamApiDeps, type IamLimits, type PolicyValidator } from './api/deps.js';
 import { groupOperations } from './api/groups.js';
 import { inlinePolicyOperations } from './api/inline-policies.js';
+import { instanceProfileOperations } from './api/instance-profiles.js';
 import { loginProfileOperations } from './api/login-profiles.js';
 import { managedPolicyOperations } from './api/managed-policies.js';
+import { organizationsFeatureOperations } from './api/organizations-features.js';
+import { mfaDeviceOperations } from './api/mfa-devices.js';
+import { oidcProviderOperations } from './api/oidc-providers.js';
 import { enginePolicyValidator } from './api/policy-validation.js';
+import { roleOperations } from './api/roles.js';
 import { simulateOperations } from './api/simulate.js';
 import { userOperations } from './api/users.js';
 import { loadAwsManagedPolicies, type AwsManagedPolicyCatalog } from './aws-managed/catalog.js';
@@ -51,6 +57,12 @@ export function iamOperations(deps: IamApiDeps): QueryOperation[] {
     ...loginProfileOperations(deps),
     ...accountOperations(deps),
     ...simulateOperations(deps),
+    ...organizationsFeatureOperations(deps),
+    ...mfaDeviceOperations(deps),
+    ...oidcProviderOperations(deps),
+    ...roleOperations(deps),
+    ...boundaryOperations(deps),
+    ...instanceProfileOperations(deps),
   ];
 }
 

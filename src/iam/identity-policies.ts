@@ -6,53 +6,69 @@ export interface IdentityPolicy {
   /** Stable cache key that changes with the content: managed `ARN#versionId`, inline `inline-user:<id>:<name>#<revision>`. */
   readonly id: string;
   readonly document: string;
-  readonly source: 'inline-user' | 'inline-group' | 'managed';
+  readonly source: 'inline-user' | 'inline-group' | 'inline-role' | 'managed';
 }
 
 export interface IdentityPolicies {
   readonly policies: IdentityPolicy[];
   readonly principalTags: Record<string, string>;
-  /** The user's permissions boundary document, when one is set (ROADMAP 1). */
+  /** The user's or role's permissions boundary document, when one is set. */
   readonly permissionsBoundary?: IdentityPolicy;
 }
 
 /**
- * The identity-based policies that apply to a caller: the user's inline and attached managed
- * policies, and each of the user's groups' inline and attached ones (duplicates of one managed
- * policy collapse). Root and anonymous callers have none. Reads go through the store's prepared
- * statements; this runs on every user request.
+ * The identity-based policies that apply to a caller: an IAM user's inline and attached managed
+ * policies and each of the user's groups' (duplicates of one managed policy collapse); a role
+ * session's role's inline and attached policies. Root and anonymous callers have none. Also the
+ * principal's tags (aws:PrincipalTag) and permissions boundary. Reads go through the store's prepared
+ * statements; the loader below caches the result per principal.
  */
 export async function loadIdentityPolicies(store: IamStore, caller: Caller, awsManaged: AwsManagedPolicyCatalog): Promise<IdentityPolicies> {
-  if (caller.kind !== 'User') return { policies: [], principalTags: {} };
-  const user = await store.users.getById(caller.userId);
-  if (!user) return { policies: [], principalTags: {} };
+  const principal = await principalOf(store, caller);
+  if (!principal) return NONE;
   const policies: IdentityPolicy[] = [];
   const managed = new Set<string>();
-
-  async function addManaged(arn: string, source: 'managed'): Promise<void> {
-    if (managed.has(arn)) return;
-    managed.add(arn);
-    const p = await resolveManaged(store, arn, awsManaged);
-    if (p) policies.push({ ...p, source });
-  }
-
-  for (const p of await store.inlinePolicies.list('user', user.userId)) {
-    policies.push({ id: `inline-user:${user.userId}:${p.policyName}#${p.revision}`, document: p.document, source: 'inline-user' });
-  }
-  for (const a of await store.attachments.listForPrincipal('user', user.userId)) await addManaged(a.policyArn, 'managed');
-  for (const g of await store.groups.listForUser(user.userId)) {
-    for (const p of await store.inlinePolicies.list('group', g.groupId)) {
-      policies.push({ id: `inline-group:${g.groupId}:${p.policyName}#${p.revision}`, document: p.document, source: 'inline-group' });
+  const addPrincipal = async (kind: 'user' | 'group' | 'role', id: string) => {
+    const source = kind === 'group' ? 'inline-group' : kind === 'role' ? 'inline-role' : 'inline-user';
+    for (const p of await store.inlinePolicies.list(kind, id)) {
+      policies.push({ id: `${source}:${id}:${p.policyName}#${p.revision}`, document: p.document, source });
     }
-    for (const a of await store.attachments.listForPrincipal('group', g.groupId)) await addManaged(a.policyArn, 'managed');
-  }
+    for (const a of await store.attachments.listForPrincipal(kind, id)) {
+      if (managed.has(a.policyArn)) continue;
+      managed.add(a.policyArn);
+      const p = await resolveManaged(store, a.policyArn, awsManaged);
+      if (p) policies.push({ ...p, source: 'managed' });
+    }
+  };
+  await addPrincipal(principal.kind, principal.id);
+  if (principal.kind === 'user') for (const g of await store.groups.listForUser(principal.id)) await addPrincipal('group', g.groupId);
   const principalTags: Record<string, string> = {};
-  for (const t of await store.tags.list('user', user.userId)) principalTags[t.Key] = t.Value;
-  const boundary = user.permissionsBoundaryArn ? await resolveManaged(store, user.permissionsBoundaryArn, awsManaged) : undefined;
+  for (const t of await store.tags.list(principal.kind, principal.id)) principalTags[t.Key] = t.Value;
+  const boundary = principal.boundaryArn ? await resolveManaged(store, principal.boundaryArn, awsManaged) : undefined;
   return { policies, principalTags, ...(boundary ? { permissionsBoundary: { ...boundary, source: 'managed' as const } } : {}) };
 }
 
-async function resolveManaged(store: IamStore, arn: string, awsManaged: AwsManagedPolicyCatalog): Promise<{ id: string; document: string } | undefined> {
+const NONE: IdentityPolicies = Object.freeze({ policies: [], principalTags: {} });
+
+/** The stored principal behind a caller: an IAM user, or the role of a role session. */
+async function principalOf(store: IamStore, caller: Caller): Promise<{ kind: 'user' | 'role'; id: string; boundaryArn: string | undefined } | undefined> {
+  if (caller.kind === 'User') {
+    const u = await store.users.getById(caller.userId);
+    return u && { kind: 'user', id: u.userId, boundaryArn: u.permissionsBoundaryArn };
+  }
+  if (caller.kind === 'AssumedRole') {
+    const r = await store.roles.getById(caller.roleId);
+    return r && { kind: 'role', id: r.roleId, boundaryArn: r.permissionsBoundaryArn };
+  }
+  return undefined;
+}
+
+/** The cache key of a caller's identity policies: the user or role id. */
+function principalKey(caller: Caller): string | undefined {
+  return caller.kind === 'User' ? caller.userId : caller.kind === 'AssumedRole' ? caller.roleId : undefined;
+}
+
+export async function resolveManaged(store: IamStore, arn: string, awsManaged: AwsManagedPolicyCatalog): Promise<{ id: string; document: string } | undefined> {
   if (arn.startsWith('arn:aws:iam::aws:policy/')) {
     const p = awsManaged.get(arn);
     return p && { id: `${arn}#${p.defaultVersionId}`, document: p.document };
@@ -92,14 +108,15 @@ export function createIdentityPolicyLoader(options: { store: IamStore; awsManage
   });
   return {
     async load(caller) {
-      if (caller.kind !== 'User') return { policies: [], principalTags: {} };
-      const hit = cache.get(caller.userId);
+      const key = principalKey(caller);
+      if (key === undefined) return NONE;
+      const hit = cache.get(key);
       if (hit) return hit;
       const g = generation;
       const loaded = await loadIdentityPolicies(store, caller, awsManaged);
       if (g === generation) {
         if (cache.size >= max) cache.clear();
-        cache.set(caller.userId, loaded);
+        cache.set(key, loaded);
       }
       return loaded;
     },

@@ -32,6 +32,7 @@ const EXPLICIT: Readonly<Record<PolicyType, string>> = {
   boundary: 'a permissions boundary',
   session: 'a session policy',
   scp: 'a service control policy',
+  rcp: 'a resource control policy',
   acl: 'a resource-based policy',
 };
 
@@ -41,6 +42,7 @@ const IMPLICIT: Readonly<Record<PolicyType, string>> = {
   boundary: 'permissions boundary',
   session: 'session policy',
   scp: 'service control policy',
+  rcp: 'resource control policy',
   acl: 'resource-based policy',
 };
 

@@ -60,13 +60,22 @@ export interface PolicySets {
   /** The principal's identity policies: user inline + attached + its groups', or the role's. */
   readonly identity?: readonly CompiledPolicy[];
   readonly permissionsBoundary?: CompiledPolicy;
-  /** Session policies of a role session or federated user (inline and managed ARNs together). */
+  /**
+   * Session policies (inline and managed ARNs together) of a role session or federated user, or of a
+   * root session (AssumeRoot's task policy). When present they must allow too.
+   */
   readonly sessionPolicies?: readonly CompiledPolicy[];
   /**
    * SCPs by level of the principal's account (root, OUs…, account): every level must allow.
    * Undefined when the account is not in an organization or is its management account.
    */
   readonly scps?: readonly (readonly CompiledPolicy[])[];
+  /**
+   * RCPs by level of the resource's account (root, OUs…, account): every level must allow, whoever
+   * the principal. Undefined when the resource's account is not in an organization with RCPs enabled
+   * or is its management account.
+   */
+  readonly rcps?: readonly (readonly CompiledPolicy[])[];
   /** The resource's policy (bucket policy, role trust policy). */
   readonly resourcePolicy?: CompiledPolicy;
   readonly resourcePolicyType?: ResourcePolicyType;
@@ -88,7 +97,7 @@ export interface AuthorizationRequest {
   readonly policies: PolicySets;
 }
 
-export type PolicyType = 'identity' | 'resource' | 'boundary' | 'session' | 'scp' | 'acl';
+export type PolicyType = 'identity' | 'resource' | 'boundary' | 'session' | 'scp' | 'rcp' | 'acl';
 
 export interface MatchedStatement {
   readonly policyType: PolicyType;

@@ -46,7 +46,7 @@ describe('authorize() result', () => {
         span: { start: { line: 4, column: 5 }, end: { line: 9, column: 5 } },
       },
     ]);
-    assert.deepEqual(r.byType, { identity: 'Allow', resource: 'NotApplicable', boundary: 'NotApplicable', session: 'NotApplicable', scp: 'NotApplicable', acl: 'NotApplicable' });
+    assert.deepEqual(r.byType, { identity: 'Allow', resource: 'NotApplicable', boundary: 'NotApplicable', session: 'NotApplicable', scp: 'NotApplicable', rcp: 'NotApplicable', acl: 'NotApplicable' });
   });
 
   it('lists every applying Deny and reports missing context keys', () => {

@@ -32,6 +32,7 @@ interface Evaluated {
   readonly boundary: PolicySetOutcome;
   readonly session: PolicySetOutcome;
   readonly scpLevels: readonly PolicySetOutcome[] | undefined;
+  readonly rcpLevels: readonly PolicySetOutcome[] | undefined;
   readonly resource: PolicySetOutcome;
 }
 
@@ -69,12 +70,15 @@ export function authorize(req: AuthorizationRequest): AuthorizationResult {
     hasPermissionsBoundary: hasIdentityPolicies && pol.permissionsBoundary !== undefined,
     ctx,
   };
-  const isSession = p.kind === 'AssumedRole' || p.kind === 'FederatedUser';
+  // Role and federated sessions, and a root or user session that carries a session policy
+  // (AssumeRoot's task policy).
+  const isSession = p.kind === 'AssumedRole' || p.kind === 'FederatedUser' || (iamPrincipal && pol.sessionPolicies !== undefined);
   const ev: Evaluated = {
     identity: hasIdentityPolicies && pol.identity ? evaluatePolicySet(pol.identity, facts) : EMPTY_OUTCOME,
     boundary: facts.hasPermissionsBoundary && pol.permissionsBoundary ? evaluatePolicySet([pol.permissionsBoundary], facts) : EMPTY_OUTCOME,
     session: isSession && pol.sessionPolicies ? evaluatePolicySet(pol.sessionPolicies, facts) : EMPTY_OUTCOME,
     scpLevels: iamPrincipal && pol.scps ? pol.scps.map((level) => evaluatePolicySet(level, facts)) : undefined,
+    rcpLevels: pol.rcps ? pol.rcps.map((level) => evaluatePolicySet(level, facts)) : undefined,
     resource: pol.resourcePolicy ? evaluatePolicySet([pol.resourcePolicy], facts) : EMPTY_OUTCOME,
   };
   const sameAccount = p.accountId !== undefined && (req.resourceAccount === undefined || req.resourceAccount === p.accountId);
@@ -107,6 +111,7 @@ function decide({ req, ev, iamPrincipal, sameAccount, rootLockoutException, hasB
   const denied = explicitDeny(ev, rootLockoutException);
   if (denied) return out('ExplicitDeny', denied, 'denies');
   if (ev.scpLevels && ev.scpLevels.some((level) => level.allows.length === 0)) return out('ImplicitDeny', 'scp');
+  if (ev.rcpLevels && ev.rcpLevels.some((level) => level.allows.length === 0)) return out('ImplicitDeny', 'rcp');
 
   const side = identitySide(p, ev, hasBoundary, pol.sessionPolicies !== undefined);
   const best = bestPrincipalMatch(ev.resource.allows, pol.aclGrant, iamPrincipal);
@@ -221,7 +226,11 @@ function explain(e: Explanation, ev: Evaluated, trace: readonly MatchedStatement
 }
 
 function identitySide(p: RequestPrincipal, ev: Evaluated, hasBoundary: boolean, hasSessionPolicies: boolean): IdentitySide {
-  if (p.kind === 'Root') return { allowed: true, failedType: 'identity', boundaryOk: true, sessionOk: true };
+  if (p.kind === 'Root') {
+    // The root user needs no identity policy; a root session (AssumeRoot) is limited to its task policy.
+    const sessionOk = !hasSessionPolicies || ev.session.allows.length > 0;
+    return { allowed: sessionOk, failedType: 'session', boundaryOk: true, sessionOk };
+  }
   const identityOk = ev.identity.allows.length > 0;
   const boundaryOk = !hasBoundary || ev.boundary.allows.length > 0;
   // A role session without session policy keeps the role's permissions; a federated user session
@@ -252,6 +261,7 @@ function bestPrincipalMatch(
 
 function explicitDeny(ev: Evaluated, rootLockoutException: boolean): PolicyType | undefined {
   if (ev.scpLevels?.some((l) => l.denies.length > 0)) return 'scp';
+  if (ev.rcpLevels?.some((l) => l.denies.length > 0)) return 'rcp';
   if (!rootLockoutException && ev.resource.denies.length > 0) return 'resource';
   if (ev.identity.denies.length > 0) return 'identity';
   if (ev.boundary.denies.length > 0) return 'boundary';
@@ -277,6 +287,7 @@ function traceOf(ev: Evaluated, rootLockoutException: boolean): MatchedStatement
     for (const h of o.allows) out.push(matched(h, type));
   };
   for (const level of ev.scpLevels ?? []) add(level, 'scp');
+  for (const level of ev.rcpLevels ?? []) add(level, 'rcp');
   add(ev.resource, 'resource', rootLockoutException);
   add(ev.identity, 'identity');
   add(ev.boundary, 'boundary');
@@ -294,20 +305,15 @@ function typeDecisions(
   const pol = req.policies;
   const of = (applicable: boolean, o: PolicySetOutcome, ignoreDenies = false): TypeDecision =>
     !applicable ? 'NotApplicable' : o.denies.length > 0 && !ignoreDenies ? 'ExplicitDeny' : o.allows.length > 0 ? 'Allow' : 'ImplicitDeny';
-  let scp: TypeDecision = 'NotApplicable';
-  if (ev.scpLevels) {
-    scp = ev.scpLevels.some((l) => l.denies.length > 0)
-      ? 'ExplicitDeny'
-      : ev.scpLevels.every((l) => l.allows.length > 0)
-        ? 'Allow'
-        : 'ImplicitDeny';
-  }
+  const levels = (l: readonly PolicySetOutcome[] | undefined): TypeDecision =>
+    !l ? 'NotApplicable' : l.some((x) => x.denies.length > 0) ? 'ExplicitDeny' : l.every((x) => x.allows.length > 0) ? 'Allow' : 'ImplicitDeny';
   return {
     identity: of(hasIdentityPolicies && pol.identity !== undefined, ev.identity),
     resource: of(pol.resourcePolicy !== undefined, ev.resource, rootLockoutException),
     boundary: of(hasIdentityPolicies && pol.permissionsBoundary !== undefined, ev.boundary),
     session: of(isSession && pol.sessionPolicies !== undefined, ev.session),
-    scp,
+    scp: levels(ev.scpLevels),
+    rcp: levels(ev.rcpLevels),
     acl: pol.aclGrant ? 'Allow' : 'NotApplicable',
   };
 }

@@ -2,6 +2,7 @@ import { compileActionPatterns, type ActionPatterns } from './action-matcher.js'
 import { compileArnPattern, type ArnPattern } from './arn-pattern.js';
 import { compileCondition, type CompiledCondition } from './condition/evaluate-condition.js';
 import type { SourceSpan } from './json-source.js';
+import { parseTemplate } from './template.js';
 import type { Effect, PolicyDocument, PolicyKind, PolicyStatement, PolicyVersion } from './policy-document.js';
 import {
   compileNotPrincipal,
@@ -29,11 +30,12 @@ export interface CompiledStatement {
   readonly notPrincipal: NotPrincipalMatcher | undefined;
   readonly conditions: readonly CompiledCondition[];
   /**
-   * Whether the statement applies depends on the action, the resource and the policy's holder only:
-   * no Condition, no Principal/NotPrincipal, no policy variable in Resource/NotResource. Decisions
-   * made from such statements alone may be remembered (authz/policy-authorizer.ts).
+   * The request context keys (lower-cased) whether the statement applies can depend on: its
+   * condition keys and the policy variables in its conditions and Resource/NotResource. Besides them
+   * only the action, the resource and the principal decide, so a decision may be remembered per value
+   * of these keys (authz/policy-authorizer.ts).
    */
-  readonly contextFree: boolean;
+  readonly contextKeys: readonly string[];
 }
 
 export interface CompiledPolicy {
@@ -120,7 +122,23 @@ function compileStatement(s: PolicyStatement, index: number, version: PolicyVers
     principal: s.principal ? compilePrincipal(s.principal) : undefined,
     notPrincipal: s.notPrincipal ? compileNotPrincipal(s.notPrincipal) : undefined,
     conditions: Object.freeze(s.conditions.map((c) => compileCondition(c, version))),
-    // `${` is a variable only in 2012-10-17 policies; treating it as one everywhere errs on the safe side.
-    contextFree: s.conditions.length === 0 && !s.principal && !s.notPrincipal && !(resourceList ?? []).some((r) => r.includes('${')),
+    contextKeys: Object.freeze(contextKeysOf(s, resourceList)),
   });
+}
+
+/**
+ * Condition keys and the keys of policy variables. Variables are read in every version here (they
+ * exist only in 2012-10-17 documents): a key too many only makes a remembered decision narrower.
+ */
+function contextKeysOf(s: PolicyStatement, resources: readonly string[] | undefined): string[] {
+  const keys = new Set<string>();
+  const addVariables = (text: string) => {
+    for (const part of parseTemplate(text, '2012-10-17').parts) if (part.kind === 'var') keys.add(part.key);
+  };
+  for (const c of s.conditions) {
+    keys.add(c.key.toLowerCase());
+    c.values.forEach(addVariables);
+  }
+  (resources ?? []).forEach(addVariables);
+  return [...keys];
 }

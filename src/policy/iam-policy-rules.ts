@@ -59,6 +59,7 @@ export function applyIamRules(doc: RawDocument, o: IamRuleOptions): void {
   };
   const identityLike = o.kind === 'identity' || o.kind === 'boundary' || o.kind === 'session' || o.kind === 'scp';
   if (identityLike) for (const s of doc.statements) if (s.principal || s.notPrincipal) fail('Policy document should not specify a principal.');
+  if (o.kind === 'rcp') checkRcp(doc, fail);
   if (o.managed && doc.version !== '2012-10-17') fail('Policy document must be version 2012-10-17 or greater.');
   for (const s of doc.statements) if (s.effect !== 'Allow' && s.effect !== 'Deny') fail('The policy failed legacy parsing');
   for (const s of doc.statements) if (!datesParse(s)) fail('The policy failed legacy parsing');
@@ -75,6 +76,23 @@ export function applyIamRules(doc: RawDocument, o: IamRuleOptions): void {
     return;
   }
   checkTrustPolicy(doc, o, fail);
+}
+
+/**
+ * A resource control policy: every statement's Principal is `"*"` (conditions narrow it); NotPrincipal
+ * and NotAction are not supported. That customers' RCPs may only Deny (only the AWS-managed
+ * RCPFullAWSAccess allows) is Organizations' rule for CreatePolicy / UpdatePolicy, checked there.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
+ */
+function checkRcp(doc: RawDocument, fail: (m: string) => never): void {
+  for (const s of doc.statements) {
+    if (s.notPrincipal) fail('NotPrincipal is not supported in resource control policies.');
+    if (s.notAction) fail('NotAction is not supported in resource control policies.');
+    const p = s.principal;
+    if (!p || !p.wildcard || p.aws.length + p.service.length + p.federated.length + p.canonicalUser.length > 0) {
+      fail('The Principal element of a resource control policy must be "*".');
+    }
+  }
 }
 
 /** A role trust policy: only STS actions, no Resource, and every statement names a valid principal. */

@@ -30,7 +30,7 @@ export type ParsePolicyResult =
   | { readonly ok: true; readonly document: PolicyDocument }
   | { readonly ok: false; readonly error: PolicyError };
 
-/** Organizations answers every invalid SCP with one message. */
+/** Organizations answers every invalid SCP or RCP with one message. */
 const SCP_INVALID = 'The provided policy document does not meet the requirements of the specified policy type.';
 
 export function parsePolicy(text: string, options: ParsePolicyOptions): ParsePolicyResult {
@@ -44,14 +44,15 @@ export function parsePolicy(text: string, options: ParsePolicyOptions): ParsePol
     } else {
       applyIamRules(raw, {
         kind: options.kind,
-        managed: options.managed === true || options.kind === 'boundary',
+        // Boundaries and RCPs must be Version 2012-10-17 (Organizations user guide, "RCP syntax").
+        managed: options.managed === true || options.kind === 'boundary' || options.kind === 'rcp',
         principalExists: options.principalExists,
       });
     }
     return { ok: true, document: toDocument(raw) };
   } catch (e) {
     if (!(e instanceof PolicyRejection)) throw e;
-    if (options.kind === 'scp') return { ok: false, error: malformed('scp', SCP_INVALID) };
+    if (options.kind === 'scp' || options.kind === 'rcp') return { ok: false, error: malformed(options.kind, SCP_INVALID) };
     if (iamResource) return { ok: false, error: { ...e.error, code: 'MalformedPolicyDocument' } };
     return { ok: false, error: e.error };
   }

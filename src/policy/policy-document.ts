@@ -13,10 +13,11 @@ import type { SourceSpan } from './json-source.js';
  * - `boundary`: a permissions boundary (a managed policy used as boundary)
  * - `session`: a session policy passed to AssumeRole* / GetFederationToken
  * - `scp`: an AWS Organizations service control policy (no Principal)
+ * - `rcp`: an AWS Organizations resource control policy (`Principal: "*"` only, Deny only)
  */
-export type PolicyKind = 'identity' | 'resource' | 'trust' | 'boundary' | 'session' | 'scp';
+export type PolicyKind = 'identity' | 'resource' | 'trust' | 'boundary' | 'session' | 'scp' | 'rcp';
 
-export const POLICY_KINDS: readonly PolicyKind[] = ['identity', 'resource', 'trust', 'boundary', 'session', 'scp'];
+export const POLICY_KINDS: readonly PolicyKind[] = ['identity', 'resource', 'trust', 'boundary', 'session', 'scp', 'rcp'];
 
 /** `2008-10-17` is also what a document without `Version` means; it has no policy variables. */
 export type PolicyVersion = '2012-10-17' | '2008-10-17';

@@ -8,7 +8,7 @@ import type { PolicyKind } from './policy-document.js';
  * The code depends on which API receives the document:
  * - IAM (identity, boundary, trust) and STS (session): `MalformedPolicyDocument`, 400
  * - S3 PutBucketPolicy (resource): `MalformedPolicy`, 400
- * - Organizations (scp): `MalformedPolicyDocumentException`, 400
+ * - Organizations (scp, rcp): `MalformedPolicyDocumentException`, 400
  * - size quotas: IAM `LimitExceeded` (409), see size-limits.ts
  */
 export interface PolicyError {
@@ -22,6 +22,7 @@ export function malformedCode(kind: PolicyKind): string {
     case 'resource':
       return 'MalformedPolicy';
     case 'scp':
+    case 'rcp':
       return 'MalformedPolicyDocumentException';
     default:
       return 'MalformedPolicyDocument';

@@ -23,6 +23,7 @@ const role: Caller = {
   roleId: 'AROAAPP',
   roleName: 'app',
   sessionName: 's1',
+  session: { issuer: 'AssumeRole', issuedAt: new Date('2024-01-01T00:00:00Z'), expiresAt: new Date('2024-01-01T01:00:00Z') },
   accessKeyId: 'ASIAEXAMPLE',
 };
 const request = { receivedAt: new Date('2024-05-01T10:20:30.456Z'), sourceIp: '::ffff:192.0.2.10', secureTransport: true, userAgent: 'aws-cli/2', referer: undefined, region: 'us-east-1', tlsVersion: 'TLSv1.3' };

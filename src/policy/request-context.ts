@@ -225,6 +225,9 @@ function addPrincipalKeys(input: RequestContextInput, m: RequestContextKeys): vo
   }
   m.set('aws:principalaccount', c.accountId);
   m.set('aws:principalisawsservice', 'false');
+  const session = c.session;
+  if (session?.sourceIdentity !== undefined) m.set('aws:sourceidentity', session.sourceIdentity);
+  if (session?.federatedProvider !== undefined) m.set('aws:federatedprovider', session.federatedProvider);
   const org = input.principalOrganization;
   if (org) {
     m.set('aws:principalorgid', org.id);

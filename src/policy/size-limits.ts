@@ -14,6 +14,7 @@ export type PolicySizeScope =
   | 'RoleTrust'
   | 'BucketPolicy'
   | 'ServiceControlPolicy'
+  | 'ResourceControlPolicy'
   | 'SessionPolicy';
 
 export interface PolicySizeLimit {
@@ -79,10 +80,20 @@ export const POLICY_SIZE_LIMITS: Readonly<Record<PolicySizeScope, PolicySizeLimi
     httpStatus: 400,
     message: 'Policy exceeds the maximum allowed document size.',
   },
+  // Organizations counts every character of an SCP or RCP, white space included ("SCP syntax",
+  // "RCP syntax": "All characters in your SCP count against its maximum size").
   ServiceControlPolicy: {
     limit: 5120,
     aggregate: false,
-    countWhitespace: false,
+    countWhitespace: true,
+    errorCode: 'ConstraintViolationException',
+    httpStatus: 400,
+    message: 'You have exceeded the maximum size for this policy type.',
+  },
+  ResourceControlPolicy: {
+    limit: 5120,
+    aggregate: false,
+    countWhitespace: true,
     errorCode: 'ConstraintViolationException',
     httpStatus: 400,
     message: 'You have exceeded the maximum size for this policy type.',

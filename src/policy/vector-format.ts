@@ -20,6 +20,7 @@ export interface EvalCaseFields {
   readonly boundary?: PolicyRef;
   readonly session?: readonly PolicyRef[];
   readonly scps?: readonly (readonly PolicyRef[])[];
+  readonly rcps?: readonly (readonly PolicyRef[])[];
   readonly resourcePolicy?: PolicyRef;
   readonly resourcePolicyType?: ResourcePolicyType;
   readonly acl?: AclGrant;

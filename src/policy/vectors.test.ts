@@ -26,6 +26,9 @@ const jsonFiles = (dir: string) =>
 
 const SHARED_PRINCIPALS = readJson<{ principals: Record<string, RequestPrincipal> }>(join(VECTORS, 'policy-eval/_principals.json')).principals;
 
+/** RCPs are parsed with their own rules (Principal "*", Deny-only for customer RCPs). */
+const RCP_KIND = 'rcp' as PolicyKind;
+
 let compiledCount = 0;
 function compileRef(ref: PolicyRef, kind: PolicyKind, file: EvalFile | undefined, label: string): CompiledPolicy {
   const doc = typeof ref === 'string' ? file?.policies?.[ref] : ref;
@@ -59,6 +62,7 @@ function buildRequest(file: EvalFile, c: EvalCase): AuthorizationRequest {
       permissionsBoundary: f.boundary ? compileRef(f.boundary, 'boundary', file, label) : undefined,
       sessionPolicies: f.session?.map((r) => compileRef(r, 'session', file, label)),
       scps: f.scps?.map((level) => level.map((r) => compileRef(r, 'scp', file, label))),
+      rcps: f.rcps?.map((level) => level.map((r) => compileRef(r, RCP_KIND, file, label))),
       resourcePolicy: f.resourcePolicy ? compileRef(f.resourcePolicy, resourceKind, file, label) : undefined,
       resourcePolicyType: f.resourcePolicyType,
       aclGrant: f.acl,

@@ -5,7 +5,7 @@ import { QueryParams } from './params.js';
 import { callQuery } from './test-client.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { RootCaller } from '../identity/caller.js';
-import { createStsProtocol } from '../sts/sts-protocol.js';
+import { getCallerIdentity, STS_VERSION, STS_XMLNS } from '../sts/sts-protocol.js';
 import { ANONYMOUS } from '../identity/caller.js';
 
 const ROOT: RootCaller = { kind: 'Root', accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root', accessKeyId: 'AKIAEXAMPLE' };
@@ -76,7 +76,7 @@ test('errors: ErrorResponse with Type/Code/Message and RequestId; unknown action
 });
 
 test('STS GetCallerIdentity: AWS values for root and users, and no authorization checks', async () => {
-  const sts = createStsProtocol();
+  const sts = createQueryProtocol({ service: 'sts', version: STS_VERSION, xmlns: STS_XMLNS, operations: [getCallerIdentity] });
   const root = await callQuery(sts, ROOT, { Action: 'GetCallerIdentity', Version: '2011-06-15' });
   assert.equal(root.checks.length, 0);
   assert.deepEqual((root.xml.GetCallerIdentityResponse as Record<string, unknown>).GetCallerIdentityResult, { UserId: '123456789012', Account: '123456789012', Arn: 'arn:aws:iam::123456789012:root' });

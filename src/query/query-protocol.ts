@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
+import { toQueryProtocolAuthError } from '../auth/query-auth-errors.js';
 import { ServiceError } from '../errors/service-error.js';
-import type { ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import type { XmlNode } from '../protocol/xml.js';
+import type { AuthzCheck, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
 import { QueryParams } from './params.js';
 import { renderQueryError, renderQueryResult } from './render.js';
-import type { QueryContext, QueryOperation, QueryServiceDefinition } from './types.js';
+import type { QueryContext, QueryOperation, QueryServiceDefinition, UnsignedQueryOperation } from './types.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -14,11 +16,12 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
  * query string of a GET. The body comes from the authenticator's verified stream.
  */
 export function createQueryProtocol(def: QueryServiceDefinition): ProtocolAdapter {
-  const byName = new Map<string, QueryOperation>(def.operations.map((op) => [op.name, op]));
+  const byName = new Map<string, QueryOperation | UnsignedQueryOperation>(def.operations.map((op) => [op.name, op]));
   const maxBody = def.maxBodyBytes ?? DEFAULT_MAX_BODY;
 
   return {
     service: def.service,
+    authError: toQueryProtocolAuthError,
     async route(raw: RawRequest, _req: IncomingMessage, auth: AuthenticationResult, info: RequestInfo): Promise<RoutedOperation> {
       const params = await readParams(raw, auth.body, maxBody);
       const action = params.get('Action');
@@ -32,17 +35,23 @@ export function createQueryProtocol(def: QueryServiceDefinition): ProtocolAdapte
         throw new ServiceError('MissingParameter', 'The request must contain the parameter Version', 400);
       }
       const caller = auth.caller;
-      if (caller.kind === 'Anonymous') {
-        throw new ServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+      let run: { checks: () => Promise<readonly AuthzCheck[]>; handler: () => Promise<XmlNode | undefined> };
+      if (op.authentication === 'unsigned') {
+        const ctx = { params, caller, info, auth };
+        run = { checks: () => op.checks(ctx), handler: () => op.handler(ctx) };
+      } else {
+        if (caller.kind === 'Anonymous') {
+          throw new ServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+        }
+        const ctx: QueryContext = { params, caller, accountId: caller.accountId, info, auth };
+        run = { checks: () => op.checks(ctx), handler: () => op.handler(ctx) };
       }
-      const ctx: QueryContext = { params, caller, accountId: caller.accountId, info, auth };
-      const checks = await op.checks(ctx);
+      const checks = await run.checks();
       return {
         name: op.name,
         checks,
         async execute(res: ServerResponse) {
-          const result = await op.handler(ctx);
-          renderQueryResult(res, op.name, def.xmlns, result, info.requestId);
+          renderQueryResult(res, op.name, def.xmlns, await run.handler(), info.requestId);
         },
       };
     },

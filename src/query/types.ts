@@ -24,12 +24,31 @@ export interface QueryContext {
  */
 export interface QueryOperation {
   readonly name: string;
+  /** Signed (the default): anonymous callers are refused before the operation runs. */
+  readonly authentication?: 'signed';
   /**
    * Authorization checks; runs before the handler (lookups allowed, e.g. an existing user's path for
    * its ARN). Returns [] only for operations anyone may call (sts:GetCallerIdentity).
    */
   readonly checks: (ctx: QueryContext) => Promise<readonly AuthzCheck[]>;
   readonly handler: (ctx: QueryContext) => Promise<XmlNode | undefined>;
+}
+
+/** What an operation AWS lets anyone call unsigned sees (STS AssumeRoleWithWebIdentity): any caller. */
+export interface UnsignedQueryContext extends Omit<QueryContext, 'caller' | 'accountId'> {
+  readonly caller: Caller;
+}
+
+/**
+ * An operation that authenticates itself instead of through a signature (a web identity token in
+ * its parameters): it may be called unsigned, and its checks name the principal they established
+ * (`AuthzCheck.principal`).
+ */
+export interface UnsignedQueryOperation {
+  readonly name: string;
+  readonly authentication: 'unsigned';
+  readonly checks: (ctx: UnsignedQueryContext) => Promise<readonly AuthzCheck[]>;
+  readonly handler: (ctx: UnsignedQueryContext) => Promise<XmlNode | undefined>;
 }
 
 export interface QueryServiceDefinition {
@@ -39,7 +58,7 @@ export interface QueryServiceDefinition {
   readonly version: string;
   /** Response namespace: `https://iam.amazonaws.com/doc/2010-05-08/`. */
   readonly xmlns: string;
-  readonly operations: readonly QueryOperation[];
+  readonly operations: readonly (QueryOperation | UnsignedQueryOperation)[];
   /** Largest accepted form body; default 1 MiB. */
   readonly maxBodyBytes?: number;
 }

@@ -7,6 +7,11 @@ export interface HttpServerOptions {
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Readiness: false while starting or draining. */
   readonly isReady: () => boolean;
+  /**
+   * Endpoints that are not AWS API calls (the workload-credentials endpoint), answered before the
+   * pipeline like the health probes; returns true when it took the request.
+   */
+  readonly localEndpoint?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface RunningHttpServer {
@@ -36,6 +41,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ status: ready ? 'ok' : 'unavailable' }));
       return;
     }
+    if (opts.localEndpoint?.(req, res)) return;
     opts.handle(req, res);
   };
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, onRequest);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { ServiceError, isServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
-import type { Authorizer, AuthzOutcome, Decision, ProtocolAdapter, RequestInfo } from './protocol.js';
+import type { Authorizer, AuthzOutcome, AuthzTrace, Decision, ProtocolAdapter, RequestInfo } from './protocol.js';
 import { newRequestId } from './request-id.js';
 import { detectService } from './service-detect.js';
 
@@ -14,10 +14,8 @@ export interface PipelineDeps {
   readonly authorizer: Authorizer;
   /** The S3 protocol serves every request whose credential scope is not another service's. */
   readonly s3: ProtocolAdapter;
-  /** Query-protocol services by SigV4 service name (`iam`, `sts`). */
-  readonly queryServices: ReadonlyMap<string, ProtocolAdapter>;
-  /** Maps an authentication error to the Query protocol's code for it (IAM says InvalidClientTokenId where S3 says InvalidAccessKeyId). */
-  readonly toQueryAuthError: (e: ServiceError) => ServiceError;
+  /** The other services by SigV4 service name (`iam`, `sts`: Query protocol; `organizations`: JSON). */
+  readonly services: ReadonlyMap<string, ProtocolAdapter>;
   readonly region: string;
   readonly logger: Logger;
   readonly now: () => Date;
@@ -26,6 +24,11 @@ export interface PipelineDeps {
    * every write other processes acknowledged before it started (server/workers.ts).
    */
   readonly beforeRequest?: () => void;
+  /**
+   * Seals a denial's details into an encoded authorization message (sts:DecodeAuthorizationMessage
+   * decodes it), written to the request's log line: the client gets AWS's plain AccessDenied text.
+   */
+  readonly encodeDenial?: (caller: Caller, outcome: AuthzOutcome, trace: AuthzTrace) => Promise<string>;
 }
 
 /**
@@ -67,6 +70,7 @@ export class RequestPipeline {
         bytesOut: socket.bytesWritten - writtenAtStart,
         latencyMs: Math.round(latencyMs * 1000) / 1000,
         completed: res.writableFinished,
+        ...(trace.encodedDenial !== undefined ? { encodedAuthorizationMessage: trace.encodedDenial } : {}),
       });
       if (trace.denial !== undefined) this.deps.logger.debug({ requestId: info.requestId, authorization: trace.denial }, 'access denied');
     });
@@ -75,19 +79,21 @@ export class RequestPipeline {
 
   private async run(req: IncomingMessage, res: ServerResponse, raw: RawRequest, info: RequestInfo, trace: RequestTrace): Promise<void> {
     const service = detectService(raw);
-    const query = this.deps.queryServices.get(service);
-    const adapter = query ?? this.deps.s3;
+    const other = this.deps.services.get(service);
+    const adapter = other ?? this.deps.s3;
     const expectsContinue = header(req, 'expect')?.toLowerCase() === '100-continue';
     try {
-      // A Query-protocol body is part of what is signed, and a browser POST upload carries its
+      // A Query or JSON protocol body is part of what is signed, and a browser POST upload carries its
       // credentials in the form: both bodies must arrive before authentication.
-      const bodyAuthenticates = query !== undefined || /^multipart\/form-data/i.test(header(req, 'content-type') ?? '');
+      const bodyAuthenticates = other !== undefined || /^multipart\/form-data/i.test(header(req, 'content-type') ?? '');
       if (expectsContinue && bodyAuthenticates) res.writeContinue();
       let auth: AuthenticationResult;
       try {
         auth = await this.deps.authenticate(raw, req, info.receivedAt);
       } catch (e) {
-        throw query && isServiceError(e) ? this.deps.toQueryAuthError(e) : e;
+        // Each protocol reports authentication failures with its own codes (IAM says
+        // InvalidClientTokenId where S3 says InvalidAccessKeyId).
+        throw isServiceError(e) && adapter.authError ? adapter.authError(e) : e;
       }
       const op = await adapter.route(raw, req, auth, info);
       trace.operation = op.name;
@@ -99,6 +105,7 @@ export class RequestPipeline {
         trace.decision = outcome.decision;
         if (outcome.decision !== 'Allow') {
           trace.denial = outcome.trace ?? outcome.message;
+          if (outcome.trace && this.deps.encodeDenial) trace.encodedDenial = await this.deps.encodeDenial(caller, outcome, outcome.trace);
           throw accessDenied(outcome);
         }
       }
@@ -134,6 +141,7 @@ interface RequestTrace {
   caller: string | undefined;
   decision: string | undefined;
   denial?: unknown;
+  encodedDenial?: string;
 }
 
 function accessDenied(outcome: AuthzOutcome): ServiceError {

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationResult, AuthFacts, RawRequest } from '../auth/types.js';
+import type { ServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
+import type { MatchedStatement, RequestPrincipal } from '../policy/authorization-types.js';
 
 /**
  * One authorization check an operation needs. Most operations need one; CopyObject and UploadPartCopy
@@ -18,6 +20,24 @@ export interface AuthzCheck {
   readonly context: Readonly<Record<string, string | readonly string[]>>;
   /** Bucket whose policy / ACL applies (S3 only). */
   readonly bucket?: string;
+  /**
+   * The resource's own policy, when the operation knows it: a role's trust policy for
+   * sts:AssumeRole*. `id` names one immutable version of it (compiled policies are cached by id).
+   */
+  readonly resourcePolicy?: ResourcePolicyRef;
+  /**
+   * The principal to evaluate, when the operation established it from verified input of its own
+   * rather than from the request's signature (AssumeRoleWithWebIdentity: the identity provider that
+   * signed the web identity token). Otherwise the authenticated caller.
+   */
+  readonly principal?: RequestPrincipal;
+}
+
+export interface ResourcePolicyRef {
+  readonly type: 'Trust' | 'Resource';
+  readonly id: string;
+  /** Validated when it was stored. */
+  readonly document: string;
 }
 
 /** Request-wide facts that become global condition keys (aws:SourceIp, aws:SecureTransport, ...). */
@@ -40,8 +60,19 @@ export interface AuthzOutcome {
   readonly deniedCheck?: AuthzCheck;
   /** AWS's current AccessDenied message, e.g. "User: arn:... is not authorized to perform: s3:GetObject on resource: ... because no identity-based policy allows the s3:GetObject action". */
   readonly message?: string;
-  /** Full decision trace for the log, never for the client. */
-  readonly trace?: unknown;
+  /** Full decision trace for the log (and the encoded authorization message), never for the client. */
+  readonly trace?: AuthzTrace;
+}
+
+/** Why a check was denied, in full: every matched statement and the request's condition keys. */
+export interface AuthzTrace {
+  readonly action: string;
+  readonly resource: string;
+  readonly decidedBy: string | undefined;
+  readonly byType: Readonly<Record<string, string>>;
+  readonly statements: readonly MatchedStatement[];
+  readonly missingContextKeys: readonly string[];
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /**
@@ -82,6 +113,8 @@ export interface RoutedOperation {
  */
 export interface ProtocolAdapter {
   readonly service: string;
+  /** Maps an authentication failure (thrown in S3's terms) to this protocol's error, if it differs. */
+  readonly authError?: (e: ServiceError) => ServiceError;
   route(raw: RawRequest, req: IncomingMessage, auth: AuthenticationResult, info: RequestInfo): Promise<RoutedOperation>;
   renderError(err: unknown, res: ServerResponse, info: RequestInfo, raw: RawRequest): void;
 }

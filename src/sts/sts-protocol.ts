@@ -1,7 +1,15 @@
+import { accountOfAccessKeyId } from '../iam/access-key-account.js';
 import { callerUserId } from '../identity/caller.js';
+import { requiredString } from '../query/params.js';
 import type { ProtocolAdapter } from '../server/protocol.js';
 import { createQueryProtocol } from '../query/query-protocol.js';
-import type { QueryOperation } from '../query/types.js';
+import type { QueryOperation, UnsignedQueryOperation } from '../query/types.js';
+import { assumeRoleWithWebIdentityOperation } from './assume-role-with-web-identity.js';
+import { assumeRoleOperation } from './assume-role.js';
+import { assumeRootOperation } from './assume-root.js';
+import { getSessionTokenOperation } from './get-session-token.js';
+import type { StsDeps } from './sts-deps.js';
+import { stsError } from './sts-errors.js';
 
 export const STS_VERSION = '2011-06-15';
 export const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -16,11 +24,55 @@ export const getCallerIdentity: QueryOperation = {
   handler: async ({ caller }) => ({ UserId: callerUserId(caller), Account: caller.accountId, Arn: caller.arn }),
 };
 
-/** STS operations; AssumeRole, GetSessionToken ... join this list (ROADMAP 1). */
-export function stsOperations(): QueryOperation[] {
-  return [getCallerIdentity];
+/**
+ * sts:GetAccessKeyInfo: the account a key belongs to. Keys of this server's accounts are looked up;
+ * any other key id is decoded, as AWS decodes its own (the answer says nothing of the key's state).
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html
+ */
+export function getAccessKeyInfo(deps: StsDeps): QueryOperation {
+  return {
+    name: 'GetAccessKeyInfo',
+    checks: async () => [{ action: 'sts:GetAccessKeyInfo', resource: '*', resourceAccount: undefined, context: {} }],
+    handler: async (ctx) => {
+      const id = requiredString(ctx.params, 'AccessKeyId', { min: 16, max: 128, pattern: '[\\w]*' });
+      const stored = await deps.store.accessKeys.get(id);
+      const account = stored?.accountId ?? accountOfAccessKeyId(id);
+      if (account === undefined) throw stsError('ValidationError', { message: `The access key ID ${id} is not valid.` });
+      return { Account: account };
+    },
+  };
 }
 
-export function createStsProtocol(): ProtocolAdapter {
-  return createQueryProtocol({ service: 'sts', version: STS_VERSION, xmlns: STS_XMLNS, operations: stsOperations() });
+/**
+ * sts:DecodeAuthorizationMessage: opens an encoded authorization message (Strongbox writes one to the
+ * log line of every denied request) for a caller allowed sts:DecodeAuthorizationMessage.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html
+ */
+export function decodeAuthorizationMessage(deps: StsDeps): QueryOperation {
+  return {
+    name: 'DecodeAuthorizationMessage',
+    checks: async () => [{ action: 'sts:DecodeAuthorizationMessage', resource: '*', resourceAccount: undefined, context: {} }],
+    handler: async (ctx) => {
+      const encoded = requiredString(ctx.params, 'EncodedMessage', { min: 1, max: 10240 });
+      const decoded = await deps.authorizationMessages.decode(encoded);
+      if (decoded === undefined) throw stsError('InvalidAuthorizationMessageException', { message: 'Message is not valid' });
+      return { DecodedMessage: decoded };
+    },
+  };
+}
+
+export function stsOperations(deps: StsDeps): (QueryOperation | UnsignedQueryOperation)[] {
+  return [
+    decodeAuthorizationMessage(deps),
+    getCallerIdentity,
+    getAccessKeyInfo(deps),
+    assumeRoleOperation(deps),
+    assumeRoleWithWebIdentityOperation(deps),
+    getSessionTokenOperation(deps),
+    assumeRootOperation(deps),
+  ];
+}
+
+export function createStsProtocol(deps: StsDeps): ProtocolAdapter {
+  return createQueryProtocol({ service: 'sts', version: STS_VERSION, xmlns: STS_XMLNS, operations: stsOperations(deps) });
 }

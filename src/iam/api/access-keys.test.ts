@@ -58,3 +58,20 @@ test('GetAccessKeyLastUsed: N/A before use, then time/service/region after a flu
   assert.equal(await t.code('GetAccessKeyLastUsed', { AccessKeyId: 'AKIAAAAAAAAAAAAAAAAA' }), 'NoSuchEntity');
   await provider.close();
 });
+
+test('ListAccessKeys pages in creation order: MaxItems 1 with two keys loses none', async () => {
+  const t = await iamTestBed();
+  const u = (await t.ok('CreateUser', { UserName: 'pager' })).User as Record<string, string>;
+  // The second key sorts before the first by id: a marker in key-id order would skip it.
+  const create = (accessKeyId: string) =>
+    t.store.accessKeys.create({ accessKeyId, accountId: t.root.accountId, userId: u.UserId, secretAccessKey: 'S'.repeat(40), maxPerOwner: 2 });
+  await create('AKIAZZZZZZZZZZZZZZZZ');
+  await new Promise((r) => setTimeout(r, 5));
+  await create('AKIAAAAAAAAAAAAAAAAA');
+  const first = await t.ok('ListAccessKeys', { UserName: 'pager', MaxItems: '1' });
+  assert.equal(first.IsTruncated, 'true');
+  const second = await t.ok('ListAccessKeys', { UserName: 'pager', MaxItems: '1', Marker: String(first.Marker) });
+  const ids = [...memberList(first.AccessKeyMetadata), ...memberList(second.AccessKeyMetadata)].map((k) => k.AccessKeyId);
+  assert.deepEqual(ids, ['AKIAZZZZZZZZZZZZZZZZ', 'AKIAAAAAAAAAAAAAAAAA']);
+  assert.equal(second.IsTruncated, 'false');
+});

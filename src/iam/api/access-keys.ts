@@ -13,6 +13,11 @@ import { RULES } from './validate.js';
 
 const STATUSES = ['Active', 'Inactive'] as const;
 
+/** Sorts as the keys are listed: by creation time (fixed-width milliseconds), then by id. */
+function creationKey(k: AccessKeyRow): string {
+  return `${String(k.createdAt.getTime()).padStart(15, '0')}${k.accessKeyId}`;
+}
+
 export function accessKeyOperations(deps: IamApiDeps): QueryOperation[] {
   const { store } = deps;
 
@@ -55,9 +60,12 @@ export function accessKeyOperations(deps: IamApiDeps): QueryOperation[] {
       checks: userScoped('ListAccessKeys'),
       handler: async (ctx) => {
         const o = await owner(ctx, targetOf(ctx));
-        const keys = await store.accessKeys.listForUser(ctx.accountId, o.userId);
-        const page = paginate(keys, (k) => k.accessKeyId, ctx.params);
-        return { AccessKeyMetadata: members(page.items.map((k) => accessKeyMetadataShape(k, o.userName))), IsTruncated: page.IsTruncated, Marker: page.Marker };
+        // Listed in creation order, so the marker must follow that order (not the key id's): creation
+        // time, then the id for keys created in the same millisecond.
+        const keys = (await store.accessKeys.listForUser(ctx.accountId, o.userId)).map((k) => ({ k, key: creationKey(k) }));
+        keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        const page = paginate(keys, (x) => x.key, ctx.params);
+        return { AccessKeyMetadata: members(page.items.map(({ k }) => accessKeyMetadataShape(k, o.userName))), IsTruncated: page.IsTruncated, Marker: page.Marker };
       },
     },
     {

@@ -1,5 +1,5 @@
 import { rootArn, userArn } from '../arn.js';
-import type { AccessKeyRow, IamStore } from '../store/types.js';
+import type { AccessKeyRow, IamStore, MfaOwner } from '../store/types.js';
 
 /** AWS's credential report columns, in order. */
 export const CREDENTIAL_REPORT_COLUMNS = [
@@ -27,8 +27,11 @@ export async function buildCredentialReport(store: IamStore, accountId: string):
   const policy = await store.settings.getPasswordPolicy(accountId);
   const rows: string[][] = [];
   const rootKeys = await store.accessKeys.listForUser(accountId, undefined);
+  // mfa_active: the user (or root) has an MFA device enabled.
+  const mfaActive = async (owner: MfaOwner) => String((await store.mfaDevices.listForOwner(accountId, owner)).length > 0);
   rows.push([
-    '<root_account>', rootArn(accountId), time(account?.createdAt), 'not_supported', 'no_information', 'not_supported', 'not_supported', 'false',
+    '<root_account>', rootArn(accountId), time(account?.createdAt), 'not_supported', 'no_information', 'not_supported', 'not_supported',
+    await mfaActive({ kind: 'root' }),
     ...keyColumns(rootKeys[0]), ...keyColumns(rootKeys[1]), ...NO_CERTS,
   ]);
   for (const u of await store.users.list(accountId)) {
@@ -38,7 +41,7 @@ export async function buildCredentialReport(store: IamStore, accountId: string):
     rows.push([
       u.userName, userArn(accountId, u.path, u.userName), time(u.createdAt), String(lp !== undefined),
       lp ? (u.passwordLastUsed ? time(u.passwordLastUsed) : 'no_information') : 'N/A',
-      lp ? time(lp.passwordLastChanged) : 'N/A', nextRotation, 'false',
+      lp ? time(lp.passwordLastChanged) : 'N/A', nextRotation, await mfaActive({ kind: 'user', userId: u.userId }),
       ...keyColumns(keys[0]), ...keyColumns(keys[1]), ...NO_CERTS,
     ]);
   }

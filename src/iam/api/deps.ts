@@ -22,6 +22,13 @@ export interface IamLimits {
   readonly inlineUserPolicySize: number;
   readonly inlineGroupPolicySize: number;
   readonly managedPolicySize: number;
+  readonly rolesPerAccount: number;
+  readonly managedPoliciesPerRole: number;
+  /** Aggregate of a role's inline policies, whitespace excluded. */
+  readonly inlineRolePolicySize: number;
+  /** A role trust policy (ACLSizePerRole), whitespace excluded. */
+  readonly trustPolicySize: number;
+  readonly instanceProfilesPerAccount: number;
 }
 
 export const DEFAULT_IAM_LIMITS: IamLimits = {
@@ -36,6 +43,11 @@ export const DEFAULT_IAM_LIMITS: IamLimits = {
   inlineUserPolicySize: 2048,
   inlineGroupPolicySize: 5120,
   managedPolicySize: 6144,
+  rolesPerAccount: 1000,
+  managedPoliciesPerRole: 10,
+  inlineRolePolicySize: 10240,
+  trustPolicySize: 2048,
+  instanceProfilesPerAccount: 1000,
 };
 
 export interface IamApiDeps {

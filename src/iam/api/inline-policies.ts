@@ -5,31 +5,41 @@ import { iamError } from '../errors.js';
 import type { IamApiDeps } from './deps.js';
 import { paginate } from './paginate.js';
 import { policySize } from './policy-validation.js';
-import { groupResource, iamCheck, namedPrincipal, userResource } from './resolve.js';
+import { boundaryContext, groupResource, iamCheck, namedPrincipal, roleResource, userResource } from './resolve.js';
 import { encodeDocument } from './shapes.js';
 import { name, RULES } from './validate.js';
 
-type Kind = 'User' | 'Group';
+type Kind = 'User' | 'Group' | 'Role';
 
-/** Put/Get/Delete/List {User,Group}Policy. Documents come back URL-encoded, as AWS returns them. */
+/** Put/Get/Delete/List {User,Group,Role}Policy. Documents come back URL-encoded, as AWS returns them. */
 export function inlinePolicyOperations(deps: IamApiDeps): QueryOperation[] {
   const { store } = deps;
 
   const principal = (ctx: QueryContext, kind: Kind) => namedPrincipal(deps, ctx, kind);
 
 
+  // Put/Delete on a user or role carry its current boundary as iam:PermissionsBoundary (AWS's delegation pattern).
+  const withBoundary = (opName: string) => opName.startsWith('Put') || opName.startsWith('Delete');
   const scoped = (kind: Kind, opName: string): QueryOperation['checks'] => async (ctx) => {
-    if (kind === 'User') {
-      const r = await userResource(deps, ctx, name(ctx.params, 'UserName', RULES.existingUserName));
-      return [iamCheck(ctx, opName, r.arn, r.context)];
+    if (kind === 'Group') {
+      return [iamCheck(ctx, opName, await groupResource(deps, ctx, name(ctx.params, 'GroupName', RULES.groupName)))];
     }
-    return [iamCheck(ctx, opName, await groupResource(deps, ctx, name(ctx.params, 'GroupName', RULES.groupName)))];
+    const r = kind === 'User'
+      ? await userResource(deps, ctx, name(ctx.params, 'UserName', RULES.existingUserName))
+      : await roleResource(deps, ctx, name(ctx.params, 'RoleName', RULES.roleName));
+    const boundary = withBoundary(opName) ? boundaryContext(r.boundary) : {};
+    return [iamCheck(ctx, opName, r.arn, { ...r.context, ...boundary })];
+  };
+  const quotas: Record<Kind, number> = {
+    User: deps.limits.inlineUserPolicySize,
+    Group: deps.limits.inlineGroupPolicySize,
+    Role: deps.limits.inlineRolePolicySize,
   };
 
   const ops: QueryOperation[] = [];
-  for (const kind of ['User', 'Group'] as const) {
+  for (const kind of ['User', 'Group', 'Role'] as const) {
     const nameKey = `${kind}Name`;
-    const quota = kind === 'User' ? deps.limits.inlineUserPolicySize : deps.limits.inlineGroupPolicySize;
+    const quota = quotas[kind];
     ops.push(
       {
         name: `Put${kind}Policy`,

@@ -1,8 +1,8 @@
 import type { AuthzCheck } from '../../server/protocol.js';
 import type { QueryContext } from '../../query/types.js';
-import { groupArn, parsePolicyArn, policyArn, userArn } from '../arn.js';
+import { groupArn, parsePolicyArn, policyArn, roleArn, userArn } from '../arn.js';
 import { iamError } from '../errors.js';
-import type { GroupRow, PrincipalKind, UserRow } from '../store/types.js';
+import type { GroupRow, PrincipalKind, RoleRow, UserRow } from '../store/types.js';
 import { customerPolicyView, awsPolicyView, type PolicyView } from './shapes.js';
 import type { IamApiDeps } from './deps.js';
 import { optionalString } from '../../query/params.js';
@@ -22,6 +22,12 @@ export async function mustGetUser(deps: IamApiDeps, accountId: string, userName:
   return u;
 }
 
+export async function mustGetRole(deps: IamApiDeps, accountId: string, roleName: string): Promise<RoleRow> {
+  const r = await deps.store.roles.getByName(accountId, roleName);
+  if (!r) throw iamError('NoSuchEntity', { message: `The role with name ${roleName} cannot be found.` });
+  return r;
+}
+
 export async function mustGetGroup(deps: IamApiDeps, accountId: string, groupName: string): Promise<GroupRow> {
   const g = await deps.store.groups.getByName(accountId, groupName);
   if (!g) throw iamError('NoSuchEntity', { message: `The group with name ${groupName} cannot be found.` });
@@ -32,10 +38,36 @@ export async function mustGetGroup(deps: IamApiDeps, accountId: string, groupNam
  * The resource ARN of a named user for authorization: with its real path when it exists (policies
  * may match `user/dev/*`), plus its tags as aws:ResourceTag keys; `user/<name>` when it does not.
  */
-export async function userResource(deps: IamApiDeps, ctx: QueryContext, userName: string): Promise<{ arn: string; context: Context }> {
+export async function userResource(deps: IamApiDeps, ctx: QueryContext, userName: string): Promise<PrincipalResource> {
   const u = await deps.store.users.getByName(ctx.accountId, userName);
-  if (!u) return { arn: userArn(ctx.accountId, '/', userName), context: {} };
-  return { arn: userArn(u.accountId, u.path, u.userName), context: resourceTagContext(await deps.store.tags.list('user', u.userId)) };
+  if (!u) return { arn: userArn(ctx.accountId, '/', userName), context: {}, boundary: undefined };
+  const context = resourceTagContext(await deps.store.tags.list('user', u.userId));
+  return { arn: userArn(u.accountId, u.path, u.userName), context, boundary: u.permissionsBoundaryArn };
+}
+
+/** A user or role as a resource: its ARN, its tags as condition keys, and its current permissions boundary. */
+export interface PrincipalResource {
+  readonly arn: string;
+  readonly context: Context;
+  readonly boundary: string | undefined;
+}
+
+/** The role counterpart of `userResource`: `role/<name>` when it does not exist. */
+export async function roleResource(deps: IamApiDeps, ctx: QueryContext, roleName: string): Promise<PrincipalResource> {
+  const r = await deps.store.roles.getByName(ctx.accountId, roleName);
+  if (!r) return { arn: roleArn(ctx.accountId, '/', roleName), context: {}, boundary: undefined };
+  const context = resourceTagContext(await deps.store.tags.list('role', r.roleId));
+  return { arn: roleArn(r.accountId, r.path, r.roleName), context, boundary: r.permissionsBoundaryArn };
+}
+
+/**
+ * `iam:PermissionsBoundary` of an operation on an existing user or role: the boundary it has now.
+ * AWS sets the key for Put/Delete/Attach/Detach {User,Role}Policy and Delete{User,Role}PermissionsBoundary,
+ * which is what lets an administrator delegate IAM work only on principals that keep a boundary.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
+ */
+export function boundaryContext(boundary: string | undefined): Context {
+  return boundary === undefined ? {} : { 'iam:PermissionsBoundary': boundary };
 }
 
 export async function groupResource(deps: IamApiDeps, ctx: QueryContext, name: string): Promise<string> {
@@ -96,8 +128,16 @@ export async function mustFindPolicy(deps: IamApiDeps, accountId: string, arn: s
 
 export { policyArn };
 
-/** The user (`UserName`) or group (`GroupName`) a policy operation names; NoSuchEntity when missing. */
-export async function namedPrincipal(deps: IamApiDeps, ctx: QueryContext, kind: 'User' | 'Group'): Promise<{ kind: PrincipalKind; id: string; name: string }> {
+/** The user (`UserName`), group (`GroupName`) or role (`RoleName`) a policy operation names; NoSuchEntity when missing. */
+export async function namedPrincipal(
+  deps: IamApiDeps,
+  ctx: QueryContext,
+  kind: 'User' | 'Group' | 'Role',
+): Promise<{ kind: PrincipalKind; id: string; name: string }> {
+  if (kind === 'Role') {
+    const r = await mustGetRole(deps, ctx.accountId, name(ctx.params, 'RoleName', RULES.roleName));
+    return { kind: 'role', id: r.roleId, name: r.roleName };
+  }
   if (kind === 'User') {
     const u = await mustGetUser(deps, ctx.accountId, name(ctx.params, 'UserName', RULES.existingUserName));
     return { kind: 'user', id: u.userId, name: u.userName };

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { iamTestBed, memberList } from './test-setup.js';
+import { createMember, orgTestBed } from '../../organizations/test-setup.js';
+import { createIamProtocol } from '../iam-protocol.js';
+import { callQuery } from '../../query/test-client.js';
 
 const ONE_BUCKET = JSON.stringify({
   Version: '2012-10-17',
@@ -65,4 +68,46 @@ test('SimulatePrincipalPolicy: a user\'s own, attached and group policies, with 
   const other = memberList((await t.ok('SimulatePrincipalPolicy', { PolicySourceArn: arn, 'ActionNames.member.1': 's3:GetObject', 'ResourceArns.member.1': 'arn:aws:s3:::other-client/key' })).EvaluationResults);
   assert.equal(other[0].EvalDecision, 'implicitDeny');
   assert.equal(await t.code('SimulatePrincipalPolicy', { PolicySourceArn: `arn:aws:iam::${t.root.accountId}:user/ghost`, 'ActionNames.member.1': 's3:GetObject' }), 'NoSuchEntity');
+});
+
+test('SimulateCustomPolicy: any resource policy (IAM grammar, Resource "*"); CallerArn must be a user', async () => {
+  const t = await iamTestBed();
+  const allowAll = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] });
+  const queuePolicy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sqs:SendMessage', Resource: '*' }] });
+  const base = { 'PolicyInputList.member.1': allowAll, 'ActionNames.member.1': 'sqs:SendMessage', ResourcePolicy: queuePolicy };
+  const r = memberList((await t.ok('SimulateCustomPolicy', base)).EvaluationResults)[0];
+  assert.equal(r.EvalDecision, 'explicitDeny');
+  assert.equal(await t.code('SimulateCustomPolicy', { ...base, CallerArn: `arn:aws:sts::${t.root.accountId}:assumed-role/r/s` }), 'InvalidInput');
+  assert.equal(await t.code('SimulateCustomPolicy', { ...base, CallerArn: `arn:aws:iam::${t.root.accountId}:role/r` }), 'InvalidInput');
+  await t.ok('SimulateCustomPolicy', { ...base, CallerArn: `arn:aws:iam::${t.root.accountId}:user/dev/alice` });
+});
+
+test('SimulatePrincipalPolicy: a member account role with its boundary and the account SCPs', async () => {
+  const o = await orgTestBed();
+  await o.ok('CreateOrganization', { FeatureSet: 'ALL' });
+  const rootId = ((await o.ok('ListRoots')).Roots as Array<Record<string, string>>)[0].Id;
+  await o.ok('EnablePolicyType', { RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' });
+  const member = await createMember(o, 'dev');
+  const deny = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' }] });
+  const scp = (await o.ok('CreatePolicy', { Name: 'no-deletes', Type: 'SERVICE_CONTROL_POLICY', Description: 'x', Content: deny })).Policy as { PolicySummary: { Id: string } };
+  await o.ok('AttachPolicy', { PolicyId: scp.PolicySummary.Id, TargetId: member });
+  const iam = createIamProtocol({ store: o.store });
+  const memberRoot = o.rootOf(member);
+  const simulate = async (actions: string[]) => {
+    const params: Record<string, string> = { Action: 'SimulatePrincipalPolicy', Version: '2010-05-08', PolicySourceArn: `arn:aws:iam::${member}:role/OrganizationAccountAccessRole` };
+    actions.forEach((a, i) => (params[`ActionNames.member.${i + 1}`] = a));
+    const r = await callQuery(iam, memberRoot, params);
+    assert.equal(r.status, 200, r.body);
+    return memberList(((r.xml.SimulatePrincipalPolicyResponse as Record<string, unknown>).SimulatePrincipalPolicyResult as Record<string, unknown>).EvaluationResults);
+  };
+  const [get, del] = await simulate(['s3:GetObject', 's3:DeleteObject']);
+  assert.equal(get.EvalDecision, 'allowed');
+  assert.deepEqual(get.OrganizationsDecisionDetail, { AllowedByOrganizations: 'true' });
+  assert.equal(del.EvalDecision, 'explicitDeny');
+  assert.deepEqual(del.OrganizationsDecisionDetail, { AllowedByOrganizations: 'false' });
+  const boundary = await callQuery(iam, memberRoot, { Action: 'PutRolePermissionsBoundary', Version: '2010-05-08', RoleName: 'OrganizationAccountAccessRole', PermissionsBoundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' });
+  assert.equal(boundary.status, 200, boundary.body);
+  const [put] = await simulate(['s3:PutObject']);
+  assert.equal(put.EvalDecision, 'implicitDeny');
+  assert.deepEqual(put.PermissionsBoundaryDecisionDetail, { AllowedByPermissionsBoundary: 'false' });
 });

@@ -6,7 +6,9 @@ import { AWS_MANAGED_POLICY_PREFIX } from '../arn.js';
  * AWS managed policies (`arn:aws:iam::aws:policy/...`), kept as JSON data files in
  * `src/iam/aws-managed/policies/` with their real ids, paths, dates and default-version documents.
  * Deviation from AWS: only the default version of each is shipped (ListPolicyVersions shows one);
- * ReadOnlyAccess carries a representative subset of the real (very long) action list.
+ * ReadOnlyAccess carries a representative subset of the real (very long) action list. The AssumeRoot
+ * task policies (`root-task/…`) are not published as documents: theirs follow the actions the IAM
+ * User Guide lists for each task ("Perform a privileged task on an AWS Organizations member account").
  */
 export interface AwsManagedPolicy {
   readonly arn: string;

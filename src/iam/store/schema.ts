@@ -132,6 +132,149 @@ export const MIGRATIONS: readonly string[] = [
     content TEXT NOT NULL
   );
   `,
+  // 2: roles, instance profiles, MFA devices (replacing the unused placeholder), OIDC providers,
+  // Organizations, STS session-token keys; account names and e-mails.
+  `
+  ALTER TABLE accounts ADD COLUMN name TEXT;
+  ALTER TABLE accounts ADD COLUMN email TEXT;
+  CREATE TABLE roles (
+    role_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id),
+    role_name TEXT NOT NULL,
+    role_name_lc TEXT NOT NULL,
+    path TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    description TEXT,
+    max_session_duration INTEGER NOT NULL,
+    trust_policy TEXT NOT NULL,
+    trust_revision INTEGER NOT NULL,
+    permissions_boundary_arn TEXT,
+    last_used_at INTEGER,
+    last_used_region TEXT,
+    UNIQUE (account_id, role_name_lc)
+  );
+  CREATE TABLE instance_profiles (
+    instance_profile_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id),
+    name TEXT NOT NULL,
+    name_lc TEXT NOT NULL,
+    path TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (account_id, name_lc)
+  );
+  CREATE TABLE instance_profile_roles (
+    instance_profile_id TEXT NOT NULL REFERENCES instance_profiles(instance_profile_id),
+    role_id TEXT NOT NULL REFERENCES roles(role_id),
+    PRIMARY KEY (instance_profile_id, role_id)
+  );
+  CREATE INDEX instance_profile_roles_role ON instance_profile_roles (role_id);
+  DROP TABLE mfa_devices;
+  CREATE TABLE mfa_devices (
+    serial_number TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id),
+    device_name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    seed_sealed TEXT NOT NULL,
+    owner_kind TEXT CHECK (owner_kind IN ('user', 'root')),
+    user_id TEXT REFERENCES users(user_id),
+    enabled_at INTEGER,
+    last_used_step INTEGER
+  );
+  CREATE INDEX mfa_devices_owner ON mfa_devices (account_id, owner_kind, user_id);
+  CREATE TABLE oidc_providers (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id),
+    url TEXT NOT NULL,
+    client_ids TEXT NOT NULL,
+    thumbprints TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE organizations (
+    organization_id TEXT PRIMARY KEY,
+    management_account_id TEXT NOT NULL REFERENCES accounts(account_id),
+    feature_set TEXT NOT NULL,
+    root_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    enabled_policy_types TEXT NOT NULL,
+    root_credentials_management INTEGER NOT NULL,
+    root_sessions INTEGER NOT NULL
+  );
+  CREATE TABLE org_units (
+    ou_id TEXT PRIMARY KEY,
+    parent_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX org_units_parent ON org_units (parent_id);
+  CREATE TABLE org_accounts (
+    account_id TEXT PRIMARY KEY REFERENCES accounts(account_id),
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    parent_id TEXT NOT NULL,
+    joined_method TEXT NOT NULL,
+    joined_at INTEGER NOT NULL,
+    status TEXT NOT NULL
+  );
+  CREATE INDEX org_accounts_parent ON org_accounts (parent_id);
+  CREATE TABLE org_policies (
+    policy_id TEXT PRIMARY KEY,
+    policy_type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    content TEXT NOT NULL,
+    aws_managed INTEGER NOT NULL,
+    revision INTEGER NOT NULL
+  );
+  CREATE TABLE org_policy_targets (
+    policy_id TEXT NOT NULL REFERENCES org_policies(policy_id),
+    target_id TEXT NOT NULL,
+    PRIMARY KEY (policy_id, target_id)
+  );
+  CREATE INDEX org_policy_targets_target ON org_policy_targets (target_id);
+  CREATE TABLE create_account_statuses (
+    request_id TEXT PRIMARY KEY,
+    account_name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    completed_at INTEGER,
+    account_id TEXT,
+    failure_reason TEXT
+  );
+  CREATE TABLE session_keys (
+    key_id TEXT PRIMARY KEY,
+    key_sealed TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
+  // 3: Organizations trusted access (EnableAWSServiceAccess) and tags of accounts, OUs, policies, the root.
+  `
+  CREATE TABLE org_service_access (
+    service_principal TEXT PRIMARY KEY,
+    enabled_at INTEGER NOT NULL
+  );
+  CREATE TABLE org_tags (
+    resource_id TEXT NOT NULL,
+    tag_key TEXT NOT NULL,
+    tag_value TEXT NOT NULL,
+    PRIMARY KEY (resource_id, tag_key)
+  );
+  `,
+  // 4: workload tokens (src/workloads). Only the token's SHA-256 is kept. No foreign key to the
+  // instance profile: DeleteInstanceProfile must not be blocked by a token, which then stops working.
+  `
+  CREATE TABLE workload_tokens (
+    token_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id),
+    instance_profile_id TEXT NOT NULL,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    description TEXT,
+    created_at INTEGER NOT NULL,
+    created_by_arn TEXT NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX workload_tokens_account ON workload_tokens (account_id, created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -34,7 +34,7 @@ export function sqliteGroups(ctx: SqliteContext): GroupRepo {
         }
         db.prepare('INSERT INTO groups (group_id, account_id, group_name, group_name_lc, path, created_at) VALUES (?, ?, ?, ?, ?, ?)')
           .run(g.groupId, g.accountId, g.groupName, g.groupName.toLowerCase(), g.path, ctx.now().getTime());
-      })();
+      }).immediate();
       return groupRow(byId.get(g.groupId) as GroupDb);
     },
     async getByName(accountId, groupName) {
@@ -57,12 +57,12 @@ export function sqliteGroups(ctx: SqliteContext): GroupRepo {
         }
         db.prepare('UPDATE groups SET group_name = ?, group_name_lc = ?, path = ? WHERE group_id = ?').run(newName, newName.toLowerCase(), change.newPath ?? g.path, g.group_id);
         return g.group_id;
-      })();
+      }).immediate();
       ctx.emit({ kind: 'group', accountId, groupId: id });
       return groupRow(byId.get(id) as GroupDb);
     },
     async delete(accountId, groupName) {
-      const id = deleteTx(accountId, groupName);
+      const id = deleteTx.immediate(accountId, groupName);
       ctx.emit({ kind: 'group', accountId, groupId: id });
     },
     async addMember(accountId, groupId, userId, maxGroupsPerUser) {
@@ -73,7 +73,7 @@ export function sqliteGroups(ctx: SqliteContext): GroupRepo {
           throw iamError('LimitExceeded', { message: `Cannot exceed quota for GroupsPerUser: ${maxGroupsPerUser}` });
         }
         db.prepare('INSERT INTO group_members (account_id, group_id, user_id, added_at) VALUES (?, ?, ?, ?)').run(accountId, groupId, userId, ctx.now().getTime());
-      })();
+      }).immediate();
       ctx.emit({ kind: 'user', accountId, userId });
     },
     async removeMember(accountId, groupId, userId) {

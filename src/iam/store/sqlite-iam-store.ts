@@ -10,6 +10,12 @@ import { sqliteAccessKeys, sqliteAccounts, sqliteUsers } from './sqlite-identiti
 import { sqliteGroups } from './sqlite-groups.js';
 import { sqliteAttachments, sqliteInlinePolicies, sqliteManagedPolicies } from './sqlite-policies.js';
 import { sqliteLoginProfiles, sqliteSettings, sqliteTags, tagWriter } from './sqlite-misc.js';
+import { sqliteSessionKeys } from './sqlite-session-keys.js';
+import { sqliteInstanceProfiles, sqliteRoles } from './sqlite-roles.js';
+import { sqliteMfaDevices } from './sqlite-mfa.js';
+import { sqliteOidcProviders } from './sqlite-oidc-providers.js';
+import { sqliteOrganizations } from './sqlite-organizations.js';
+import { sqliteWorkloadTokens } from './sqlite-workload-tokens.js';
 import type { IamChange, IamStore } from './types.js';
 
 export const IAM_DB_FILE = 'iam.sqlite';
@@ -25,11 +31,13 @@ export interface SqliteIamStoreOptions {
 
 export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
   const db = new Database(options.path);
+  // First: every statement after this one, the journal-mode switch and the migrations included, waits
+  // for another worker's write lock instead of failing with SQLITE_BUSY.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged IAM change (a new key, a detached policy) must survive an OS crash too.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   migrate(db);
 
   const listeners = new Set<(c: IamChange) => void>();
@@ -46,6 +54,11 @@ export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
   return {
     accounts: sqliteAccounts(ctx),
     users: sqliteUsers(ctx, writeTags),
+    roles: sqliteRoles(ctx, writeTags),
+    instanceProfiles: sqliteInstanceProfiles(ctx, writeTags),
+    mfaDevices: sqliteMfaDevices(ctx, writeTags),
+    oidcProviders: sqliteOidcProviders(ctx, writeTags),
+    organizations: sqliteOrganizations(ctx),
     accessKeys: sqliteAccessKeys(ctx),
     groups: sqliteGroups(ctx),
     policies: sqliteManagedPolicies(ctx, writeTags),
@@ -54,6 +67,8 @@ export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
     tags: sqliteTags(ctx),
     loginProfiles: sqliteLoginProfiles(ctx),
     settings: sqliteSettings(ctx),
+    sessionKeys: sqliteSessionKeys(ctx),
+    workloadTokens: sqliteWorkloadTokens(ctx),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

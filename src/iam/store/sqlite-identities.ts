@@ -2,14 +2,20 @@ import { iamError } from '../errors.js';
 import { likePrefix, orUndefined, toDate, type SqliteContext } from './sqlite-context.js';
 import type { AccessKeyRepo, AccessKeyRow, AccessKeyWithSecret, AccountRepo, AccountRow, KeyStatus, KeyUse, Tag, UserRepo, UserRow } from './types.js';
 
-interface AccountDb { account_id: string; is_management: number; created_at: number }
+interface AccountDb { account_id: string; is_management: number; created_at: number; name: string | null; email: string | null }
 interface UserDb { account_id: string; user_id: string; user_name: string; user_name_lc: string; path: string; created_at: number; password_last_used: number | null; permissions_boundary_arn: string | null }
 interface KeyDb {
   access_key_id: string; account_id: string; user_id: string | null; secret_sealed: string; status: KeyStatus;
   created_at: number; last_used_at: number | null; last_used_service: string | null; last_used_region: string | null;
 }
 
-const accountRow = (r: AccountDb): AccountRow => ({ accountId: r.account_id, isManagement: r.is_management === 1, createdAt: toDate(r.created_at) });
+const accountRow = (r: AccountDb): AccountRow => ({
+  accountId: r.account_id,
+  isManagement: r.is_management === 1,
+  createdAt: toDate(r.created_at),
+  name: orUndefined(r.name),
+  email: orUndefined(r.email),
+});
 
 export const userRow = (r: UserDb): UserRow => ({
   accountId: r.account_id,
@@ -36,10 +42,10 @@ export function sqliteAccounts(ctx: SqliteContext): AccountRepo {
   const { db } = ctx;
   const get = db.prepare<[string], AccountDb>('SELECT * FROM accounts WHERE account_id = ?');
   return {
-    async create(accountId, { isManagement }) {
+    async create(accountId, { isManagement, name, email }) {
       const at = ctx.now().getTime();
-      db.prepare('INSERT INTO accounts (account_id, is_management, created_at) VALUES (?, ?, ?)').run(accountId, isManagement ? 1 : 0, at);
-      return { accountId, isManagement, createdAt: new Date(at) };
+      db.prepare('INSERT INTO accounts (account_id, is_management, created_at, name, email) VALUES (?, ?, ?, ?, ?)').run(accountId, isManagement ? 1 : 0, at, name ?? null, email ?? null);
+      return { accountId, isManagement, createdAt: new Date(at), name, email };
     },
     async get(accountId) {
       const r = get.get(accountId);
@@ -84,7 +90,7 @@ export function sqliteUsers(ctx: SqliteContext, insertTags: (accountId: string, 
         db.prepare('INSERT INTO users (user_id, account_id, user_name, user_name_lc, path, created_at, permissions_boundary_arn) VALUES (?, ?, ?, ?, ?, ?, ?)')
           .run(u.userId, u.accountId, u.userName, u.userName.toLowerCase(), u.path, at, u.permissionsBoundaryArn ?? null);
         if (u.tags && u.tags.length > 0) insertTags(u.accountId, 'user', u.userId, u.tags);
-      })();
+      }).immediate();
       return userRow(byId.get(u.userId) as UserDb);
     },
     async getByName(accountId, userName) {
@@ -111,12 +117,22 @@ export function sqliteUsers(ctx: SqliteContext, insertTags: (accountId: string, 
         }
         db.prepare('UPDATE users SET user_name = ?, user_name_lc = ?, path = ? WHERE user_id = ?').run(newName, newName.toLowerCase(), change.newPath ?? u.path, u.user_id);
         return u.user_id;
-      })();
+      }).immediate();
       ctx.emit({ kind: 'user', accountId, userId: id });
       return userRow(byId.get(id) as UserDb);
     },
+    async setPermissionsBoundary(accountId, userName, policyArn) {
+      // One statement: the existence check and the write are atomic.
+      const r = db
+        .prepare<[string | null, string, string], { user_id: string }>(
+          'UPDATE users SET permissions_boundary_arn = ? WHERE account_id = ? AND user_name_lc = ? RETURNING user_id',
+        )
+        .get(policyArn ?? null, accountId, userName.toLowerCase());
+      if (!r) throw iamError('NoSuchEntity', { message: `The user with name ${userName} cannot be found.` });
+      ctx.emit({ kind: 'user', accountId, userId: r.user_id });
+    },
     async delete(accountId, userName) {
-      const id = deleteTx(accountId, userName);
+      const id = deleteTx.immediate(accountId, userName);
       ctx.emit({ kind: 'user', accountId, userId: id });
     },
     async setPasswordLastUsed(userId, at) {
@@ -132,6 +148,10 @@ export function sqliteAccessKeys(ctx: SqliteContext): AccessKeyRepo {
   const recordTx = db.transaction((uses: readonly KeyUse[]) => {
     for (const u of uses) use.run(u.at.getTime(), u.service, u.region, u.accessKeyId, u.at.getTime());
   });
+  const setStatus = db.prepare<[KeyStatus, string], { account_id: string }>(
+    'UPDATE access_keys SET status = ? WHERE access_key_id = ? RETURNING account_id',
+  );
+  const del = db.prepare<[string], { account_id: string }>('DELETE FROM access_keys WHERE access_key_id = ? RETURNING account_id');
   return {
     async create(k) {
       const at = ctx.now().getTime();
@@ -144,7 +164,7 @@ export function sqliteAccessKeys(ctx: SqliteContext): AccessKeyRepo {
         }
         db.prepare(`INSERT INTO access_keys (access_key_id, account_id, user_id, secret_sealed, status, created_at) VALUES (?, ?, ?, ?, 'Active', ?)`)
           .run(k.accessKeyId, k.accountId, k.userId ?? null, sealer.seal(k.secretAccessKey, k.accessKeyId), at);
-      })();
+      }).immediate();
       ctx.emit({ kind: 'accessKey', accountId: k.accountId, accessKeyId: k.accessKeyId });
       return keyRow(get.get(k.accessKeyId) as KeyDb);
     },
@@ -165,20 +185,19 @@ export function sqliteAccessKeys(ctx: SqliteContext): AccessKeyRepo {
     async listForAccount(accountId) {
       return db.prepare<[string], KeyDb>('SELECT * FROM access_keys WHERE account_id = ? ORDER BY created_at').all(accountId).map(keyRow);
     },
+    // Single statements with RETURNING: the existence check and the write cannot be split by another writer.
     async setStatus(accessKeyId, status) {
-      const r = get.get(accessKeyId);
+      const r = setStatus.get(status, accessKeyId);
       if (!r) throw iamError('NoSuchEntity', { message: `The Access Key with id ${accessKeyId} cannot be found.` });
-      db.prepare('UPDATE access_keys SET status = ? WHERE access_key_id = ?').run(status, accessKeyId);
       ctx.emit({ kind: 'accessKey', accountId: r.account_id, accessKeyId });
     },
     async delete(accessKeyId) {
-      const r = get.get(accessKeyId);
+      const r = del.get(accessKeyId);
       if (!r) throw iamError('NoSuchEntity', { message: `The Access Key with id ${accessKeyId} cannot be found.` });
-      db.prepare('DELETE FROM access_keys WHERE access_key_id = ?').run(accessKeyId);
       ctx.emit({ kind: 'accessKey', accountId: r.account_id, accessKeyId });
     },
     async recordUses(uses) {
-      if (uses.length > 0) recordTx(uses);
+      if (uses.length > 0) recordTx.immediate(uses);
     },
   };
 }

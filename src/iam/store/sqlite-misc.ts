@@ -36,6 +36,7 @@ export function sqliteTags(ctx: SqliteContext): TagRepo {
   const emit = (accountId: string, kind: TaggableKind, id: string) => {
     // Principal tags feed aws:PrincipalTag conditions.
     if (kind === 'user') ctx.emit({ kind: 'user', accountId, userId: id });
+    else if (kind === 'role') ctx.emit({ kind: 'role', accountId, roleId: id });
     else ctx.emit({ kind: 'policy', accountId });
   };
   return {
@@ -43,13 +44,18 @@ export function sqliteTags(ctx: SqliteContext): TagRepo {
       return listTags.all(kind, id).map((r) => ({ Key: r.tag_key, Value: r.tag_value }));
     },
     async tag(accountId, kind, id, tags) {
-      db.transaction(() => write(accountId, kind, id, tags))();
+      db.transaction(() => write(accountId, kind, id, tags)).immediate();
       emit(accountId, kind, id);
     },
     async untag(kind, id, keys) {
       const del = db.prepare('DELETE FROM tags WHERE entity_kind = ? AND entity_id = ? AND tag_key_lc = ?');
-      const accountRow = db.prepare<[string, string], { account_id: string }>('SELECT account_id FROM tags WHERE entity_kind = ? AND entity_id = ? LIMIT 1').get(kind, id);
-      db.transaction(() => keys.forEach((k) => del.run(kind, id, k.toLowerCase())))();
+      const accountRow = db.transaction(() => {
+        const r = db
+          .prepare<[string, string], { account_id: string }>('SELECT account_id FROM tags WHERE entity_kind = ? AND entity_id = ? LIMIT 1')
+          .get(kind, id);
+        keys.forEach((k) => del.run(kind, id, k.toLowerCase()));
+        return r;
+      }).immediate();
       if (accountRow) emit(accountRow.account_id, kind, id);
     },
   };
@@ -65,7 +71,7 @@ export function sqliteLoginProfiles(ctx: SqliteContext): LoginProfileRepo {
         if (get.get(p.userId)) throw iamError('EntityAlreadyExists', { message: 'Login Profile for user already exists.' });
         db.prepare('INSERT INTO login_profiles (user_id, account_id, password_hash, password_reset_required, created_at, password_last_changed) VALUES (?, ?, ?, ?, ?, ?)')
           .run(p.userId, p.accountId, p.passwordHash, p.passwordResetRequired ? 1 : 0, at, at);
-      })();
+      }).immediate();
       return loginRow(get.get(p.userId) as LoginDb);
     },
     async get(userId) {
@@ -76,15 +82,17 @@ export function sqliteLoginProfiles(ctx: SqliteContext): LoginProfileRepo {
       return db.prepare<[string], LoginDb>('SELECT * FROM login_profiles WHERE account_id = ?').all(accountId).map(loginRow);
     },
     async update(userId, change) {
-      const r = get.get(userId);
-      if (!r) throw iamError('NoSuchEntity', { message: 'Login Profile for User cannot be found.' });
       const at = ctx.now().getTime();
-      db.prepare('UPDATE login_profiles SET password_hash = ?, password_reset_required = ?, password_last_changed = ? WHERE user_id = ?').run(
-        change.passwordHash ?? r.password_hash,
-        change.passwordResetRequired === undefined ? r.password_reset_required : change.passwordResetRequired ? 1 : 0,
-        change.passwordHash === undefined ? r.password_last_changed : at,
-        userId,
-      );
+      db.transaction(() => {
+        const r = get.get(userId);
+        if (!r) throw iamError('NoSuchEntity', { message: 'Login Profile for User cannot be found.' });
+        db.prepare('UPDATE login_profiles SET password_hash = ?, password_reset_required = ?, password_last_changed = ? WHERE user_id = ?').run(
+          change.passwordHash ?? r.password_hash,
+          change.passwordResetRequired === undefined ? r.password_reset_required : change.passwordResetRequired ? 1 : 0,
+          change.passwordHash === undefined ? r.password_last_changed : at,
+          userId,
+        );
+      }).immediate();
     },
     async delete(userId) {
       return db.prepare('DELETE FROM login_profiles WHERE user_id = ?').run(userId).changes > 0;
@@ -114,7 +122,7 @@ export function sqliteSettings(ctx: SqliteContext): AccountSettingsRepo {
         if (owner && owner.account_id !== accountId) throw iamError('EntityAlreadyExists', { message: `The account alias ${alias} already exists.` });
         db.prepare('DELETE FROM account_aliases WHERE account_id = ?').run(accountId);
         db.prepare('INSERT INTO account_aliases (alias, account_id) VALUES (?, ?)').run(alias, accountId);
-      })();
+      }).immediate();
     },
     async deleteAlias(accountId, alias) {
       return db.prepare('DELETE FROM account_aliases WHERE account_id = ? AND alias = ?').run(accountId, alias).changes > 0;

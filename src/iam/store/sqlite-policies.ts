@@ -61,7 +61,7 @@ export function sqliteManagedPolicies(ctx: SqliteContext, insertTags: (accountId
           .run(p.policyId, p.accountId, p.arn, p.policyName, p.policyName.toLowerCase(), p.path, p.description ?? null, at, at);
         db.prepare(`INSERT INTO policy_versions (account_id, policy_id, version_id, document, created_at) VALUES (?, ?, 'v1', ?, ?)`).run(p.accountId, p.policyId, p.document, at);
         if (p.tags && p.tags.length > 0) insertTags(p.accountId, 'policy', p.policyId, p.tags);
-      })();
+      }).immediate();
       return policyRow(byArn.get(p.arn) as PolicyDb);
     },
     async get(arn) {
@@ -77,16 +77,18 @@ export function sqliteManagedPolicies(ctx: SqliteContext, insertTags: (accountId
     async delete(arn) {
       db.transaction(() => {
         const p = mustGet(arn);
-        if (db.prepare('SELECT 1 FROM attachments WHERE policy_arn = ? LIMIT 1').get(arn)) {
-          throw iamError('DeleteConflict', { message: 'Cannot delete a policy attached to entities.' });
-        }
+        // A policy in use as a permissions boundary counts as attached (AWS refuses to delete it too).
+        const inUse = db.prepare(`SELECT 1 FROM attachments WHERE policy_arn = @arn
+          UNION ALL SELECT 1 FROM users WHERE permissions_boundary_arn = @arn
+          UNION ALL SELECT 1 FROM roles WHERE permissions_boundary_arn = @arn LIMIT 1`).get({ arn });
+        if (inUse) throw iamError('DeleteConflict', { message: 'Cannot delete a policy attached to entities.' });
         if ((db.prepare<[string], { n: number }>('SELECT count(*) n FROM policy_versions WHERE policy_id = ?').get(p.policy_id) as { n: number }).n > 1) {
           throw iamError('DeleteConflict', { message: "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy." });
         }
         db.prepare('DELETE FROM policy_versions WHERE policy_id = ?').run(p.policy_id);
         db.prepare(`DELETE FROM tags WHERE entity_kind = 'policy' AND entity_id = ?`).run(p.policy_id);
         db.prepare('DELETE FROM managed_policies WHERE policy_id = ?').run(p.policy_id);
-      })();
+      }).immediate();
     },
     async createVersion(arn, document, { setAsDefault, maxVersions }) {
       const at = ctx.now().getTime();
@@ -101,7 +103,7 @@ export function sqliteManagedPolicies(ctx: SqliteContext, insertTags: (accountId
         db.prepare('UPDATE managed_policies SET next_version = next_version + 1, updated_at = ?, default_version_id = CASE WHEN ? THEN ? ELSE default_version_id END WHERE policy_id = ?')
           .run(at, setAsDefault ? 1 : 0, versionId, p.policy_id);
         return { accountId: p.account_id, row: versionRow(arn, version.get(p.policy_id, versionId) as VersionDb) };
-      })();
+      }).immediate();
       changed(created.accountId);
       return created.row;
     },
@@ -122,7 +124,7 @@ export function sqliteManagedPolicies(ctx: SqliteContext, insertTags: (accountId
         }
         if (p.default_version_id === versionId) throw iamError('DeleteConflict', { message: 'Cannot delete the default version of a policy.' });
         db.prepare('DELETE FROM policy_versions WHERE policy_id = ? AND version_id = ?').run(p.policy_id, versionId);
-      })();
+      }).immediate();
     },
     async setDefaultVersion(arn, versionId) {
       const accountId = db.transaction(() => {
@@ -132,7 +134,7 @@ export function sqliteManagedPolicies(ctx: SqliteContext, insertTags: (accountId
         }
         db.prepare('UPDATE managed_policies SET default_version_id = ?, updated_at = ? WHERE policy_id = ?').run(versionId, ctx.now().getTime(), p.policy_id);
         return p.account_id;
-      })();
+      }).immediate();
       changed(accountId);
     },
   };
@@ -152,7 +154,7 @@ export function sqliteAttachments(ctx: SqliteContext): AttachmentRepo {
         }
         db.prepare('INSERT INTO attachments (account_id, principal_kind, principal_id, policy_arn, attached_at) VALUES (?, ?, ?, ?, ?)')
           .run(a.accountId, a.principalKind, a.principalId, a.policyArn, ctx.now().getTime());
-      })();
+      }).immediate();
       ctx.emit({ kind: 'policy', accountId: a.accountId });
     },
     async detach(a) {
@@ -177,6 +179,9 @@ export function sqliteInlinePolicies(ctx: SqliteContext): InlinePolicyRepo {
   const { db } = ctx;
   const get = db.prepare<[string, string, string], InlineDb>('SELECT * FROM inline_policies WHERE principal_kind = ? AND principal_id = ? AND policy_name = ?');
   const listFor = db.prepare<[string, string], InlineDb>('SELECT * FROM inline_policies WHERE principal_kind = ? AND principal_id = ? ORDER BY policy_name');
+  const del = db.prepare<[string, string, string], { account_id: string }>(
+    'DELETE FROM inline_policies WHERE principal_kind = ? AND principal_id = ? AND policy_name = ? RETURNING account_id',
+  );
   return {
     async put(p) {
       const at = ctx.now().getTime();
@@ -193,10 +198,10 @@ export function sqliteInlinePolicies(ctx: SqliteContext): InlinePolicyRepo {
       return listFor.all(kind, id).map(inlineRow);
     },
     async delete(kind, id, name): Promise<boolean> {
-      const row: InlinePolicyRow | undefined = (() => { const r = get.get(kind, id, name); return r && inlineRow(r); })();
+      // One statement: nothing can come between finding the policy and deleting it.
+      const row = del.get(kind, id, name);
       if (!row) return false;
-      db.prepare('DELETE FROM inline_policies WHERE principal_kind = ? AND principal_id = ? AND policy_name = ?').run(kind, id, name);
-      ctx.emit({ kind: 'policy', accountId: row.accountId });
+      ctx.emit({ kind: 'policy', accountId: row.account_id });
       return true;
     },
   };

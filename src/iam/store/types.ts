@@ -1,3 +1,11 @@
+import type { InstanceProfileRepo, MfaDeviceRepo, OidcProviderRepo, RoleRepo } from './role-types.js';
+import type { OrganizationRepo } from './organization-types.js';
+import type { WorkloadTokenRepo } from './workload-types.js';
+
+export type * from './role-types.js';
+export type * from './organization-types.js';
+export type * from './workload-types.js';
+
 /**
  * The IAM store port. Async from day one so a PostgreSQL adapter fits (ROADMAP: scale-out); split
  * into small repositories instead of one wide interface. Every row carries its account id
@@ -11,13 +19,16 @@
  */
 
 export type PrincipalKind = 'user' | 'group' | 'role';
-export type TaggableKind = 'user' | 'policy' | 'role';
+export type TaggableKind = 'user' | 'policy' | 'role' | 'instance-profile' | 'mfa' | 'oidc-provider';
 export type KeyStatus = 'Active' | 'Inactive';
 
 export interface AccountRow {
   readonly accountId: string;
   readonly createdAt: Date;
   readonly isManagement: boolean;
+  /** Organizations' account name and root e-mail (member accounts; the management account once it creates an organization). */
+  readonly name: string | undefined;
+  readonly email: string | undefined;
 }
 
 export interface UserRow {
@@ -136,11 +147,16 @@ export type IamChange =
   | { readonly kind: 'user'; readonly accountId: string; readonly userId: string }
   | { readonly kind: 'group'; readonly accountId: string; readonly groupId: string }
   | { readonly kind: 'policy'; readonly accountId: string }
+  | { readonly kind: 'role'; readonly accountId: string; readonly roleId: string }
+  | { readonly kind: 'mfa'; readonly accountId: string }
+  | { readonly kind: 'oidcProvider'; readonly accountId: string }
+  /** Anything of the organization: structure, policies, attachments, enabled policy types, root access settings. */
+  | { readonly kind: 'organization' }
   /** Another process committed something (a store shared by worker processes): anything may have changed. */
   | { readonly kind: 'external' };
 
 export interface AccountRepo {
-  create(accountId: string, options: { isManagement: boolean }): Promise<AccountRow>;
+  create(accountId: string, options: { isManagement: boolean; name?: string; email?: string }): Promise<AccountRow>;
   get(accountId: string): Promise<AccountRow | undefined>;
   getManagement(): Promise<AccountRow | undefined>;
 }
@@ -151,6 +167,8 @@ export interface UserRepo {
   getById(userId: string): Promise<UserRow | undefined>;
   list(accountId: string, pathPrefix?: string): Promise<UserRow[]>;
   update(accountId: string, userName: string, change: { newUserName?: string; newPath?: string }): Promise<UserRow>;
+  /** Put/DeleteUserPermissionsBoundary (undefined removes it). NoSuchEntity when the user is missing. */
+  setPermissionsBoundary(accountId: string, userName: string, policyArn: string | undefined): Promise<void>;
   /** Throws DeleteConflict while keys, policies, groups, a login profile or MFA devices remain. */
   delete(accountId: string, userName: string): Promise<void>;
   setPasswordLastUsed(userId: string, at: Date): Promise<void>;
@@ -241,9 +259,30 @@ export interface AccountSettingsRepo {
   putCredentialReport(row: CredentialReportRow): Promise<void>;
 }
 
+/** A key that seals STS session tokens (src/sts/session-keys.ts). Stored sealed by the master key. */
+export interface SessionKeyRow {
+  readonly keyId: string;
+  readonly key: Buffer;
+  readonly createdAt: Date;
+}
+
+export interface SessionKeyRepo {
+  list(): Promise<SessionKeyRow[]>;
+  /** Idempotent per key id. */
+  add(row: SessionKeyRow): Promise<void>;
+  deleteCreatedBefore(at: Date): Promise<void>;
+}
+
 export interface IamStore {
   readonly accounts: AccountRepo;
   readonly users: UserRepo;
+  readonly roles: RoleRepo;
+  readonly instanceProfiles: InstanceProfileRepo;
+  readonly mfaDevices: MfaDeviceRepo;
+  readonly oidcProviders: OidcProviderRepo;
+  readonly organizations: OrganizationRepo;
+  readonly sessionKeys: SessionKeyRepo;
+  readonly workloadTokens: WorkloadTokenRepo;
   readonly accessKeys: AccessKeyRepo;
   readonly groups: GroupRepo;
   readonly policies: ManagedPolicyRepo;

@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { AuthenticationResult, RawRequest } from '../auth/types.js';
+import type { Caller } from '../identity/caller.js';
+import type { AuthzCheck, ProtocolAdapter, RequestInfo } from '../server/protocol.js';
+
+/**
+ * Drives a JSON-protocol ProtocolAdapter in-process for unit tests: builds the request the pipeline
+ * would pass (already authenticated as `caller`), routes, executes, and captures the rendered
+ * response. No authorization runs here; the checks are returned for assertions.
+ */
+export interface JsonCallResult {
+  readonly status: number;
+  readonly headers: Record<string, string | number>;
+  readonly body: string;
+  /** The parsed body ({} for an empty one). */
+  readonly json: Record<string, unknown>;
+  readonly checks: readonly AuthzCheck[];
+  /** `__type` for errors, undefined for success. */
+  readonly errorCode: string | undefined;
+}
+
+export interface JsonCallOptions {
+  /** A raw body instead of `JSON.stringify(input)`. */
+  readonly body?: string;
+  readonly method?: string;
+}
+
+/** `target` is the whole `X-Amz-Target` header: `AWSOrganizationsV20161128.ListAccounts`. */
+export async function callJson(
+  adapter: ProtocolAdapter,
+  caller: Caller,
+  target: string,
+  input: Record<string, unknown> = {},
+  options: JsonCallOptions = {},
+): Promise<JsonCallResult> {
+  const text = options.body ?? JSON.stringify(input);
+  const raw: RawRequest = {
+    method: options.method ?? 'POST',
+    rawPath: '/',
+    rawQuery: '',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+    rawHeaders: [],
+  };
+  const auth: AuthenticationResult = {
+    caller,
+    service: adapter.service,
+    region: 'us-east-1',
+    facts: {
+      authType: 'REST-HEADER',
+      signatureVersion: 'AWS4-HMAC-SHA256',
+      signatureAgeMs: 0,
+      multiFactorAuthPresent: false,
+      multiFactorAuthAgeSeconds: undefined,
+      tokenIssueTime: undefined,
+    },
+    body: Readable.from([Buffer.from(text)]),
+    trailers: () => ({}),
+    decodedContentLength: Buffer.byteLength(text),
+  };
+  const info: RequestInfo = {
+    requestId: 'REQ-1',
+    receivedAt: new Date(),
+    sourceIp: '127.0.0.1',
+    secureTransport: false,
+    userAgent: undefined,
+    referer: undefined,
+    region: 'us-east-1',
+  };
+  const res = new FakeResponse();
+  let checks: readonly AuthzCheck[] = [];
+  try {
+    const op = await adapter.route(raw, {} as IncomingMessage, auth, info);
+    checks = op.checks;
+    await op.execute(res as unknown as ServerResponse, []);
+  } catch (e) {
+    adapter.renderError(e, res as unknown as ServerResponse, info, raw);
+  }
+  const json = res.body === '' ? {} : (JSON.parse(res.body) as Record<string, unknown>);
+  const errorCode = res.statusCode === 200 ? undefined : (json.__type as string | undefined);
+  return { status: res.statusCode, headers: res.headers, body: res.body, json, checks, errorCode };
+}
+
+class FakeResponse {
+  statusCode = 200;
+  headers: Record<string, string | number> = {};
+  body = '';
+  setHeader(name: string, value: string | number): void {
+    this.headers[name.toLowerCase()] = value;
+  }
+  end(chunk?: Buffer | string): void {
+    if (chunk !== undefined) this.body += chunk.toString();
+  }
+}
