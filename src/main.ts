@@ -20,7 +20,7 @@ import { createOrganizationPolicyLoader } from './organizations/organization-pol
 import { SessionKeyRing } from './sts/session-keys.js';
 import { SessionTokenCodec } from './sts/session-token.js';
 import { AuthorizationMessageCodec, authorizationMessage } from './sts/authorization-message.js';
-import { RoleUseRecorder } from './sts/role-use-recorder.js';
+import { LastUseBuffer } from './iam/last-use-buffer.js';
 import { JwksCache } from './sts/web-identity/jwks-cache.js';
 import type { StsDeps } from './sts/sts-deps.js';
 import { createWorkloadsProtocol } from './workloads/workloads-protocol.js';
@@ -65,7 +65,10 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     onError: (err) => logger.error({ err }, 'recording access-key use failed'),
     sessions: sessionTokens,
   });
-  const roleUses = new RoleUseRecorder(iamStore.roles, (err) => logger.error({ err }, 'recording role use failed'));
+  const roleUses = new LastUseBuffer<{ roleId: string; at: Date; region: string }>(
+    (batch) => iamStore.roles.recordUses(batch),
+    (err) => logger.error({ err }, 'recording role use failed'),
+  );
   const authenticator = new Authenticator({ credentials, region: config.region });
   const awsManaged = loadAwsManagedPolicies();
   const identityPolicies = createIdentityPolicyLoader({ store: iamStore, awsManaged });
@@ -82,7 +85,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     tokens: sessionTokens,
     awsManaged,
     now: () => new Date(),
-    recordRoleUse: (id, at, region) => roleUses.record(id, at, region),
+    recordRoleUse: (roleId, at, region) => roleUses.record(roleId, { roleId, at, region }),
     jwks: new JwksCache(),
     authorizationMessages,
   };

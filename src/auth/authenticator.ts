@@ -20,7 +20,7 @@ import { hasQueryAuth } from './parse-presigned-query.js';
 import { checkSignedHeaders, headerSignatureInput, headerString, querySignatureInput, type SignatureInput } from './signature-input.js';
 import { SigningKeyCache, signaturesEqual } from './signing-key-cache.js';
 import { UNSIGNED_PAYLOAD } from './sigv4-constants.js';
-import type { AccessKeyRecord, AuthenticationResult, AuthFacts, CredentialProvider, RawRequest } from './types.js';
+import { UNSIGNED_FACTS, type AccessKeyRecord, type AuthenticationResult, type AuthFacts, type CredentialProvider, type RawRequest } from './types.js';
 import { canonicalNormalizedUri, canonicalS3Uri } from './uri-encoding.js';
 
 export interface AuthenticatorOptions {
@@ -36,15 +36,6 @@ export interface AuthenticatorOptions {
   /** Largest body buffered for non-S3 (Query protocol) requests; default 1 MiB. */
   readonly maxBufferedBodyBytes?: number;
 }
-
-const ANONYMOUS_FACTS: AuthFacts = {
-  authType: 'None',
-  signatureVersion: undefined,
-  signatureAgeMs: undefined,
-  multiFactorAuthPresent: false,
-  multiFactorAuthAgeSeconds: undefined,
-  tokenIssueTime: undefined,
-};
 
 /**
  * Server-side AWS Signature Version 4. One instance per server (it owns the signing-key cache);
@@ -144,7 +135,7 @@ export class Authenticator {
       service: 's3',
       signing: undefined,
     });
-    return { caller: ANONYMOUS, service: undefined, region: undefined, facts: ANONYMOUS_FACTS, ...decoded };
+    return { caller: ANONYMOUS, service: undefined, region: undefined, facts: UNSIGNED_FACTS, ...decoded };
   }
 
   /** S3 signs `x-amz-content-sha256` verbatim; presigned URLs default to UNSIGNED-PAYLOAD. */

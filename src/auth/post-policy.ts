@@ -8,7 +8,7 @@ import { checkPostConditions, type PostUploadFacts } from './post-policy-conditi
 import { parsePostPolicy, type PostPolicyDocument } from './post-policy-document.js';
 import { SigningKeyCache, signaturesEqual } from './signing-key-cache.js';
 import { ALGORITHM } from './sigv4-constants.js';
-import type { AuthFacts, CredentialProvider } from './types.js';
+import { UNSIGNED_FACTS, type AuthFacts, type CredentialProvider } from './types.js';
 
 export interface PostPolicyVerification {
   readonly caller: Caller;
@@ -117,14 +117,7 @@ function anonymousPost(_fields: Map<string, string>): PostPolicyVerification {
     caller: ANONYMOUS,
     region: undefined,
     policy: undefined,
-    facts: {
-      authType: 'None',
-      signatureVersion: undefined,
-      signatureAgeMs: undefined,
-      multiFactorAuthPresent: false,
-      multiFactorAuthAgeSeconds: undefined,
-      tokenIssueTime: undefined,
-    },
+    facts: UNSIGNED_FACTS,
     checkConditions: () => {},
   };
 }

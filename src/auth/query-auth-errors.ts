@@ -10,7 +10,7 @@ import { MAX_SKEW_MS } from './sigv4-constants.js';
  * `SignatureDoesNotMatch` "Signature expired: ...", an expired presigned URL `RequestExpired`.
  * Errors without an AuthFailure cause pass through unchanged.
  */
-const SIGNATURE_MISMATCH =
+export const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
 function signatureDoesNotMatch(message = SIGNATURE_MISMATCH): ServiceError {
@@ -21,7 +21,8 @@ function incompleteSignature(message: string): ServiceError {
   return new ServiceError('IncompleteSignature', message, 400);
 }
 
-function skewMessage(f: AuthFailure): string {
+/** AWS's text for a request time outside the allowed skew, as every protocol words it. */
+export function skewMessage(f: AuthFailure): string {
   const server = f.info.serverTime ?? new Date(0);
   const req = f.info.requestTime ?? '';
   const reqTime = Date.parse(req.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));

@@ -65,6 +65,16 @@ export interface AuthFacts {
   readonly tokenIssueTime: Date | undefined;
 }
 
+/** The facts of a request that carries no signature (anonymous, an unsigned form, a service's own call). */
+export const UNSIGNED_FACTS: AuthFacts = Object.freeze({
+  authType: 'None',
+  signatureVersion: undefined,
+  signatureAgeMs: undefined,
+  multiFactorAuthPresent: false,
+  multiFactorAuthAgeSeconds: undefined,
+  tokenIssueTime: undefined,
+});
+
 export interface AuthenticationResult {
   readonly caller: Caller;
   /** Service of the SigV4 credential scope (`s3`, `iam`, `sts`), undefined for anonymous requests. */

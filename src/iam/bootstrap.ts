@@ -1,4 +1,5 @@
-import { newAccessKeyId, newAccountId, newSecretAccessKey } from './ids.js';
+import { newAccessKeyIdFor } from './access-key-account.js';
+import { newAccountId, newSecretAccessKey } from './ids.js';
 import type { IamStore } from './store/types.js';
 
 export interface BootstrapOptions {
@@ -44,7 +45,7 @@ export async function bootstrapManagementAccount(store: IamStore, options: Boots
 
   const accountId = newAccountId();
   await store.accounts.create(accountId, { isManagement: true });
-  const keyId = rootAccessKeyId ?? newAccessKeyId();
+  const keyId = rootAccessKeyId ?? newAccessKeyIdFor('AKIA', accountId);
   const secret = rootSecretAccessKey ?? newSecretAccessKey();
   await store.accessKeys.create({ accessKeyId: keyId, accountId, userId: undefined, secretAccessKey: secret, maxPerOwner: 2 });
   return { accountId, rootAccessKeyId: keyId, rootSecretAccessKey: secret, created: true };

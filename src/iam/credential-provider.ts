@@ -3,6 +3,7 @@ import type { Caller } from '../identity/caller.js';
 import { callerOfSession } from '../sts/session-caller.js';
 import type { SessionClaims } from '../sts/session-token.js';
 import { rootArn, userArn } from './arn.js';
+import { LastUseBuffer } from './last-use-buffer.js';
 import type { IamStore, KeyUse } from './store/types.js';
 
 export interface IamCredentialProviderOptions {
@@ -33,12 +34,10 @@ export class IamCredentialProvider implements CredentialProvider {
   private readonly maxCacheEntries: number;
   /** Bumped on every invalidation so a lookup that raced with a change does not cache stale data. */
   private generation = 0;
-  private readonly pendingUses = new Map<string, KeyUse>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly uses: LastUseBuffer<KeyUse>;
   private readonly unsubscribe: () => void;
   private readonly onError: (err: unknown) => void;
   private readonly openSession: (token: string) => Promise<SessionClaims | undefined>;
-  private flushing: Promise<void> | undefined;
 
   constructor(store: IamStore, options: IamCredentialProviderOptions = {}) {
     this.store = store;
@@ -48,8 +47,7 @@ export class IamCredentialProvider implements CredentialProvider {
     this.unsubscribe = store.onChange((c) => {
       if (c.kind === 'accessKey' || c.kind === 'user' || c.kind === 'external') this.invalidate();
     });
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000);
-    this.timer.unref();
+    this.uses = new LastUseBuffer((batch) => this.store.accessKeys.recordUses(batch), this.onError, options.flushIntervalMs ?? 1000);
   }
 
   /** Drops every cached key (explicit invalidation path for callers outside the store feed). */
@@ -110,30 +108,18 @@ export class IamCredentialProvider implements CredentialProvider {
   }
 
   recordKeyUse(accessKeyId: string, service: string, region: string, at: Date): void {
-    const prev = this.pendingUses.get(accessKeyId);
-    if (!prev || prev.at <= at) this.pendingUses.set(accessKeyId, { accessKeyId, service, region, at });
+    this.uses.record(accessKeyId, { accessKeyId, service, region, at });
   }
 
   /** Writes buffered key uses; concurrent calls share one write. */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
-    if (this.pendingUses.size === 0) return Promise.resolve();
-    const batch = [...this.pendingUses.values()];
-    this.pendingUses.clear();
-    this.flushing = this.store.accessKeys
-      .recordUses(batch)
-      .catch((err: unknown) => this.onError(err))
-      .finally(() => {
-        this.flushing = undefined;
-      });
-    return this.flushing;
+    return this.uses.flush();
   }
 
   /** Stops the timer and writes what is buffered. Call before closing the store. */
   async close(): Promise<void> {
-    clearInterval(this.timer);
     this.unsubscribe();
-    await this.flush();
+    await this.uses.close();
   }
 }
 

@@ -24,10 +24,6 @@ export function newUniqueId(prefix: UniqueIdPrefix): string {
   return prefix + randomFrom(BASE32, 17);
 }
 
-export function newAccessKeyId(): string {
-  return 'AKIA' + randomFrom(BASE32, 16);
-}
-
 export function newSecretAccessKey(): string {
   return randomFrom(SECRET_ALPHABET, 40);
 }

@@ -1,6 +1,5 @@
 import { authFailureOf, type AuthFailure } from '../auth/auth-errors.js';
-import { formatAmzDate } from '../auth/amz-date.js';
-import { MAX_SKEW_MS } from '../auth/sigv4-constants.js';
+import { SIGNATURE_MISMATCH, skewMessage } from '../auth/query-auth-errors.js';
 import { ServiceError } from '../errors/service-error.js';
 
 /**
@@ -12,27 +11,12 @@ import { ServiceError } from '../errors/service-error.js';
  * https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html
  * Errors without an AuthFailure cause pass through unchanged.
  */
-const SIGNATURE_MISMATCH =
-  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
-
 function invalidSignature(message = SIGNATURE_MISMATCH): ServiceError {
   return new ServiceError('InvalidSignatureException', message, 400);
 }
 
 function incompleteSignature(message: string): ServiceError {
   return new ServiceError('IncompleteSignatureException', message, 400);
-}
-
-function skewMessage(f: AuthFailure): string {
-  const server = f.info.serverTime ?? new Date(0);
-  const req = f.info.requestTime ?? '';
-  const reqTime = Date.parse(req.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
-  if (!Number.isNaN(reqTime) && reqTime > server.getTime()) {
-    const limit = formatAmzDate(new Date(server.getTime() + MAX_SKEW_MS));
-    return `Signature not yet current: ${req} is still later than ${limit} (${formatAmzDate(server)} + 15 min.)`;
-  }
-  const limit = formatAmzDate(new Date(server.getTime() - MAX_SKEW_MS));
-  return `Signature expired: ${req} is now earlier than ${limit} (${formatAmzDate(server)} - 15 min.)`;
 }
 
 function scopeMessage(f: AuthFailure): string | undefined {

@@ -6,7 +6,7 @@
  * authorization); the file itself streams into the blob store after authorization.
  */
 import type { PostPolicyVerification } from '../auth/post-policy.js';
-import type { AuthFacts } from '../auth/types.js';
+import { UNSIGNED_FACTS } from '../auth/types.js';
 import { ANONYMOUS } from '../identity/caller.js';
 import type { ObjectRecord } from '../storage/ports.js';
 import { objectCheck, prepared, requireBucket, type OperationHandler, type S3Context, type S3Response } from './context.js';
@@ -29,16 +29,6 @@ import { toXml } from '../protocol/xml.js';
  * Policy: ...", InvalidPolicyDocument, ...). Fields without any signature field are anonymous.
  */
 export type PostPolicyVerifier = (fields: Readonly<Record<string, string>>, now: Date) => Promise<PostPolicyVerification>;
-
-/** An unsigned form: an anonymous request, whatever the request's own headers say. */
-const ANONYMOUS_POST_FACTS: AuthFacts = {
-  authType: 'None',
-  signatureVersion: undefined,
-  signatureAgeMs: undefined,
-  multiFactorAuthPresent: false,
-  multiFactorAuthAgeSeconds: undefined,
-  tokenIssueTime: undefined,
-};
 
 const SIGNATURE_FIELDS = ['policy', 'x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date', 'signature', 'awsaccesskeyid'];
 
@@ -85,7 +75,7 @@ export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): O
     // s3:signatureAge) are the ones policies see.
     return prepared(checks, () => postObject(ctx, form, fields, key, tags ?? [], verification), {
       caller: verification?.caller ?? ANONYMOUS,
-      facts: verification?.facts ?? ANONYMOUS_POST_FACTS,
+      facts: verification?.facts ?? UNSIGNED_FACTS,
     });
   };
 }

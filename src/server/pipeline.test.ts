@@ -133,6 +133,18 @@ test('detectService reads the credential scope of headers and presigned URLs', (
   assert.equal(detectService(raw({}, 'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20250101%2Fus-east-1%2Fs3%2Faws4_request')), 's3');
   assert.equal(detectService(raw({}, 'X-Amz-Credential=AKIA%2F20250101%2Fus-east-1%2Fiam%2Faws4_request')), 'iam');
   assert.equal(detectService(raw({})), 's3');
+  // An empty or unknown region still names the service, so the failure is answered in its protocol.
+  assert.equal(detectService(raw({ authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20250101//iam/aws4_request, SignedHeaders=host, Signature=0' })), 'iam');
+  assert.equal(detectService(raw({ authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20250101/mars-1/organizations/aws4_request, SignedHeaders=host, Signature=0' })), 'organizations');
+  assert.equal(detectService(raw({}, 'X-Amz-Credential=AKIA%2F20250101%2F%2Fsts%2Faws4_request')), 'sts');
+});
+
+test('detectService: unsigned STS form posts and JSON-protocol targets', () => {
+  const unsigned = (method: string, path: string, headers: Record<string, string>) => detectService({ method, rawPath: path, rawQuery: '', headers, rawHeaders: [] });
+  assert.equal(unsigned('POST', '/', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }), 'sts');
+  assert.equal(unsigned('POST', '/bucket', { 'content-type': 'multipart/form-data; boundary=x' }), 's3');
+  assert.equal(unsigned('POST', '/', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSOrganizationsV20161128.ListRoots' }), 'organizations');
+  assert.equal(unsigned('GET', '/', {}), 's3');
 });
 
 function putExpectingContinue(port: number): Promise<{ status: number; gotContinue: boolean; bodySent: boolean }> {

@@ -1,11 +1,9 @@
-import type { CallerSession } from '../identity/caller.js';
 import type { RoleRow } from '../iam/store/types.js';
 import { optionalString, requiredString } from '../query/params.js';
 import { perRequest } from '../query/per-request.js';
 import type { UnsignedQueryContext, UnsignedQueryOperation } from '../query/types.js';
 import { roleArnOf } from './assume-role.js';
-import { issueCredentials } from './issue-credentials.js';
-import { assumedRoleArn } from './session-caller.js';
+import { issueRoleSession } from './issue-credentials.js';
 import { packedPolicySize, parseRoleArn, readDuration, readRoleArn, readRoleSessionName, readSessionPolicies, type SessionPolicyInput } from './session-params.js';
 import type { StsDeps } from './sts-deps.js';
 import { stsError } from './sts-errors.js';
@@ -53,28 +51,24 @@ export function assumeRoleWithWebIdentityOperation(deps: StsDeps): UnsignedQuery
     },
     handler: async (ctx) => {
       const r = await prepared(ctx);
-      const role = r.role as RoleRow; // authorization refused a missing role
-      const now = deps.now();
-      const session: CallerSession = {
+      const session = await issueRoleSession(deps, {
+        role: r.role as RoleRow, // authorization refused a missing role
+        sessionName: r.sessionName,
+        durationSeconds: r.durationSeconds,
         issuer: 'AssumeRoleWithWebIdentity',
-        issuedAt: now,
-        expiresAt: new Date(now.getTime() + r.durationSeconds * 1000),
-        federatedProvider: r.identity.providerArn,
-        ...(Object.keys(r.tags).length > 0 ? { tags: r.tags } : {}),
-        ...(r.transitiveTagKeys.length > 0 ? { transitiveTagKeys: r.transitiveTagKeys } : {}),
-        ...(r.policies.policy !== undefined ? { policy: r.policies.policy } : {}),
-        ...(r.policies.policyArns.length > 0 ? { policyArns: r.policies.policyArns } : {}),
-      };
-      const credentials = await issueCredentials(
-        deps,
-        { kind: 'AssumedRole', accountId: role.accountId, roleId: role.roleId, roleName: role.roleName, rolePath: role.path, sessionName: r.sessionName },
-        session,
-      );
-      deps.recordRoleUse(role.roleId, now, ctx.info.region);
+        region: ctx.info.region,
+        context: {
+          federatedProvider: r.identity.providerArn,
+          tags: r.tags,
+          transitiveTagKeys: r.transitiveTagKeys,
+          policy: r.policies.policy,
+          policyArns: r.policies.policyArns,
+        },
+      });
       return {
-        Credentials: credentials,
+        Credentials: session.Credentials,
         SubjectFromWebIdentityToken: r.identity.subject,
-        AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${r.sessionName}`, Arn: assumedRoleArn(role.accountId, role.roleName, r.sessionName) },
+        AssumedRoleUser: session.AssumedRoleUser,
         PackedPolicySize: packedPolicySize(r.policies, r.tags),
         Provider: r.identity.provider,
         Audience: r.identity.audience,

@@ -4,8 +4,7 @@ import { optionalString } from '../query/params.js';
 import { perRequest } from '../query/per-request.js';
 import type { QueryContext, QueryOperation } from '../query/types.js';
 import type { AuthzCheck } from '../server/protocol.js';
-import { issueCredentials } from './issue-credentials.js';
-import { assumedRoleArn } from './session-caller.js';
+import { issueRoleSession } from './issue-credentials.js';
 import { mfaContext, sessionMfa } from './session-mfa.js';
 import {
   packedPolicySize,
@@ -70,29 +69,24 @@ export function assumeRoleOperation(deps: StsDeps): QueryOperation {
     },
     handler: async (ctx) => {
       const r = await prepare(ctx);
-      const role = r.role as RoleRow; // authorization refused a missing role
-      const now = deps.now();
-      const session: CallerSession = {
+      const session = await issueRoleSession(deps, {
+        role: r.role as RoleRow, // authorization refused a missing role
+        sessionName: r.sessionName,
+        durationSeconds: r.durationSeconds,
         issuer: 'AssumeRole',
-        issuedAt: now,
-        expiresAt: new Date(now.getTime() + r.durationSeconds * 1000),
-        ...(r.mfaAt ? { mfaAuthenticatedAt: r.mfaAt } : {}),
-        ...(r.sourceIdentity !== undefined ? { sourceIdentity: r.sourceIdentity } : {}),
-        ...(Object.keys(r.tags).length > 0 ? { tags: r.tags } : {}),
-        ...(r.transitiveTagKeys.length > 0 ? { transitiveTagKeys: r.transitiveTagKeys } : {}),
-        ...(r.policies.policy !== undefined ? { policy: r.policies.policy } : {}),
-        ...(r.policies.policyArns.length > 0 ? { policyArns: r.policies.policyArns } : {}),
-        ...(r.chained ? { chained: true } : {}),
-      };
-      const credentials = await issueCredentials(
-        deps,
-        { kind: 'AssumedRole', accountId: role.accountId, roleId: role.roleId, roleName: role.roleName, rolePath: role.path, sessionName: r.sessionName },
-        session,
-      );
-      deps.recordRoleUse(role.roleId, now, ctx.info.region);
+        region: ctx.info.region,
+        context: {
+          mfaAuthenticatedAt: r.mfaAt,
+          sourceIdentity: r.sourceIdentity,
+          tags: r.tags,
+          transitiveTagKeys: r.transitiveTagKeys,
+          policy: r.policies.policy,
+          policyArns: r.policies.policyArns,
+          chained: r.chained,
+        },
+      });
       return {
-        Credentials: credentials,
-        AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${r.sessionName}`, Arn: assumedRoleArn(role.accountId, role.roleName, r.sessionName) },
+        ...session,
         PackedPolicySize: packedPolicySize(r.policies, r.requestTags),
         SourceIdentity: r.sourceIdentity,
       };

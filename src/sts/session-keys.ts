@@ -11,7 +11,11 @@ export interface SessionKeyRingOptions {
    * session is 36 h (GetSessionToken), plus a rotation period; default 72 h.
    */
   readonly retainMs?: number;
-  /** An unknown key id re-reads the store at most this often (a flood of forged tokens costs no I/O); default 5 s. */
+  /**
+   * An unknown key id re-reads the store at most this often (a flood of forged tokens costs at most
+   * one small read per interval); a lookup inside the interval waits for the next read rather than
+   * failing, so a token sealed by a key another process added a moment ago still opens. Default 100 ms.
+   */
   readonly reloadIntervalMs?: number;
 }
 
@@ -37,7 +41,7 @@ export class SessionKeyRing {
   ) {
     this.rotateAfterMs = options.rotateAfterMs ?? 24 * 3600_000;
     this.retainMs = options.retainMs ?? 72 * 3600_000;
-    this.reloadIntervalMs = options.reloadIntervalMs ?? 5000;
+    this.reloadIntervalMs = options.reloadIntervalMs ?? 100;
   }
 
   /** The key that seals new tokens (rotating first when the newest is too old). */
@@ -57,8 +61,9 @@ export class SessionKeyRing {
   async find(keyId: string): Promise<SessionKeyRow | undefined> {
     const hit = this.keys.get(keyId);
     if (hit) return hit;
-    if (this.options.now().getTime() - this.lastLoad < this.reloadIntervalMs) return undefined;
-    await this.load();
+    const wait = this.lastLoad + this.reloadIntervalMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (!this.keys.has(keyId)) await this.load();
     return this.keys.get(keyId);
   }
 
@@ -72,7 +77,7 @@ export class SessionKeyRing {
         const rows = await this.repo.list();
         this.keys = new Map(rows.map((r) => [r.keyId, r]));
         this.newest = rows.reduce<SessionKeyRow | undefined>((a, r) => (!a || r.createdAt > a.createdAt ? r : a), undefined);
-        this.lastLoad = this.options.now().getTime();
+        this.lastLoad = Date.now();
       } finally {
         this.loading = undefined;
       }

@@ -1,6 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { checkString, constraintError, optionalInt, optionalString, requiredString, type QueryParams, type StringRule } from '../query/params.js';
 import { parsePolicy, toServiceError } from '../policy/index.js';
+import { RULES } from '../iam/api/validate.js';
 import { stsError } from './sts-errors.js';
 
 /**
@@ -15,8 +16,8 @@ export const STS_RULES = {
   tokenCode: { min: 6, max: 6, pattern: '[\\d]*' },
   sourceIdentity: { min: 2, max: 64, pattern: '[\\w+=,.@-]*' },
   policy: { min: 1, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' },
-  tagKey: { min: 1, max: 128, pattern: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' },
-  tagValue: { min: 0, max: 256, pattern: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' },
+  tagKey: RULES.tagKey,
+  tagValue: RULES.tagValue,
   arn: { min: 20, max: 2048 },
 } as const satisfies Record<string, StringRule>;
 

@@ -61,16 +61,33 @@ export function decodeAuthorizationMessage(deps: StsDeps): QueryOperation {
   };
 }
 
+/**
+ * Credentials from GetSessionToken "cannot call any STS API except AssumeRole or GetCallerIdentity"
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html).
+ */
+const OPEN_TO_SESSION_TOKEN_CREDENTIALS: ReadonlySet<string> = new Set(['AssumeRole', 'GetCallerIdentity']);
+
+function refuseSessionTokenCredentials(op: QueryOperation): QueryOperation {
+  if (OPEN_TO_SESSION_TOKEN_CREDENTIALS.has(op.name)) return op;
+  return {
+    ...op,
+    checks: async (ctx) => {
+      if (ctx.caller.session?.issuer === 'GetSessionToken') throw stsError('AccessDenied', { message: `Cannot call ${op.name} with session credentials` });
+      return op.checks(ctx);
+    },
+  };
+}
+
 export function stsOperations(deps: StsDeps): (QueryOperation | UnsignedQueryOperation)[] {
-  return [
+  const signed = [
     decodeAuthorizationMessage(deps),
     getCallerIdentity,
     getAccessKeyInfo(deps),
     assumeRoleOperation(deps),
-    assumeRoleWithWebIdentityOperation(deps),
     getSessionTokenOperation(deps),
     assumeRootOperation(deps),
   ];
+  return [...signed.map(refuseSessionTokenCredentials), assumeRoleWithWebIdentityOperation(deps)];
 }
 
 export function createStsProtocol(deps: StsDeps): ProtocolAdapter {

@@ -77,7 +77,7 @@ async function bed(): Promise<Bed> {
       return record.caller;
     },
     async decide(caller, checks) {
-      return (await authorizer.authorize(caller, checks, info(), headerSignedAuth(caller))).decision;
+      return (await authorizer.authorize(caller, checks, info(), headerSignedAuth(caller, clock.now))).decision;
     },
   };
 }
@@ -190,5 +190,40 @@ describe('STS', () => {
     assert.equal((await t.result(t.root, 'GetAccessKeyInfo', { AccessKeyId: out.Credentials.AccessKeyId })).Account, t.root.accountId);
     assert.equal((await t.result(t.root, 'GetAccessKeyInfo', { AccessKeyId: t.root.accessKeyId })).Account, t.root.accountId);
     assert.equal((await t.result(t.root, 'GetAccessKeyInfo', { AccessKeyId: 'ASIAQNZGKIQY56JQ7WML' })).Account, '029608264753');
+  });
+
+  it('GetSessionToken credentials may call only AssumeRole and GetCallerIdentity of STS', async () => {
+    const session = await t.callerOf((await t.result(t.alice, 'GetSessionToken')).Credentials);
+    assert.equal((await t.call(session, 'GetAccessKeyInfo', { AccessKeyId: t.root.accessKeyId })).errorCode, 'AccessDenied');
+    assert.equal((await t.call(session, 'DecodeAuthorizationMessage', { EncodedMessage: 'x' })).errorCode, 'AccessDenied');
+    assert.equal((await t.call(session, 'GetCallerIdentity')).status, 200);
+    const r = await t.call(session, 'AssumeRole', { RoleArn: `arn:aws:iam::${t.root.accountId}:role/svc/app`, RoleSessionName: 'ss' });
+    assert.equal(r.status, 200, r.body);
+  });
+
+  it('a source identity, once set, stays for the whole chain and cannot be changed', async () => {
+    const roleArn = `arn:aws:iam::${t.root.accountId}:role/svc/app`;
+    const r = await t.call(t.alice, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'ss', SourceIdentity: 'alice@corp' });
+    assert.deepEqual(r.checks.map((c) => c.action), ['sts:AssumeRole', 'sts:SetSourceIdentity']);
+    const first = (await t.callerOf((r.xml.AssumeRoleResponse as Record<string, any>).AssumeRoleResult.Credentials)) as AssumedRoleCaller;
+    assert.equal(first.session.sourceIdentity, 'alice@corp');
+    const chained = (await t.callerOf((await t.result(first, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 's2' })).Credentials)) as AssumedRoleCaller;
+    assert.equal(chained.session.sourceIdentity, 'alice@corp');
+    assert.equal((await t.call(first, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 's3', SourceIdentity: 'mallory' })).errorCode, 'AccessDenied');
+  });
+
+  it('revoking sessions as AWS does: a role policy denying sessions issued before a time', async () => {
+    const roleArn = `arn:aws:iam::${t.root.accountId}:role/svc/app`;
+    const old = await t.callerOf((await t.result(t.alice, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'old' })).Credentials);
+    const get: AuthzCheck = { action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccount: t.root.accountId, context: {} };
+    assert.equal(await t.decide(old, [get]), 'Allow');
+    t.clock.now = new Date('2026-01-01T00:10:00Z');
+    await t.store.inlinePolicies.put({
+      accountId: t.root.accountId, principalKind: 'role', principalId: 'AROAAPPROLEXXXXXXXXXX', policyName: 'AWSRevokeOlderSessions',
+      document: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-01-01T00:10:00Z' } } }] }),
+    });
+    assert.equal(await t.decide(old, [get]), 'ExplicitDeny');
+    const fresh = await t.callerOf((await t.result(t.alice, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'new' })).Credentials);
+    assert.equal(await t.decide(fresh, [get]), 'Allow');
   });
 });

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { AuthenticationResult } from '../auth/types.js';
-import { ANONYMOUS, type CallerSession } from '../identity/caller.js';
+import { UNSIGNED_FACTS, type AuthenticationResult } from '../auth/types.js';
+import { ANONYMOUS } from '../identity/caller.js';
 import { roleArn } from '../iam/arn.js';
 import type { RoleRow, WorkloadTokenRow } from '../iam/store/types.js';
 import type { Authorizer, AuthzCheck, RequestInfo } from '../server/protocol.js';
 import { newRequestId } from '../server/request-id.js';
-import { issueCredentials } from '../sts/issue-credentials.js';
+import { issueRoleSession } from '../sts/issue-credentials.js';
 import type { StsDeps } from '../sts/sts-deps.js';
 import { trustPolicyRef } from '../sts/trust-policy-ref.js';
 import { roleOfProfile, WORKLOAD_SERVICE_PRINCIPAL } from './workload-token-ops.js';
@@ -156,22 +156,13 @@ async function issue(
   role: RoleRow,
   row: WorkloadTokenRow,
 ): Promise<Record<string, string>> {
-  const now = deps.sts.now();
-  const session: CallerSession = {
-    issuer: 'WorkloadCredentials',
-    issuedAt: now,
-    expiresAt: new Date(now.getTime() + SESSION_SECONDS * 1000),
-  };
-  const principal = {
-    kind: 'AssumedRole' as const,
-    accountId: role.accountId,
-    roleId: role.roleId,
-    roleName: role.roleName,
-    rolePath: role.path,
+  const { Credentials: c } = await issueRoleSession(deps.sts, {
+    role,
     sessionName: row.tokenId,
-  };
-  const c = await issueCredentials(deps.sts, principal, session);
-  deps.sts.recordRoleUse(role.roleId, now, deps.region);
+    durationSeconds: SESSION_SECONDS,
+    issuer: 'WorkloadCredentials',
+    region: deps.region,
+  });
   return {
     AccessKeyId: String(c.AccessKeyId),
     SecretAccessKey: String(c.SecretAccessKey),
@@ -225,14 +216,7 @@ const ANONYMOUS_AUTH: AuthenticationResult = {
   caller: ANONYMOUS,
   service: undefined,
   region: undefined,
-  facts: {
-    authType: 'None',
-    signatureVersion: undefined,
-    signatureAgeMs: undefined,
-    multiFactorAuthPresent: false,
-    multiFactorAuthAgeSeconds: undefined,
-    tokenIssueTime: undefined,
-  },
+  facts: UNSIGNED_FACTS,
   get body() {
     return Readable.from([]);
   },

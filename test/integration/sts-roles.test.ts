@@ -20,9 +20,11 @@ import {
   PutRolePolicyCommand,
   PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
-  type IAMClient,
+  IAMClient,
+  ListUsersCommand,
 } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, DecodeAuthorizationMessageCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, DecodeAuthorizationMessageCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { base32Decode, stepOf, totpCode } from '../../src/crypto/totp.js';
 import { awsCli, clientEnv, iamClient, python, run, s3Client, startServer, stsClient, uniqueName, type Credentials, type TestServer } from './harness.js';
@@ -245,6 +247,16 @@ print(json.dumps({"arn": me["Arn"], "packed": out["PackedPolicySize"], "source":
     assert.equal(decoded.context.action, 'iam:CreateUser');
     assert.equal(decoded.context.principal.arn, denied.arn);
     await assert.rejects(stsClient(server).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded.slice(0, -6) + 'AAAAA=' })), { name: 'InvalidAuthorizationMessageException' });
+  });
+
+  test('a request that fails authentication is answered in its own service’s protocol (SDKs parse the code)', async () => {
+    const wrongRegion = { endpoint: server.endpoint, region: 'mars-1', credentials: server.root, maxAttempts: 1 };
+    await assert.rejects(new IAMClient(wrongRegion).send(new ListUsersCommand({})), { name: 'SignatureDoesNotMatch' });
+    await assert.rejects(new STSClient(wrongRegion).send(new GetCallerIdentityCommand({})), { name: 'SignatureDoesNotMatch' });
+    await assert.rejects(new OrganizationsClient(wrongRegion).send(new DescribeOrganizationCommand({})), { name: 'InvalidSignatureException' });
+    const unknownKey = { ...wrongRegion, region: 'us-east-1', credentials: { accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', secretAccessKey: 'x'.repeat(40) } };
+    await assert.rejects(new IAMClient(unknownKey).send(new ListUsersCommand({})), { name: 'InvalidClientTokenId' });
+    await assert.rejects(new OrganizationsClient(unknownKey).send(new DescribeOrganizationCommand({})), { name: 'UnrecognizedClientException' });
   });
 });
 

@@ -3,7 +3,8 @@ import { optionalEnum, requiredString } from '../../query/params.js';
 import type { QueryContext, QueryOperation } from '../../query/types.js';
 import { userArn } from '../arn.js';
 import { iamError } from '../errors.js';
-import { newAccessKeyId, newSecretAccessKey } from '../ids.js';
+import { newAccessKeyIdFor } from '../access-key-account.js';
+import { newSecretAccessKey } from '../ids.js';
 import type { AccessKeyRow } from '../store/types.js';
 import type { IamApiDeps } from './deps.js';
 import { paginate } from './paginate.js';
@@ -51,7 +52,7 @@ export function accessKeyOperations(deps: IamApiDeps): QueryOperation[] {
       handler: async (ctx) => {
         const o = await owner(ctx, targetOf(ctx));
         const secret = newSecretAccessKey();
-        const k = await store.accessKeys.create({ accessKeyId: newAccessKeyId(), accountId: ctx.accountId, userId: o.userId, secretAccessKey: secret, maxPerOwner: deps.limits.accessKeysPerUser });
+        const k = await store.accessKeys.create({ accessKeyId: newAccessKeyIdFor('AKIA', ctx.accountId), accountId: ctx.accountId, userId: o.userId, secretAccessKey: secret, maxPerOwner: deps.limits.accessKeysPerUser });
         return { AccessKey: { UserName: o.userName, AccessKeyId: k.accessKeyId, Status: k.status, SecretAccessKey: secret, CreateDate: isoSeconds(k.createdAt) } };
       },
     },

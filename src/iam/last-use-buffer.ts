@@ -1,16 +1,15 @@
-import type { RoleRepo } from '../iam/store/types.js';
-
 /**
- * RoleLastUsed (GetRole): when a role was last assumed, and in which region. Buffered and written
- * once a second, off the request path, like access-key use.
+ * "Last used" bookkeeping off the request path (GetAccessKeyLastUsed, GetRole's RoleLastUsed): the
+ * latest use per id is kept in memory and written once per interval, in one batch; concurrent
+ * flushes share one write; a failed write is reported, never thrown at a request.
  */
-export class RoleUseRecorder {
-  private readonly pending = new Map<string, { roleId: string; at: Date; region: string }>();
+export class LastUseBuffer<T extends { readonly at: Date }> {
+  private readonly pending = new Map<string, T>();
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> | undefined;
 
   constructor(
-    private readonly roles: Pick<RoleRepo, 'recordUses'>,
+    private readonly write: (batch: readonly T[]) => Promise<void>,
     private readonly onError: (err: unknown) => void,
     intervalMs = 1000,
   ) {
@@ -18,9 +17,9 @@ export class RoleUseRecorder {
     this.timer.unref();
   }
 
-  record(roleId: string, at: Date, region: string): void {
-    const prev = this.pending.get(roleId);
-    if (!prev || prev.at <= at) this.pending.set(roleId, { roleId, at, region });
+  record(id: string, use: T): void {
+    const prev = this.pending.get(id);
+    if (!prev || prev.at <= use.at) this.pending.set(id, use);
   }
 
   flush(): Promise<void> {
@@ -28,8 +27,7 @@ export class RoleUseRecorder {
     if (this.pending.size === 0) return Promise.resolve();
     const batch = [...this.pending.values()];
     this.pending.clear();
-    this.flushing = this.roles
-      .recordUses(batch)
+    this.flushing = this.write(batch)
       .catch((err: unknown) => this.onError(err))
       .finally(() => {
         this.flushing = undefined;
@@ -37,6 +35,7 @@ export class RoleUseRecorder {
     return this.flushing;
   }
 
+  /** Stops the timer and writes what is buffered. */
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
