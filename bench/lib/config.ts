@@ -65,7 +65,7 @@ export function benchConfig(options: BenchConfigOptions): BenchConfig {
     largeObject: { bytes: largeBytes, timeoutSeconds: quick ? 30 : 60, bucket: 'bench-large', rounds: options.rounds ?? (quick ? 1 : 3), readsPerRound: quick ? 1 : 3 },
     dd: { bytes: largeBytes, timeoutSeconds: quick ? 30 : 60 },
     extraBenchTimeoutSeconds: quick ? 30 : 90,
-    totalBudgetSeconds: quick ? 80 : 360,
+    totalBudgetSeconds: quick ? 80 : 480,
     iamPolicyCount: 10,
   };
 }
