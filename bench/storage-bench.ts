@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { openEmbeddedStorage, type Durability, type EmbeddedStorage } from '../src/storage/embedded.js';
 import type { ObjectRecord } from '../src/storage/ports.js';
+import { newBucketRecord } from '../src/storage/new-bucket.js';
 
 interface Result {
   readonly name: string;
@@ -40,7 +41,7 @@ async function withStorage<T>(durability: Durability, fn: (s: EmbeddedStorage, d
   const dir = await mkdtemp(join(tmpdir(), 'strongbox-storage-bench-'));
   const storage = await openEmbeddedStorage({ dataDir: dir, durability });
   try {
-    await storage.buckets.createBucket({ name: 'bench', ownerAccountId: '111122223333', region: 'us-east-1', createdAt: new Date(), cors: undefined });
+    await storage.buckets.createBucket(newBucketRecord({ name: 'bench', ownerAccountId: '111122223333', region: 'us-east-1', createdAt: new Date() }));
     return await fn(storage, dir);
   } finally {
     await storage.close();

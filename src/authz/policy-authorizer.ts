@@ -11,7 +11,9 @@ import {
   type PolicyKind,
   type RequestPrincipal,
 } from '../policy/index.js';
-import type { Authorizer, AuthzCheck, AuthzOutcome, RequestInfo } from '../server/protocol.js';
+import { canonicalUserId } from '../identity/canonical-user.js';
+import type { AclGrant } from '../policy/index.js';
+import type { AclAccess, Authorizer, AuthzCheck, AuthzOutcome, RequestInfo } from '../server/protocol.js';
 import type { PolicySources, PolicyText } from './policy-sources.js';
 import { contextKeysFor, memoKeyOf, newMemoPlan, remember, type MemoPlan } from './allow-memo.js';
 import { buildPrincipalPolicies, type PrincipalPolicies } from './principal-policies.js';
@@ -68,10 +70,12 @@ export class PolicyAuthorizer implements Authorizer {
     let principal: RequestPrincipal;
     for (const check of checks) {
       const rcps = await this.rcpsFor(check);
-      const plan = check.resourcePolicy || check.principal ? null : memoPlan(sets, check.action);
+      const resourcePolicy = this.resourcePolicyFor(check, caller);
+      const aclGrant = check.acl && aclGrantFor(check.acl, caller);
+      const memo = check.principal ? null : memoPlan(sets, check.action, resourcePolicy);
       const rcpKeys = rcps ? rcpContextKeys(rcps, check.action) : NO_KEYS;
-      const memo = plan && rcpKeys ? plan : null;
-      const keys = memo ? (rcpKeys && rcpKeys.length > 0 ? [...memo.keys, ...rcpKeys] : memo.keys) : NO_KEYS;
+      const keys = memo && rcpKeys ? (rcpKeys.length > 0 ? [...memo.keys, ...rcpKeys] : memo.keys) : NO_KEYS;
+      const remembering = memo !== null && rcpKeys !== null;
       const build = () =>
         buildRequestContext({
           caller,
@@ -84,9 +88,9 @@ export class PolicyAuthorizer implements Authorizer {
           operationContext: check.context,
         });
       // Remembered allows need no context unless the matching statements read some of it.
-      let context = keys.length > 0 ? build() : undefined;
-      const memoKey = memo ? memoKeyOf(check.resourceAccount, check.resource, keys, context) : '';
-      if (memo?.allowed.has(memoKey)) continue;
+      let context = remembering && keys.length > 0 ? build() : undefined;
+      const memoKey = remembering ? memoKeyOf(check.resourceAccount, check.resource, keys, context) + (aclGrant ? `\u0000acl=${aclGrant}` : '') : '';
+      if (remembering && memo.allowed.has(memoKey)) continue;
       principal = check.principal ?? (callerPrincipal ??= principalFromCaller(caller, { tags: sets.principalTags }));
       context ??= build();
       const result = authorize({
@@ -101,12 +105,13 @@ export class PolicyAuthorizer implements Authorizer {
           sessionPolicies: sets.session,
           scps: sets.scps,
           rcps: rcps?.rcps,
-          resourcePolicy: check.resourcePolicy && this.compiledPolicy(check.resourcePolicy, check.resourcePolicy.type === 'Trust' ? 'trust' : 'resource'),
-          resourcePolicyType: check.resourcePolicy?.type,
+          resourcePolicy,
+          resourcePolicyType: resourcePolicy && check.resourcePolicy?.type,
+          aclGrant,
         },
       });
       if (result.decision === 'Allow') {
-        if (memo) remember(memo, memoKey);
+        if (remembering) remember(memo, memoKey);
         continue;
       }
       return {
@@ -125,6 +130,21 @@ export class PolicyAuthorizer implements Authorizer {
       };
     }
     return { decision: 'Allow' };
+  }
+
+  /**
+   * The resource's own policy, compiled. Under Block Public Access's RestrictPublicBuckets a public
+   * bucket policy grants nothing to principals outside the bucket's account: they meet its Deny
+   * statements only (a variant compiled once, cached by its own id).
+   */
+  private resourcePolicyFor(check: AuthzCheck, caller: Caller): CompiledPolicy | undefined {
+    const ref = check.resourcePolicy;
+    if (!ref) return undefined;
+    const kind: PolicyKind = ref.type === 'Trust' ? 'trust' : 'resource';
+    const outsider = caller.kind === 'Anonymous' || caller.accountId !== check.resourceAccount;
+    if (!ref.restrictPublic || !outsider) return this.compiledPolicy(ref, kind);
+    const denies = denyStatementsOnly(ref.document);
+    return denies === undefined ? undefined : this.compiledPolicy({ id: `${ref.id}#deny-only`, document: denies }, kind);
   }
 
   /** The caller's compiled side, reused while its inputs are the same objects. */
@@ -202,13 +222,37 @@ function rcpContextKeys(org: ResourceOrg, action: string): readonly string[] | n
   return keys;
 }
 
-/** How allows of `action` are remembered for this principal set (null: never). */
-function memoPlan(sets: PrincipalPolicies, action: string): MemoPlan | null {
-  let plan = sets.allowed.get(action);
+/**
+ * How allows of `action` are remembered for this principal set and resource policy (null: never).
+ * A resource policy's Principal elements are decided by the principal, fixed per set; its
+ * conditions' keys join the memo key like the principal side's.
+ */
+function memoPlan(sets: PrincipalPolicies, action: string, resourcePolicy: CompiledPolicy | undefined): MemoPlan | null {
+  const planKey = resourcePolicy ? `${action}\u0000${resourcePolicy.id}` : action;
+  let plan = sets.allowed.get(planKey);
   if (plan === undefined) {
     const all = [...sets.identity, ...(sets.boundary ? [sets.boundary] : []), ...(sets.session ?? []), ...(sets.scps?.flat() ?? [])];
+    if (resourcePolicy) all.push(resourcePolicy);
     plan = newMemoPlan(contextKeysFor(all, action));
-    sets.allowed.set(action, plan);
+    sets.allowed.set(planKey, plan);
   }
   return plan;
+}
+
+/**
+ * The engine's ACL grant for the caller: `Everyone` when AllUsers (or, for a signed caller,
+ * AuthenticatedUsers) holds the permission; `Account` when the caller's account's canonical id does.
+ */
+function aclGrantFor(acl: AclAccess, caller: Caller): AclGrant | undefined {
+  if (acl.allUsers || (acl.authenticatedUsers && caller.kind !== 'Anonymous')) return 'Everyone';
+  if (caller.kind !== 'Anonymous' && acl.canonicalUsers.includes(canonicalUserId(caller.accountId))) return 'Account';
+  return undefined;
+}
+
+/** The document with its Deny statements only; undefined when it has none. */
+function denyStatementsOnly(document: string): string | undefined {
+  const doc = JSON.parse(document) as { Statement: unknown };
+  const statements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]) as { Effect?: string }[];
+  const denies = statements.filter((st) => st.Effect === 'Deny');
+  return denies.length === 0 ? undefined : JSON.stringify({ ...doc, Statement: denies });
 }

@@ -10,6 +10,7 @@ import { assertValidBucketName } from './names.js';
 import { ownerNode } from './owner.js';
 import { S3_XMLNS, emptyResponse, xmlResponse } from './render.js';
 import { DEFAULT_MAX_XML_BYTES, childText, parseXml, readSmallBody } from './xml-parse.js';
+import { newBucketRecord } from '../storage/new-bucket.js';
 
 const MAX_BUCKETS_PER_PAGE = 10000;
 
@@ -126,7 +127,7 @@ async function createBucket(ctx: S3Context, name: string, constraint: string | u
   }
   if (ctx.header('x-amz-bucket-object-lock-enabled')?.toLowerCase() === 'true') throw s3Error('NotImplemented', { message: 'Object Lock is not implemented' });
   const region = bucketRegion(ctx.deps.region, constraint);
-  const outcome = await ctx.deps.storage.buckets.createBucket({ name, ownerAccountId: account, region, createdAt: ctx.deps.now(), cors: undefined });
+  const outcome = await ctx.deps.storage.buckets.createBucket(newBucketRecord({ name, ownerAccountId: account, region, createdAt: ctx.deps.now() }));
   if (outcome === 'ExistsOtherOwner') throw s3Error('BucketAlreadyExists', { fields: { BucketName: name } });
   // "For legacy compatibility, if you re-create an existing bucket that you already own in the North
   // Virginia Region, Amazon S3 returns 200 OK"; every other region answers BucketAlreadyOwnedByYou.

@@ -13,8 +13,9 @@ import type { AuthenticationResult, AuthFacts, RawRequest } from '../auth/types.
 import type { ServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
 import type { AuthzCheck, Decision, RequestInfo } from '../server/protocol.js';
-import type { BucketRecord, S3Storage } from '../storage/ports.js';
+import type { BucketRecord, ObjectRecord, PublicAccessBlock, S3Storage } from '../storage/ports.js';
 import { s3Error } from './errors.js';
+import { resourceSide } from './resource-side.js';
 import type { PostPolicyVerifier } from './post-object.js';
 import type { S3OperationName, Target } from './router.js';
 
@@ -25,6 +26,8 @@ export interface S3Deps {
   readonly now: () => Date;
   /** Verifies a browser POST upload's signed policy (src/auth); absent: only anonymous POSTs. */
   readonly verifyPostPolicy: PostPolicyVerifier | undefined;
+  /** The account-level Block Public Access of an account (S3 Control), cached by its provider. */
+  readonly accountPublicAccessBlock: (accountId: string) => Promise<PublicAccessBlock | undefined>;
 }
 
 export interface S3Context {
@@ -38,6 +41,8 @@ export interface S3Context {
   readonly query: ReadonlyMap<string, string>;
   /** The addressed bucket, loaded at route time (undefined for ListBuckets and CreateBucket). */
   readonly bucket: BucketRecord | undefined;
+  /** Block Public Access in force for the bucket: the account's and the bucket's settings together. */
+  readonly publicAccess: PublicAccessBlock;
   /** A request header (lower-case name); repeated headers joined with ','. */
   header(name: string): string | undefined;
 }
@@ -94,25 +99,39 @@ export function objectArn(bucket: string, key: string): string {
 
 type ConditionContext = Record<string, string | readonly string[]>;
 
-/** The check of a bucket-level action on the addressed bucket. */
+/** The check of a bucket-level action on the addressed bucket, with the bucket's policy and ACL. */
 export function bucketCheck(ctx: S3Context, action: string, context: ConditionContext = {}): AuthzCheck {
   const bucket = requireBucket(ctx);
-  return { action, resource: bucketArn(bucket.name), resourceAccount: bucket.ownerAccountId, context, bucket: bucket.name };
+  return { action, resource: bucketArn(bucket.name), context, bucket: bucket.name, ...resourceSide(bucket, action, ctx.publicAccess) };
 }
 
-/** The check of an object-level action on `bucket/key` (the addressed object by default). */
+/** An object an action is about: another bucket's (a copy source) brings its own Block Public Access. */
+export interface ObjectTarget {
+  readonly bucket: BucketRecord;
+  readonly key: string;
+  /** The existing object, when the operation looked it up (its ACL and owner decide object reads). */
+  readonly object?: ObjectRecord;
+  /** Block Public Access of `bucket` when it is not the addressed one. */
+  readonly publicAccess?: PublicAccessBlock;
+}
+
+/**
+ * The check of an object-level action on `bucket/key` (the addressed object by default), with the
+ * bucket's policy and the ACL the action consults (`object`: the existing object, when looked up).
+ */
 export function objectCheck(
   ctx: S3Context,
   action: string,
   context: ConditionContext = {},
-  target: { bucket: BucketRecord; key: string } = { bucket: requireBucket(ctx), key: requireKey(ctx) },
+  target: ObjectTarget = { bucket: requireBucket(ctx), key: requireKey(ctx) },
 ): AuthzCheck {
+  const bpa = target.publicAccess ?? ctx.publicAccess;
   return {
     action,
     resource: objectArn(target.bucket.name, target.key),
-    resourceAccount: target.bucket.ownerAccountId,
     context,
     bucket: target.bucket.name,
+    ...resourceSide(target.bucket, action, bpa, target.object),
   };
 }
 

@@ -3,6 +3,7 @@
  * conditions, and copying its bytes into a new blob (blobs are never shared between objects, so a
  * copy is a copy).
  */
+import { effectivePublicAccessBlock } from './resource-side.js';
 import type { ChecksumAlgorithm } from '../checksum/index.js';
 import { isBlobNotFound } from '../storage/blob-errors.js';
 import { openRecordBytes } from '../storage/object-reader.js';
@@ -68,7 +69,8 @@ export async function loadCopySource(ctx: S3Context): Promise<LoadedSource> {
   if (bucket === undefined) throw s3Error('NoSuchBucket', { fields: { BucketName: source.bucket } });
   const object = await ctx.deps.storage.objects.getObject(source.bucket, source.key);
   const action = source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion';
-  const check = objectCheck(ctx, action, existingTagContext(object?.tags), { bucket, key: source.key });
+  const publicAccess = effectivePublicAccessBlock(await ctx.deps.accountPublicAccessBlock(bucket.ownerAccountId), bucket.publicAccessBlock);
+  const check = objectCheck(ctx, action, existingTagContext(object?.tags), { bucket, key: source.key, object, publicAccess });
   return { source, bucket, object, check };
 }
 

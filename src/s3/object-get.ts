@@ -47,7 +47,7 @@ export function assertCurrentVersion(ctx: S3Context, key: string): void {
 function prepareRead(head: boolean): OperationHandler {
   return async (ctx) => {
     const obj = await loadForRead(ctx);
-    const checks = [objectCheck(ctx, readAction(ctx, 's3:GetObject'), existingTagContext(obj?.tags))];
+    const checks = [objectCheck(ctx, readAction(ctx, 's3:GetObject'), existingTagContext(obj?.tags), { bucket: requireBucket(ctx), key: requireKey(ctx), object: obj })];
     if (obj !== undefined) return prepared(checks, () => readObject(ctx, obj, head));
     // A missing key is 404 only to a caller who may list the bucket; to others it is 403.
     return prepared(

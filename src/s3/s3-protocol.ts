@@ -8,7 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import type { Decision, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
-import type { BucketRecord, S3Storage } from '../storage/ports.js';
+import type { BucketRecord, PublicAccessBlock, S3Storage } from '../storage/ports.js';
+import { effectivePublicAccessBlock, NO_PUBLIC_ACCESS_BLOCK } from './resource-side.js';
 import { prepareCreateBucket, prepareDeleteBucket, prepareGetBucketLocation, prepareHeadBucket, prepareListBuckets } from './bucket-ops.js';
 import type { OperationHandler, S3Context, S3Deps, S3Response } from './context.js';
 import { prepareCopyObject } from './copy.js';
@@ -36,6 +37,8 @@ export interface S3ProtocolOptions {
   readonly now?: () => Date;
   /** Checks a browser POST upload's signed policy and names its caller (SigV4 POST, src/auth). */
   readonly verifyPostPolicy?: PostPolicyVerifier;
+  /** Account-level Block Public Access (S3 Control); none when absent. */
+  readonly accountPublicAccessBlock?: (accountId: string) => Promise<PublicAccessBlock | undefined>;
 }
 
 /** Every implemented operation and its handler; the type makes a missing one a compile error. */
@@ -79,6 +82,7 @@ export function createS3Protocol(options: S3ProtocolOptions): ProtocolAdapter {
     baseDomain: options.baseDomain,
     now: options.now ?? (() => new Date()),
     verifyPostPolicy: options.verifyPostPolicy,
+    accountPublicAccessBlock: options.accountPublicAccessBlock ?? (async () => undefined),
   };
   return {
     service: 's3',
@@ -110,6 +114,9 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
     // A preflight for a missing bucket is its own 403 (cors.ts), never an authorization question.
     if (bucket === undefined && name !== 'OptionsObject') throw s3Error('NoSuchBucket', { fields: { BucketName: target.bucket } });
   }
+  const publicAccess = bucket
+    ? effectivePublicAccessBlock(await deps.accountPublicAccessBlock(bucket.ownerAccountId), bucket.publicAccessBlock)
+    : NO_PUBLIC_ACCESS_BLOCK;
   const ctx: S3Context = {
     deps,
     operation: name,
@@ -120,6 +127,7 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
     target,
     query,
     bucket,
+    publicAccess,
     header: (n) => headerOf(raw, n),
   };
   const prep = await OPERATIONS[name](ctx);

@@ -31,6 +31,21 @@ export interface AuthzCheck {
    * signed the web identity token). Otherwise the authenticated caller.
    */
   readonly principal?: RequestPrincipal;
+  /**
+   * S3 ACLs: who the bucket or object ACL the action consults gives the permission it needs (after
+   * Block Public Access's IgnorePublicAcls). Absent when ACLs play no part (disabled, or an action no
+   * ACL permission covers).
+   */
+  readonly acl?: AclAccess;
+}
+
+export interface AclAccess {
+  /** The AllUsers group holds the permission: anyone, signed or not. */
+  readonly allUsers: boolean;
+  /** The AuthenticatedUsers group holds it: any signed AWS principal. */
+  readonly authenticatedUsers: boolean;
+  /** Canonical user ids holding it; an account's covers its root, users and roles. */
+  readonly canonicalUsers: readonly string[];
 }
 
 export interface ResourcePolicyRef {
@@ -38,6 +53,11 @@ export interface ResourcePolicyRef {
   readonly id: string;
   /** Validated when it was stored. */
   readonly document: string;
+  /**
+   * Block Public Access's RestrictPublicBuckets on a public bucket policy: for principals outside the
+   * resource's account (and anonymous ones) only the policy's Deny statements count.
+   */
+  readonly restrictPublic?: boolean;
 }
 
 /** Request-wide facts that become global condition keys (aws:SourceIp, aws:SecureTransport, ...). */

@@ -27,6 +27,41 @@ export interface CorsRule {
   readonly maxAgeSeconds?: number;
 }
 
+/** S3 Object Ownership (PutBucketOwnershipControls). */
+export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+
+export type AclPermission = 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
+
+/** The predefined groups of S3 ACLs. */
+export const ACL_GROUPS = {
+  AllUsers: 'http://acs.amazonaws.com/groups/global/AllUsers',
+  AuthenticatedUsers: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers',
+  LogDelivery: 'http://acs.amazonaws.com/groups/s3/LogDelivery',
+} as const;
+
+/** An ACL grantee: an account by its canonical user id, or a predefined group by URI. */
+export type AclGrantee = { readonly type: 'CanonicalUser'; readonly id: string } | { readonly type: 'Group'; readonly uri: string };
+
+export interface AclGrant {
+  readonly grantee: AclGrantee;
+  readonly permission: AclPermission;
+}
+
+/** The four Block Public Access settings (bucket level here; the account level lives with IAM). */
+export interface PublicAccessBlock {
+  readonly blockPublicAcls: boolean;
+  readonly ignorePublicAcls: boolean;
+  readonly blockPublicPolicy: boolean;
+  readonly restrictPublicBuckets: boolean;
+}
+
+export interface BucketPolicyRecord {
+  /** The document exactly as submitted. */
+  readonly document: string;
+  /** Changes with every PutBucketPolicy: part of the policy-cache key. */
+  readonly revision: number;
+}
+
 export interface BucketRecord {
   readonly name: string;
   /** 12-digit id of the owning account. */
@@ -35,8 +70,25 @@ export interface BucketRecord {
   readonly region: string;
   readonly createdAt: Date;
   readonly cors: readonly CorsRule[] | undefined;
-  // ROADMAP room: policy, ACL, ownership controls, public access block, versioning, encryption,
-  // lifecycle, logging — each added as its own column/record with its own port method.
+  readonly policy: BucketPolicyRecord | undefined;
+  /** BucketOwnerEnforced for new buckets (ACLs disabled), as AWS since April 2023. */
+  readonly ownership: ObjectOwnership;
+  /** The bucket's ACL grants (its owner is the bucket owner); undefined: the owner's FULL_CONTROL alone (the default). */
+  readonly acl: readonly AclGrant[] | undefined;
+  /** Bucket-level Block Public Access; undefined when none is configured (DeletePublicAccessBlock). */
+  readonly publicAccessBlock: PublicAccessBlock | undefined;
+  // ROADMAP room: versioning, encryption, lifecycle, logging — each its own column and port method.
+}
+
+/** The parts of a bucket's configuration a write replaces; absent parts stay as they are. */
+export interface BucketConfigChange {
+  /** null deletes the bucket policy. */
+  readonly policy?: string | null;
+  readonly ownership?: ObjectOwnership;
+  /** undefined is "leave as is"; null: back to the default (the owner's FULL_CONTROL alone). */
+  readonly acl?: readonly AclGrant[] | null;
+  /** null deletes the bucket's Block Public Access configuration. */
+  readonly publicAccessBlock?: PublicAccessBlock | null;
 }
 
 /** A run of bytes held by the blob store. An object is one or more segments (multipart: one per part). */
@@ -77,8 +129,10 @@ export interface ObjectRecord {
    */
   readonly inline?: Buffer;
   readonly storageClass: string;
-  /** Account that owns the object (the bucket owner today; ROADMAP 2: object ownership). */
+  /** Account that owns the object: the writer under ObjectWriter, else the bucket owner. */
   readonly ownerAccountId: string;
+  /** The object's ACL grants; undefined: the owner's FULL_CONTROL alone (the default, and with ACLs disabled). */
+  readonly acl?: readonly AclGrant[];
   // ROADMAP room: encryption parameters, object lock, delete marker flag.
 }
 
@@ -121,6 +175,8 @@ export interface BucketStore {
   /** 'Deleted' | 'NotEmpty' (objects or in-progress multipart uploads remain) | 'NoSuchBucket'. */
   deleteBucket(name: string): Promise<'Deleted' | 'NotEmpty' | 'NoSuchBucket'>;
   putBucketCors(name: string, cors: readonly CorsRule[] | undefined): Promise<void>;
+  /** Replaces the given parts of a bucket's configuration (a policy write bumps its revision); false: no such bucket. */
+  updateBucketConfig(name: string, change: BucketConfigChange): Promise<boolean>;
 }
 
 export interface ObjectStore {
@@ -142,6 +198,8 @@ export interface ObjectStore {
   deleteObject(bucket: string, key: string): Promise<readonly BlobSegment[] | undefined>;
   listObjects(query: ListObjectsQuery): Promise<ListObjectsResult>;
   putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[]): Promise<boolean>;
+  /** PutObjectAcl: replaces the object's grants (undefined: the owner's FULL_CONTROL alone); false: no such object. */
+  putObjectAcl(bucket: string, key: string, acl: readonly AclGrant[] | undefined): Promise<boolean>;
 }
 
 export interface MultipartUpload {

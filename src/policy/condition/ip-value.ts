@@ -113,3 +113,8 @@ function parseIpv6(s: string): number[] | undefined {
   for (let i = 0; i < 8; i += 2) words.push(((groups[i] << 16) | groups[i + 1]) >>> 0);
   return words;
 }
+
+/** A CIDR that covers every address of its family (`0.0.0.0/0`, `::/0`): it limits nothing. */
+export function cidrIsEverything(raw: string): boolean {
+  return parseCidr(raw)?.prefix === 0;
+}

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { BlobSegment, BlobStore, BucketRecord, MultipartUpload, ObjectRecord, S3Storage, UploadedPart } from '../ports.js';
+import { newBucketRecord } from '../new-bucket.js';
 
 /** What an adapter hands the contract: the ports plus lifecycle. */
 export interface ContractStorage extends S3Storage {
@@ -22,7 +23,7 @@ export const OWNER = '111122223333';
 export const OTHER_OWNER = '444455556666';
 
 export function bucketRecord(name: string, overrides: Partial<BucketRecord> = {}): BucketRecord {
-  return { name, ownerAccountId: OWNER, region: 'us-east-1', createdAt: new Date(1_700_000_000_000), cors: undefined, ...overrides };
+  return newBucketRecord({ name, ownerAccountId: OWNER, region: 'us-east-1', createdAt: new Date(1_700_000_000_000), ...overrides });
 }
 
 export function objectRecord(bucket: string, key: string, segments: readonly BlobSegment[], overrides: Partial<ObjectRecord> = {}): ObjectRecord {

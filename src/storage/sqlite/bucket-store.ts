@@ -1,6 +1,6 @@
 /** BucketStore on SQLite. Writes resolve after the durability barrier (wal-sync.ts). */
 import type { Database, Statement } from 'better-sqlite3';
-import type { BucketRecord, BucketStore, CorsRule } from '../ports.js';
+import type { AclGrant, BucketConfigChange, BucketRecord, BucketStore, CorsRule, ObjectOwnership, PublicAccessBlock } from '../ports.js';
 import { RecordCache } from './record-cache.js';
 import type { DurabilityBarrier } from './wal-sync.js';
 
@@ -10,13 +10,21 @@ interface BucketRow {
   readonly region: string;
   readonly created_at: number;
   readonly cors: string | null;
+  readonly policy: string | null;
+  readonly policy_revision: number;
+  readonly ownership: ObjectOwnership;
+  readonly acl: string | null;
+  readonly public_access_block: string | null;
 }
+
+type InsertParams = [string, string, string, number, string | null, string | null, string, string | null, string | null];
 
 export class SqliteBucketStore implements BucketStore {
   /** Every request looks its bucket up; buckets change rarely and only through this store (or another process's). */
   private readonly cache = new RecordCache<BucketRecord>(4096, Infinity);
   private readonly getStmt: Statement<[string], BucketRow>;
-  private readonly insertStmt: Statement<[string, string, string, number, string | null], unknown>;
+  private readonly insertStmt: Statement<InsertParams, unknown>;
+  private readonly updateConfigTx: (name: string, change: BucketConfigChange) => boolean;
   private readonly listStmt: Statement<[string, string, string, string, number], BucketRow>;
   private readonly hasObjectsStmt: Statement<[string], unknown>;
   private readonly hasUploadsStmt: Statement<[string], unknown>;
@@ -30,7 +38,10 @@ export class SqliteBucketStore implements BucketStore {
     private readonly barrier: DurabilityBarrier,
   ) {
     this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
-    this.insertStmt = db.prepare('INSERT INTO buckets (name, owner_account_id, region, created_at, cors) VALUES (?, ?, ?, ?, ?)');
+    this.insertStmt = db.prepare(
+      `INSERT INTO buckets (name, owner_account_id, region, created_at, cors, policy, ownership, acl, public_access_block)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     // Bucket names are lower-case ASCII, so TEXT order is byte order and substr is a prefix test.
     this.listStmt = db.prepare(
       `SELECT * FROM buckets WHERE owner_account_id = ? AND name > ? AND substr(name, 1, length(?)) = ?
@@ -43,8 +54,30 @@ export class SqliteBucketStore implements BucketStore {
     this.createTx = db.transaction((bucket: BucketRecord) => {
       const existing = this.getStmt.get(bucket.name);
       if (existing !== undefined) return existing.owner_account_id === bucket.ownerAccountId ? 'ExistsSameOwner' : 'ExistsOtherOwner';
-      this.insertStmt.run(bucket.name, bucket.ownerAccountId, bucket.region, bucket.createdAt.getTime(), corsJson(bucket.cors));
+      this.insertStmt.run(
+        bucket.name,
+        bucket.ownerAccountId,
+        bucket.region,
+        bucket.createdAt.getTime(),
+        corsJson(bucket.cors),
+        bucket.policy?.document ?? null,
+        bucket.ownership,
+        aclJson(bucket.acl),
+        bucket.publicAccessBlock ? JSON.stringify(bucket.publicAccessBlock) : null,
+      );
       return 'Created';
+    }).immediate;
+    const setPolicy = db.prepare<[string | null, string]>('UPDATE buckets SET policy = ?, policy_revision = policy_revision + 1 WHERE name = ?');
+    const setOwnership = db.prepare<[string, string]>('UPDATE buckets SET ownership = ? WHERE name = ?');
+    const setAcl = db.prepare<[string | null, string]>('UPDATE buckets SET acl = ? WHERE name = ?');
+    const setBpa = db.prepare<[string | null, string]>('UPDATE buckets SET public_access_block = ? WHERE name = ?');
+    this.updateConfigTx = db.transaction((name: string, change: BucketConfigChange) => {
+      if (this.getStmt.get(name) === undefined) return false;
+      if (change.policy !== undefined) setPolicy.run(change.policy, name);
+      if (change.ownership !== undefined) setOwnership.run(change.ownership, name);
+      if (change.acl !== undefined) setAcl.run(aclJson(change.acl ?? undefined), name);
+      if (change.publicAccessBlock !== undefined) setBpa.run(change.publicAccessBlock === null ? null : JSON.stringify(change.publicAccessBlock), name);
+      return true;
     }).immediate;
     // The emptiness check and the delete are one transaction, so no PutObject can slip in between.
     this.deleteTx = db.transaction((name: string) => {
@@ -92,6 +125,18 @@ export class SqliteBucketStore implements BucketStore {
     this.cache.delete(name);
     if (this.setCorsStmt.run(corsJson(cors), name).changes > 0) await this.barrier.durable();
   }
+
+  async updateBucketConfig(name: string, change: BucketConfigChange): Promise<boolean> {
+    this.cache.delete(name);
+    const found = this.updateConfigTx(name, change);
+    if (found) await this.barrier.durable();
+    return found;
+  }
+}
+
+/** NULL stores the default ACL (the owner's FULL_CONTROL alone). */
+export function aclJson(acl: readonly AclGrant[] | undefined): string | null {
+  return acl === undefined ? null : JSON.stringify(acl);
 }
 
 function corsJson(cors: readonly CorsRule[] | undefined): string | null {
@@ -105,5 +150,9 @@ function rowToBucket(row: BucketRow): BucketRecord {
     region: row.region,
     createdAt: new Date(row.created_at),
     cors: row.cors === null ? undefined : (JSON.parse(row.cors) as CorsRule[]),
+    policy: row.policy === null ? undefined : { document: row.policy, revision: row.policy_revision },
+    ownership: row.ownership,
+    acl: row.acl === null ? undefined : (JSON.parse(row.acl) as AclGrant[]),
+    publicAccessBlock: row.public_access_block === null ? undefined : (JSON.parse(row.public_access_block) as PublicAccessBlock),
   };
 }

@@ -28,7 +28,7 @@ describe('openMetadataDatabase', () => {
   it('migrates on first open and leaves the schema alone on reopen', () => {
     const path = join(dir, 'b.sqlite');
     const first = openMetadataDatabase({ path });
-    first.prepare("INSERT INTO buckets VALUES ('b', '111122223333', 'us-east-1', 0, NULL)").run();
+    first.prepare("INSERT INTO buckets (name, owner_account_id, region, created_at) VALUES ('b', '111122223333', 'us-east-1', 0)").run();
     first.close();
     const second = openMetadataDatabase({ path });
     assert.equal(second.pragma('user_version', { simple: true }), MIGRATIONS.length);

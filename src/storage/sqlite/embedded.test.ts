@@ -48,7 +48,8 @@ describe('embedded storage', () => {
       import { Readable } from 'node:stream';
       const { openEmbeddedStorage } = await import(${JSON.stringify(embedded)});
       const s = await openEmbeddedStorage({ dataDir: ${JSON.stringify(dir)} });
-      await s.buckets.createBucket({ name: 'b', ownerAccountId: '111122223333', region: 'us-east-1', createdAt: new Date(), cors: undefined });
+      const { newBucketRecord } = await import(${JSON.stringify(new URL('../new-bucket.js', import.meta.url).href)});
+      await s.buckets.createBucket(newBucketRecord({ name: 'b', ownerAccountId: '111122223333', region: 'us-east-1', createdAt: new Date() }));
       for (let i = 0; i < 100000; i++) {
         const key = 'k' + i;
         const blob = await s.blobs.write(Readable.from([Buffer.from('bytes of ' + key)]));

@@ -23,8 +23,24 @@ describe('migrate', () => {
       `INSERT INTO objects (bucket, key, version_id, size, etag, last_modified, user_metadata, tags, storage_class, owner_account_id)
        VALUES ('b', x'6b', NULL, 3, 'e', 0, '{}', '[]', 'STANDARD', '111122223333')`,
     ).run();
-    assert.deepEqual(migrate(db), [2]);
+    assert.deepEqual(migrate(db, MIGRATIONS.slice(0, 2)), [2]);
     assert.equal(db.prepare('SELECT inline_id FROM objects').pluck().get(), null);
+    db.close();
+  });
+
+  it('brings a version-2 bucket to version 3 as a new bucket is made: ACLs disabled, public access blocked', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 2));
+    db.prepare("INSERT INTO buckets VALUES ('b', '111122223333', 'us-east-1', 0, NULL)").run();
+    assert.deepEqual(migrate(db), [3]);
+    const row = db.prepare('SELECT policy, policy_revision, ownership, acl, public_access_block FROM buckets').get() as Record<string, unknown>;
+    assert.deepEqual(row, {
+      policy: null,
+      policy_revision: 0,
+      ownership: 'BucketOwnerEnforced',
+      acl: null,
+      public_access_block: '{"blockPublicAcls":true,"ignorePublicAcls":true,"blockPublicPolicy":true,"restrictPublicBuckets":true}',
+    });
     db.close();
   });
 

@@ -111,8 +111,30 @@ const v2: Migration = {
   },
 };
 
+/**
+ * The resource side of authorization: bucket policy (with a revision for the policy cache), Object
+ * Ownership, the bucket ACL and bucket-level Block Public Access; object ACLs. Buckets created before
+ * had no public access of any kind: they become what a new bucket is today (BucketOwnerEnforced, all
+ * four Block Public Access settings on), so nothing becomes reachable by the upgrade.
+ */
+const v3: Migration = {
+  version: 3,
+  description: 'bucket policy, ownership controls, ACLs, Block Public Access',
+  up: (db) => {
+    db.exec(`
+      ALTER TABLE buckets ADD COLUMN policy TEXT;
+      ALTER TABLE buckets ADD COLUMN policy_revision INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE buckets ADD COLUMN ownership TEXT NOT NULL DEFAULT 'BucketOwnerEnforced';
+      ALTER TABLE buckets ADD COLUMN acl TEXT;
+      ALTER TABLE buckets ADD COLUMN public_access_block TEXT;
+      UPDATE buckets SET public_access_block = '{"blockPublicAcls":true,"ignorePublicAcls":true,"blockPublicPolicy":true,"restrictPublicBuckets":true}';
+      ALTER TABLE objects ADD COLUMN acl TEXT;
+    `);
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
 
 export class SchemaTooNewError extends Error {
   readonly code = 'SchemaTooNew';

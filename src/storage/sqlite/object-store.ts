@@ -4,7 +4,7 @@
  * resolve after the durability barrier (group commit, wal-sync.ts), reads at once.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { BlobSegment, ListObjectsQuery, ListObjectsResult, ObjectRecord, ObjectStore, PreconditionFailed } from '../ports.js';
+import type { AclGrant, BlobSegment, ListObjectsQuery, ListObjectsResult, ObjectRecord, ObjectStore, PreconditionFailed } from '../ports.js';
 import { delimitedScan, type DelimitedScanResult, type ScanItem } from './delimited-scan.js';
 import { keyBytes, keyString, pastPrefix } from './key-bytes.js';
 import { OBJECT_COLUMNS, listedRowToObject, type ListedObjectRow } from './object-rows.js';
@@ -18,6 +18,7 @@ interface KeyRow {
 export class SqliteObjectStore implements ObjectStore {
   private readonly listStmt: Statement<[string, Buffer, Buffer, Buffer, number], ListedObjectRow>;
   private readonly setTagsStmt: Statement<[string, string, Buffer], unknown>;
+  private readonly setAclStmt: Statement<[string | null, string, Buffer], unknown>;
   private readonly putTx: (record: ObjectRecord, expect: WriteExpectation | undefined) => ReturnType<SqliteObjectStore['putSync']>;
   private readonly deleteTx: (bucket: string, key: string) => BlobSegment[] | undefined;
   private readonly listKeysStmt: Statement<[string, Buffer, Buffer, Buffer, number], KeyRow>;
@@ -44,6 +45,7 @@ export class SqliteObjectStore implements ObjectStore {
     // One read transaction: the key walk and the record fetch see the same snapshot.
     this.listTx = db.transaction((query: ListObjectsQuery) => this.listSync(query)).deferred;
     this.setTagsStmt = db.prepare('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?');
+    this.setAclStmt = db.prepare('UPDATE objects SET acl = ? WHERE bucket = ? AND key = ?');
     this.putTx = db.transaction((record: ObjectRecord, expect: WriteExpectation | undefined) => this.putSync(record, expect)).immediate;
     this.deleteTx = db.transaction((bucket: string, key: string) => {
       const removed = this.table.delete(bucket, key);
@@ -72,6 +74,13 @@ export class SqliteObjectStore implements ObjectStore {
 
   async listObjects(query: ListObjectsQuery): Promise<ListObjectsResult> {
     return this.listTx(query);
+  }
+
+  async putObjectAcl(bucket: string, key: string, acl: readonly AclGrant[] | undefined): Promise<boolean> {
+    this.table.invalidate(bucket, key);
+    const changed = this.setAclStmt.run(acl === undefined ? null : JSON.stringify(acl), bucket, keyBytes(key)).changes > 0;
+    if (changed) await this.barrier.durable();
+    return changed;
   }
 
   async putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[]): Promise<boolean> {
