@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 /**
  * `strongbox server [--data-dir DIR] [--address HOST:PORT] [--region R] [--base-domain D]
- *                   [--durability normal|strict] [--log-level L] [--workers N|auto]`
+ *                   [--durability normal|strict] [--log-level L] [--workers N|auto]
+ *                   [--trusted-proxy CIDR]... [--forwarded-header x-forwarded-for|forwarded]
+ *                   [--network-endpoint CIDR=vpce-ID[,vpc-ID]]...
+ *                   [--tls-address HOST:PORT --tls-cert FILE --tls-key FILE]`
  */
 import { ConfigError, parseServerConfig } from './config.js';
 import cluster from 'node:cluster';
 import { createLogger, runServer } from './main.js';
 import { DataDirInUseError } from './server/data-dir-lock.js';
 import { runPrimary } from './server/workers.js';
+import { readTlsCredentials, TlsCredentialsError } from './server/tls-credentials.js';
 import { runWorkloadTokenCommand } from './cli/workload-token-command.js';
 
 const USAGE = `usage: strongbox server [--data-dir DIR] [--address HOST:PORT] [--region REGION]
                         [--base-domain DOMAIN] [--durability normal|strict] [--log-level LEVEL]
                         [--workers N|auto]
+                        [--trusted-proxy CIDR]... [--forwarded-header x-forwarded-for|forwarded]
+                        [--network-endpoint CIDR=vpce-ID[,vpc-ID]]...
+                        [--tls-address HOST:PORT --tls-cert FILE --tls-key FILE]
        strongbox workload-token create|list|revoke ...   (strongbox workload-token --help)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -35,6 +42,9 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  // A certificate that cannot serve fails the start before the data directory is touched (and, with
+  // workers, once, before any worker exists); the listeners read the files again when they start.
+  if (config.tls && !cluster.isWorker) await readTlsCredentials(config.tls);
   const logger = createLogger(config);
   const server = cluster.isWorker
     ? await runServer(config, process.env, logger, 'worker')
@@ -57,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // SIGHUP re-reads the TLS certificate and key (a renewed certificate needs no restart). Only with a
+  // TLS listener: otherwise SIGHUP keeps its default meaning (the terminal went away: exit).
+  if (config.tls) process.on('SIGHUP', () => void server.reloadTls?.());
   server.failed?.catch((e: unknown) => {
     logger.error({ err: e }, 'stopping: the server cannot go on');
     stop('failure');
@@ -71,7 +84,8 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     // An expected refusal says what is wrong; anything else comes with its stack.
-    const detail = e instanceof DataDirInUseError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
+    const expected = e instanceof DataDirInUseError || e instanceof TlsCredentialsError;
+    const detail = expected ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
     process.stderr.write(`strongbox: failed to start: ${detail}\n`);
     process.exit(1);
   },

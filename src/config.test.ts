@@ -21,3 +21,98 @@ describe('parseServerConfig --workers', () => {
     }
   });
 });
+
+describe('parseServerConfig trusted proxies', () => {
+  it('trusts no proxy unless told, and reads X-Forwarded-For by default', () => {
+    const c = parseServerConfig([], {});
+    assert.deepEqual(c.trustedProxies, []);
+    assert.equal(c.forwardedHeader, 'x-forwarded-for');
+  });
+
+  it('takes repeated --trusted-proxy flags, or STRONGBOX_TRUSTED_PROXIES comma-separated; flags win', () => {
+    const env = { STRONGBOX_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1' };
+    assert.deepEqual(parseServerConfig([], env).trustedProxies, ['10.0.0.0/8', '192.168.1.1']);
+    const flags = ['--trusted-proxy', '127.0.0.1', '--trusted-proxy=2001:db8::/32'];
+    assert.deepEqual(parseServerConfig(flags, env).trustedProxies, ['127.0.0.1', '2001:db8::/32']);
+  });
+
+  it('refuses what is not an address or CIDR block', () => {
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0', '']) {
+      assert.throws(() => parseServerConfig(['--trusted-proxy', bad], {}), ConfigError, bad);
+    }
+  });
+
+  it('reads the Forwarded header when told, nothing else', () => {
+    assert.equal(parseServerConfig(['--forwarded-header', 'Forwarded'], {}).forwardedHeader, 'forwarded');
+    const fromEnv = parseServerConfig([], { STRONGBOX_FORWARDED_HEADER: 'Forwarded' });
+    assert.equal(fromEnv.forwardedHeader, 'forwarded');
+    assert.throws(() => parseServerConfig(['--forwarded-header', 'x-real-ip'], {}), ConfigError);
+  });
+});
+
+describe('parseServerConfig network endpoints', () => {
+  it('maps client CIDRs to a VPC endpoint id and optionally a VPC id, in the order given', () => {
+    const flags = ['--network-endpoint', '10.1.0.0/16=vpce-1a2b3c4d,vpc-111bbb22'];
+    const c = parseServerConfig([...flags, '--network-endpoint=10.0.0.0/8=vpce-0123456789abcdef0'], {});
+    assert.deepEqual(c.networkEndpoints, [
+      { cidr: '10.1.0.0/16', vpceId: 'vpce-1a2b3c4d', vpcId: 'vpc-111bbb22' },
+      { cidr: '10.0.0.0/8', vpceId: 'vpce-0123456789abcdef0' },
+    ]);
+  });
+
+  it('reads STRONGBOX_NETWORK_ENDPOINTS separated by semicolons or spaces; flags replace it', () => {
+    const env = { STRONGBOX_NETWORK_ENDPOINTS: '10.1.0.0/16=vpce-1a2b3c4d,vpc-111bbb22; 2001:db8::/32=vpce-11112222' };
+    assert.deepEqual(parseServerConfig([], env).networkEndpoints, [
+      { cidr: '10.1.0.0/16', vpceId: 'vpce-1a2b3c4d', vpcId: 'vpc-111bbb22' },
+      { cidr: '2001:db8::/32', vpceId: 'vpce-11112222' },
+    ]);
+    const flags = ['--network-endpoint', '127.0.0.1/32=vpce-aaaabbbb'];
+    const fromFlags = parseServerConfig(flags, env).networkEndpoints;
+    assert.deepEqual(fromFlags, [{ cidr: '127.0.0.1/32', vpceId: 'vpce-aaaabbbb' }]);
+  });
+
+  it('refuses malformed entries at start', () => {
+    const bad = [
+      '10.1.0.0/16',
+      '10.1.0.0/16=',
+      '10.1.0.0/40=vpce-1a2b3c4d',
+      'office=vpce-1a2b3c4d',
+      '10.1.0.0/16=vpc-111bbb22',
+      '10.1.0.0/16=vpce-1A2B3C4D',
+      '10.1.0.0/16=vpce-1a2b3c',
+      '10.1.0.0/16=vpce-1a2b3c4d,vpce-1a2b3c4d',
+      '10.1.0.0/16=vpce-1a2b3c4d,vpc-111bbb22,extra',
+    ];
+    for (const spec of bad) assert.throws(() => parseServerConfig(['--network-endpoint', spec], {}), ConfigError, spec);
+  });
+
+  it('refuses a block mapped twice', () => {
+    const flags = [
+      '--network-endpoint', '10.1.0.0/16=vpce-1a2b3c4d',
+      '--network-endpoint', '10.1.0.0/16=vpce-2a2b3c4d',
+    ];
+    assert.throws(() => parseServerConfig(flags, {}), ConfigError);
+  });
+});
+
+describe('parseServerConfig TLS listener', () => {
+  it('has none unless told', () => {
+    assert.equal(parseServerConfig([], {}).tls, undefined);
+  });
+
+  it('takes its address, certificate and key from flags or STRONGBOX_TLS_*', () => {
+    const flags = ['--tls-address', '0.0.0.0:9443', '--tls-cert', '/etc/sb/cert.pem', '--tls-key', '/etc/sb/key.pem'];
+    const expected = { host: '0.0.0.0', port: 9443, certFile: '/etc/sb/cert.pem', keyFile: '/etc/sb/key.pem' };
+    assert.deepEqual(parseServerConfig(flags, {}).tls, expected);
+    const env = { STRONGBOX_TLS_ADDRESS: '[::1]:9443', STRONGBOX_TLS_CERT: 'c.pem', STRONGBOX_TLS_KEY: 'k.pem' };
+    assert.deepEqual(parseServerConfig([], env).tls, { host: '::1', port: 9443, certFile: 'c.pem', keyFile: 'k.pem' });
+  });
+
+  it('refuses a partial setting, a bad address, or the plain listener address', () => {
+    assert.throws(() => parseServerConfig(['--tls-address', '127.0.0.1:9443'], {}), ConfigError);
+    assert.throws(() => parseServerConfig(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}), ConfigError);
+    const files = ['--tls-cert', 'c.pem', '--tls-key', 'k.pem'];
+    assert.throws(() => parseServerConfig(['--tls-address', '9443', ...files], {}), ConfigError);
+    assert.throws(() => parseServerConfig(['--tls-address', '127.0.0.1:9000', ...files], {}), ConfigError);
+  });
+});

@@ -3,6 +3,9 @@
  * (DESIGN.md stable contract: `./data`, `127.0.0.1:9000`, `us-east-1`).
  */
 import { availableParallelism } from 'node:os';
+import type { NetworkEndpoint } from './policy/index.js';
+import { parseCidr } from './policy/condition/ip-value.js';
+import type { ForwardedHeader } from './server/client-address.js';
 
 export interface ServerConfig {
   readonly dataDir: string;
@@ -25,6 +28,25 @@ export interface ServerConfig {
    * share the data directory (server/workers.ts). `auto`: one per CPU the machine offers.
    */
   readonly workers: number;
+  /**
+   * Proxies (CIDR blocks) whose forwarding header names the client for aws:SourceIp
+   * (server/client-address.ts); empty: the socket's peer is the client, always.
+   */
+  readonly trustedProxies: readonly string[];
+  /** The one header trusted proxies send. */
+  readonly forwardedHeader: ForwardedHeader;
+  /** Client CIDRs that reach the server "through" a VPC endpoint: aws:SourceVpce, aws:SourceVpc. */
+  readonly networkEndpoints: readonly NetworkEndpoint[];
+  /** The optional TLS listener, next to the plain one (aws:SecureTransport true on it). */
+  readonly tls: TlsListenerConfig | undefined;
+}
+
+export interface TlsListenerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** PEM files, read at start (and again on SIGHUP). */
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 export class ConfigError extends Error {}
@@ -37,7 +59,23 @@ const FLAGS: Record<string, { env: string; key: keyof RawConfig }> = {
   '--durability': { env: 'STRONGBOX_DURABILITY', key: 'durability' },
   '--log-level': { env: 'STRONGBOX_LOG_LEVEL', key: 'logLevel' },
   '--workers': { env: 'STRONGBOX_WORKERS', key: 'workers' },
+  '--forwarded-header': { env: 'STRONGBOX_FORWARDED_HEADER', key: 'forwardedHeader' },
+  '--tls-address': { env: 'STRONGBOX_TLS_ADDRESS', key: 'tlsAddress' },
+  '--tls-cert': { env: 'STRONGBOX_TLS_CERT', key: 'tlsCert' },
+  '--tls-key': { env: 'STRONGBOX_TLS_KEY', key: 'tlsKey' },
 };
+
+/** Repeatable options; their variable holds a list (`separator` splits it). Flags replace the variable. */
+const LIST_FLAGS: Record<string, { env: string; key: keyof RawLists; separator: RegExp }> = {
+  '--trusted-proxy': { env: 'STRONGBOX_TRUSTED_PROXIES', key: 'trustedProxies', separator: /[,\s]+/ },
+  // Each entry has a comma of its own (vpce,vpc): entries are separated by semicolons or spaces.
+  '--network-endpoint': { env: 'STRONGBOX_NETWORK_ENDPOINTS', key: 'networkEndpoints', separator: /[;\s]+/ },
+};
+
+interface RawLists {
+  trustedProxies?: string[];
+  networkEndpoints?: string[];
+}
 
 interface RawConfig {
   dataDir?: string;
@@ -47,28 +85,23 @@ interface RawConfig {
   durability?: string;
   logLevel?: string;
   workers?: string;
+  forwardedHeader?: string;
+  tlsAddress?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
-  const raw: RawConfig = {};
-  for (const spec of Object.values(FLAGS)) {
-    const v = env[spec.env];
-    if (v) raw[spec.key] = v;
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const spec = FLAGS[flag];
-    if (!spec) throw new ConfigError(`unknown option: ${arg}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
-    raw[spec.key] = value;
-  }
-  const { host, port } = parseAddress(raw.address ?? '127.0.0.1:9000');
+  const { raw, lists } = readRaw(argv, env);
+  const { host, port } = parseAddress(raw.address ?? '127.0.0.1:9000', '--address');
   const durability = raw.durability ?? 'normal';
   if (durability !== 'normal' && durability !== 'strict') throw new ConfigError(`--durability must be normal or strict`);
   const region = raw.region ?? 'us-east-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`invalid region: ${region}`);
+  const forwardedHeader = (raw.forwardedHeader ?? 'x-forwarded-for').toLowerCase();
+  if (forwardedHeader !== 'x-forwarded-for' && forwardedHeader !== 'forwarded') {
+    throw new ConfigError(`--forwarded-header must be x-forwarded-for or forwarded, got ${raw.forwardedHeader}`);
+  }
   return {
     dataDir: raw.dataDir ?? './data',
     host,
@@ -79,7 +112,97 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     logLevel: raw.logLevel ?? 'info',
     shutdownGraceMs: 30_000,
     workers: parseWorkers(raw.workers ?? '1'),
+    trustedProxies: (lists.trustedProxies ?? []).map(parseTrustedProxy),
+    forwardedHeader,
+    networkEndpoints: parseNetworkEndpoints(lists.networkEndpoints ?? []),
+    tls: parseTls(raw, { host, port }),
   };
+}
+
+/** Environment first, flags over it; a repeated flag adds to its list (and replaces the variable's). */
+function readRaw(argv: readonly string[], env: NodeJS.ProcessEnv): { raw: RawConfig; lists: RawLists } {
+  const raw: RawConfig = {};
+  const lists: RawLists = {};
+  for (const spec of Object.values(FLAGS)) {
+    const v = env[spec.env];
+    if (v) raw[spec.key] = v;
+  }
+  for (const spec of Object.values(LIST_FLAGS)) {
+    const v = env[spec.env]?.split(spec.separator).filter((e) => e !== '');
+    if (v && v.length > 0) lists[spec.key] = v;
+  }
+  const fromFlags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    // `--flag=value`: the first `=` ends the flag (`--network-endpoint=10.0.0.0/8=vpce-…`).
+    const [flag, inline] = eq > 0 && arg.startsWith('--') ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const spec = FLAGS[flag];
+    const listSpec = LIST_FLAGS[flag];
+    if (!spec && !listSpec) throw new ConfigError(`unknown option: ${arg}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    if (spec) raw[spec.key] = value;
+    else {
+      if (!fromFlags.has(flag)) lists[listSpec.key] = [];
+      fromFlags.add(flag);
+      lists[listSpec.key]!.push(value);
+    }
+  }
+  return { raw, lists };
+}
+
+function parseTrustedProxy(cidr: string): string {
+  if (!parseCidr(cidr)) throw new ConfigError(`--trusted-proxy must be an IP address or CIDR block, got ${cidr}`);
+  return cidr;
+}
+
+/** AWS's ids: the prefix and 8 (older) or 17 hex digits. */
+const VPCE_ID = /^vpce-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+const VPC_ID = /^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+const HEX_ID = 'and 8 or 17 lower-case hex digits';
+
+/**
+ * `CIDR=vpce-ID[,vpc-ID]` each. Checked in the order given, first match wins (request-context.ts),
+ * so a narrower block listed before a wider one takes precedence.
+ * Deviation from AWS: AWS knows which endpoint a request came through; Strongbox is told which client
+ * networks stand for which endpoint, so aws:SourceVpce/aws:SourceVpc policies copied from AWS run.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html
+ */
+function parseNetworkEndpoints(specs: readonly string[]): NetworkEndpoint[] {
+  const seen = new Map<string, string>();
+  return specs.map((spec) => {
+    const m = /^([^=]+)=([^,]+)(?:,(.+))?$/.exec(spec.trim());
+    if (!m) throw new ConfigError(`--network-endpoint must be CIDR=vpce-ID[,vpc-ID], got ${spec}`);
+    const [, cidr, vpceId, vpcId] = m;
+    const block = parseCidr(cidr);
+    if (!block) throw new ConfigError(`--network-endpoint ${spec}: ${cidr} is not an IP address or CIDR block`);
+    if (!VPCE_ID.test(vpceId)) {
+      throw new ConfigError(`--network-endpoint ${spec}: ${vpceId} is not a VPC endpoint id (vpce- ${HEX_ID})`);
+    }
+    if (vpcId !== undefined && !VPC_ID.test(vpcId)) {
+      throw new ConfigError(`--network-endpoint ${spec}: ${vpcId} is not a VPC id (vpc- ${HEX_ID})`);
+    }
+    const key = `${block.family}/${block.words.join('.')}/${block.prefix}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new ConfigError(`--network-endpoint ${spec}: ${cidr} is already mapped by ${earlier}`);
+    }
+    seen.set(key, spec);
+    return vpcId === undefined ? { cidr, vpceId } : { cidr, vpceId, vpcId };
+  });
+}
+
+/** All three of --tls-address, --tls-cert, --tls-key, or none. */
+function parseTls(raw: RawConfig, plain: { host: string; port: number }): TlsListenerConfig | undefined {
+  const given = [raw.tlsAddress, raw.tlsCert, raw.tlsKey].filter((v) => v !== undefined).length;
+  if (given === 0) return undefined;
+  if (given < 3) throw new ConfigError('the TLS listener needs all of --tls-address, --tls-cert and --tls-key');
+  const { host, port } = parseAddress(raw.tlsAddress!, '--tls-address');
+  if (port !== 0 && port === plain.port && host === plain.host) {
+    throw new ConfigError(`--tls-address ${raw.tlsAddress} is the plain listener's address too`);
+  }
+  return { host, port, certFile: raw.tlsCert!, keyFile: raw.tlsKey! };
 }
 
 /** Upper bound on `--workers`: each worker holds its own caches, buffers and hash threads. */
@@ -93,9 +216,9 @@ function parseWorkers(value: string): number {
   return Number(value);
 }
 
-function parseAddress(address: string): { host: string; port: number } {
+function parseAddress(address: string, option: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(address);
-  if (!m) throw new ConfigError(`--address must be HOST:PORT, got ${address}`);
+  if (!m) throw new ConfigError(`${option} must be HOST:PORT, got ${address}`);
   const port = Number(m[3]);
   if (port > 65535) throw new ConfigError(`invalid port: ${m[3]}`);
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };

@@ -13,6 +13,10 @@ import { DataDirLock } from './server/data-dir-lock.js';
 import type { IamStore } from './iam/store/types.js';
 import { bootstrapManagementAccount, createCredentialProvider, openIamStore } from './iam/index.js';
 import { createS3Protocol } from './s3/s3-protocol.js';
+import { canonicalUserDirectory } from './s3/canonical-user-directory.js';
+import { createAccountPublicAccessBlocks } from './s3control/account-public-access-blocks.js';
+import { createS3ControlProtocol } from './s3control/s3control-protocol.js';
+import { withS3Control } from './s3control/with-s3-control.js';
 import { createIamProtocol } from './iam/iam-protocol.js';
 import { createStsProtocol } from './sts/sts-protocol.js';
 import { createOrganizationsProtocol } from './organizations/organizations-protocol.js';
@@ -26,7 +30,8 @@ import type { StsDeps } from './sts/sts-deps.js';
 import { createWorkloadsProtocol } from './workloads/workloads-protocol.js';
 import { workloadCredentialsEndpoint } from './workloads/workload-credentials-endpoint.js';
 import { RequestPipeline } from './server/pipeline.js';
-import { startHttpServer } from './server/http-server.js';
+import { startListeners } from './server/listeners.js';
+import { ClientAddressResolver } from './server/client-address.js';
 import { LogDestination, PIPE_BUF } from './server/log-destination.js';
 import { PolicyAuthorizer } from './authz/policy-authorizer.js';
 import { createIdentityPolicyLoader, resolveManaged } from './iam/identity-policies.js';
@@ -34,7 +39,11 @@ import { loadAwsManagedPolicies } from './iam/aws-managed/catalog.js';
 
 export interface RunningStrongbox {
   readonly endpoint: string;
+  /** The TLS listener's `https://…`, when there is one. */
+  readonly tlsEndpoint?: string;
   readonly accountId: string;
+  /** Re-reads the TLS certificate and key (SIGHUP). */
+  reloadTls?(): Promise<void>;
   /** Graceful: stop accepting, finish in-flight requests, flush, close stores. */
   shutdown(): Promise<void>;
   /** Rejects when the server cannot go on (a primary whose workers keep dying); never resolves. */
@@ -73,12 +82,14 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   const awsManaged = loadAwsManagedPolicies();
   const identityPolicies = createIdentityPolicyLoader({ store: iamStore, awsManaged });
   const organizationPolicies = createOrganizationPolicyLoader(iamStore);
+  const accountPublicAccessBlocks = createAccountPublicAccessBlocks(iamStore);
   const authorizer = new PolicyAuthorizer({
     sources: {
       identity: identityPolicies,
       managedPolicy: (arn) => resolveManaged(iamStore, arn, awsManaged),
       organizations: organizationPolicies,
     },
+    networkEndpoints: config.networkEndpoints,
   });
   const stsDeps: StsDeps = {
     store: iamStore,
@@ -95,15 +106,20 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
         iamStore.pollExternalChanges();
       }
     : undefined;
+  const clientAddress =
+    config.trustedProxies.length > 0 ? new ClientAddressResolver({ trustedProxies: config.trustedProxies, header: config.forwardedHeader }) : undefined;
   const pipeline = new RequestPipeline({
     authenticate: (raw, body, now) => authenticator.authenticate(raw, body, now),
     authorizer,
-    s3: createS3Protocol({
+    s3: withS3Control(createS3Protocol({
       storage,
       region: config.region,
       baseDomain: config.baseDomain,
       verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, config.region),
-    }),
+      principalExists: (arn) => principalExistsIn(iamStore, arn),
+      accountPublicAccessBlock: (accountId) => accountPublicAccessBlocks.effective(accountId),
+      canonicalUserAccount: canonicalUserDirectory({ listAccountIds: async () => (await iamStore.accounts.list()).map((a) => a.accountId) }),
+    }), createS3ControlProtocol({ store: iamStore, accountPublicAccessBlocks })),
     services: new Map([
       ['iam', createIamProtocol({ store: iamStore, awsManaged })],
       ['sts', createStsProtocol(stsDeps)],
@@ -114,34 +130,40 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     logger,
     now: () => new Date(),
     beforeRequest,
+    clientAddress,
     encodeDenial: (caller, outcome, trace) => authorizationMessages.encode(authorizationMessage(caller, { ...trace, explicitDeny: outcome.decision === 'ExplicitDeny' })),
   });
 
   let ready = false;
-  const http = await startHttpServer({
+  const listeners = await startListeners({
     host: config.host,
     port: config.port,
+    tls: config.tls,
     handle: pipeline.handle,
     isReady: () => ready,
-    localEndpoint: workloadCredentialsEndpoint({ sts: stsDeps, authorizer, region: config.region, logger, beforeRequest }),
+    localEndpoint: workloadCredentialsEndpoint({ sts: stsDeps, authorizer, region: config.region, logger, beforeRequest, clientAddress }),
+    logger,
   });
   ready = true;
-  const host = http.address.family === 'IPv6' ? `[${http.address.address}]` : http.address.address;
-  const endpoint = `http://${host}:${http.address.port}`;
+  const { endpoint, tlsEndpoint, certificate } = listeners;
   // A worker's primary says 'listening' once every worker listens.
-  startupLog(logger).info({ endpoint, accountId: boot.accountId, dataDir, region: config.region }, shared ? 'worker listening' : 'listening');
+  const tlsLog = tlsEndpoint ? { tlsEndpoint, certificate } : {};
+  startupLog(logger).info({ endpoint, ...tlsLog, accountId: boot.accountId, dataDir, region: config.region }, shared ? 'worker listening' : 'listening');
   logger.flush();
 
   return {
     endpoint,
+    tlsEndpoint,
     accountId: boot.accountId,
+    reloadTls: () => listeners.reloadTls(),
     async shutdown() {
       ready = false;
-      await http.shutdown(config.shutdownGraceMs);
+      await listeners.shutdown(config.shutdownGraceMs);
       await credentials.close();
       await roleUses.close();
       identityPolicies.close();
       organizationPolicies.close();
+      accountPublicAccessBlocks.close();
       await iamStore.close();
       await storage.close();
       lock.release();
@@ -186,6 +208,26 @@ export async function bootstrapRootUser(dataDir: string, iamStore: IamStore, env
     startupLog(logger).info({ file }, `management account ${boot.accountId} created; root credentials written to ${file}`);
   }
   return { accountId: boot.accountId };
+}
+
+const ACCOUNT_OR_ROOT = /^(?:(\d{12})|arn:aws:iam::(\d{12}):root)$/;
+const USER_OR_ROLE = /^arn:aws:iam::(\d{12}):(user|role)((?:\/[^/]+)*\/)([^/]+)$/;
+
+/**
+ * Whether a principal a bucket policy names exists on this server (PutBucketPolicy): an account id or
+ * `:root` ARN of an existing account, a user or role by account, path and name. The policy engine asks
+ * only about these; services and `*` never reach here.
+ */
+async function principalExistsIn(store: IamStore, arn: string): Promise<boolean> {
+  const account = ACCOUNT_OR_ROOT.exec(arn);
+  if (account) return (await store.accounts.get(account[1] ?? account[2])) !== undefined;
+  const m = USER_OR_ROLE.exec(arn);
+  if (!m) return false;
+  const [, accountId, kind, path, name] = m;
+  const found = kind === 'user'
+    ? await store.users.getByName(accountId, name)
+    : await store.roles.getByName(accountId, name);
+  return found !== undefined && found.path === path;
 }
 
 export function createLogger(config: Pick<ServerConfig, 'logLevel'> & Partial<Pick<ServerConfig, 'workers'>>): Logger {

@@ -1,3 +1,4 @@
+import { BUCKET_POLICY_STATEMENTS } from './bucket-policy.js';
 import type { Measurement } from './measurement.js';
 
 export interface FigureRef {
@@ -33,6 +34,7 @@ export const SCENARIO = {
   put: 'put-4KiB-header',
   getIam: 'get-4KiB-header-iam-user',
   getRoleSession: 'get-4KiB-header-role-session',
+  getBucketPolicy: 'get-4KiB-header-bucket-policy',
 } as const;
 
 export function largeLabel(bytes: number): string {
@@ -53,6 +55,12 @@ export function ratioSpecs(largeBytes: number, iamPolicyCount: number): RatioSpe
     { name: 'PUT 4KiB: strongbox (fsync) / bare (no fsync)', numerator: sb(SCENARIO.put), denominator: ref('bare', SCENARIO.put), goal: 0.5 },
     { name: 'PUT 4KiB: strongbox / s3rver', numerator: sb(SCENARIO.put), denominator: ref('s3rver', SCENARIO.put) },
     { name: `GET 4KiB: IAM user (${iamPolicyCount} policies) / root`, numerator: sb(SCENARIO.getIam), denominator: sb(SCENARIO.getHeader), goal: 0.9 },
+    {
+      name: `GET 4KiB: ${BUCKET_POLICY_STATEMENTS}-statement conditional bucket policy / none (root)`,
+      numerator: sb(SCENARIO.getBucketPolicy),
+      denominator: sb(SCENARIO.getHeader),
+      goal: 0.9,
+    },
     {
       name: `GET 4KiB: role session (${iamPolicyCount} policies + SCP) / IAM user (${iamPolicyCount} policies)`,
       numerator: sb(SCENARIO.getRoleSession),

@@ -7,6 +7,7 @@ import { runLargeObjectScenarios } from './large-object.js';
 import { failed, medianOfEach, skipped, type Measurement } from './measurement.js';
 import { SCENARIO } from './ratios.js';
 import { createRoleBench, type RoleBench } from './role-session.js';
+import { BUCKET_POLICY_STATEMENTS, createBucketPolicyBench } from './bucket-policy.js';
 import type { Credentials } from './signer.js';
 import {
   prepareSmallObjects,
@@ -38,6 +39,8 @@ interface Prepared {
   readonly iam: { readonly credentials: Credentials } | { readonly reason: string } | undefined;
   /** The organization's member account with bench-reader under an SCP, or why there is none. */
   readonly role: { readonly bench: RoleBench } | { readonly reason: string } | undefined;
+  /** The objects again in a bucket with a 20-statement conditional bucket policy, or why there are none. */
+  readonly policy: { readonly fixture: SmallObjectFixture } | { readonly reason: string } | undefined;
 }
 
 /**
@@ -113,6 +116,7 @@ function withSetupDetail(m: Measurement, config: BenchConfig): Measurement {
   if (m.value === null) return m;
   const policies = { attached_policies: config.iamPolicyCount };
   if (m.scenario === SCENARIO.getIam) return { ...m, detail: { ...m.detail, ...policies } };
+  if (m.scenario === SCENARIO.getBucketPolicy) return { ...m, detail: { ...m.detail, bucket_policy_statements: BUCKET_POLICY_STATEMENTS } };
   if (m.scenario === SCENARIO.getRoleSession) {
     return { ...m, detail: { ...m.detail, ...policies, scps: 'FullAWSAccess + bench-guardrails (role-session.ts)' } };
   }
@@ -133,6 +137,9 @@ type StartRun = (p: Prepared, scenario: string, credentials: Credentials, object
 async function identityRuns(p: Prepared, start: StartRun): Promise<SmallRun[]> {
   const runs: SmallRun[] = [];
   const skip = (scenario: string, reason: string) => skipped(p.target.name, scenario, 'ops/s', reason);
+  // Root again, on the bucket with a policy: compared with the root GET right before it.
+  if (p.policy && 'reason' in p.policy) runs.push(skip(SCENARIO.getBucketPolicy, p.policy.reason));
+  else if (p.policy) runs.push(await start(p, SCENARIO.getBucketPolicy, p.target.credentials, p.policy.fixture));
   if (p.iam && 'reason' in p.iam) runs.push(skip(SCENARIO.getIam, p.iam.reason));
   else if (p.iam) runs.push(await start(p, SCENARIO.getIam, p.iam.credentials));
   if (p.role && 'reason' in p.role) runs.push(skip(SCENARIO.getRoleSession, p.role.reason));
@@ -158,7 +165,7 @@ function setupError(what: string, err: unknown): string {
  */
 async function prepare(target: RunningTarget, fixture: SmallObjectFixture, config: BenchConfig, wrkAvailable: boolean, workDir: string): Promise<Prepared> {
   const access = { endpoint: target.endpoint, region: target.region, credentials: target.credentials };
-  const none = { iam: undefined, role: undefined };
+  const none = { iam: undefined, role: undefined, policy: undefined };
   if (!wrkAvailable) return { target, access, smallUnavailable: WRK_INSTALL_HINT, ...none };
   try {
     await prepareSmallObjects(access, fixture);
@@ -179,8 +186,14 @@ async function prepareIdentities(
   access: TargetAccess,
   fixture: SmallObjectFixture,
   config: BenchConfig,
-): Promise<Pick<Prepared, 'iam' | 'role'>> {
+): Promise<Pick<Prepared, 'iam' | 'role' | 'policy'>> {
   const policyCount = config.iamPolicyCount;
+  let policy: Prepared['policy'];
+  try {
+    policy = { fixture: await createBucketPolicyBench(access, { fixture, bucket: `${fixture.bucket}-policy` }) };
+  } catch (err) {
+    policy = { reason: setupError('bucket policy setup failed', err) };
+  }
   let iam: Prepared['iam'];
   try {
     iam = { credentials: await createIamBenchUser(access, { bucket: fixture.bucket, policyCount }) };
@@ -190,8 +203,8 @@ async function prepareIdentities(
   try {
     // Bucket names are global: the member account's copy of the objects needs its own.
     const bench = await createRoleBench(access, { fixture, bucket: `${fixture.bucket}-member`, policyCount });
-    return { iam, role: { bench } };
+    return { iam, role: { bench }, policy };
   } catch (err) {
-    return { iam, role: { reason: setupError('organization / role setup failed', err) } };
+    return { iam, role: { reason: setupError('organization / role setup failed', err) }, policy };
   }
 }

@@ -32,7 +32,11 @@ export const RCP_FULL_AWS_ACCESS: Omit<OrgPolicyRow, 'revision'> = {
 export const AWS_MANAGED_ORG_POLICIES = [FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS];
 
 /** The policy types this implementation supports (the others are refused as not available). */
-export const SUPPORTED_POLICY_TYPES: readonly OrgPolicyType[] = ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'];
+export const SUPPORTED_POLICY_TYPES: readonly OrgPolicyType[] = [
+  'SERVICE_CONTROL_POLICY',
+  'RESOURCE_CONTROL_POLICY',
+  'S3_POLICY',
+];
 
 export function isSupportedPolicyType(t: string): t is OrgPolicyType {
   return (SUPPORTED_POLICY_TYPES as readonly string[]).includes(t);

@@ -32,7 +32,7 @@ function readPolicyTypeOfRoot(ctx: JsonContext, org: OrganizationRow): OrgPolicy
   const rootId = ctx.input.requiredString('RootId', RULES.rootId);
   const type = ctx.input.requiredString('PolicyType', RULES.policyType);
   if (rootId !== org.rootId) throw orgError('RootNotFoundException');
-  // Deviation from AWS: only SCPs and RCPs exist here; other types are refused as unavailable.
+  // Deviation from AWS: only SCPs, RCPs and S3 policies exist here; other types are refused as unavailable.
   if (!isSupportedPolicyType(type) || org.featureSet !== 'ALL')
     throw orgError('PolicyTypeNotAvailableForOrganizationException');
   return type;

@@ -42,7 +42,7 @@ async function createPolicy(deps: OrganizationsDeps, ctx: JsonContext, org: Orga
   const name = input.requiredString('Name', RULES.policyName);
   const type = input.requiredString('Type', RULES.policyType);
   const tags = readTags(input, deps.limits);
-  // Deviation from AWS: only SCPs and RCPs exist here; other types are refused as unavailable.
+  // Deviation from AWS: only SCPs, RCPs and S3 policies exist here; other types are refused as unavailable.
   if (!isSupportedPolicyType(type) || org.featureSet !== 'ALL')
     throw orgError('PolicyTypeNotAvailableForOrganizationException');
   const existing = (await deps.store.organizations.listPolicies(type)).filter((p) => !p.awsManaged);

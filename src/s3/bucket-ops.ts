@@ -7,6 +7,7 @@ import type { BucketRecord } from '../storage/ports.js';
 import { bucketArn, bucketCheck, prepared, requireBucket, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { invalidArgument, s3Error } from './errors.js';
 import { assertValidBucketName } from './names.js';
+import { newBucketAcl, newBucketConditionContext, newBucketExtraChecks } from './new-bucket-acl.js';
 import { ownerNode } from './owner.js';
 import { S3_XMLNS, emptyResponse, xmlResponse } from './render.js';
 import { DEFAULT_MAX_XML_BYTES, childText, parseXml, readSmallBody } from './xml-parse.js';
@@ -75,14 +76,10 @@ export const prepareCreateBucket: OperationHandler = async (ctx) => {
   const name = ctx.target.bucket as string;
   assertValidBucketName(name);
   const constraint = await readLocationConstraint(ctx);
-  const context: Record<string, string> = {};
+  const context: Record<string, string> = newBucketConditionContext(ctx);
   if (constraint !== undefined) context['s3:LocationConstraint'] = constraint;
-  for (const [header, key] of [['x-amz-acl', 's3:x-amz-acl'], ['x-amz-object-ownership', 's3:x-amz-object-ownership']] as const) {
-    const v = ctx.header(header);
-    if (v !== undefined) context[key] = v;
-  }
   const check = { action: 's3:CreateBucket', resource: bucketArn(name), resourceAccount: undefined, context, bucket: name };
-  return prepared([check], () => createBucket(ctx, name, constraint));
+  return prepared([check, ...newBucketExtraChecks(ctx, name)], () => createBucket(ctx, name, constraint));
 };
 
 /** The body's `<LocationConstraint>`, '' when the body is empty or names none. */
@@ -117,17 +114,11 @@ function bucketRegion(serverRegion: string, constraint: string | undefined): str
 async function createBucket(ctx: S3Context, name: string, constraint: string | undefined): Promise<S3Response> {
   const account = callerAccountId(ctx.auth.caller);
   if (account === undefined) throw s3Error('AccessDenied');
-  const acl = ctx.header('x-amz-acl');
-  const hasGrants = ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control'].some((h) => ctx.header(h) !== undefined);
-  // New buckets have ACLs disabled (Object Ownership "BucketOwnerEnforced", S3's default since 2023).
-  if ((acl !== undefined && acl !== 'private') || hasGrants) throw s3Error('InvalidBucketAclWithObjectOwnership');
-  const ownership = ctx.header('x-amz-object-ownership');
-  if (ownership !== undefined && ownership !== 'BucketOwnerEnforced') {
-    throw s3Error('NotImplemented', { message: `Object Ownership ${ownership} is not implemented` });
-  }
+  const { ownership, acl } = await newBucketAcl(ctx, account);
   if (ctx.header('x-amz-bucket-object-lock-enabled')?.toLowerCase() === 'true') throw s3Error('NotImplemented', { message: 'Object Lock is not implemented' });
   const region = bucketRegion(ctx.deps.region, constraint);
-  const outcome = await ctx.deps.storage.buckets.createBucket(newBucketRecord({ name, ownerAccountId: account, region, createdAt: ctx.deps.now() }));
+  const record = newBucketRecord({ name, ownerAccountId: account, region, createdAt: ctx.deps.now(), ownership, acl });
+  const outcome = await ctx.deps.storage.buckets.createBucket(record);
   if (outcome === 'ExistsOtherOwner') throw s3Error('BucketAlreadyExists', { fields: { BucketName: name } });
   // "For legacy compatibility, if you re-create an existing bucket that you already own in the North
   // Virginia Region, Amazon S3 returns 200 OK"; every other region answers BucketAlreadyOwnedByYou.

@@ -17,7 +17,7 @@ import type { BucketRecord, ObjectRecord, PublicAccessBlock, S3Storage } from '.
 import { s3Error } from './errors.js';
 import { resourceSide } from './resource-side.js';
 import type { PostPolicyVerifier } from './post-object.js';
-import type { S3OperationName, Target } from './router.js';
+import type { S3OperationName, Target, UnimplementedOperationName } from './router.js';
 
 export interface S3Deps {
   readonly storage: S3Storage;
@@ -28,11 +28,16 @@ export interface S3Deps {
   readonly verifyPostPolicy: PostPolicyVerifier | undefined;
   /** The account-level Block Public Access of an account (S3 Control), cached by its provider. */
   readonly accountPublicAccessBlock: (accountId: string) => Promise<PublicAccessBlock | undefined>;
+  /** The account whose canonical user id this is (ACL grantees), undefined when no account has it. */
+  readonly canonicalUserAccount: (canonicalUserId: string) => Promise<string | undefined>;
+  /** PutBucketPolicy: whether a principal a policy names (account id, root, user or role ARN) exists here. */
+  readonly principalExists: (arn: string) => Promise<boolean>;
 }
 
 export interface S3Context {
   readonly deps: S3Deps;
-  readonly operation: S3OperationName;
+  /** The AWS operation name; an unimplemented one is routed too, to be authorized before NotImplemented. */
+  readonly operation: S3OperationName | UnimplementedOperationName;
   readonly raw: RawRequest;
   readonly req: IncomingMessage;
   readonly auth: AuthenticationResult;

@@ -9,9 +9,12 @@ import { checksumElements, copyBytes, loadCopySource, requireSourceObject, type 
 import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { invalidArgument, s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag } from './headers.js';
+import { requestedAclFromHeaders } from './acl-request.js';
+import { newObjectAcl } from './new-object-acl.js';
 import {
   commitObject,
   newObjectRecord,
+  objectAclWriteChecks,
   objectCreationContext,
   rejectUnsupportedWriteHeaders,
   writeConditionContext,
@@ -43,6 +46,7 @@ export const prepareCopyObject: OperationHandler = async (ctx) => {
   if (md !== undefined) context['s3:x-amz-metadata-directive'] = md;
   const checks = [loaded.check, objectCheck(ctx, 's3:PutObject', context)];
   if (newTags !== undefined && newTags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(newTags)));
+  checks.push(...objectAclWriteChecks(ctx, (n) => ctx.header(n)));
   return prepared(checks, () => copyObject(ctx, loaded, metadataDirective, newTags));
 };
 
@@ -93,9 +97,12 @@ async function copyObject(ctx: S3Context, loaded: LoadedSource, metadataDirectiv
           expires: src.expires,
           userMetadata: src.userMetadata,
         };
+  // The copy's ACL is the one this request asks for, never the source's (CopyObject, "ACL").
+  const owner = await newObjectAcl(ctx, { bucket, requested: requestedAclFromHeaders((n) => ctx.header(n)) });
   const expect = await writeExpectation(ctx, bucket.name, key);
   const received = await copyBytes(ctx.deps.storage, loaded, src, undefined, copyChecksumAlgorithm(ctx, src));
-  const record = newObjectRecord(ctx, bucket, key, received, { ...metadata, tags: newTags ?? src.tags, storageClass });
+  const fields = { ...metadata, tags: newTags ?? src.tags, storageClass };
+  const record = newObjectRecord(ctx, bucket, key, received, fields, owner);
   const checksum = record.checksum;
   await commitObject(ctx.deps.storage, record, expect);
   return xmlResponse(

@@ -30,6 +30,7 @@ export const S3_ERRORS = {
   InternalError: { status: 500, message: 'We encountered an internal error. Please try again.' },
   InvalidArgument: { status: 400, message: 'Invalid Argument' },
   InvalidBucketAclWithObjectOwnership: { status: 400, message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting" },
+  InvalidBucketAclWithBlockPublicAccessError: { status: 400, message: 'Bucket cannot have public ACLs set with BlockPublicAccess enabled' },
   InvalidBucketName: { status: 400, message: 'The specified bucket is not valid.' },
   InvalidDigest: { status: 400, message: 'The Content-MD5 you specified is not valid.' },
   InvalidLocationConstraint: { status: 400, message: 'The specified location-constraint is not valid' },
@@ -45,7 +46,10 @@ export const S3_ERRORS = {
   InvalidTag: { status: 400, message: 'The TagKey you have provided is invalid' },
   InvalidURI: { status: 400, message: "Couldn't parse the specified URI." },
   KeyTooLongError: { status: 400, message: 'Your key is too long' },
+  /** PutBucketPolicy: the engine's S3 validation message replaces this default. */
+  MalformedPolicy: { status: 400, message: "Policies must be valid JSON and the first byte must be '{'" },
   MalformedPOSTRequest: { status: 400, message: 'The body of your POST request is not well-formed multipart/form-data.' },
+  MalformedACLError: { status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema' },
   MalformedXML: { status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema' },
   MaxMessageLengthExceeded: { status: 400, message: 'Your request was too big.' },
   MaxPostPreDataLengthExceeded: { status: 400, message: 'Your POST request fields preceding the upload file were too large.' },
@@ -53,8 +57,11 @@ export const S3_ERRORS = {
   MethodNotAllowed: { status: 405, message: 'The specified method is not allowed against this resource.' },
   MissingContentLength: { status: 411, message: 'You must provide the Content-Length HTTP header.' },
   MissingRequestBodyError: { status: 400, message: 'Request Body is empty' },
+  MissingSecurityHeader: { status: 400, message: 'Your request was missing a required header' },
   NoSuchBucket: { status: 404, message: 'The specified bucket does not exist' },
+  NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist' },
   NoSuchCORSConfiguration: { status: 404, message: 'The CORS configuration does not exist' },
+  NoSuchPublicAccessBlockConfiguration: { status: 404, message: 'The public access block configuration was not found' },
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
   NoSuchUpload: {
     status: 404,
@@ -62,9 +69,12 @@ export const S3_ERRORS = {
   },
   NoSuchVersion: { status: 404, message: 'The specified version does not exist.' },
   NotImplemented: { status: 501, message: 'A header you provided implies functionality that is not implemented' },
+  OwnershipControlsNotFoundError: { status: 404, message: 'The bucket ownership controls were not found' },
+  PolicyTooLarge: { status: 400, message: 'Policy exceeds the maximum allowed document size.' },
   PreconditionFailed: { status: 412, message: 'At least one of the pre-conditions you specified did not hold' },
   TooManyBuckets: { status: 400, message: 'You have attempted to create more buckets than allowed' },
   UnexpectedContent: { status: 400, message: 'This request does not support content' },
+  UnresolvableGrantByEmailAddress: { status: 400, message: 'The e-mail address you provided does not match any account on record.' },
 } as const;
 
 export type S3ErrorCode = keyof typeof S3_ERRORS;

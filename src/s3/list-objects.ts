@@ -3,7 +3,7 @@
  * Keys come in UTF-8 binary order; keys rolled up into a CommonPrefix count once against max-keys;
  * continuation tokens are opaque (base64url of the last key or prefix returned).
  */
-import type { ObjectRecord } from '../storage/ports.js';
+import type { BucketRecord, ObjectRecord } from '../storage/ports.js';
 import type { XmlNode } from '../protocol/xml.js';
 import { decodeToken, encodeToken } from './bucket-ops.js';
 import { bucketCheck, prepared, requireBucket, type OperationHandler, type S3Context, type S3Response } from './context.js';
@@ -53,7 +53,8 @@ function listContext(ctx: S3Context): Record<string, string> {
 export const prepareListObjects: OperationHandler = async (ctx) => prepared([bucketCheck(ctx, 's3:ListBucket', listContext(ctx))], () => listObjects(ctx, 1));
 export const prepareListObjectsV2: OperationHandler = async (ctx) => prepared([bucketCheck(ctx, 's3:ListBucket', listContext(ctx))], () => listObjects(ctx, 2));
 
-function contents(obj: ObjectRecord, enc: (s: string) => string, withOwner: boolean): XmlNode {
+/** `owner`: the account listings name as Owner (with ACLs disabled, the bucket owner owns every object). */
+function contents(obj: ObjectRecord, enc: (s: string) => string, owner: string | undefined): XmlNode {
   return {
     Key: enc(obj.key),
     LastModified: obj.lastModified,
@@ -61,9 +62,13 @@ function contents(obj: ObjectRecord, enc: (s: string) => string, withOwner: bool
     ChecksumAlgorithm: obj.checksum?.algorithm,
     ChecksumType: obj.checksum?.type,
     Size: obj.size,
-    Owner: withOwner ? ownerNode(obj.ownerAccountId) : undefined,
+    Owner: owner === undefined ? undefined : ownerNode(owner),
     StorageClass: obj.storageClass,
   };
+}
+
+function ownerOf(bucket: BucketRecord, obj: ObjectRecord): string {
+  return bucket.ownership === 'BucketOwnerEnforced' ? bucket.ownerAccountId : obj.ownerAccountId;
 }
 
 async function listObjects(ctx: S3Context, version: 1 | 2): Promise<S3Response> {
@@ -94,7 +99,7 @@ async function listObjects(ctx: S3Context, version: 1 | 2): Promise<S3Response> 
     IsTruncated: result.isTruncated,
   };
   const listed = {
-    Contents: result.objects.map((o) => contents(o, enc, withOwner)),
+    Contents: result.objects.map((o) => contents(o, enc, withOwner ? ownerOf(bucket, o) : undefined)),
     CommonPrefixes: result.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
   };
   if (version === 1) {

@@ -10,9 +10,11 @@ import { checksumElements, copyBytes, loadCopySource, requireSourceObject } from
 import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { invalidArgument, s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag, truncateToSeconds } from './headers.js';
+import { requestedAclFromHeaders } from './acl-request.js';
+import { newObjectAcl } from './new-object-acl.js';
 import { parsePartNumberParam } from './object-get.js';
 import { preparePutObject, requireContentLength } from './object-put.js';
-import { deleteGarbage, objectCreationContext, rejectUnsupportedWriteHeaders } from './object-write.js';
+import { deleteGarbage, objectCreationContext, rejectUnsupportedWriteHeaders, writeConditionContext } from './object-write.js';
 import { parseCopySourceRange } from './range.js';
 import { emptyResponse, xmlResponse } from './render.js';
 import { parseTaggingHeader } from './tag-set.js';
@@ -70,6 +72,8 @@ async function createUpload(ctx: S3Context, tags: readonly (readonly [string, st
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
   rejectUnsupportedWriteHeaders(ctx);
+  // The completed object's owner and ACL are fixed now, with the rest of what PutObject would store.
+  const owner = await newObjectAcl(ctx, { bucket, requested: requestedAclFromHeaders((n) => ctx.header(n)) });
   const choice = multipartChecksumChoice(ctx);
   const caller = ctx.auth.caller;
   const now = ctx.deps.now();
@@ -86,7 +90,8 @@ async function createUpload(ctx: S3Context, tags: readonly (readonly [string, st
       userMetadata: parseUserMetadata(ctx.raw.headers),
       tags,
       storageClass: parseStorageClass(ctx.header('x-amz-storage-class')),
-      ownerAccountId: bucket.ownerAccountId,
+      ownerAccountId: owner.ownerAccountId,
+      ...(owner.acl === undefined ? {} : { acl: owner.acl }),
     },
     checksumAlgorithm: choice.algorithm,
     checksumType: choice.type,
@@ -116,7 +121,10 @@ function requirePartNumber(ctx: S3Context): number {
 }
 
 export const prepareUploadPart: OperationHandler = async (ctx) =>
-  prepared([objectCheck(ctx, 's3:PutObject', objectCreationContext(ctx))], () => uploadPart(ctx));
+  prepared(
+    [objectCheck(ctx, 's3:PutObject', { ...objectCreationContext(ctx), ...writeConditionContext(ctx) })],
+    () => uploadPart(ctx),
+  );
 
 async function uploadPart(ctx: S3Context): Promise<S3Response> {
   const partNumber = requirePartNumber(ctx);
@@ -168,7 +176,11 @@ async function storePart(ctx: S3Context, upload: MultipartUpload, partNumber: nu
 
 export const prepareUploadPartCopy: OperationHandler = async (ctx) => {
   const loaded = await loadCopySource(ctx);
-  const context = { ...objectCreationContext(ctx), 's3:x-amz-copy-source': ctx.header('x-amz-copy-source') as string };
+  const context = {
+    ...objectCreationContext(ctx),
+    ...writeConditionContext(ctx),
+    's3:x-amz-copy-source': ctx.header('x-amz-copy-source') as string,
+  };
   return prepared([loaded.check, objectCheck(ctx, 's3:PutObject', context)], async () => {
     const partNumber = requirePartNumber(ctx);
     const upload = await requireUpload(ctx);

@@ -7,9 +7,12 @@ import type { StoredChecksum } from '../storage/ports.js';
 import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag } from './headers.js';
+import { requestedAclFromHeaders } from './acl-request.js';
+import { newObjectAcl } from './new-object-acl.js';
 import {
   commitObject,
   newObjectRecord,
+  objectAclWriteChecks,
   objectCreationContext,
   rejectUnsupportedWriteHeaders,
   writeConditionContext,
@@ -24,6 +27,7 @@ export const preparePutObject: OperationHandler = async (ctx) => {
   const checks = [objectCheck(ctx, 's3:PutObject', { ...objectCreationContext(ctx), ...requestTagContext(tags), ...writeConditionContext(ctx) })];
   // "To successfully set the tag-set with your PutObject request, you must have the s3:PutObjectTagging."
   if (tags !== undefined && tags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(tags)));
+  checks.push(...objectAclWriteChecks(ctx, (n) => ctx.header(n)));
   // A compare-and-swap write reveals the current ETag: If-Match needs s3:GetObject too (conditional-writes).
   const ifMatch = ctx.header('if-match');
   if (ifMatch !== undefined && ifMatch.trim() !== '*') checks.push(objectCheck(ctx, 's3:GetObject'));
@@ -42,6 +46,7 @@ async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
   rejectUnsupportedWriteHeaders(ctx);
+  const owner = await newObjectAcl(ctx, { bucket, requested: requestedAclFromHeaders((n) => ctx.header(n)) });
   const userMetadata = parseUserMetadata(ctx.raw.headers);
   const storageClass = parseStorageClass(ctx.header('x-amz-storage-class'));
   const length = requireContentLength(ctx, MAX_PUT_BYTES);
@@ -59,7 +64,8 @@ async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
     defaultAlgorithm: 'CRC64NVME',
     trailers: ctx.auth.trailers,
   });
-  const record = newObjectRecord(ctx, bucket, key, received, { ...parseContentHeaders((n) => ctx.header(n)), userMetadata, tags, storageClass });
+  const fields = { ...parseContentHeaders((n) => ctx.header(n)), userMetadata, tags, storageClass };
+  const record = newObjectRecord(ctx, bucket, key, received, fields, owner);
   await commitObject(ctx.deps.storage, record, expect);
   return emptyResponse(200, { etag: quoteEtag(record.etag), ...checksumResponseHeaders(record.checksum) });
 }

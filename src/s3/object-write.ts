@@ -5,10 +5,13 @@
  * Conditional writes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
  */
 import type { BlobSegment, BlobStore, BucketRecord, ObjectRecord, S3Storage } from '../storage/ports.js';
+import type { AuthzCheck } from '../server/protocol.js';
+import { aclConditionContext, hasAclHeaders } from './acl-request.js';
 import { normalizeEtag } from './conditions.js';
-import type { S3Context } from './context.js';
+import { objectCheck, type ObjectTarget, type S3Context } from './context.js';
 import { s3Error } from './errors.js';
 import { truncateToSeconds } from './headers.js';
+import type { NewObjectAcl } from './new-object-acl.js';
 import { storedBytes, type ReceivedObject } from './upload.js';
 
 /** What a single-request write (PutObject, CopyObject, PostObject) takes from the request or the copy source. */
@@ -17,8 +20,15 @@ export type NewObjectFields = Pick<
   'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'expires' | 'userMetadata' | 'tags' | 'storageClass'
 >;
 
-/** The record of a new current object made of one received body (inline or one blob), owned by the bucket owner. */
-export function newObjectRecord(ctx: S3Context, bucket: BucketRecord, key: string, received: ReceivedObject, fields: NewObjectFields): ObjectRecord {
+/** The record of a new current object made of one received body (inline or one blob), with its owner and ACL. */
+export function newObjectRecord(
+  ctx: S3Context,
+  bucket: BucketRecord,
+  key: string,
+  received: ReceivedObject,
+  fields: NewObjectFields,
+  owner: NewObjectAcl,
+): ObjectRecord {
   return {
     bucket: bucket.name,
     key,
@@ -30,7 +40,8 @@ export function newObjectRecord(ctx: S3Context, bucket: BucketRecord, key: strin
     checksum: received.checksum && { algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' },
     partsCount: undefined,
     ...storedBytes(received),
-    ownerAccountId: bucket.ownerAccountId,
+    ownerAccountId: owner.ownerAccountId,
+    ...(owner.acl === undefined ? {} : { acl: owner.acl }),
   };
 }
 
@@ -64,9 +75,22 @@ export async function writeExpectation(ctx: S3Context, bucket: string, key: stri
   return expect;
 }
 
-/** Condition keys of writes: `s3:if-match` / `s3:if-none-match` (conditional-writes-enforce). */
+/** s3:PutObject checks of operations that do not take conditional headers: they only stage parts. */
+const PART_OPERATIONS: ReadonlySet<string> = new Set(['CreateMultipartUpload', 'UploadPart', 'UploadPartCopy']);
+/** The writes that honour If-None-Match / If-Match (conditional-writes.html). */
+const CONDITIONAL_WRITES: ReadonlySet<string> = new Set(['PutObject', 'CopyObject', 'CompleteMultipartUpload']);
+
+/**
+ * Condition keys of s3:PutObject checks that let a bucket policy require conditional writes
+ * (conditional-writes-enforce.html): `s3:if-none-match` / `s3:if-match` carry the headers of the writes
+ * that honour them; `s3:ObjectCreationOperation` is false for the steps of a multipart upload before
+ * its completion (they accept no conditional headers, so a policy exempts them with this key) and true
+ * for every request that creates the object.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+ */
 export function writeConditionContext(ctx: S3Context): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = { 's3:ObjectCreationOperation': String(!PART_OPERATIONS.has(ctx.operation)) };
+  if (!CONDITIONAL_WRITES.has(ctx.operation)) return out;
   const ifMatch = ctx.header('if-match');
   const ifNoneMatch = ctx.header('if-none-match');
   if (ifMatch !== undefined) out['s3:if-match'] = ifMatch;
@@ -76,16 +100,11 @@ export function writeConditionContext(ctx: S3Context): Record<string, string> {
 
 /** Condition keys every object-creating request contributes from its headers. */
 export function objectCreationContext(ctx: S3Context): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = aclConditionContext((n) => ctx.header(n));
   const map: readonly (readonly [string, string])[] = [
-    ['x-amz-acl', 's3:x-amz-acl'],
     ['x-amz-server-side-encryption', 's3:x-amz-server-side-encryption'],
     ['x-amz-server-side-encryption-aws-kms-key-id', 's3:x-amz-server-side-encryption-aws-kms-key-id'],
     ['x-amz-storage-class', 's3:x-amz-storage-class'],
-    ['x-amz-grant-read', 's3:x-amz-grant-read'],
-    ['x-amz-grant-read-acp', 's3:x-amz-grant-read-acp'],
-    ['x-amz-grant-write-acp', 's3:x-amz-grant-write-acp'],
-    ['x-amz-grant-full-control', 's3:x-amz-grant-full-control'],
     ['x-amz-website-redirect-location', 's3:x-amz-website-redirect-location'],
     ['x-amz-content-sha256', 's3:x-amz-content-sha256'],
   ];
@@ -97,16 +116,23 @@ export function objectCreationContext(ctx: S3Context): Record<string, string> {
 }
 
 /**
- * Headers that ask for what Strongbox does not offer yet. Buckets have ACLs disabled (Object
- * Ownership "bucket owner enforced", S3's default since April 2023): an ACL other than
- * bucket-owner-full-control is AccessControlListNotSupported. SSE-KMS and SSE-C come with ROADMAP 3.
+ * A write that sets the new object's ACL (`x-amz-acl`, `x-amz-grant-*`) also needs s3:PutObjectAcl:
+ * "To successfully change the objects ACL of your PutObject request, you must have the
+ * s3:PutObjectAcl" (PutObject, "Permissions"); the same holds for CopyObject and CreateMultipartUpload.
+ */
+export function objectAclWriteChecks(
+  ctx: S3Context,
+  header: (name: string) => string | undefined,
+  target?: ObjectTarget,
+): AuthzCheck[] {
+  return hasAclHeaders(header) ? [objectCheck(ctx, 's3:PutObjectAcl', aclConditionContext(header), target)] : [];
+}
+
+/**
+ * Headers that ask for what Strongbox does not offer yet: SSE-KMS and SSE-C come with ROADMAP 3.
+ * (ACL headers are Object Ownership's business: new-object-acl.ts.)
  */
 export function rejectUnsupportedWriteHeaders(ctx: S3Context): void {
-  const acl = ctx.header('x-amz-acl');
-  if (acl !== undefined && acl !== 'bucket-owner-full-control') throw s3Error('AccessControlListNotSupported');
-  for (const g of ['x-amz-grant-read', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control', 'x-amz-grant-write']) {
-    if (ctx.header(g) !== undefined) throw s3Error('AccessControlListNotSupported');
-  }
   const sse = ctx.header('x-amz-server-side-encryption');
   if (sse !== undefined && sse !== 'AES256') {
     if (sse === 'aws:kms' || sse === 'aws:kms:dsse') throw s3Error('NotImplemented', { message: 'Server-side encryption with AWS KMS is not implemented' });

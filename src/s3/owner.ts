@@ -1,12 +1,8 @@
 /**
- * The S3 `Owner` of buckets and objects. S3 names an account by a 64-hex-digit canonical user id; we
- * derive it from the 12-digit account id so every node computes the same id without a lookup.
+ * The S3 `Owner` of buckets and objects. S3 names an account by its 64-hex-digit canonical user id
+ * (src/identity/canonical-user.ts), the same id ACL grants name it by.
  */
-import { createHash } from 'node:crypto';
-
-export function canonicalUserId(accountId: string): string {
-  return createHash('sha256').update(`strongbox-canonical-user:${accountId}`).digest('hex');
-}
+import { canonicalUserId } from '../identity/canonical-user.js';
 
 /**
  * `<Owner><ID/><DisplayName/></Owner>`.

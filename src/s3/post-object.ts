@@ -15,7 +15,10 @@ import { s3Error } from './errors.js';
 import { STORAGE_CLASSES, parseStorageClass, quoteEtag, MAX_USER_METADATA_BYTES } from './headers.js';
 import { assertKeyLength } from './names.js';
 import { readForm, formBoundary, type ParsedForm } from './multipart-form.js';
-import { commitObject, deleteGarbage, newObjectRecord } from './object-write.js';
+import { requestedAclFromHeaders } from './acl-request.js';
+import { newObjectAcl } from './new-object-acl.js';
+import { objectAclWriteChecks } from './object-write.js';
+import { commitObject, deleteGarbage, newObjectRecord, writeConditionContext } from './object-write.js';
 import { emptyResponse } from './render.js';
 import { parseTaggingDocument, requestTagContext, type TagSet } from './tag-set.js';
 import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receivePayload } from './upload.js';
@@ -64,13 +67,17 @@ export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): O
     if (verify !== undefined) verification = await verify(flat, ctx.deps.now());
     else if (SIGNATURE_FIELDS.some((f) => fields.has(f))) throw s3Error('NotImplemented', { message: 'Signed POST policies are not supported by this server' });
     const tags = parseTagging(fields.get('tagging'));
-    const context: Record<string, string | readonly string[]> = { ...requestTagContext(tags) };
+    const context: Record<string, string | readonly string[]> = {
+      ...requestTagContext(tags),
+      ...writeConditionContext(ctx),
+    };
     for (const f of ['acl', 'x-amz-server-side-encryption', 'x-amz-storage-class']) {
       const v = fields.get(f);
       if (v !== undefined) context[f === 'acl' ? 's3:x-amz-acl' : `s3:${f}`] = v;
     }
     const checks = [objectCheck(ctx, 's3:PutObject', context, { bucket, key })];
     if (tags !== undefined && tags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(tags), { bucket, key }));
+    checks.push(...objectAclWriteChecks(ctx, formAclField(fields), { bucket, key }));
     // The form, not the request's headers, authenticated the caller: its facts (s3:authType POST,
     // s3:signatureAge) are the ones policies see.
     return prepared(checks, () => postObject(ctx, form, fields, key, tags ?? [], verification), {
@@ -82,6 +89,11 @@ export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): O
 
 /** Without a verifier only anonymous POSTs (to a bucket whose policy allows them) can succeed. */
 export const preparePostObject: OperationHandler = (ctx) => preparePostObjectWith(ctx.deps.verifyPostPolicy)(ctx);
+
+/** The form's `acl` field, read as the `x-amz-acl` header of other writes (forms have no grant fields). */
+function formAclField(fields: ReadonlyMap<string, string>): (name: string) => string | undefined {
+  return (name) => (name === 'x-amz-acl' ? fields.get('acl') : undefined);
+}
 
 function parseTagging(value: string | undefined): TagSet | undefined {
   if (value === undefined) return undefined;
@@ -110,8 +122,8 @@ async function postObject(
   verification: PostPolicyVerification | undefined,
 ): Promise<S3Response> {
   const bucket = requireBucket(ctx);
-  const acl = fields.get('acl');
-  if (acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') throw s3Error('AccessControlListNotSupported');
+  const requested = requestedAclFromHeaders(formAclField(fields));
+  const owner = await newObjectAcl(ctx, { bucket, requested, caller: verification?.caller ?? ANONYMOUS });
   const storageClass = fields.has('x-amz-storage-class') ? parseStorageClass(fields.get('x-amz-storage-class')) : STORAGE_CLASSES[0];
   const userMetadata = fieldMetadata(fields);
   const range = verification?.policy?.conditions.find((c) => c.op === 'content-length-range');
@@ -144,7 +156,7 @@ async function postObject(
     userMetadata,
     tags,
     storageClass,
-  });
+  }, owner);
 
   try {
     verification?.checkConditions({ fields: Object.fromEntries(fields), contentLength: received.size, bucket: bucket.name });

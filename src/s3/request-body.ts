@@ -10,7 +10,10 @@ import { s3Error } from './errors.js';
 import { declaredChecksum, parseContentMd5 } from './upload.js';
 import { DEFAULT_MAX_XML_BYTES, readSmallBody } from './xml-parse.js';
 
-export async function readVerifiedBody(ctx: S3Context, opts: { requireIntegrity: boolean; maxBytes?: number }): Promise<Buffer> {
+/** What reading a body needs of a request (S3Context has it; so does the S3 Control protocol's). */
+export type BodyRequest = Pick<S3Context, 'header' | 'raw' | 'auth'>;
+
+export async function readVerifiedBody(ctx: BodyRequest, opts: { requireIntegrity: boolean; maxBytes?: number }): Promise<Buffer> {
   const contentMd5 = parseContentMd5(ctx.header('content-md5'));
   const checksum = declaredChecksum(ctx.raw.headers);
   if (opts.requireIntegrity && contentMd5 === undefined && checksum.algorithm === undefined) {

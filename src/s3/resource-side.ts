@@ -55,7 +55,9 @@ export interface ResourceSide {
  * With ACLs disabled (BucketOwnerEnforced) no ACL takes part.
  */
 export function resourceSide(bucket: BucketRecord, action: string, bpa: PublicAccessBlock, object?: ObjectRecord): ResourceSide {
-  const foreignObject = object !== undefined && object.ownerAccountId !== bucket.ownerAccountId;
+  // With ACLs disabled the bucket owner owns every object, whoever wrote it (AWS: BucketOwnerEnforced
+  // "the bucket owner automatically owns and has full control over every object").
+  const foreignObject = bucket.ownership !== 'BucketOwnerEnforced' && object !== undefined && object.ownerAccountId !== bucket.ownerAccountId;
   const target = bucket.ownership === 'BucketOwnerEnforced' ? undefined : aclTargetOf(action);
   let acl: AclAccess | undefined;
   if (target?.on === 'bucket') acl = aclAccess(bucket.acl ?? defaultAcl(bucket.ownerAccountId), target.permission, bpa);

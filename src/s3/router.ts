@@ -36,6 +36,20 @@ export const IMPLEMENTED_OPERATIONS = [
   'PutBucketCors',
   'GetBucketCors',
   'DeleteBucketCors',
+  'GetBucketAcl',
+  'PutBucketAcl',
+  'GetObjectAcl',
+  'PutObjectAcl',
+  'GetBucketOwnershipControls',
+  'PutBucketOwnershipControls',
+  'DeleteBucketOwnershipControls',
+  'PutBucketPolicy',
+  'GetBucketPolicy',
+  'DeleteBucketPolicy',
+  'GetBucketPolicyStatus',
+  'PutPublicAccessBlock',
+  'GetPublicAccessBlock',
+  'DeletePublicAccessBlock',
   'PostObject',
   'OptionsObject',
 ] as const;
@@ -62,12 +76,14 @@ const r = (method: string, shape: PathShape, op: string, extra: Partial<Pick<Rul
 });
 const q = (...names: string[]) => ({ query: names });
 
-/** Bucket sub-resources that exist in S3 but not (yet) in Strongbox: recognised, answered NotImplemented. */
-const UNIMPLEMENTED_BUCKET_SUBRESOURCES: readonly (readonly [string, string, string])[] = [
+/**
+ * Bucket sub-resources that exist in S3 but not (yet) in Strongbox: recognised, authorized like any
+ * operation, then answered NotImplemented (not-implemented.ts).
+ */
+const UNIMPLEMENTED_BUCKET_SUBRESOURCES = [
   // [query name, method, operation]
   ['abac', 'GET', 'GetBucketAbac'], ['abac', 'PUT', 'PutBucketAbac'],
   ['accelerate', 'GET', 'GetBucketAccelerateConfiguration'], ['accelerate', 'PUT', 'PutBucketAccelerateConfiguration'],
-  ['acl', 'GET', 'GetBucketAcl'], ['acl', 'PUT', 'PutBucketAcl'],
   ['analytics', 'GET', 'GetBucketAnalyticsConfiguration'], ['analytics', 'PUT', 'PutBucketAnalyticsConfiguration'], ['analytics', 'DELETE', 'DeleteBucketAnalyticsConfiguration'],
   ['encryption', 'GET', 'GetBucketEncryption'], ['encryption', 'PUT', 'PutBucketEncryption'], ['encryption', 'DELETE', 'DeleteBucketEncryption'],
   ['intelligent-tiering', 'GET', 'GetBucketIntelligentTieringConfiguration'], ['intelligent-tiering', 'PUT', 'PutBucketIntelligentTieringConfiguration'], ['intelligent-tiering', 'DELETE', 'DeleteBucketIntelligentTieringConfiguration'],
@@ -81,10 +97,6 @@ const UNIMPLEMENTED_BUCKET_SUBRESOURCES: readonly (readonly [string, string, str
   ['metrics', 'GET', 'GetBucketMetricsConfiguration'], ['metrics', 'PUT', 'PutBucketMetricsConfiguration'], ['metrics', 'DELETE', 'DeleteBucketMetricsConfiguration'],
   ['notification', 'GET', 'GetBucketNotificationConfiguration'], ['notification', 'PUT', 'PutBucketNotificationConfiguration'],
   ['object-lock', 'GET', 'GetObjectLockConfiguration'], ['object-lock', 'PUT', 'PutObjectLockConfiguration'],
-  ['ownershipControls', 'GET', 'GetBucketOwnershipControls'], ['ownershipControls', 'PUT', 'PutBucketOwnershipControls'], ['ownershipControls', 'DELETE', 'DeleteBucketOwnershipControls'],
-  ['policy', 'GET', 'GetBucketPolicy'], ['policy', 'PUT', 'PutBucketPolicy'], ['policy', 'DELETE', 'DeleteBucketPolicy'],
-  ['policyStatus', 'GET', 'GetBucketPolicyStatus'],
-  ['publicAccessBlock', 'GET', 'GetPublicAccessBlock'], ['publicAccessBlock', 'PUT', 'PutPublicAccessBlock'], ['publicAccessBlock', 'DELETE', 'DeletePublicAccessBlock'],
   ['replication', 'GET', 'GetBucketReplication'], ['replication', 'PUT', 'PutBucketReplication'], ['replication', 'DELETE', 'DeleteBucketReplication'],
   ['requestPayment', 'GET', 'GetBucketRequestPayment'], ['requestPayment', 'PUT', 'PutBucketRequestPayment'],
   ['session', 'GET', 'CreateSession'],
@@ -92,10 +104,9 @@ const UNIMPLEMENTED_BUCKET_SUBRESOURCES: readonly (readonly [string, string, str
   ['versioning', 'GET', 'GetBucketVersioning'], ['versioning', 'PUT', 'PutBucketVersioning'],
   ['versions', 'GET', 'ListObjectVersions'],
   ['website', 'GET', 'GetBucketWebsite'], ['website', 'PUT', 'PutBucketWebsite'], ['website', 'DELETE', 'DeleteBucketWebsite'],
-];
+] as const;
 
-const UNIMPLEMENTED_OBJECT_SUBRESOURCES: readonly (readonly [string, string, string])[] = [
-  ['acl', 'GET', 'GetObjectAcl'], ['acl', 'PUT', 'PutObjectAcl'],
+const UNIMPLEMENTED_OBJECT_SUBRESOURCES = [
   ['attributes', 'GET', 'GetObjectAttributes'],
   ['encryption', 'PUT', 'UpdateObjectEncryption'],
   ['legal-hold', 'GET', 'GetObjectLegalHold'], ['legal-hold', 'PUT', 'PutObjectLegalHold'],
@@ -104,7 +115,15 @@ const UNIMPLEMENTED_OBJECT_SUBRESOURCES: readonly (readonly [string, string, str
   ['retention', 'GET', 'GetObjectRetention'], ['retention', 'PUT', 'PutObjectRetention'],
   ['select', 'POST', 'SelectObjectContent'],
   ['torrent', 'GET', 'GetObjectTorrent'],
-];
+] as const;
+
+export type UnimplementedOperationName =
+  | (typeof UNIMPLEMENTED_BUCKET_SUBRESOURCES)[number][2]
+  | (typeof UNIMPLEMENTED_OBJECT_SUBRESOURCES)[number][2];
+
+const UNIMPLEMENTED: ReadonlySet<string> = new Set(
+  [...UNIMPLEMENTED_BUCKET_SUBRESOURCES, ...UNIMPLEMENTED_OBJECT_SUBRESOURCES].map(([, , op]) => op),
+);
 
 export const ROUTES: readonly Rule[] = [
   r('GET', 'service', 'ListBuckets'),
@@ -115,6 +134,18 @@ export const ROUTES: readonly Rule[] = [
   r('GET', 'bucket', 'GetBucketCors', q('cors')),
   r('PUT', 'bucket', 'PutBucketCors', q('cors')),
   r('DELETE', 'bucket', 'DeleteBucketCors', q('cors')),
+  r('GET', 'bucket', 'GetBucketAcl', q('acl')),
+  r('PUT', 'bucket', 'PutBucketAcl', q('acl')),
+  r('GET', 'bucket', 'GetBucketOwnershipControls', q('ownershipControls')),
+  r('PUT', 'bucket', 'PutBucketOwnershipControls', q('ownershipControls')),
+  r('DELETE', 'bucket', 'DeleteBucketOwnershipControls', q('ownershipControls')),
+  r('PUT', 'bucket', 'PutBucketPolicy', q('policy')),
+  r('GET', 'bucket', 'GetBucketPolicy', q('policy')),
+  r('DELETE', 'bucket', 'DeleteBucketPolicy', q('policy')),
+  r('GET', 'bucket', 'GetBucketPolicyStatus', q('policyStatus')),
+  r('PUT', 'bucket', 'PutPublicAccessBlock', q('publicAccessBlock')),
+  r('GET', 'bucket', 'GetPublicAccessBlock', q('publicAccessBlock')),
+  r('DELETE', 'bucket', 'DeletePublicAccessBlock', q('publicAccessBlock')),
   r('POST', 'bucket', 'DeleteObjects', q('delete')),
   ...UNIMPLEMENTED_BUCKET_SUBRESOURCES.map(([name, method, op]) => r(method, 'bucket', op, q(name))),
   r('GET', 'bucket', 'ListObjectsV2', { queryValue: ['list-type', '2'] }),
@@ -130,6 +161,8 @@ export const ROUTES: readonly Rule[] = [
   r('GET', 'object', 'GetObjectTagging', q('tagging')),
   r('PUT', 'object', 'PutObjectTagging', q('tagging')),
   r('DELETE', 'object', 'DeleteObjectTagging', q('tagging')),
+  r('GET', 'object', 'GetObjectAcl', q('acl')),
+  r('PUT', 'object', 'PutObjectAcl', q('acl')),
   ...UNIMPLEMENTED_OBJECT_SUBRESOURCES.map(([name, method, op]) => r(method, 'object', op, q(name))),
   r('POST', 'object', 'CreateMultipartUpload', q('uploads')),
   r('POST', 'object', 'CompleteMultipartUpload', q('uploadId')),
@@ -167,6 +200,11 @@ export function matchOperation(input: RouteInput): string | undefined {
 
 export function isImplemented(op: string): op is S3OperationName {
   return (IMPLEMENTED_OPERATIONS as readonly string[]).includes(op);
+}
+
+/** An operation S3 has and Strongbox recognises but does not implement (authorized, then NotImplemented). */
+export function isUnimplemented(op: string): op is UnimplementedOperationName {
+  return UNIMPLEMENTED.has(op);
 }
 
 export interface Target {

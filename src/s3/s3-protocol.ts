@@ -11,12 +11,21 @@ import type { Decision, ProtocolAdapter, RequestInfo, RoutedOperation } from '..
 import type { BucketRecord, PublicAccessBlock, S3Storage } from '../storage/ports.js';
 import { effectivePublicAccessBlock, NO_PUBLIC_ACCESS_BLOCK } from './resource-side.js';
 import { prepareCreateBucket, prepareDeleteBucket, prepareGetBucketLocation, prepareHeadBucket, prepareListBuckets } from './bucket-ops.js';
+import {
+  prepareDeleteBucketPolicy,
+  prepareGetBucketPolicy,
+  prepareGetBucketPolicyStatus,
+  preparePutBucketPolicy,
+} from './bucket-policy.js';
 import type { OperationHandler, S3Context, S3Deps, S3Response } from './context.js';
 import { prepareCopyObject } from './copy.js';
+import { prepareGetBucketAcl, prepareGetObjectAcl, preparePutBucketAcl, preparePutObjectAcl } from './acl.js';
+import { prepareDeleteBucketOwnershipControls, prepareGetBucketOwnershipControls, preparePutBucketOwnershipControls } from './ownership.js';
 import { actualRequestCorsHeaders, prepareDeleteBucketCors, prepareGetBucketCors, prepareOptionsObject, preparePutBucketCors } from './cors.js';
 import { prepareDeleteObject, prepareDeleteObjects } from './delete-objects.js';
 import { s3Error } from './errors.js';
 import { prepareListObjects, prepareListObjectsV2 } from './list-objects.js';
+import { prepareNotImplemented } from './not-implemented.js';
 import { prepareCompleteMultipartUpload } from './multipart-complete.js';
 import { prepareListMultipartUploads, prepareListParts } from './multipart-list.js';
 import { prepareAbortMultipartUpload, prepareCreateMultipartUpload, prepareUploadPart, prepareUploadPartCopy } from './multipart.js';
@@ -24,8 +33,9 @@ import { assertValidPathKey } from './names.js';
 import { prepareGetObject, prepareHeadObject } from './object-get.js';
 import { preparePutObject } from './object-put.js';
 import { preparePostObject, type PostPolicyVerifier } from './post-object.js';
+import { prepareDeletePublicAccessBlock, prepareGetPublicAccessBlock, preparePutPublicAccessBlock } from './public-access-block.js';
 import { writeError, writeResponse } from './render.js';
-import { isImplemented, matchOperation, parseQuery, parseTarget, type PathShape, type S3OperationName } from './router.js';
+import { isImplemented, isUnimplemented, matchOperation, parseQuery, parseTarget, type PathShape, type S3OperationName } from './router.js';
 import { prepareDeleteObjectTagging, prepareGetObjectTagging, preparePutObjectTagging } from './tagging.js';
 
 export interface S3ProtocolOptions {
@@ -39,6 +49,10 @@ export interface S3ProtocolOptions {
   readonly verifyPostPolicy?: PostPolicyVerifier;
   /** Account-level Block Public Access (S3 Control); none when absent. */
   readonly accountPublicAccessBlock?: (accountId: string) => Promise<PublicAccessBlock | undefined>;
+  /** The account of an ACL grantee's canonical user id (IAM store); absent: no account beyond those a request names. */
+  readonly canonicalUserAccount?: (canonicalUserId: string) => Promise<string | undefined>;
+  /** Whether a principal a bucket policy names exists (IAM store); absent: every principal does. */
+  readonly principalExists?: (arn: string) => Promise<boolean>;
 }
 
 /** Every implemented operation and its handler; the type makes a missing one a compile error. */
@@ -69,6 +83,20 @@ export const OPERATIONS: Readonly<Record<S3OperationName, OperationHandler>> = {
   PutBucketCors: preparePutBucketCors,
   GetBucketCors: prepareGetBucketCors,
   DeleteBucketCors: prepareDeleteBucketCors,
+  GetBucketAcl: prepareGetBucketAcl,
+  PutBucketAcl: preparePutBucketAcl,
+  GetObjectAcl: prepareGetObjectAcl,
+  PutObjectAcl: preparePutObjectAcl,
+  GetBucketOwnershipControls: prepareGetBucketOwnershipControls,
+  PutBucketOwnershipControls: preparePutBucketOwnershipControls,
+  DeleteBucketOwnershipControls: prepareDeleteBucketOwnershipControls,
+  PutBucketPolicy: preparePutBucketPolicy,
+  GetBucketPolicy: prepareGetBucketPolicy,
+  DeleteBucketPolicy: prepareDeleteBucketPolicy,
+  GetBucketPolicyStatus: prepareGetBucketPolicyStatus,
+  PutPublicAccessBlock: preparePutPublicAccessBlock,
+  GetPublicAccessBlock: prepareGetPublicAccessBlock,
+  DeletePublicAccessBlock: prepareDeletePublicAccessBlock,
   PostObject: preparePostObject,
   OptionsObject: prepareOptionsObject,
 };
@@ -83,6 +111,8 @@ export function createS3Protocol(options: S3ProtocolOptions): ProtocolAdapter {
     now: options.now ?? (() => new Date()),
     verifyPostPolicy: options.verifyPostPolicy,
     accountPublicAccessBlock: options.accountPublicAccessBlock ?? (async () => undefined),
+    canonicalUserAccount: options.canonicalUserAccount ?? (async () => undefined),
+    principalExists: options.principalExists ?? (async () => true),
   };
   return {
     service: 's3',
@@ -106,7 +136,9 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
   if (name === undefined) {
     throw s3Error('MethodNotAllowed', { fields: { Method: raw.method, ResourceType: RESOURCE_TYPE[shape] } });
   }
-  if (!isImplemented(name)) throw s3Error('NotImplemented', { message: `${name} is not implemented` });
+  if (!(isImplemented(name) || isUnimplemented(name))) {
+    throw s3Error('InternalError', { message: `no handler for ${name}` });
+  }
   if (target.key !== undefined) assertValidPathKey(target.key);
   let bucket: BucketRecord | undefined;
   if (target.bucket !== undefined && name !== 'CreateBucket') {
@@ -130,7 +162,8 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
     publicAccess,
     header: (n) => headerOf(raw, n),
   };
-  const prep = await OPERATIONS[name](ctx);
+  // Every recognised operation, implemented or not, is authorized before it answers (not-implemented.ts).
+  const prep = await (isImplemented(name) ? OPERATIONS[name] : prepareNotImplemented(name))(ctx);
   return {
     name,
     checks: prep.checks,

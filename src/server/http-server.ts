@@ -1,5 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TlsCredentials } from './tls-credentials.js';
 
 export interface HttpServerOptions {
   readonly host: string;
@@ -12,11 +14,20 @@ export interface HttpServerOptions {
    * pipeline like the health probes; returns true when it took the request.
    */
   readonly localEndpoint?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /**
+   * Serve HTTPS (node:https) with this certificate and key instead of plain HTTP: the same probes and
+   * handler; the pipeline sees the TLS socket (aws:SecureTransport, s3:TlsVersion).
+   */
+  readonly tls?: TlsCredentials;
 }
 
 export interface RunningHttpServer {
-  readonly server: Server;
+  readonly server: Server | HttpsServer;
   readonly address: AddressInfo;
+  /** `http` or `https`. */
+  readonly scheme: 'http' | 'https';
+  /** HTTPS only: new connections use this certificate and key (SIGHUP); open ones keep theirs. */
+  setTlsCredentials(tls: TlsCredentials): void;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes what is left. */
   shutdown(graceMs: number): Promise<void>;
 }
@@ -44,7 +55,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     if (opts.localEndpoint?.(req, res)) return;
     opts.handle(req, res);
   };
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, onRequest);
+  const common: ServerOptions = { keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 };
+  const tls = opts.tls;
+  const server = tls ? createHttpsServer({ ...common, cert: tls.cert, key: tls.key }, onRequest) : createServer(common, onRequest);
   // `Expect: 100-continue`: no automatic "100 Continue". The pipeline sends it once the request is
   // authenticated and authorized, so a refused upload is answered before the client sends its body.
   server.on('checkContinue', onRequest);
@@ -58,6 +71,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   return {
     server,
     address: server.address() as AddressInfo,
+    scheme: tls ? 'https' : 'http',
+    setTlsCredentials(next: TlsCredentials): void {
+      if (!tls) throw new Error('not a TLS listener');
+      (server as HttpsServer).setSecureContext({ cert: next.cert, key: next.key });
+    },
     async shutdown(graceMs: number): Promise<void> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { ServiceError, isServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
 import type { Authorizer, AuthzOutcome, AuthzTrace, Decision, ProtocolAdapter, RequestInfo } from './protocol.js';
+import { normalizePeer, type ClientAddressResolver } from './client-address.js';
 import { newRequestId } from './request-id.js';
 import { detectService } from './service-detect.js';
+import { originForm } from './origin-form.js';
 
 export interface PipelineDeps {
   /** SigV4 (or anonymous) authentication of the raw request; the body is verified as it streams. */
@@ -24,6 +27,8 @@ export interface PipelineDeps {
    * every write other processes acknowledged before it started (server/workers.ts).
    */
   readonly beforeRequest?: () => void;
+  /** aws:SourceIp from a trusted proxy's forwarding header (client-address.ts); else the socket's peer. */
+  readonly clientAddress?: ClientAddressResolver;
   /**
    * Seals a denial's details into an encoded authorization message (sts:DecodeAuthorizationMessage
    * decodes it), written to the request's log line: the client gets AWS's plain AccessDenied text.
@@ -46,21 +51,15 @@ export class RequestPipeline {
     const readAtStart = socket.bytesRead;
     const writtenAtStart = socket.bytesWritten;
     const receivedAt = this.deps.now();
-    const info: RequestInfo = {
-      requestId: newRequestId(),
-      receivedAt,
-      sourceIp: normalizeIp(socket.remoteAddress ?? ''),
-      secureTransport: false,
-      userAgent: header(req, 'user-agent'),
-      referer: header(req, 'referer'),
-      region: this.deps.region,
-    };
+    const { info, peer } = requestInfoOf(req, { requestId: newRequestId(), receivedAt, region: this.deps.region, clientAddress: this.deps.clientAddress });
     const raw = toRawRequest(req);
     const trace: RequestTrace = { operation: '-', caller: undefined, decision: undefined };
     res.once('close', () => {
       const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
       this.deps.logger.info({
         requestId: info.requestId,
+        sourceIp: info.sourceIp,
+        ...(peer !== info.sourceIp ? { peer } : {}),
         method: raw.method,
         operation: trace.operation,
         caller: trace.caller,
@@ -153,13 +152,32 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-/** `::ffff:127.0.0.1` → `127.0.0.1`, so aws:SourceIp conditions on IPv4 CIDRs match. */
-function normalizeIp(ip: string): string {
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+/**
+ * The facts of a request that come from the connection: the client address (behind trusted proxies:
+ * client-address.ts), and whether it came over TLS to us — only a TLS socket is secure transport.
+ */
+export function requestInfoOf(
+  req: IncomingMessage,
+  o: { readonly requestId: string; readonly receivedAt: Date; readonly region: string; readonly clientAddress?: ClientAddressResolver },
+): { info: RequestInfo; peer: string } {
+  const socket = req.socket;
+  const peer = normalizePeer(socket.remoteAddress ?? '');
+  const tls = (socket as Partial<TLSSocket>).encrypted === true ? (socket as TLSSocket) : undefined;
+  const info: RequestInfo = {
+    requestId: o.requestId,
+    receivedAt: o.receivedAt,
+    sourceIp: o.clientAddress ? o.clientAddress.resolve(peer, req.headers) : peer,
+    secureTransport: tls !== undefined,
+    tlsVersion: tls?.getProtocol() ?? undefined,
+    userAgent: header(req, 'user-agent'),
+    referer: header(req, 'referer'),
+    region: o.region,
+  };
+  return { info, peer };
 }
 
 export function toRawRequest(req: IncomingMessage): RawRequest {
-  const url = req.url ?? '/';
+  const url = originForm(req.url ?? '/');
   const q = url.indexOf('?');
   return {
     method: req.method ?? 'GET',

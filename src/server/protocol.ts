@@ -66,6 +66,8 @@ export interface RequestInfo {
   readonly receivedAt: Date;
   readonly sourceIp: string;
   readonly secureTransport: boolean;
+  /** On a TLS listener, the protocol version node reports (`TLSv1.3`): s3:TlsVersion. */
+  readonly tlsVersion?: string | undefined;
   readonly userAgent: string | undefined;
   readonly referer: string | undefined;
   /** The region this server serves. */

@@ -59,9 +59,14 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
   const fatal = new Promise<never>((_, reject) => (onFatal = reject));
   fatal.catch(() => undefined);
   const crashes: number[] = [];
+  const running = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
   /** Workers listening now; `endpoint` is where the first one said it listens (they share the port). */
   const listening = new Set<number>();
   let endpoint = '';
+  /** Listens each worker made: the plain listener's, then the TLS one's (listeners.ts opens them in that order). */
+  const listens = new Map<number, number>();
+  const listensPerWorker = config.tls ? 2 : 1;
+  let tlsEndpoint: string | undefined;
   let started = false;
   let allListening: () => void = () => undefined;
   const ready = new Promise<void>((r) => (allListening = r));
@@ -72,12 +77,17 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
     const worker = cluster.fork();
     worker.on('listening', (address) => {
       const host = address.addressType === 6 ? `[${address.address}]` : address.address;
-      endpoint ||= `http://${host ?? config.host}:${address.port}`;
+      const made = (listens.get(worker.id) ?? 0) + 1;
+      listens.set(worker.id, made);
+      if (made === 1) endpoint ||= `http://${host ?? config.host}:${address.port}`;
+      else tlsEndpoint ??= `https://${host ?? config.tls?.host}:${address.port}`;
+      if (made < listensPerWorker) return;
       listening.add(worker.id);
       if (listening.size === config.workers) allListening();
     });
     worker.on('exit', (code, signal) => {
       listening.delete(worker.id);
+      listens.delete(worker.id);
       const pid = worker.process.pid;
       // Whatever it held (a SIGKILL, a crash) nobody else reads: its disk space is free again.
       if (pid !== undefined) {
@@ -105,14 +115,14 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
     lock.release();
     throw e;
   }
-  startupLog(logger).info({ endpoint, accountId, dataDir, region: config.region, workers: config.workers }, 'listening');
+  const tlsLog = tlsEndpoint ? { tlsEndpoint } : {};
+  startupLog(logger).info({ endpoint, ...tlsLog, accountId, dataDir, region: config.region, workers: config.workers }, 'listening');
   logger.flush();
 
   async function stopWorkers(): Promise<void> {
     stopping = true;
-    const running = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
     await Promise.all(
-      running.map(
+      running().map(
         (w) =>
           new Promise<void>((resolveExit) => {
             w.once('exit', () => resolveExit());
@@ -124,7 +134,12 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
 
   return {
     endpoint,
+    tlsEndpoint,
     accountId,
+    // Each worker re-reads the files itself (its SIGHUP handler, cli.ts); one still starting reads the new files anyway.
+    async reloadTls() {
+      for (const w of running()) if (listening.has(w.id)) w.process.kill('SIGHUP');
+    },
     async shutdown() {
       await stopWorkers();
       lock.release();

@@ -71,8 +71,11 @@ export interface BucketRecord {
   readonly createdAt: Date;
   readonly cors: readonly CorsRule[] | undefined;
   readonly policy: BucketPolicyRecord | undefined;
-  /** BucketOwnerEnforced for new buckets (ACLs disabled), as AWS since April 2023. */
-  readonly ownership: ObjectOwnership;
+  /**
+   * BucketOwnerEnforced for new buckets (ACLs disabled), as AWS since April 2023. undefined: no
+   * OwnershipControls (DeleteBucketOwnershipControls): ACLs enabled, objects owned by their writer.
+   */
+  readonly ownership: ObjectOwnership | undefined;
   /** The bucket's ACL grants (its owner is the bucket owner); undefined: the owner's FULL_CONTROL alone (the default). */
   readonly acl: readonly AclGrant[] | undefined;
   /** Bucket-level Block Public Access; undefined when none is configured (DeletePublicAccessBlock). */
@@ -84,7 +87,8 @@ export interface BucketRecord {
 export interface BucketConfigChange {
   /** null deletes the bucket policy. */
   readonly policy?: string | null;
-  readonly ownership?: ObjectOwnership;
+  /** null deletes the OwnershipControls. */
+  readonly ownership?: ObjectOwnership | null;
   /** undefined is "leave as is"; null: back to the default (the owner's FULL_CONTROL alone). */
   readonly acl?: readonly AclGrant[] | null;
   /** null deletes the bucket's Block Public Access configuration. */

@@ -5,6 +5,8 @@ import { UNSIGNED_FACTS, type AuthenticationResult } from '../auth/types.js';
 import { ANONYMOUS } from '../identity/caller.js';
 import { roleArn } from '../iam/arn.js';
 import type { RoleRow, WorkloadTokenRow } from '../iam/store/types.js';
+import type { ClientAddressResolver } from '../server/client-address.js';
+import { requestInfoOf } from '../server/pipeline.js';
 import type { Authorizer, AuthzCheck, RequestInfo } from '../server/protocol.js';
 import { newRequestId } from '../server/request-id.js';
 import { issueRoleSession } from '../sts/issue-credentials.js';
@@ -28,6 +30,8 @@ export interface WorkloadCredentialsDeps {
   readonly logger: Pick<Logger, 'info' | 'error'>;
   /** A worker process polls its shared stores first (the pipeline's `beforeRequest`). */
   readonly beforeRequest?: () => void;
+  /** The pipeline's client-address resolver (trusted proxies), so aws:SourceIp is the same as for any request. */
+  readonly clientAddress?: ClientAddressResolver;
 }
 
 /** A refusal, in the shape the SDKs read (`Code`, `Message`: @aws-sdk/credential-provider-http). */
@@ -197,18 +201,9 @@ function pathOf(url: string | undefined): string {
   return q < 0 ? u : u.slice(0, q);
 }
 
-/** The request facts a trust-policy condition may read (aws:SourceIp, aws:CurrentTime ...). */
+/** The request facts a trust-policy condition may read (aws:SourceIp, aws:SecureTransport, aws:CurrentTime ...). */
 function requestInfo(req: IncomingMessage, requestId: string, deps: WorkloadCredentialsDeps): RequestInfo {
-  const ip = req.socket.remoteAddress ?? '';
-  return {
-    requestId,
-    receivedAt: deps.sts.now(),
-    sourceIp: ip.startsWith('::ffff:') ? ip.slice(7) : ip,
-    secureTransport: false,
-    userAgent: req.headers['user-agent'],
-    referer: undefined,
-    region: deps.region,
-  };
+  return requestInfoOf(req, { requestId, receivedAt: deps.sts.now(), region: deps.region, clientAddress: deps.clientAddress }).info;
 }
 
 /** The service principal's request is not signed: no SigV4 facts. */

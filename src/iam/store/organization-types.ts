@@ -5,7 +5,8 @@
  * https://docs.aws.amazon.com/organizations/latest/APIReference/
  */
 
-export type OrgPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+/** Authorization policies (SCPs, RCPs) and the S3 policy, a management policy (src/organizations/s3-policy.ts). */
+export type OrgPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY' | 'S3_POLICY';
 
 export interface OrganizationRow {
   /** `o-` + 10 lower-case letters/digits. */
@@ -66,8 +67,14 @@ export interface CreateAccountStatusRow {
   readonly failureReason: string | undefined;
 }
 
-/** The AWS-managed policy every target gets while its type is enabled (FullAWSAccess, RCPFullAWSAccess). */
-export const DEFAULT_POLICY_IDS: Readonly<Record<OrgPolicyType, string>> = {
+/**
+ * The AWS-managed policy every target gets while its type is enabled (FullAWSAccess, RCPFullAWSAccess).
+ * Management policy types (S3_POLICY) have none: a target may hold no policy of them.
+ */
+export const DEFAULT_POLICY_IDS: Readonly<Partial<Record<OrgPolicyType, string>>> & {
+  readonly SERVICE_CONTROL_POLICY: string;
+  readonly RESOURCE_CONTROL_POLICY: string;
+} = {
   SERVICE_CONTROL_POLICY: 'p-FullAWSAccess',
   RESOURCE_CONTROL_POLICY: 'p-RCPFullAWSAccess',
 };

@@ -275,6 +275,18 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX workload_tokens_account ON workload_tokens (account_id, created_at);
   `,
+  // 5: account-level S3 Block Public Access (S3 Control PutPublicAccessBlock): the account's own
+  // settings, kept while an organization's S3 policy overrides them so they come back on detach.
+  `
+  CREATE TABLE account_public_access_blocks (
+    account_id TEXT PRIMARY KEY REFERENCES accounts(account_id),
+    block_public_acls INTEGER NOT NULL,
+    ignore_public_acls INTEGER NOT NULL,
+    block_public_policy INTEGER NOT NULL,
+    restrict_public_buckets INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -55,6 +55,9 @@ export function sqliteAccounts(ctx: SqliteContext): AccountRepo {
       const r = db.prepare<[], AccountDb>('SELECT * FROM accounts WHERE is_management = 1 ORDER BY created_at LIMIT 1').get();
       return r && accountRow(r);
     },
+    async list() {
+      return db.prepare<[], AccountDb>('SELECT * FROM accounts ORDER BY created_at, account_id').all().map(accountRow);
+    },
   };
 }
 

@@ -1,6 +1,15 @@
 import { iamError } from '../errors.js';
 import { toDate, type SqliteContext } from './sqlite-context.js';
-import type { AccountSettingsRepo, LoginProfileRepo, LoginProfileRow, PasswordPolicy, Tag, TaggableKind, TagRepo } from './types.js';
+import type {
+  AccountPublicAccessBlock,
+  AccountSettingsRepo,
+  LoginProfileRepo,
+  LoginProfileRow,
+  PasswordPolicy,
+  Tag,
+  TaggableKind,
+  TagRepo,
+} from './types.js';
 
 export const MAX_TAGS_PER_ENTITY = 50;
 
@@ -100,9 +109,59 @@ export function sqliteLoginProfiles(ctx: SqliteContext): LoginProfileRepo {
   };
 }
 
+interface PublicAccessBlockDb {
+  block_public_acls: number;
+  ignore_public_acls: number;
+  block_public_policy: number;
+  restrict_public_buckets: number;
+}
+
+/** The account-level Block Public Access half of the settings repository (migration 5). */
+type PublicAccessBlockMethods = 'getPublicAccessBlock' | 'putPublicAccessBlock' | 'deletePublicAccessBlock';
+
+function publicAccessBlocks(ctx: SqliteContext): Pick<AccountSettingsRepo, PublicAccessBlockMethods> {
+  const { db } = ctx;
+  const get = db.prepare<[string], PublicAccessBlockDb>(`SELECT block_public_acls, ignore_public_acls,
+      block_public_policy, restrict_public_buckets FROM account_public_access_blocks WHERE account_id = ?`);
+  const put = db.prepare(`INSERT INTO account_public_access_blocks
+      (account_id, block_public_acls, ignore_public_acls, block_public_policy, restrict_public_buckets, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (account_id) DO UPDATE SET block_public_acls = excluded.block_public_acls,
+      ignore_public_acls = excluded.ignore_public_acls, block_public_policy = excluded.block_public_policy,
+      restrict_public_buckets = excluded.restrict_public_buckets, updated_at = excluded.updated_at`);
+  const del = db.prepare('DELETE FROM account_public_access_blocks WHERE account_id = ?');
+  const bit = (b: boolean) => (b ? 1 : 0);
+  return {
+    async getPublicAccessBlock(accountId) {
+      const r = get.get(accountId);
+      if (!r) return undefined;
+      const settings: AccountPublicAccessBlock = {
+        blockPublicAcls: r.block_public_acls === 1,
+        ignorePublicAcls: r.ignore_public_acls === 1,
+        blockPublicPolicy: r.block_public_policy === 1,
+        restrictPublicBuckets: r.restrict_public_buckets === 1,
+      };
+      return settings;
+    },
+    async putPublicAccessBlock(accountId, s) {
+      const at = ctx.now().getTime();
+      // One statement: SQLite takes the write lock at once (no deferred read-then-write upgrade).
+      const bits = [s.blockPublicAcls, s.ignorePublicAcls, s.blockPublicPolicy, s.restrictPublicBuckets].map(bit);
+      put.run(accountId, ...bits, at);
+      ctx.emit({ kind: 'publicAccessBlock', accountId });
+    },
+    async deletePublicAccessBlock(accountId) {
+      const deleted = del.run(accountId).changes > 0;
+      if (deleted) ctx.emit({ kind: 'publicAccessBlock', accountId });
+      return deleted;
+    },
+  };
+}
+
 export function sqliteSettings(ctx: SqliteContext): AccountSettingsRepo {
   const { db } = ctx;
   return {
+    ...publicAccessBlocks(ctx),
     async getPasswordPolicy(accountId) {
       const r = db.prepare<[string], { policy_json: string }>('SELECT policy_json FROM password_policies WHERE account_id = ?').get(accountId);
       return r && (JSON.parse(r.policy_json) as PasswordPolicy);

@@ -1,7 +1,7 @@
 import { constraintViolation, orgError } from '../../organizations/errors.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { organizationRow, type OrgTx } from './sqlite-org-shared.js';
-import type { OrganizationRepo, OrgPolicyRow, OrgPolicyType } from './organization-types.js';
+import { DEFAULT_POLICY_IDS, type OrganizationRepo, type OrgPolicyRow, type OrgPolicyType } from './organization-types.js';
 
 /** The policy half of the Organizations repository: policies and their attachments to targets. */
 
@@ -116,9 +116,11 @@ export function sqliteOrgPolicies(ctx: SqliteContext, tx: OrgTx): PolicyMethods 
     const p = mustGet(policyId);
     if (!tx.isTarget(org, targetId)) throw orgError('TargetNotFoundException');
     if (!attached.get(policyId, targetId)) throw orgError('PolicyNotAttachedException');
-    // Every target of an enabled type keeps at least one policy of it (an SCP-less target would deny everything).
-    const enabled = organizationRow(org).enabledPolicyTypes.includes(p.policy_type as OrgPolicyType);
-    if (enabled && (countOfType.get(targetId, p.policy_type) as { n: number }).n <= 1) {
+    // Every target of an enabled authorization policy type keeps at least one policy of it (an SCP-less
+    // target would deny everything); management policy types have no such floor.
+    const type = p.policy_type as OrgPolicyType;
+    const hasFloor = organizationRow(org).enabledPolicyTypes.includes(type) && DEFAULT_POLICY_IDS[type] !== undefined;
+    if (hasFloor && (countOfType.get(targetId, p.policy_type) as { n: number }).n <= 1) {
       throw constraintViolation(
         'MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED',
         'You cannot remove the last policy of this type attached to the target.',

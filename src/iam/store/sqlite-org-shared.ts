@@ -56,8 +56,10 @@ export function orgTx(db: Database.Database): OrgTx {
     isParent,
     isTarget: (org, id) => isParent(org, id) || account.get(id) !== undefined,
     attachDefaults(org, targetId) {
-      for (const type of JSON.parse(org.enabled_policy_types) as OrgPolicyType[])
-        attach.run(DEFAULT_POLICY_IDS[type], targetId);
+      for (const type of JSON.parse(org.enabled_policy_types) as OrgPolicyType[]) {
+        const id = DEFAULT_POLICY_IDS[type];
+        if (id !== undefined) attach.run(id, targetId);
+      }
     },
     insertTags(resourceId, tags) {
       for (const t of tags ?? []) tag.run(resourceId, t.Key, t.Value);

@@ -140,6 +140,8 @@ export function sqliteOrganizations(ctx: SqliteContext): OrganizationRepo {
     const types = organizationRow(org).enabledPolicyTypes;
     if (types.includes(type)) throw orgError('PolicyTypeAlreadyEnabledException');
     setTypes([...types, type]);
+    const defaultPolicy = DEFAULT_POLICY_IDS[type];
+    if (defaultPolicy === undefined) return; // a management policy type: nothing is attached
     // AWS attaches the type's default policy to the root, every OU and every account.
     const attach = db.prepare('INSERT OR IGNORE INTO org_policy_targets (policy_id, target_id) VALUES (?, ?)');
     const targets = [
@@ -153,7 +155,7 @@ export function sqliteOrganizations(ctx: SqliteContext): OrganizationRepo {
         .all()
         .map((r) => r.id),
     ];
-    for (const t of targets) attach.run(DEFAULT_POLICY_IDS[type], t);
+    for (const t of targets) attach.run(defaultPolicy, t);
   });
 
   const disableType = write((type: OrgPolicyType) => {

@@ -136,6 +136,17 @@ export interface PasswordPolicy {
   readonly HardExpiry: boolean | undefined;
 }
 
+/**
+ * An account's own S3 Block Public Access settings (S3 Control PutPublicAccessBlock). Kept with the
+ * account in the IAM store: an account-wide setting, like the password policy.
+ */
+export interface AccountPublicAccessBlock {
+  readonly blockPublicAcls: boolean;
+  readonly ignorePublicAcls: boolean;
+  readonly blockPublicPolicy: boolean;
+  readonly restrictPublicBuckets: boolean;
+}
+
 export interface CredentialReportRow {
   readonly accountId: string;
   readonly generatedAt: Date;
@@ -152,6 +163,8 @@ export type IamChange =
   | { readonly kind: 'oidcProvider'; readonly accountId: string }
   /** Anything of the organization: structure, policies, attachments, enabled policy types, root access settings. */
   | { readonly kind: 'organization' }
+  /** An account's own S3 Block Public Access settings were put or deleted. */
+  | { readonly kind: 'publicAccessBlock'; readonly accountId: string }
   /** Another process committed something (a store shared by worker processes): anything may have changed. */
   | { readonly kind: 'external' };
 
@@ -159,6 +172,8 @@ export interface AccountRepo {
   create(accountId: string, options: { isManagement: boolean; name?: string; email?: string }): Promise<AccountRow>;
   get(accountId: string): Promise<AccountRow | undefined>;
   getManagement(): Promise<AccountRow | undefined>;
+  /** Every account of this server (S3 resolves ACL grantees' canonical ids against them). */
+  list(): Promise<AccountRow[]>;
 }
 
 export interface UserRepo {
@@ -257,6 +272,12 @@ export interface AccountSettingsRepo {
   deleteAlias(accountId: string, alias: string): Promise<boolean>;
   getCredentialReport(accountId: string): Promise<CredentialReportRow | undefined>;
   putCredentialReport(row: CredentialReportRow): Promise<void>;
+  /** The account's own Block Public Access settings; undefined when none are configured. */
+  getPublicAccessBlock(accountId: string): Promise<AccountPublicAccessBlock | undefined>;
+  /** Replaces the account's settings; emits a `publicAccessBlock` change. */
+  putPublicAccessBlock(accountId: string, settings: AccountPublicAccessBlock): Promise<void>;
+  /** Whether there were settings to delete; emits a `publicAccessBlock` change when there were. */
+  deletePublicAccessBlock(accountId: string): Promise<boolean>;
 }
 
 /** A key that seals STS session tokens (src/sts/session-keys.ts). Stored sealed by the master key. */

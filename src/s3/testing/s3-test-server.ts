@@ -11,6 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import pino from 'pino';
 import { Authenticator } from '../../auth/authenticator.js';
 import { FakeCredentials } from '../../auth/testing/fake-credentials.js';
+import type { AccessKeyRecord } from '../../auth/types.js';
 import { verifyPostPolicy } from '../../auth/post-policy.js';
 import { RootOnlyAuthorizer } from '../../authz/root-only-authorizer.js';
 import { startHttpServer } from '../../server/http-server.js';
@@ -18,6 +19,7 @@ import { RequestPipeline } from '../../server/pipeline.js';
 import type { Authorizer } from '../../server/protocol.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../../storage/embedded.js';
 import { createS3Protocol, type S3ProtocolOptions } from '../s3-protocol.js';
+import { canonicalUserDirectory } from '../canonical-user-directory.js';
 
 export const TEST_ACCOUNT = '111122223333';
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIAS3TESTROOT000001', secretAccessKey: 'test/secret/key/0000000000000000000000000' };
@@ -33,7 +35,12 @@ export interface S3TestServer {
 }
 
 export async function startS3TestServer(
-  options: Partial<Pick<S3ProtocolOptions, 'baseDomain' | 'now'>> & { region?: string; authorizer?: Authorizer } = {},
+  options: Partial<Pick<S3ProtocolOptions, 'baseDomain' | 'now' | 'principalExists'>> & {
+    region?: string;
+    authorizer?: Authorizer;
+    /** More callers to sign as (users, other accounts' roots), beside the two roots. */
+    callers?: readonly Pick<AccessKeyRecord, 'accessKeyId' | 'secretAccessKey' | 'caller'>[];
+  } = {},
 ): Promise<S3TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongbox-s3-unit-'));
   const storage = await openEmbeddedStorage({ dataDir });
@@ -41,11 +48,14 @@ export async function startS3TestServer(
   const credentials = new FakeCredentials()
     .add({ ...TEST_CREDENTIALS, caller: { kind: 'Root', accountId: TEST_ACCOUNT, arn: `arn:aws:iam::${TEST_ACCOUNT}:root`, accessKeyId: TEST_CREDENTIALS.accessKeyId } })
     .add({ ...OTHER_CREDENTIALS, caller: { kind: 'Root', accountId: '444455556666', arn: 'arn:aws:iam::444455556666:root', accessKeyId: OTHER_CREDENTIALS.accessKeyId } });
+  for (const c of options.callers ?? []) credentials.add(c);
   const authenticator = new Authenticator({ credentials, region });
   const pipeline = new RequestPipeline({
     authenticate: (raw, body, now) => authenticator.authenticate(raw, body, now),
     authorizer: options.authorizer ?? new RootOnlyAuthorizer(),
-    s3: createS3Protocol({ storage, region, baseDomain: options.baseDomain, now: options.now, verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, region) }),
+    s3: createS3Protocol({ storage, region, baseDomain: options.baseDomain, now: options.now, verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, region), principalExists: options.principalExists,
+      // ACL grantees: the two roots' accounts exist.
+      canonicalUserAccount: canonicalUserDirectory({ listAccountIds: async () => [TEST_ACCOUNT, '444455556666'] }) }),
     services: new Map(),
     region,
     logger: pino({ level: 'silent' }),

@@ -12,7 +12,8 @@ interface BucketRow {
   readonly cors: string | null;
   readonly policy: string | null;
   readonly policy_revision: number;
-  readonly ownership: ObjectOwnership;
+  /** '' when the bucket has no OwnershipControls (the column is NOT NULL). */
+  readonly ownership: ObjectOwnership | '';
   readonly acl: string | null;
   readonly public_access_block: string | null;
 }
@@ -61,7 +62,7 @@ export class SqliteBucketStore implements BucketStore {
         bucket.createdAt.getTime(),
         corsJson(bucket.cors),
         bucket.policy?.document ?? null,
-        bucket.ownership,
+        bucket.ownership ?? '',
         aclJson(bucket.acl),
         bucket.publicAccessBlock ? JSON.stringify(bucket.publicAccessBlock) : null,
       );
@@ -74,7 +75,7 @@ export class SqliteBucketStore implements BucketStore {
     this.updateConfigTx = db.transaction((name: string, change: BucketConfigChange) => {
       if (this.getStmt.get(name) === undefined) return false;
       if (change.policy !== undefined) setPolicy.run(change.policy, name);
-      if (change.ownership !== undefined) setOwnership.run(change.ownership, name);
+      if (change.ownership !== undefined) setOwnership.run(change.ownership ?? '', name);
       if (change.acl !== undefined) setAcl.run(aclJson(change.acl ?? undefined), name);
       if (change.publicAccessBlock !== undefined) setBpa.run(change.publicAccessBlock === null ? null : JSON.stringify(change.publicAccessBlock), name);
       return true;
@@ -151,7 +152,7 @@ function rowToBucket(row: BucketRow): BucketRecord {
     createdAt: new Date(row.created_at),
     cors: row.cors === null ? undefined : (JSON.parse(row.cors) as CorsRule[]),
     policy: row.policy === null ? undefined : { document: row.policy, revision: row.policy_revision },
-    ownership: row.ownership,
+    ownership: row.ownership === '' ? undefined : row.ownership,
     acl: row.acl === null ? undefined : (JSON.parse(row.acl) as AclGrant[]),
     publicAccessBlock: row.public_access_block === null ? undefined : (JSON.parse(row.public_access_block) as PublicAccessBlock),
   };

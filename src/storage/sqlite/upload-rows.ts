@@ -1,5 +1,5 @@
 /** Mapping of MultipartUpload / UploadedPart to rows of `uploads` / `parts`. */
-import type { ChecksumAlgorithm, MultipartUpload, UploadedPart } from '../ports.js';
+import type { AclGrant, ChecksumAlgorithm, MultipartUpload, UploadedPart } from '../ports.js';
 import { keyBytes, keyString } from './key-bytes.js';
 import { parseChecksum } from './object-rows.js';
 
@@ -40,6 +40,8 @@ interface TemplateJson {
   readonly tags: [string, string][];
   readonly storageClass: string;
   readonly ownerAccountId: string;
+  /** The ACL the completed object gets (absent in uploads created before object ACLs). */
+  readonly acl?: AclGrant[];
 }
 
 export function uploadToParams(u: MultipartUpload): Record<string, string | number | Buffer | null> {
@@ -56,6 +58,7 @@ export function uploadToParams(u: MultipartUpload): Record<string, string | numb
     tags: t.tags.map(([k, v]) => [k, v]),
     storageClass: t.storageClass,
     ownerAccountId: t.ownerAccountId,
+    ...(t.acl === undefined ? {} : { acl: t.acl.map((g) => ({ ...g })) }),
   };
   return {
     upload_id: u.uploadId,
@@ -86,6 +89,7 @@ export function rowToUpload(row: UploadRow): MultipartUpload {
     tags: t.tags,
     storageClass: t.storageClass,
     ownerAccountId: t.ownerAccountId,
+    ...(t.acl === undefined ? {} : { acl: t.acl }),
   };
   return {
     uploadId: row.upload_id,
