@@ -23,7 +23,8 @@ export function benchBucketPolicy(bucket: string, accountId: string): Record<str
     statements.push({
       Sid: `Partner${i}`,
       Effect: 'Allow',
-      Principal: { AWS: `arn:aws:iam::${String(400000000000 + i)}:root` },
+      // Principals must exist (PutBucketPolicy checks): the owner account, pinned by conditions.
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
       Action: ['s3:GetObject', 's3:ListBucket'],
       Resource: [arn, `${arn}/shared-${i}/*`],
       Condition: { StringEquals: { 'aws:PrincipalOrgID': `o-bench${i}` }, IpAddress: { 'aws:SourceIp': [`10.${i}.0.0/16`, '192.168.0.0/16'] } },
