@@ -12,6 +12,7 @@ import { openMemoryIamStore } from '../src/iam/store/index.js';
 import type { Caller } from '../src/identity/caller.js';
 import type { AuthzCheck, RequestInfo } from '../src/server/protocol.js';
 import { benchPolicies } from './lib/iam-user.js';
+import { BUCKET_POLICY_STATEMENTS, benchBucketPolicy } from './lib/bucket-policy.js';
 
 const ACCOUNT = '123456789012';
 const BUCKET = 'bench';
@@ -36,8 +37,13 @@ async function main(): Promise<void> {
   // each time. The same object again: an allow the context cannot change is remembered.
   const fresh: AuthzCheck[] = Array.from({ length: 10_000 }, (_, i) => ({ ...check, resource: `arn:aws:s3:::${BUCKET}/get/obj-${i}` }));
   console.log('case                                        decisions/s   mean µs');
+  const policyCheck: AuthzCheck = {
+    ...check,
+    resourcePolicy: { type: 'Resource', id: 'bucket:bench#1', document: JSON.stringify(benchBucketPolicy(BUCKET, ACCOUNT)) },
+  };
   const cases = [
     ['root', root, [check]],
+    [`root, ${BUCKET_POLICY_STATEMENTS}-statement bucket policy`, root, [policyCheck]],
     ['IAM user, 10 policies, same object', user, [check]],
     ['IAM user, 10 policies, new object', user, fresh],
   ] as const;

@@ -15,7 +15,7 @@ import { canonicalUserId } from '../identity/canonical-user.js';
 import type { AclGrant } from '../policy/index.js';
 import type { AclAccess, Authorizer, AuthzCheck, AuthzOutcome, RequestInfo } from '../server/protocol.js';
 import type { PolicySources, PolicyText } from './policy-sources.js';
-import { contextKeysFor, memoKeyOf, newMemoPlan, remember, type MemoPlan } from './allow-memo.js';
+import { contextKeysFor, contextValuesKey, isRemembered, newMemoPlan, remember, type MemoPlan } from './allow-memo.js';
 import { buildPrincipalPolicies, type PrincipalPolicies } from './principal-policies.js';
 
 /** Principal sets kept (one per principal and session); past this the cache starts over. */
@@ -54,8 +54,12 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
  * (allow-memo.ts).
  */
 export class PolicyAuthorizer implements Authorizer {
-  private readonly compiled = new Map<string, CompiledPolicy>();
+  /** Compiled policies by kind, then id (an id names one immutable version). */
+  private readonly compiled = new Map<PolicyKind, Map<string, CompiledPolicy>>();
+  private compiledCount = 0;
   private readonly principals = new Map<string, PrincipalPolicies>();
+  /** The same, by caller object: the credential provider hands back one object per key, so no key string is built per request. */
+  private readonly principalsByCaller = new WeakMap<Caller, PrincipalPolicies>();
   private readonly resourceOrgs = new Map<string, ResourceOrg>();
   private readonly maxCompiled: number;
   private readonly compile = (p: PolicyText, kind: PolicyKind): CompiledPolicy => this.compiledPolicy(p, kind);
@@ -89,8 +93,9 @@ export class PolicyAuthorizer implements Authorizer {
         });
       // Remembered allows need no context unless the matching statements read some of it.
       let context = remembering && keys.length > 0 ? build() : undefined;
-      const memoKey = remembering ? memoKeyOf(check.resourceAccount, check.resource, keys, context) + (aclGrant ? `\u0000acl=${aclGrant}` : '') : '';
-      if (remembering && memo.allowed.has(memoKey)) continue;
+      const resourceKey = check.resourceAccount === undefined ? check.resource : `${check.resourceAccount} ${check.resource}`;
+      const valuesKey = remembering ? contextValuesKey(keys, context) + (aclGrant ?? '') : '';
+      if (remembering && isRemembered(memo, resourceKey, valuesKey)) continue;
       principal = check.principal ?? (callerPrincipal ??= principalFromCaller(caller, { tags: sets.principalTags }));
       context ??= build();
       const result = authorize({
@@ -111,7 +116,7 @@ export class PolicyAuthorizer implements Authorizer {
         },
       });
       if (result.decision === 'Allow') {
-        if (remembering) remember(memo, memoKey);
+        if (remembering) remember(memo, resourceKey, valuesKey);
         continue;
       }
       return {
@@ -151,14 +156,19 @@ export class PolicyAuthorizer implements Authorizer {
   private async principalPolicies(caller: Caller): Promise<PrincipalPolicies> {
     const { sources } = this.options;
     const identity = await sources.identity.load(caller);
-    const key = principalKey(caller);
-    const hit = this.principals.get(key);
     const generation = sources.organizations?.generation ?? 0;
-    if (hit && hit.identitySource === identity && hit.orgGeneration === generation) return hit;
-    const built = await buildPrincipalPolicies(caller, identity, sources, this.compile);
-    if (this.principals.size >= MAX_PRINCIPAL_SETS) this.principals.clear();
-    this.principals.set(key, built);
-    return built;
+    const fresh = (p: PrincipalPolicies | undefined) => p !== undefined && p.identitySource === identity && p.orgGeneration === generation;
+    const mine = this.principalsByCaller.get(caller);
+    if (fresh(mine)) return mine as PrincipalPolicies;
+    const key = principalKey(caller);
+    let sets = this.principals.get(key);
+    if (!fresh(sets)) {
+      sets = await buildPrincipalPolicies(caller, identity, sources, this.compile);
+      if (this.principals.size >= MAX_PRINCIPAL_SETS) this.principals.clear();
+      this.principals.set(key, sets);
+    }
+    this.principalsByCaller.set(caller, sets as PrincipalPolicies);
+    return sets as PrincipalPolicies;
   }
 
   /** The RCPs that govern the check's resource, or undefined when none apply. */
@@ -178,15 +188,21 @@ export class PolicyAuthorizer implements Authorizer {
   }
 
   private compiledPolicy(p: PolicyText, kind: PolicyKind): CompiledPolicy {
-    const key = `${kind}:${p.id}`;
-    const hit = this.compiled.get(key);
+    let byId = this.compiled.get(kind);
+    if (!byId) this.compiled.set(kind, (byId = new Map()));
+    const hit = byId.get(p.id);
     if (hit) return hit;
     const r = parseAndCompilePolicy(p.document, { kind, id: p.id });
     // Stored policies were validated when written; one that no longer parses is a bug, and skipping
     // it could drop a Deny, so fail closed (the pipeline answers InternalError).
     if (!r.ok) throw new Error(`stored policy ${p.id} does not compile: ${r.error.message}`);
-    if (this.compiled.size >= this.maxCompiled) this.compiled.clear();
-    this.compiled.set(key, r.policy);
+    if (this.compiledCount >= this.maxCompiled) {
+      this.compiled.clear();
+      this.compiledCount = 0;
+      this.compiled.set(kind, (byId = new Map()));
+    }
+    byId.set(p.id, r.policy);
+    this.compiledCount++;
     return r.policy;
   }
 }
@@ -228,16 +244,24 @@ function rcpContextKeys(org: ResourceOrg, action: string): readonly string[] | n
  * conditions' keys join the memo key like the principal side's.
  */
 function memoPlan(sets: PrincipalPolicies, action: string, resourcePolicy: CompiledPolicy | undefined): MemoPlan | null {
-  const planKey = resourcePolicy ? `${action}\u0000${resourcePolicy.id}` : action;
-  let plan = sets.allowed.get(planKey);
+  let plans = sets.allowed.get(action);
+  if (plans === undefined) sets.allowed.set(action, (plans = new Map()));
+  const policyKey = resourcePolicy ?? NO_RESOURCE_POLICY;
+  let plan = plans.get(policyKey);
   if (plan === undefined) {
     const all = [...sets.identity, ...(sets.boundary ? [sets.boundary] : []), ...(sets.session ?? []), ...(sets.scps?.flat() ?? [])];
     if (resourcePolicy) all.push(resourcePolicy);
     plan = newMemoPlan(contextKeysFor(all, action));
-    sets.allowed.set(planKey, plan);
+    if (plans.size >= MAX_PLANS_PER_ACTION) plans.clear();
+    plans.set(policyKey, plan);
   }
   return plan;
 }
+
+/** The plan key of checks without a resource policy. */
+const NO_RESOURCE_POLICY = Symbol('no resource policy');
+/** Resource policies (bucket policy revisions) an action keeps plans for; past this they start over. */
+const MAX_PLANS_PER_ACTION = 1024;
 
 /**
  * The engine's ACL grant for the caller: `Everyone` when AllUsers (or, for a signed caller,

@@ -22,8 +22,11 @@ export interface PrincipalPolicies {
   readonly scps: readonly (readonly CompiledPolicy[])[] | undefined;
   readonly principalTags: Readonly<Record<string, string>>;
   readonly organization: { readonly id: string; readonly paths: readonly string[] } | undefined;
-  /** Remembered allows, by action (allow-memo.ts); null for an action whose statements read a volatile key. */
-  readonly allowed: Map<string, MemoPlan | null>;
+  /**
+   * Remembered allows, by action, then by the check's resource policy (a compiled policy; a symbol
+   * for none) (allow-memo.ts); null for a plan whose statements read a volatile key.
+   */
+  readonly allowed: Map<string, Map<CompiledPolicy | symbol, MemoPlan | null>>;
 }
 
 export type Compile = (p: PolicyText, kind: PolicyKind) => CompiledPolicy;
