@@ -80,7 +80,57 @@ export interface BucketRecord {
   readonly acl: readonly AclGrant[] | undefined;
   /** Bucket-level Block Public Access; undefined when none is configured (DeletePublicAccessBlock). */
   readonly publicAccessBlock: PublicAccessBlock | undefined;
-  // ROADMAP room: versioning, encryption, lifecycle, logging — each its own column and port method.
+  /** undefined: never versioned (an unversioned bucket); once enabled a bucket is Enabled or Suspended. */
+  readonly versioning: 'Enabled' | 'Suspended' | undefined;
+  /** MFA Delete (PutBucketVersioning with x-amz-mfa): deleting versions and changing it need the root's MFA. */
+  readonly mfaDelete: boolean;
+  /** Default encryption (PutBucketEncryption); SSE-S3 (AES256) when none was configured, as AWS since 2023. */
+  readonly encryption: BucketEncryption | undefined;
+  /** Object Lock configuration; undefined when Object Lock is not enabled on the bucket. */
+  readonly objectLock: ObjectLockConfiguration | undefined;
+  /** Lifecycle rules (PutBucketLifecycleConfiguration), as parsed and validated; undefined when none. */
+  readonly lifecycle: LifecycleConfiguration | undefined;
+  // ROADMAP room: logging, website, tags — each its own column and BucketConfigChange member.
+}
+
+/** A bucket's default encryption (ServerSideEncryptionConfiguration, one rule as AWS allows). */
+export interface BucketEncryption {
+  readonly sseAlgorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
+  /** SSE-KMS: the key id or ARN as configured. */
+  readonly kmsMasterKeyId?: string;
+  readonly bucketKeyEnabled: boolean;
+  /** Encryption types refused on writes (AWS 2026: SSE-C is blocked on new buckets by default). */
+  readonly blockedEncryptionTypes: readonly ('SSE-C')[];
+}
+
+export interface ObjectLockConfiguration {
+  readonly enabled: true;
+  /** Default retention applied to new object versions. */
+  readonly defaultRetention?: { readonly mode: 'GOVERNANCE' | 'COMPLIANCE'; readonly days?: number; readonly years?: number };
+}
+
+/** Lifecycle rules, stored as the validated JSON shape the lifecycle module defines. */
+export interface LifecycleConfiguration {
+  readonly rules: readonly unknown[];
+}
+
+/**
+ * How an object's stored bytes are encrypted (`x-amz-server-side-encryption` and friends). The bytes
+ * themselves (blobs and inline bytes) are the ciphertext; what decrypts them is described here.
+ */
+export interface ObjectEncryption {
+  /** What S3 reports: `AES256` for SSE-S3 and SSE-C, `aws:kms` / `aws:kms:dsse` for SSE-KMS. */
+  readonly algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
+  /** SSE-C: the customer provided the key (the response carries its algorithm and key MD5). */
+  readonly customerKey?: { readonly keyMd5: string; readonly keyHmac: string };
+  /** The object's data key, wrapped (by the server key for SSE-S3, by the KMS key for SSE-KMS); absent for SSE-C. */
+  readonly wrappedDataKey?: string;
+  /** SSE-KMS: the key's ARN and the encryption context bound to the data key. */
+  readonly kmsKeyArn?: string;
+  readonly kmsEncryptionContext?: Readonly<Record<string, string>>;
+  readonly bucketKeyEnabled?: boolean;
+  /** Plaintext bytes per authenticated chunk of the stored ciphertext (ranged reads decrypt whole chunks). */
+  readonly chunkSize: number;
 }
 
 /** The parts of a bucket's configuration a write replaces; absent parts stay as they are. */
@@ -93,6 +143,13 @@ export interface BucketConfigChange {
   readonly acl?: readonly AclGrant[] | null;
   /** null deletes the bucket's Block Public Access configuration. */
   readonly publicAccessBlock?: PublicAccessBlock | null;
+  readonly versioning?: 'Enabled' | 'Suspended';
+  readonly mfaDelete?: boolean;
+  /** null deletes the bucket's default encryption configuration (SSE-S3 applies again). */
+  readonly encryption?: BucketEncryption | null;
+  readonly objectLock?: ObjectLockConfiguration;
+  /** null deletes the lifecycle configuration. */
+  readonly lifecycle?: LifecycleConfiguration | null;
 }
 
 /** A run of bytes held by the blob store. An object is one or more segments (multipart: one per part). */
@@ -137,6 +194,8 @@ export interface ObjectRecord {
   readonly ownerAccountId: string;
   /** The object's ACL grants; undefined: the owner's FULL_CONTROL alone (the default, and with ACLs disabled). */
   readonly acl?: readonly AclGrant[];
+  /** How the stored bytes are encrypted; undefined for bytes stored in plaintext (objects written before encryption). */
+  readonly encryption?: ObjectEncryption;
   // ROADMAP room: encryption parameters, object lock, delete marker flag.
 }
 

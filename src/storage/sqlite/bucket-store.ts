@@ -1,6 +1,17 @@
 /** BucketStore on SQLite. Writes resolve after the durability barrier (wal-sync.ts). */
 import type { Database, Statement } from 'better-sqlite3';
-import type { AclGrant, BucketConfigChange, BucketRecord, BucketStore, CorsRule, ObjectOwnership, PublicAccessBlock } from '../ports.js';
+import type {
+  AclGrant,
+  BucketConfigChange,
+  BucketEncryption,
+  BucketRecord,
+  BucketStore,
+  CorsRule,
+  LifecycleConfiguration,
+  ObjectLockConfiguration,
+  ObjectOwnership,
+  PublicAccessBlock,
+} from '../ports.js';
 import { RecordCache } from './record-cache.js';
 import type { DurabilityBarrier } from './wal-sync.js';
 
@@ -16,9 +27,17 @@ interface BucketRow {
   readonly ownership: ObjectOwnership | '';
   readonly acl: string | null;
   readonly public_access_block: string | null;
+  readonly versioning: 'Enabled' | 'Suspended' | null;
+  readonly mfa_delete: number;
+  readonly encryption: string | null;
+  readonly object_lock: string | null;
+  readonly lifecycle: string | null;
 }
 
-type InsertParams = [string, string, string, number, string | null, string | null, string, string | null, string | null];
+type InsertParams = [
+  string, string, string, number, string | null, string | null, string, string | null, string | null,
+  string | null, number, string | null, string | null, string | null,
+];
 
 export class SqliteBucketStore implements BucketStore {
   /** Every request looks its bucket up; buckets change rarely and only through this store (or another process's). */
@@ -40,8 +59,9 @@ export class SqliteBucketStore implements BucketStore {
   ) {
     this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
     this.insertStmt = db.prepare(
-      `INSERT INTO buckets (name, owner_account_id, region, created_at, cors, policy, ownership, acl, public_access_block)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO buckets (name, owner_account_id, region, created_at, cors, policy, ownership, acl, public_access_block,
+          versioning, mfa_delete, encryption, object_lock, lifecycle)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Bucket names are lower-case ASCII, so TEXT order is byte order and substr is a prefix test.
     this.listStmt = db.prepare(
@@ -65,6 +85,11 @@ export class SqliteBucketStore implements BucketStore {
         bucket.ownership ?? '',
         aclJson(bucket.acl),
         bucket.publicAccessBlock ? JSON.stringify(bucket.publicAccessBlock) : null,
+        bucket.versioning ?? null,
+        bucket.mfaDelete ? 1 : 0,
+        jsonOrNull(bucket.encryption),
+        jsonOrNull(bucket.objectLock),
+        jsonOrNull(bucket.lifecycle),
       );
       return 'Created';
     }).immediate;
@@ -72,12 +97,24 @@ export class SqliteBucketStore implements BucketStore {
     const setOwnership = db.prepare<[string, string]>('UPDATE buckets SET ownership = ? WHERE name = ?');
     const setAcl = db.prepare<[string | null, string]>('UPDATE buckets SET acl = ? WHERE name = ?');
     const setBpa = db.prepare<[string | null, string]>('UPDATE buckets SET public_access_block = ? WHERE name = ?');
+    const setColumn = {
+      versioning: db.prepare<[string, string]>('UPDATE buckets SET versioning = ? WHERE name = ?'),
+      mfaDelete: db.prepare<[number, string]>('UPDATE buckets SET mfa_delete = ? WHERE name = ?'),
+      encryption: db.prepare<[string | null, string]>('UPDATE buckets SET encryption = ? WHERE name = ?'),
+      objectLock: db.prepare<[string | null, string]>('UPDATE buckets SET object_lock = ? WHERE name = ?'),
+      lifecycle: db.prepare<[string | null, string]>('UPDATE buckets SET lifecycle = ? WHERE name = ?'),
+    };
     this.updateConfigTx = db.transaction((name: string, change: BucketConfigChange) => {
       if (this.getStmt.get(name) === undefined) return false;
       if (change.policy !== undefined) setPolicy.run(change.policy, name);
       if (change.ownership !== undefined) setOwnership.run(change.ownership ?? '', name);
       if (change.acl !== undefined) setAcl.run(aclJson(change.acl ?? undefined), name);
       if (change.publicAccessBlock !== undefined) setBpa.run(change.publicAccessBlock === null ? null : JSON.stringify(change.publicAccessBlock), name);
+      if (change.versioning !== undefined) setColumn.versioning.run(change.versioning, name);
+      if (change.mfaDelete !== undefined) setColumn.mfaDelete.run(change.mfaDelete ? 1 : 0, name);
+      if (change.encryption !== undefined) setColumn.encryption.run(jsonOrNull(change.encryption), name);
+      if (change.objectLock !== undefined) setColumn.objectLock.run(jsonOrNull(change.objectLock), name);
+      if (change.lifecycle !== undefined) setColumn.lifecycle.run(jsonOrNull(change.lifecycle), name);
       return true;
     }).immediate;
     // The emptiness check and the delete are one transaction, so no PutObject can slip in between.
@@ -155,5 +192,18 @@ function rowToBucket(row: BucketRow): BucketRecord {
     ownership: row.ownership === '' ? undefined : row.ownership,
     acl: row.acl === null ? undefined : (JSON.parse(row.acl) as AclGrant[]),
     publicAccessBlock: row.public_access_block === null ? undefined : (JSON.parse(row.public_access_block) as PublicAccessBlock),
+    versioning: row.versioning ?? undefined,
+    mfaDelete: row.mfa_delete === 1,
+    encryption: parseJson<BucketEncryption>(row.encryption),
+    objectLock: parseJson<ObjectLockConfiguration>(row.object_lock),
+    lifecycle: parseJson<LifecycleConfiguration>(row.lifecycle),
   };
+}
+
+function parseJson<T>(json: string | null): T | undefined {
+  return json === null ? undefined : (JSON.parse(json) as T);
+}
+
+function jsonOrNull(v: unknown): string | null {
+  return v === undefined || v === null ? null : JSON.stringify(v);
 }

@@ -133,8 +133,29 @@ const v3: Migration = {
   },
 };
 
+/**
+ * Data protection, bucket side and object encryption: versioning state and MFA Delete, default
+ * encryption, Object Lock and lifecycle configurations; how each object's bytes are encrypted (NULL:
+ * plaintext, the objects written before). Object versions themselves come with migration 5.
+ */
+const v4: Migration = {
+  version: 4,
+  description: 'bucket versioning, encryption, object lock, lifecycle; object encryption',
+  up: (db) => {
+    db.exec(`
+      ALTER TABLE buckets ADD COLUMN versioning TEXT;
+      ALTER TABLE buckets ADD COLUMN mfa_delete INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE buckets ADD COLUMN encryption TEXT;
+      ALTER TABLE buckets ADD COLUMN object_lock TEXT;
+      ALTER TABLE buckets ADD COLUMN lifecycle TEXT;
+      ALTER TABLE objects ADD COLUMN encryption TEXT;
+      ALTER TABLE uploads ADD COLUMN encryption TEXT;
+    `);
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
 
 export class SchemaTooNewError extends Error {
   readonly code = 'SchemaTooNew';

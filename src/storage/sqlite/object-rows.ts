@@ -3,7 +3,7 @@
  * small object kept inline). Dates are stored as epoch milliseconds; headers that may be absent are
  * NULL; maps and lists are JSON.
  */
-import type { AclGrant, BlobSegment, ObjectRecord, StoredChecksum } from '../ports.js';
+import type { AclGrant, BlobSegment, ObjectEncryption, ObjectRecord, StoredChecksum } from '../ports.js';
 import { keyBytes, keyString } from './key-bytes.js';
 
 export interface ObjectRow {
@@ -29,6 +29,8 @@ export interface ObjectRow {
   readonly inline_id: number | null;
   /** JSON grants, or NULL for the default ACL (the owner's FULL_CONTROL alone). */
   readonly acl: string | null;
+  /** JSON ObjectEncryption, or NULL for bytes stored in plaintext. */
+  readonly encryption: string | null;
 }
 
 /** A listed row: segments folded into one JSON column `[[blobId, size], ...]`, no inline bytes. */
@@ -43,7 +45,7 @@ export interface ReadObjectRow extends ObjectRow {
 
 const OBJECT_FIELDS = `o.bucket, o.key, o.version_id, o.size, o.etag, o.last_modified, o.content_type,
   o.content_encoding, o.content_disposition, o.content_language, o.cache_control, o.expires, o.user_metadata,
-  o.tags, o.checksum, o.parts_count, o.storage_class, o.owner_account_id, o.inline_id, o.acl`;
+  o.tags, o.checksum, o.parts_count, o.storage_class, o.owner_account_id, o.inline_id, o.acl, o.encryption`;
 
 /** SELECT list for listings over `objects o`: segments folded into one JSON column, no bytes. */
 export const OBJECT_COLUMNS = `${OBJECT_FIELDS},
@@ -59,10 +61,10 @@ export const READ_OBJECT_SQL = `SELECT ${OBJECT_FIELDS}, d.bytes AS inline_bytes
 
 export const INSERT_OBJECT_SQL = `INSERT OR REPLACE INTO objects (bucket, key, version_id, size, etag, last_modified,
   content_type, content_encoding, content_disposition, content_language, cache_control, expires, user_metadata,
-  tags, checksum, parts_count, storage_class, owner_account_id, inline_id, acl)
+  tags, checksum, parts_count, storage_class, owner_account_id, inline_id, acl, encryption)
   VALUES (@bucket, @key, @version_id, @size, @etag, @last_modified, @content_type, @content_encoding,
   @content_disposition, @content_language, @cache_control, @expires, @user_metadata, @tags, @checksum,
-  @parts_count, @storage_class, @owner_account_id, @inline_id, @acl)`;
+  @parts_count, @storage_class, @owner_account_id, @inline_id, @acl, @encryption)`;
 
 /** A listed row as a record (segments from its JSON column; never inline bytes). */
 export function listedRowToObject(row: ListedObjectRow): ObjectRecord {
@@ -94,6 +96,7 @@ export function rowToObject(row: ObjectRow, key: string, segments: BlobSegment[]
     // Only objects with their own ACL carry the property (as only inline objects carry `inline`), so
     // records read back compare equal to what was written.
     ...(row.acl === null ? {} : { acl: JSON.parse(row.acl) as AclGrant[] }),
+    ...(row.encryption === null ? {} : { encryption: JSON.parse(row.encryption) as ObjectEncryption }),
   };
   return inline === undefined ? record : { ...record, inline };
 }
@@ -121,6 +124,7 @@ export function objectToParams(record: ObjectRecord, inlineId: number | null): R
     owner_account_id: record.ownerAccountId,
     inline_id: inlineId,
     acl: record.acl === undefined ? null : JSON.stringify(record.acl),
+    encryption: record.encryption === undefined ? null : JSON.stringify(record.encryption),
   };
 }
 
