@@ -88,7 +88,7 @@ async function blobBenches(): Promise<Result[]> {
       await measure('full PUT path 4 KiB: blob write + putObject', 5_000, 1500, async (i) => {
         const blob = await s.blobs.write(Readable.from([BODY]));
         const r = await s.objects.putObject(record(`put/${i % 500}`, blob.blobId, blob.size));
-        if (r.outcome === 'Written') for (const g of r.replaced) await s.blobs.delete(g.blobId);
+        if (r.outcome === 'Written') for (const g of r.garbage) await s.blobs.delete(g.blobId);
       }),
       await measure('GET path 4 KiB: getObject + read bytes', 20_000, 1000, async (i) => {
         const o = await s.objects.getObject('bench', `put/${Math.abs(i) % 500}`);

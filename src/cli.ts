@@ -4,7 +4,7 @@
  *                   [--durability normal|strict] [--log-level L] [--workers N|auto]
  *                   [--trusted-proxy CIDR]... [--forwarded-header x-forwarded-for|forwarded]
  *                   [--network-endpoint CIDR=vpce-ID[,vpc-ID]]...
- *                   [--tls-address HOST:PORT --tls-cert FILE --tls-key FILE]`
+ *                   [--tls-address HOST:PORT --tls-cert FILE --tls-key FILE] [--lifecycle-day-seconds N]`
  */
 import { ConfigError, parseServerConfig } from './config.js';
 import cluster from 'node:cluster';
@@ -20,6 +20,7 @@ const USAGE = `usage: strongbox server [--data-dir DIR] [--address HOST:PORT] [-
                         [--trusted-proxy CIDR]... [--forwarded-header x-forwarded-for|forwarded]
                         [--network-endpoint CIDR=vpce-ID[,vpc-ID]]...
                         [--tls-address HOST:PORT --tls-cert FILE --tls-key FILE]
+                        [--lifecycle-day-seconds N]
        strongbox workload-token create|list|revoke ...   (strongbox workload-token --help)`;
 
 async function main(argv: string[]): Promise<number> {

@@ -116,3 +116,26 @@ describe('parseServerConfig TLS listener', () => {
     assert.throws(() => parseServerConfig(['--tls-address', '127.0.0.1:9000', ...files], {}), ConfigError);
   });
 });
+
+describe('parseServerConfig lifecycle day', () => {
+  it("is AWS's day unless told; --lifecycle-day-seconds or STRONGBOX_LIFECYCLE_DAY_SECONDS, the flag winning", () => {
+    assert.equal(parseServerConfig([], {}).lifecycleDaySeconds, undefined);
+    assert.equal(parseServerConfig(['--lifecycle-day-seconds', '2'], { STRONGBOX_LIFECYCLE_DAY_SECONDS: '5' }).lifecycleDaySeconds, 2);
+    assert.equal(parseServerConfig([], { STRONGBOX_LIFECYCLE_DAY_SECONDS: '5' }).lifecycleDaySeconds, 5);
+    for (const bad of ['0', '1.5', 'x', '86401']) {
+      assert.throws(() => parseServerConfig(['--lifecycle-day-seconds', bad], {}), ConfigError);
+    }
+  });
+});
+
+describe('parseServerConfig SSE keys', () => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+  it('the data directory key unless STRONGBOX_SSE_KEY or --sse-key-file (STRONGBOX_SSE_KEY_FILE) names others; not both', () => {
+    assert.deepEqual(parseServerConfig([], {}).sseKeys, { kind: 'default' });
+    assert.deepEqual(parseServerConfig(['--sse-key-file', '/keys/sse'], {}).sseKeys, { kind: 'file', path: '/keys/sse' });
+    assert.deepEqual(parseServerConfig([], { STRONGBOX_SSE_KEY_FILE: '/k' }).sseKeys, { kind: 'file', path: '/k' });
+    assert.deepEqual(parseServerConfig([], { STRONGBOX_SSE_KEY: `${key}, ${key}` }).sseKeys, { kind: 'env', keys: [Buffer.alloc(32, 7), Buffer.alloc(32, 7)] });
+    assert.throws(() => parseServerConfig(['--sse-key-file', '/k'], { STRONGBOX_SSE_KEY: key }), ConfigError);
+    assert.throws(() => parseServerConfig([], { STRONGBOX_SSE_KEY: 'c2hvcnQ=' }), ConfigError);
+  });
+});

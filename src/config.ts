@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { NetworkEndpoint } from './policy/index.js';
 import { parseCidr } from './policy/condition/ip-value.js';
 import type { ForwardedHeader } from './server/client-address.js';
+import { parseSseKeys, type SseKeySource } from './sse/sse-key-file.js';
 
 export interface ServerConfig {
   readonly dataDir: string;
@@ -39,6 +40,13 @@ export interface ServerConfig {
   readonly networkEndpoints: readonly NetworkEndpoint[];
   /** The optional TLS listener, next to the plain one (aws:SecureTransport true on it). */
   readonly tls: TlsListenerConfig | undefined;
+  /**
+   * The length of one lifecycle "day" in seconds (lifecycle rules count days; tests and demonstrations
+   * shorten them); undefined: AWS's 86,400.
+   */
+  readonly lifecycleDaySeconds: number | undefined;
+  /** Where the server's SSE keys come from (src/sse/sse-key-file.ts): env, a key file, or DATA_DIR/sse.key. */
+  readonly sseKeys: SseKeySource;
 }
 
 export interface TlsListenerConfig {
@@ -63,6 +71,8 @@ const FLAGS: Record<string, { env: string; key: keyof RawConfig }> = {
   '--tls-address': { env: 'STRONGBOX_TLS_ADDRESS', key: 'tlsAddress' },
   '--tls-cert': { env: 'STRONGBOX_TLS_CERT', key: 'tlsCert' },
   '--tls-key': { env: 'STRONGBOX_TLS_KEY', key: 'tlsKey' },
+  '--lifecycle-day-seconds': { env: 'STRONGBOX_LIFECYCLE_DAY_SECONDS', key: 'lifecycleDaySeconds' },
+  '--sse-key-file': { env: 'STRONGBOX_SSE_KEY_FILE', key: 'sseKeyFile' },
 };
 
 /** Repeatable options; their variable holds a list (`separator` splits it). Flags replace the variable. */
@@ -89,6 +99,8 @@ interface RawConfig {
   tlsAddress?: string;
   tlsCert?: string;
   tlsKey?: string;
+  lifecycleDaySeconds?: string;
+  sseKeyFile?: string;
 }
 
 export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
@@ -116,7 +128,33 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     forwardedHeader,
     networkEndpoints: parseNetworkEndpoints(lists.networkEndpoints ?? []),
     tls: parseTls(raw, { host, port }),
+    lifecycleDaySeconds: parseLifecycleDaySeconds(raw.lifecycleDaySeconds),
+    sseKeys: parseSseKeySource(raw.sseKeyFile, env.STRONGBOX_SSE_KEY),
   };
+}
+
+/**
+ * `--sse-key-file` or `STRONGBOX_SSE_KEY` (never a flag: a key on the command line shows in `ps`), not
+ * both; neither: the data directory's own key file.
+ */
+function parseSseKeySource(file: string | undefined, keys: string | undefined): SseKeySource {
+  if (file !== undefined && keys) throw new ConfigError('give the SSE keys either in STRONGBOX_SSE_KEY or in --sse-key-file, not both');
+  if (file !== undefined) return { kind: 'file', path: file };
+  if (!keys) return { kind: 'default' };
+  try {
+    return { kind: 'env', keys: parseSseKeys(keys, 'STRONGBOX_SSE_KEY') };
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
+/** A whole number of seconds, 1 to 86,400 (a day shorter than AWS's, never longer). */
+function parseLifecycleDaySeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 86_400) {
+    throw new ConfigError(`--lifecycle-day-seconds must be a whole number from 1 to 86400, got ${value}`);
+  }
+  return Number(value);
 }
 
 /** Environment first, flags over it; a repeated flag adds to its list (and replaces the variable's). */

@@ -28,7 +28,11 @@ import { LastUseBuffer } from './iam/last-use-buffer.js';
 import { JwksCache } from './sts/web-identity/jwks-cache.js';
 import type { StsDeps } from './sts/sts-deps.js';
 import { createWorkloadsProtocol } from './workloads/workloads-protocol.js';
+import { verifyMfaCode } from './iam/mfa/verify-mfa-code.js';
 import { workloadCredentialsEndpoint } from './workloads/workload-credentials-endpoint.js';
+import { openKms } from './kms/open-kms.js';
+import { loadSseKeys } from './sse/sse-key-file.js';
+import { SseKeyRing } from './sse/sse-key-ring.js';
 import { RequestPipeline } from './server/pipeline.js';
 import { startListeners } from './server/listeners.js';
 import { ClientAddressResolver } from './server/client-address.js';
@@ -36,6 +40,11 @@ import { LogDestination, PIPE_BUF } from './server/log-destination.js';
 import { PolicyAuthorizer } from './authz/policy-authorizer.js';
 import { createIdentityPolicyLoader, resolveManaged } from './iam/identity-policies.js';
 import { loadAwsManagedPolicies } from './iam/aws-managed/catalog.js';
+import { BackgroundJobs } from './server/background-jobs.js';
+import { ObjectsService } from './storage/objects-service.js';
+import { BackgroundLease } from './server/background-lease.js';
+import { LifecycleDays } from './lifecycle/lifecycle-days.js';
+import { lifecycleIdleMs, lifecycleJob } from './lifecycle/lifecycle-job.js';
 
 export interface RunningStrongbox {
   readonly endpoint: string;
@@ -79,6 +88,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     (err) => logger.error({ err }, 'recording role use failed'),
   );
   const authenticator = new Authenticator({ credentials, region: config.region });
+  const lifecycleDays = LifecycleDays.ofSeconds(config.lifecycleDaySeconds);
   const awsManaged = loadAwsManagedPolicies();
   const identityPolicies = createIdentityPolicyLoader({ store: iamStore, awsManaged });
   const organizationPolicies = createOrganizationPolicyLoader(iamStore);
@@ -106,6 +116,9 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
         iamStore.pollExternalChanges();
       }
     : undefined;
+  // KMS (src/kms): its own kms.sqlite, key material sealed by the master key. `kms.keys` is SSE-KMS's.
+  const kms = openKms({ dataDir, region: config.region, shared, principalExists: (arn) => principalExistsIn(iamStore, arn) });
+  const sse = await openSseKeys(config, dataDir, logger);
   const clientAddress =
     config.trustedProxies.length > 0 ? new ClientAddressResolver({ trustedProxies: config.trustedProxies, header: config.forwardedHeader }) : undefined;
   const pipeline = new RequestPipeline({
@@ -119,12 +132,17 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       principalExists: (arn) => principalExistsIn(iamStore, arn),
       accountPublicAccessBlock: (accountId) => accountPublicAccessBlocks.effective(accountId),
       canonicalUserAccount: canonicalUserDirectory({ listAccountIds: async () => (await iamStore.accounts.list()).map((a) => a.accountId) }),
+      lifecycleDays,
+      sse: { keys: sse, kms: kms.keys },
+      // MFA Delete: the bucket owner root's device, each code once (the IAM store's MFA devices).
+      verifyMfa: (check) => verifyMfaCode(iamStore, { ...check, owner: { kind: 'root' } }),
     }), createS3ControlProtocol({ store: iamStore, accountPublicAccessBlocks })),
     services: new Map([
       ['iam', createIamProtocol({ store: iamStore, awsManaged })],
       ['sts', createStsProtocol(stsDeps)],
       ['organizations', createOrganizationsProtocol({ store: iamStore })],
       ['workloads', createWorkloadsProtocol({ store: iamStore })],
+      ['kms', kms.protocol],
     ]),
     region: config.region,
     logger,
@@ -150,6 +168,15 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   const tlsLog = tlsEndpoint ? { tlsEndpoint, certificate } : {};
   startupLog(logger).info({ endpoint, ...tlsLog, accountId: boot.accountId, dataDir, region: config.region }, shared ? 'worker listening' : 'listening');
   logger.flush();
+  // After listening: background work never delays the start. One process per data directory runs it.
+  const background = new BackgroundJobs({
+    jobs: [lifecycleJob({ storage, objectsService: new ObjectsService(storage), days: lifecycleDays, logger })],
+    lease: new BackgroundLease(dataDir),
+    logger,
+    idleIntervalMs: lifecycleIdleMs(lifecycleDays),
+    beforePass: shared ? () => storage.pollExternalChanges() : undefined,
+  });
+  background.start();
 
   return {
     endpoint,
@@ -158,19 +185,35 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     reloadTls: () => listeners.reloadTls(),
     async shutdown() {
       ready = false;
-      await listeners.shutdown(config.shutdownGraceMs);
+      await Promise.all([listeners.shutdown(config.shutdownGraceMs), background.stop()]);
       await credentials.close();
       await roleUses.close();
       identityPolicies.close();
       organizationPolicies.close();
       accountPublicAccessBlocks.close();
       await iamStore.close();
+      await kms.close();
       await storage.close();
       lock.release();
       logger.info('stopped');
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
+}
+
+/**
+ * The SSE key ring (src/sse/sse-key-file.ts): from the environment, a key file, or the data
+ * directory's own `sse.key`, created on the first start. The log says where the keys are and which
+ * key is current (never a key).
+ */
+async function openSseKeys(config: ServerConfig, dataDir: string, logger: Logger): Promise<SseKeyRing> {
+  const loaded = await loadSseKeys(config.sseKeys, dataDir);
+  const ring = new SseKeyRing(loaded.keys);
+  if (loaded.created !== undefined) {
+    startupLog(logger).info({ file: loaded.created, keyId: ring.currentKeyId }, `SSE key created in ${loaded.created}: keep it with backups of the data, which it decrypts`);
+  }
+  logger.info({ origin: loaded.origin, keyId: ring.currentKeyId, keys: loaded.keys.length }, 'server-side encryption keys loaded');
+  return ring;
 }
 
 /** How long a worker waits for its primary to hand the data directory over (DataDirLock.hold). */

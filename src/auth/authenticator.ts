@@ -27,7 +27,7 @@ export interface AuthenticatorOptions {
   readonly credentials: CredentialProvider;
   /** The region this endpoint serves (S3 scopes must name it). */
   readonly region: string;
-  /** Services accepted in the credential scope; default s3, iam, sts, organizations, workloads. */
+  /** Services accepted in the credential scope; default s3, iam, sts, organizations, workloads, kms. */
   readonly services?: readonly string[];
   /** Bound of the derived-signing-key cache (entries). */
   readonly signingKeyCacheSize?: number;
@@ -52,7 +52,8 @@ export class Authenticator {
     this.maxBuffered = options.maxBufferedBodyBytes ?? 1024 * 1024;
     const region = options.region;
     this.scopePolicy = {
-      services: options.services ?? ['s3', 'iam', 'sts', 'organizations', 'workloads'],
+      // kms is regional: signed for this server's region only (the default rule below).
+      services: options.services ?? ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms'],
       // IAM and Organizations are global services signed for us-east-1; STS has a global (us-east-1)
       // and a regional endpoint. Deviation from AWS: IAM and Organizations also accept this server's
       // own region, because SDKs pointed at a custom endpoint sign with their configured region.

@@ -147,7 +147,9 @@ export class PolicyAuthorizer implements Authorizer {
     if (!ref) return undefined;
     const kind: PolicyKind = ref.type === 'Trust' ? 'trust' : 'resource';
     const outsider = caller.kind === 'Anonymous' || caller.accountId !== check.resourceAccount;
-    if (!ref.restrictPublic || !outsider) return this.compiledPolicy(ref, kind);
+    // A KMS key policy is read with IAM's grammar (any service's actions), not PutBucketPolicy's.
+    const dialect = ref.type === 'KeyPolicy' ? 'iam' : undefined;
+    if (!ref.restrictPublic || !outsider) return this.compiledPolicy(ref, kind, dialect);
     const denies = denyStatementsOnly(ref.document);
     return denies === undefined ? undefined : this.compiledPolicy({ id: `${ref.id}#deny-only`, document: denies }, kind);
   }
@@ -187,12 +189,12 @@ export class PolicyAuthorizer implements Authorizer {
     return entry.rcps ? entry : undefined;
   }
 
-  private compiledPolicy(p: PolicyText, kind: PolicyKind): CompiledPolicy {
+  private compiledPolicy(p: PolicyText, kind: PolicyKind, resourceDialect?: 'iam'): CompiledPolicy {
     let byId = this.compiled.get(kind);
     if (!byId) this.compiled.set(kind, (byId = new Map()));
     const hit = byId.get(p.id);
     if (hit) return hit;
-    const r = parseAndCompilePolicy(p.document, { kind, id: p.id });
+    const r = parseAndCompilePolicy(p.document, { kind, id: p.id, resourceDialect });
     // Stored policies were validated when written; one that no longer parses is a bug, and skipping
     // it could drop a Deny, so fail closed (the pipeline answers InternalError).
     if (!r.ok) throw new Error(`stored policy ${p.id} does not compile: ${r.error.message}`);

@@ -128,6 +128,18 @@ export class JsonInput {
     });
   }
 
+  /** A map of strings to strings (KMS EncryptionContext); each key and value checked against `rules`. */
+  optionalStringMap(member: string, rules: StringRules = {}): Record<string, string> | undefined {
+    const v = this.raw(member);
+    if (v === undefined) return undefined;
+    if (!isObject(v)) throw serializationError(`Expected a map for ${this.at(member)}`);
+    for (const [k, value] of Object.entries(v)) {
+      if (typeof value !== 'string') throw serializationError(`Expected a string for ${this.at(member)}.${k}`);
+      this.checkString(`${member}.${k}`, value, rules);
+    }
+    return v as Record<string, string>;
+  }
+
   /** A list of structures, each read through its own JsonInput. */
   optionalStructureList(member: string): JsonInput[] | undefined {
     const list = this.list(member);

@@ -53,8 +53,12 @@ export interface RequestPrincipal {
  */
 export type AclGrant = 'Account' | 'Everyone';
 
-/** Which kind of resource-based policy is attached; a trust policy must allow even in the same account. */
-export type ResourcePolicyType = 'Resource' | 'Trust';
+/**
+ * Which kind of resource-based policy is attached. A trust policy must allow even in the same
+ * account, and so must a KMS key policy ("no IAM policy can allow access to a KMS key unless the key
+ * policy allows it"); naming the account delegates to its identity policies.
+ */
+export type ResourcePolicyType = 'Resource' | 'Trust' | 'KeyPolicy';
 
 export interface PolicySets {
   /** The principal's identity policies: user inline + attached + its groups', or the role's. */

@@ -115,7 +115,9 @@ function decide({ req, ev, iamPrincipal, sameAccount, rootLockoutException, hasB
 
   const side = identitySide(p, ev, hasBoundary, pol.sessionPolicies !== undefined);
   const best = bestPrincipalMatch(ev.resource.allows, pol.aclGrant, iamPrincipal);
-  const trustPolicy = pol.resourcePolicyType === 'Trust';
+  // A KMS key policy gates like a trust policy.
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+  const trustPolicy = pol.resourcePolicyType === 'Trust' || pol.resourcePolicyType === 'KeyPolicy';
   const resourceType: PolicyType = ev.resource.allows.length > 0 || !pol.aclGrant ? 'resource' : 'acl';
 
   if (!iamPrincipal) {

@@ -30,10 +30,10 @@ const SHARED_PRINCIPALS = readJson<{ principals: Record<string, RequestPrincipal
 const RCP_KIND = 'rcp' as PolicyKind;
 
 let compiledCount = 0;
-function compileRef(ref: PolicyRef, kind: PolicyKind, file: EvalFile | undefined, label: string): CompiledPolicy {
+function compileRef(ref: PolicyRef, kind: PolicyKind, file: EvalFile | undefined, label: string, resourceDialect?: 'iam'): CompiledPolicy {
   const doc = typeof ref === 'string' ? file?.policies?.[ref] : ref;
   assert.ok(doc, `unknown policy ${String(ref)} in ${label}`);
-  const parsed = parsePolicy(JSON.stringify(doc, null, 2), { kind });
+  const parsed = parsePolicy(JSON.stringify(doc, null, 2), { kind, resourceDialect });
   assert.ok(parsed.ok, `${label}: policy ${typeof ref === 'string' ? ref : ''} is invalid: ${parsed.ok ? '' : parsed.error.message}`);
   return compilePolicy(parsed.document, { id: typeof ref === 'string' ? ref : `${kind}-${++compiledCount}`, kind });
 }
@@ -63,7 +63,10 @@ function buildRequest(file: EvalFile, c: EvalCase): AuthorizationRequest {
       sessionPolicies: f.session?.map((r) => compileRef(r, 'session', file, label)),
       scps: f.scps?.map((level) => level.map((r) => compileRef(r, 'scp', file, label))),
       rcps: f.rcps?.map((level) => level.map((r) => compileRef(r, RCP_KIND, file, label))),
-      resourcePolicy: f.resourcePolicy ? compileRef(f.resourcePolicy, resourceKind, file, label) : undefined,
+      // KMS key policies are validated with IAM's grammar, as KMS does.
+      resourcePolicy: f.resourcePolicy
+        ? compileRef(f.resourcePolicy, resourceKind, file, label, f.resourcePolicyType === 'KeyPolicy' ? 'iam' : undefined)
+        : undefined,
       resourcePolicyType: f.resourcePolicyType,
       aclGrant: f.acl,
     },

@@ -34,7 +34,7 @@ import {
 } from './context.js';
 import { s3Error } from './errors.js';
 import { assertNotBlockedPublicAcl } from './new-object-acl.js';
-import { assertCurrentVersion } from './object-get.js';
+import { loadAddressedObject, missingObjectError, requestedVersionId, versionHeader } from './object-version.js';
 import { acceptedWithAclsDisabled, aclsEnabled } from './ownership.js';
 import { emptyResponse } from './render.js';
 import { readVerifiedBody } from './request-body.js';
@@ -115,20 +115,17 @@ function objectAclAction(ctx: S3Context, verb: 'Get' | 'Put'): string {
   return ctx.query.has('versionId') ? `s3:${verb}ObjectVersionAcl` : `s3:${verb}ObjectAcl`;
 }
 
-function versionHeaders(ctx: S3Context): Record<string, string> {
-  const v = ctx.query.get('versionId');
-  return v === undefined ? {} : { 'x-amz-version-id': v };
+function versionHeaders(ctx: S3Context, obj: ObjectRecord): Record<string, string> {
+  return versionHeader(requireBucket(ctx), obj.versionId);
 }
 
-/** The addressed object as the check sees it: its ACL and owner decide object-ACL actions. */
+/** The addressed object (`?versionId=` or the current one) as the check sees it: its ACL and owner decide object-ACL actions. */
 async function loadObject(ctx: S3Context): Promise<ObjectRecord | undefined> {
-  return ctx.deps.storage.objects.getObject(requireBucket(ctx).name, requireKey(ctx));
+  return loadAddressedObject(ctx);
 }
 
-function requireObject(ctx: S3Context, obj: ObjectRecord | undefined): ObjectRecord {
-  const key = requireKey(ctx);
-  assertCurrentVersion(ctx, key);
-  if (obj === undefined) throw s3Error('NoSuchKey', { fields: { Key: key } });
+async function requireObject(ctx: S3Context, obj: ObjectRecord | undefined): Promise<ObjectRecord> {
+  if (obj === undefined) throw await missingObjectError(ctx);
   return obj;
 }
 
@@ -138,12 +135,12 @@ export const prepareGetObjectAcl: OperationHandler = async (ctx) => {
   const target = { bucket, key: requireKey(ctx), object: obj };
   const check = objectCheck(ctx, objectAclAction(ctx, 'Get'), existingTagContext(obj?.tags), target);
   return prepared([check], async () => {
-    const found = requireObject(ctx, obj);
+    const found = await requireObject(ctx, obj);
     // With ACLs disabled the bucket owner owns every object ("Requests to read ACLs ... show full
     // control for the bucket owner").
     const owner = aclsEnabled(bucket) ? found.ownerAccountId : bucket.ownerAccountId;
     const grants = aclsEnabled(bucket) ? (found.acl ?? defaultAcl(owner)) : defaultAcl(owner);
-    return aclResponse(owner, grants, versionHeaders(ctx));
+    return aclResponse(owner, grants, versionHeaders(ctx, found));
   });
 };
 
@@ -153,18 +150,17 @@ export const preparePutObjectAcl: OperationHandler = async (ctx) => {
   const context = { ...existingTagContext(obj?.tags), ...aclConditionContext((n) => ctx.header(n)) };
   const check = objectCheck(ctx, objectAclAction(ctx, 'Put'), context, { bucket, key: requireKey(ctx), object: obj });
   return prepared([check], async () => {
-    const found = requireObject(ctx, obj);
+    const found = await requireObject(ctx, obj);
     const owner = aclsEnabled(bucket) ? found.ownerAccountId : bucket.ownerAccountId;
     const requested = await requestedAclOfPut(ctx, owner);
     if (!aclsEnabled(bucket)) {
       assertAcceptedWithAclsDisabled(requested, bucket);
-      return emptyResponse(200, versionHeaders(ctx));
+      return emptyResponse(200, versionHeaders(ctx, found));
     }
     const owners = { ownerAccountId: owner, bucketOwnerAccountId: bucket.ownerAccountId };
     const grants = await grantsToStore(ctx, requested, owners);
-    if (!(await ctx.deps.storage.objects.putObjectAcl(bucket.name, found.key, grants))) {
-      throw s3Error('NoSuchKey', { fields: { Key: found.key } });
-    }
-    return emptyResponse(200, versionHeaders(ctx));
+    const versionId = requestedVersionId(ctx) === undefined ? undefined : found.versionId;
+    if (!(await ctx.deps.storage.objects.putObjectAcl(bucket.name, found.key, grants, versionId))) throw await missingObjectError(ctx);
+    return emptyResponse(200, versionHeaders(ctx, found));
   });
 };

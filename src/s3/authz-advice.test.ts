@@ -72,8 +72,12 @@ test('GetObject / HeadObject of a missing key: 404 with s3:ListBucket, 403 witho
   authorizer.deny.add('s3:ListBucket');
   assert.deepEqual(await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'missing' }))), { name: 'AccessDenied', status: 403 });
   assert.equal((await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'missing' })))).status, 403);
-  // A bogus version of a missing key is NoSuchVersion either way: this store has only "null" versions.
-  assert.equal((await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'missing', VersionId: 'v1' })))).name, 'NoSuchVersion');
+  // A version id the store could not have issued is InvalidArgument, before any lookup; a well-formed one
+  // that names nothing is NoSuchVersion with s3:ListBucket, 403 without.
+  assert.equal((await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'missing', VersionId: 'v1' })))).name, 'InvalidArgument');
+  assert.equal((await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'missing', VersionId: 'A'.repeat(32) })))).name, 'AccessDenied');
+  authorizer.deny.delete('s3:ListBucket');
+  assert.equal((await failure(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'there', VersionId: 'A'.repeat(32) })))).name, 'NoSuchVersion');
   // s3:GetObject itself still gates: without it the answer is 403 whatever the key.
   authorizer.deny.clear();
   authorizer.deny.add('s3:GetObject');

@@ -140,10 +140,15 @@ export const prepareGetBucketLocation: OperationHandler = async (ctx) =>
     return { status: 200, headers: { 'content-type': 'application/xml' }, body };
   });
 
+/**
+ * DeleteBucket: a bucket with any object version or delete marker left is BucketNotEmpty; unfinished
+ * multipart uploads do not keep it ("a bucket whose only content is an unfinished multipart upload"
+ * is deleted, its parts with it).
+ */
 export const prepareDeleteBucket: OperationHandler = async (ctx) =>
   prepared([bucketCheck(ctx, 's3:DeleteBucket')], async () => {
     const name = requireBucket(ctx).name;
-    const outcome = await ctx.deps.storage.buckets.deleteBucket(name);
+    const { outcome } = await ctx.deps.objects.deleteBucket(name);
     if (outcome === 'NotEmpty') throw s3Error('BucketNotEmpty', { fields: { BucketName: name } });
     if (outcome === 'NoSuchBucket') throw s3Error('NoSuchBucket', { fields: { BucketName: name } });
     return emptyResponse(204);

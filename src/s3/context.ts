@@ -12,15 +12,23 @@ import type { Readable } from 'node:stream';
 import type { AuthenticationResult, AuthFacts, RawRequest } from '../auth/types.js';
 import type { ServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
+import type { LifecycleDays } from '../lifecycle/lifecycle-days.js';
 import type { AuthzCheck, Decision, RequestInfo } from '../server/protocol.js';
+import type { ObjectsService } from '../storage/objects-service.js';
 import type { BucketRecord, ObjectRecord, PublicAccessBlock, S3Storage } from '../storage/ports.js';
+import type { MfaVerifier } from './mfa-delete.js';
 import { s3Error } from './errors.js';
 import { resourceSide } from './resource-side.js';
 import type { PostPolicyVerifier } from './post-object.js';
+import type { S3Encryption } from './object-encryption.js';
 import type { S3OperationName, Target, UnimplementedOperationName } from './router.js';
 
 export interface S3Deps {
   readonly storage: S3Storage;
+  /** Every write and delete of object versions goes through it (write → commit → reclaim). */
+  readonly objects: ObjectsService;
+  /** Checks `x-amz-mfa` (MFA Delete) against the bucket owner root's MFA device (IAM store). */
+  readonly verifyMfa: MfaVerifier;
   readonly region: string;
   readonly baseDomain: string | undefined;
   readonly now: () => Date;
@@ -32,6 +40,10 @@ export interface S3Deps {
   readonly canonicalUserAccount: (canonicalUserId: string) => Promise<string | undefined>;
   /** PutBucketPolicy: whether a principal a policy names (account id, root, user or role ARN) exists here. */
   readonly principalExists: (arn: string) => Promise<boolean>;
+  /** The length of a lifecycle day (`x-amz-expiration` dates; `--lifecycle-day-seconds`). */
+  readonly lifecycleDays: LifecycleDays;
+  /** Server-side encryption: the server's SSE keys and, for SSE-KMS, the KMS (object-encryption.ts). */
+  readonly sse: S3Encryption;
 }
 
 export interface S3Context {

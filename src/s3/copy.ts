@@ -5,22 +5,30 @@
  */
 import { parseChecksumAlgorithm, type ChecksumAlgorithm } from '../checksum/index.js';
 import type { ObjectRecord } from '../storage/ports.js';
-import { checksumElements, copyBytes, loadCopySource, requireSourceObject, type LoadedSource } from './copy-source.js';
+import { checksumElements, copyBytes, copySourceVersionHeader, loadCopySource, requireSourceObject, type LoadedSource } from './copy-source.js';
 import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { invalidArgument, s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag } from './headers.js';
 import { requestedAclFromHeaders } from './acl-request.js';
 import { newObjectAcl } from './new-object-acl.js';
 import {
+  encryptionResponseHeaders,
+  newObjectCipher,
+  openObjectKey,
+  planWriteEncryption,
+  type NewObjectEncryptionPlan,
+} from './object-encryption.js';
+import {
   commitObject,
   newObjectRecord,
   objectAclWriteChecks,
   objectCreationContext,
-  rejectUnsupportedWriteHeaders,
   writeConditionContext,
   writeExpectation,
+  writtenVersionHeader,
 } from './object-write.js';
 import { xmlResponse } from './render.js';
+import { expirationHeader } from '../lifecycle/expiration-header.js';
 import { parseTaggingHeader, requestTagContext, type TagSet } from './tag-set.js';
 import { MAX_PUT_BYTES } from './upload.js';
 
@@ -47,7 +55,10 @@ export const prepareCopyObject: OperationHandler = async (ctx) => {
   const checks = [loaded.check, objectCheck(ctx, 's3:PutObject', context)];
   if (newTags !== undefined && newTags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(newTags)));
   checks.push(...objectAclWriteChecks(ctx, (n) => ctx.header(n)));
-  return prepared(checks, () => copyObject(ctx, loaded, metadataDirective, newTags));
+  // SSE-KMS: kms:Decrypt on the source's key, kms:GenerateDataKey on the copy's.
+  const sse = await planWriteEncryption(ctx, { bucket: requireBucket(ctx), key: requireKey(ctx) });
+  checks.push(...loaded.sse.checks, ...sse.checks);
+  return prepared(checks, () => copyObject(ctx, loaded, metadataDirective, newTags, sse));
 };
 
 /**
@@ -63,21 +74,28 @@ function copyChecksumAlgorithm(ctx: S3Context, src: ObjectRecord): ChecksumAlgor
   return alg;
 }
 
-async function copyObject(ctx: S3Context, loaded: LoadedSource, metadataDirective: 'COPY' | 'REPLACE', newTags: TagSet | undefined): Promise<S3Response> {
+async function copyObject(
+  ctx: S3Context,
+  loaded: LoadedSource,
+  metadataDirective: 'COPY' | 'REPLACE',
+  newTags: TagSet | undefined,
+  sse: NewObjectEncryptionPlan,
+): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
-  rejectUnsupportedWriteHeaders(ctx);
   const src = requireSourceObject(ctx, loaded);
   if (src.size > MAX_PUT_BYTES) {
     throw s3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}` });
   }
   const storageClass = parseStorageClass(ctx.header('x-amz-storage-class'));
-  const sameObject = loaded.source.bucket === bucket.name && loaded.source.key === key;
+  // Copying an earlier version over its own key is how a version is restored: only the current one is "itself".
+  const sameObject = loaded.source.bucket === bucket.name && loaded.source.key === key && loaded.source.versionId === undefined;
   const changesSomething =
     metadataDirective === 'REPLACE' ||
     ctx.header('x-amz-storage-class') !== undefined ||
     ctx.header('x-amz-website-redirect-location') !== undefined ||
     ctx.header('x-amz-server-side-encryption') !== undefined ||
+    ctx.header('x-amz-server-side-encryption-customer-algorithm') !== undefined ||
     ctx.header('x-amz-checksum-algorithm') !== undefined;
   if (sameObject && !changesSomething) {
     throw s3Error('InvalidRequest', {
@@ -100,14 +118,25 @@ async function copyObject(ctx: S3Context, loaded: LoadedSource, metadataDirectiv
   // The copy's ACL is the one this request asks for, never the source's (CopyObject, "ACL").
   const owner = await newObjectAcl(ctx, { bucket, requested: requestedAclFromHeaders((n) => ctx.header(n)) });
   const expect = await writeExpectation(ctx, bucket.name, key);
-  const received = await copyBytes(ctx.deps.storage, loaded, src, undefined, copyChecksumAlgorithm(ctx, src));
-  const fields = { ...metadata, tags: newTags ?? src.tags, storageClass };
+  const cipher = await newObjectCipher(ctx, bucket, sse, { bytes: src.size });
+  const received = await copyBytes(ctx.deps.storage, loaded, src, undefined, copyChecksumAlgorithm(ctx, src), {
+    sourceKey: (source) => openObjectKey(ctx, source, loaded.sse, { decrypt: true }),
+    target: cipher.payload,
+  });
+  const fields = { ...metadata, tags: newTags ?? src.tags, storageClass, encryption: cipher.encryption };
   const record = newObjectRecord(ctx, bucket, key, received, fields, owner);
   const checksum = record.checksum;
-  await commitObject(ctx.deps.storage, record, expect);
+  const versionId = await commitObject(ctx, record, expect);
+  const headers = {
+    ...(checksum ? { 'x-amz-checksum-type': checksum.type } : {}),
+    ...writtenVersionHeader(versionId),
+    ...copySourceVersionHeader(loaded, src),
+    ...encryptionResponseHeaders(record.encryption, { contextHeader: sse.kms?.contextHeader }),
+    'x-amz-expiration': bucket.lifecycle && expirationHeader(bucket, record, ctx.deps.lifecycleDays),
+  };
   return xmlResponse(
     'CopyObjectResult',
     { ETag: quoteEtag(record.etag), LastModified: record.lastModified, ChecksumType: checksum?.type, ...checksumElements(checksum) },
-    { headers: checksum ? { 'x-amz-checksum-type': checksum.type } : {} },
+    { headers },
   );
 }

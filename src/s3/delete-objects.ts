@@ -1,10 +1,17 @@
 /**
- * DeleteObject and DeleteObjects (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
- * Deleting a key that does not exist succeeds: 204 for DeleteObject, a `<Deleted>` entry for
- * DeleteObjects ("Amazon S3 confirms the deletion by returning the result as deleted").
+ * DeleteObject and DeleteObjects (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html),
+ * through the objects service. Without a version id, an unversioned bucket loses the object and a
+ * versioned one gets a delete marker; with one (s3:DeleteObjectVersion), that version goes for good
+ * (and, with MFA Delete on, only with the root's `x-amz-mfa`). Deleting a key or version that does not
+ * exist succeeds: 204 for DeleteObject, a `<Deleted>` entry for DeleteObjects ("Amazon S3 confirms the
+ * deletion by returning the result as deleted"). If-Match / `<ETag>` make a delete conditional on the
+ * current object, atomically (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html).
  */
+import type { ServiceError } from '../errors/service-error.js';
+import { callerAccountId } from '../identity/caller.js';
 import type { AuthzCheck } from '../server/protocol.js';
-import { etagListMatches } from './conditions.js';
+import type { BucketRecord, DeleteObjectOutcome, DeleteObjectRequest } from '../storage/ports.js';
+import { etagListMatches, normalizeEtag } from './conditions.js';
 import {
   advisedAllow,
   objectCheck,
@@ -17,46 +24,104 @@ import {
   type S3Response,
 } from './context.js';
 import { s3Error } from './errors.js';
+import { truncateToSeconds } from './headers.js';
+import { requireMfa } from './mfa-delete.js';
 import { MAX_KEY_BYTES } from './names.js';
-import { deleteGarbage } from './object-write.js';
+import { parseVersionId, requestedVersionId, versionIdText } from './object-version.js';
 import { emptyResponse, xmlResponse } from './render.js';
 import { readVerifiedBody } from './request-body.js';
 import { childText, children, parseXml } from './xml-parse.js';
 
 const MAX_DELETE_KEYS = 1000;
 
-function deleteAction(versionId: string | undefined): string {
-  return versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
+function deleteAction(hasVersionId: boolean): string {
+  return hasVersionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject';
 }
 
 export const prepareDeleteObject: OperationHandler = async (ctx) => {
-  const versionId = ctx.query.get('versionId');
+  const versionId = requestedVersionId(ctx);
   const ifMatch = ctx.header('if-match');
   const context: Record<string, string> = ifMatch === undefined ? {} : { 's3:if-match': ifMatch };
-  const checks = [objectCheck(ctx, deleteAction(versionId), context)];
+  const checks = [objectCheck(ctx, deleteAction(versionId !== undefined), context)];
   // Conditional deletes by ETag reveal the current ETag: they need s3:GetObject too (conditional-deletes).
   if (ifMatch !== undefined && ifMatch.trim() !== '*') checks.push(objectCheck(ctx, 's3:GetObject'));
   return prepared(checks, () => deleteObject(ctx, versionId, ifMatch));
 };
 
-async function deleteObject(ctx: S3Context, versionId: string | undefined, ifMatch: string | undefined): Promise<S3Response> {
+async function deleteObject(
+  ctx: S3Context,
+  versionId: string | null | undefined,
+  ifMatch: string | undefined,
+): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
-  // An unversioned bucket holds only the "null" version: deleting any other version deletes nothing.
-  if (versionId !== undefined && versionId !== 'null') return emptyResponse(204);
-  if (ifMatch !== undefined) {
-    // Deviation from AWS: the ETag check and the delete are two steps, not one atomic operation.
-    const current = await ctx.deps.storage.objects.getObject(bucket.name, key);
-    if (current === undefined) throw s3Error('NoSuchKey', { fields: { Key: key } });
-    if (!etagListMatches(ifMatch, current.etag)) throw s3Error('PreconditionFailed', { fields: { Condition: 'If-Match' } });
+  if (versionId !== undefined && bucket.mfaDelete) await requireMfa(ctx, bucket.ownerAccountId);
+  const outcome = await deleteOne(ctx, bucket, { key, versionId, ifMatch });
+  const refused = refusal(outcome, key, bucket.name);
+  if (refused !== undefined) throw refused;
+  return emptyResponse(204, deleteHeaders(outcome, versionId));
+}
+
+/** What one delete asks: a key, maybe a version, maybe an If-Match (an ETag list, or `*`). */
+interface DeleteTarget {
+  readonly key: string;
+  readonly versionId: string | null | undefined;
+  readonly ifMatch: string | undefined;
+}
+
+/**
+ * One delete through the objects service. A list of ETags (`If-Match: "a", "b"`) is first resolved
+ * against the current object into the one it matches, which the store then checks atomically.
+ */
+async function deleteOne(ctx: S3Context, bucket: BucketRecord, target: DeleteTarget): Promise<DeleteObjectOutcome> {
+  let ifMatch = target.ifMatch?.trim();
+  if (ifMatch !== undefined && ifMatch.includes(',')) {
+    const current = await ctx.deps.storage.objects.getObject(bucket.name, target.key);
+    if (current === undefined) return { outcome: 'PreconditionFailed', reason: 'NoSuchKey' };
+    if (!etagListMatches(ifMatch, current.etag)) return { outcome: 'PreconditionFailed', reason: 'ETagMismatch' };
+    ifMatch = current.etag;
   }
-  const garbage = await ctx.deps.storage.objects.deleteObject(bucket.name, key);
-  if (garbage !== undefined) await deleteGarbage(ctx.deps.storage.blobs, garbage);
-  return emptyResponse(204);
+  const request: DeleteObjectRequest = {
+    bucket: bucket.name,
+    key: target.key,
+    ...(target.versionId === undefined ? {} : { versionId: target.versionId }),
+    ...(ifMatch === undefined ? {} : { expect: { ifMatch: ifMatch === '*' ? '*' : normalizeEtag(ifMatch) } }),
+    // A delete marker belongs to who made it (the listing shows the bucket owner when ACLs are disabled).
+    marker: {
+      lastModified: truncateToSeconds(ctx.deps.now()),
+      ownerAccountId: callerAccountId(ctx.auth.caller) ?? bucket.ownerAccountId,
+    },
+  };
+  return ctx.deps.objects.delete(request);
+}
+
+/** The error a delete outcome answers with, if any: a failed condition, or the bucket gone meanwhile. */
+function refusal(outcome: DeleteObjectOutcome, key: string, bucket: string): ServiceError | undefined {
+  if (outcome.outcome === 'PreconditionFailed') {
+    if (outcome.reason === 'NoSuchKey') return s3Error('NoSuchKey', { fields: { Key: key } });
+    return s3Error('PreconditionFailed', { fields: { Condition: 'If-Match' } });
+  }
+  if (outcome.outcome === 'NoSuchBucket') return s3Error('NoSuchBucket', { fields: { BucketName: bucket } });
+  return undefined;
+}
+
+/**
+ * `x-amz-version-id` / `x-amz-delete-marker`: the version removed (and whether it was a marker), or
+ * the delete marker created. An unversioned delete carries neither.
+ */
+function deleteHeaders(outcome: DeleteObjectOutcome, requested: string | null | undefined): Record<string, string> {
+  if (outcome.outcome === 'DeleteMarkerCreated') {
+    return { 'x-amz-delete-marker': 'true', 'x-amz-version-id': versionIdText(outcome.versionId) };
+  }
+  if (requested === undefined) return {};
+  const headers: Record<string, string> = { 'x-amz-version-id': versionIdText(requested) };
+  if (outcome.outcome === 'Deleted' && outcome.deleteMarker) headers['x-amz-delete-marker'] = 'true';
+  return headers;
 }
 
 interface DeleteEntry {
   readonly key: string;
+  /** As sent; parsed per entry (a malformed one is that entry's error). */
   readonly versionId: string | undefined;
   readonly etag: string | undefined;
 }
@@ -85,38 +150,73 @@ export const prepareDeleteObjects: OperationHandler = async (ctx) => {
   const bucket = requireBucket(ctx);
   const body = await readVerifiedBody(ctx, { requireIntegrity: true });
   const { entries, quiet } = parseDeleteDocument(body.toString('utf8'));
-  const advisoryChecks: AuthzCheck[] = entries.map((e) => objectCheck(ctx, deleteAction(e.versionId), {}, { bucket, key: e.key }));
+  const advisoryChecks: AuthzCheck[] = entries.map((e) =>
+    objectCheck(ctx, deleteAction(e.versionId !== undefined), {}, { bucket, key: e.key }),
+  );
   return prepared([], (advice) => deleteObjects(ctx, entries, advice, quiet), { advisoryChecks });
 };
 
 const ACCESS_DENIED = { code: 'AccessDenied', message: 'Access Denied' } as const;
 
-async function deleteObjects(ctx: S3Context, entries: readonly DeleteEntry[], advice: Advice, quiet: boolean): Promise<S3Response> {
+type DeletedNode = { Key: string; VersionId?: string; DeleteMarker?: boolean; DeleteMarkerVersionId?: string };
+type ErrorNode = { Key: string; VersionId?: string; Code: string; Message: string };
+
+/**
+ * "When performing this action on an MFA Delete enabled bucket, that attempts to delete any versioned
+ * objects, you must include an MFA token. If you do not provide one, the entire request will fail ...
+ * If you provide an invalid token, whether there are versioned keys in the request or not, the entire
+ * Multi-Object Delete request will fail." (DeleteObjects, API reference)
+ */
+async function deleteObjects(
+  ctx: S3Context,
+  entries: readonly DeleteEntry[],
+  advice: Advice,
+  quiet: boolean,
+): Promise<S3Response> {
   const bucket = requireBucket(ctx);
-  const deleted: { Key: string; VersionId?: string }[] = [];
-  const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
+  if (bucket.mfaDelete && (ctx.header('x-amz-mfa') !== undefined || entries.some((e) => e.versionId !== undefined))) {
+    await requireMfa(ctx, bucket.ownerAccountId);
+  }
+  const deleted: DeletedNode[] = [];
+  const errors: ErrorNode[] = [];
   for (const [i, e] of entries.entries()) {
-    const failure = advisedAllow(advice, i) ? await deleteOne(ctx, bucket.name, e) : ACCESS_DENIED;
-    if (failure === undefined) deleted.push({ Key: e.key, VersionId: e.versionId });
-    else errors.push({ Key: e.key, VersionId: e.versionId, Code: failure.code, Message: failure.message });
+    const result = advisedAllow(advice, i) ? await deleteEntry(ctx, bucket, e) : ACCESS_DENIED;
+    if ('code' in result) errors.push({ Key: e.key, VersionId: e.versionId, Code: result.code, Message: result.message });
+    else deleted.push(result);
   }
   return xmlResponse('DeleteResult', { Deleted: quiet ? undefined : deleted, Error: errors });
 }
 
-async function deleteOne(ctx: S3Context, bucket: string, e: DeleteEntry): Promise<{ code: string; message: string } | undefined> {
+type EntryError = { code: string; message: string };
+
+async function deleteEntry(ctx: S3Context, bucket: BucketRecord, e: DeleteEntry): Promise<DeletedNode | EntryError> {
   if (Buffer.byteLength(e.key, 'utf8') > MAX_KEY_BYTES) return { code: 'KeyTooLongError', message: 'Your key is too long' };
-  if (e.versionId !== undefined && e.versionId !== 'null') return undefined;
-  const store = ctx.deps.storage.objects;
-  if (e.etag !== undefined) {
-    const current = await store.getObject(bucket, e.key);
-    if (current === undefined) return { code: 'NoSuchKey', message: 'The specified key does not exist.' };
-    if (!etagListMatches(e.etag, current.etag)) return { code: 'PreconditionFailed', message: 'At least one of the pre-conditions you specified did not hold' };
-  }
+  let versionId: string | null | undefined;
   try {
-    const garbage = await store.deleteObject(bucket, e.key);
-    if (garbage !== undefined) await deleteGarbage(ctx.deps.storage.blobs, garbage);
-    return undefined;
+    versionId = parseVersionId(e.versionId);
+  } catch {
+    return { code: 'NoSuchVersion', message: 'The specified version does not exist.' };
+  }
+  let outcome: DeleteObjectOutcome;
+  try {
+    outcome = await deleteOne(ctx, bucket, { key: e.key, versionId, ifMatch: e.etag });
   } catch {
     return { code: 'InternalError', message: 'We encountered an internal error. Please try again.' };
   }
+  const refused = refusal(outcome, e.key, bucket.name);
+  if (refused !== undefined) return { code: refused.code, message: refused.message };
+  return deletedNode(e.key, outcome, versionId);
+}
+
+/** A `<Deleted>` entry: the version removed (DeleteMarker when it was one), or the marker created. */
+function deletedNode(key: string, outcome: DeleteObjectOutcome, requested: string | null | undefined): DeletedNode {
+  if (outcome.outcome === 'DeleteMarkerCreated') {
+    return { Key: key, DeleteMarker: true, DeleteMarkerVersionId: versionIdText(outcome.versionId) };
+  }
+  if (requested === undefined) return { Key: key };
+  const versionId = versionIdText(requested);
+  if (outcome.outcome === 'Deleted' && outcome.deleteMarker) {
+    return { Key: key, VersionId: versionId, DeleteMarker: true, DeleteMarkerVersionId: versionId };
+  }
+  return { Key: key, VersionId: versionId };
 }

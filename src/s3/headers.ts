@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ObjectRecord } from '../storage/ports.js';
 import type { HeaderValue } from './context.js';
 import { invalidArgument, s3Error } from './errors.js';
+import { encryptionResponseHeaders } from './object-encryption.js';
 
 /** "Within the PUT request header, the user-defined metadata is limited to 2 KB in size." */
 export const MAX_USER_METADATA_BYTES = 2048;
@@ -130,6 +131,7 @@ export function objectResponseHeaders(obj: ObjectRecord): Record<string, HeaderV
     'x-amz-tagging-count': obj.tags.length > 0 ? String(obj.tags.length) : undefined,
   };
   for (const [k, v] of Object.entries(obj.userMetadata)) h[META_PREFIX + k] = v;
+  Object.assign(h, encryptionResponseHeaders(obj.encryption));
   return h;
 }
 

@@ -19,8 +19,10 @@ import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler
 import { s3Error } from './errors.js';
 import { quoteEtag, truncateToSeconds } from './headers.js';
 import { MIN_PART_BYTES } from './multipart.js';
-import { deleteGarbage, preconditionError, writeConditionContext, writeExpectation } from './object-write.js';
+import { preconditionError, writeConditionContext, writeExpectation, writtenVersionHeader } from './object-write.js';
 import { xmlResponse } from './render.js';
+import { expirationHeader } from '../lifecycle/expiration-header.js';
+import { encryptionResponseHeaders } from './object-encryption.js';
 import { childText, children, parseXml, readSmallBody } from './xml-parse.js';
 
 interface RequestedPart {
@@ -88,11 +90,10 @@ async function complete(ctx: S3Context): Promise<S3Response> {
     segments: chosen.map((p) => p.segment),
   };
   const expect = await writeExpectation(ctx, bucket.name, key);
-  const result = await ctx.deps.storage.multipart.completeUpload(uploadId, record, expect);
+  const result = await ctx.deps.objects.completeUpload(uploadId, record, expect);
   if (result.outcome === 'NoSuchUpload') throw s3Error('NoSuchUpload', { fields: { UploadId: uploadId } });
   if (result.outcome === 'PreconditionFailed') throw preconditionError(result.reason, key, expect);
-  await deleteGarbage(ctx.deps.storage.blobs, result.garbage);
-  return completeResult(ctx, record);
+  return completeResult(ctx, { ...record, versionId: result.versionId });
 }
 
 function completeResult(ctx: S3Context, obj: ObjectRecord): S3Response {
@@ -108,7 +109,15 @@ function completeResult(ctx: S3Context, obj: ObjectRecord): S3Response {
       ...checksumElements(obj.checksum),
       ChecksumType: obj.checksum?.type,
     },
-    { headers: obj.checksum ? { 'x-amz-checksum-type': obj.checksum.type } : {} },
+    {
+      headers: {
+        ...(obj.checksum ? { 'x-amz-checksum-type': obj.checksum.type } : {}),
+        ...writtenVersionHeader(obj.versionId),
+        'x-amz-expiration': ctx.bucket?.lifecycle && expirationHeader(ctx.bucket, obj, ctx.deps.lifecycleDays),
+        // CompleteMultipartUpload reports SSE-S3 and SSE-KMS, never the SSE-C key (API_CompleteMultipartUpload).
+        ...encryptionResponseHeaders(obj.encryption, { customer: false }),
+      },
+    },
   );
 }
 

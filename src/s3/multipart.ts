@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseChecksumAlgorithm, type ChecksumAlgorithm } from '../checksum/index.js';
 import type { MultipartUpload, UploadedPart } from '../storage/ports.js';
-import { checksumElements, copyBytes, loadCopySource, requireSourceObject } from './copy-source.js';
+import { checksumElements, copyBytes, loadCopySource, requireSourceObject, copySourceVersionHeader } from './copy-source.js';
 import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { invalidArgument, s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag, truncateToSeconds } from './headers.js';
@@ -14,7 +14,17 @@ import { requestedAclFromHeaders } from './acl-request.js';
 import { newObjectAcl } from './new-object-acl.js';
 import { parsePartNumberParam } from './object-get.js';
 import { preparePutObject, requireContentLength } from './object-put.js';
-import { deleteGarbage, objectCreationContext, rejectUnsupportedWriteHeaders, writeConditionContext } from './object-write.js';
+import { objectCreationContext, writeConditionContext } from './object-write.js';
+import {
+  encryptionResponseHeaders,
+  newObjectCipher,
+  newObjectEtag,
+  openObjectKey,
+  planWriteEncryption,
+  uploadPartChecks,
+  uploadPartCipher,
+  type NewObjectEncryptionPlan,
+} from './object-encryption.js';
 import { parseCopySourceRange } from './range.js';
 import { emptyResponse, xmlResponse } from './render.js';
 import { parseTaggingHeader } from './tag-set.js';
@@ -36,7 +46,9 @@ export const prepareCreateMultipartUpload: OperationHandler = async (ctx) => {
   // The same checks as PutObject: the object is created with what this request declares.
   const put = await preparePutObject(ctx);
   const tags = parseTaggingHeader(ctx.header('x-amz-tagging')) ?? [];
-  return prepared(put.checks, () => createUpload(ctx, tags));
+  // The upload's encryption (its kms:* checks are among PutObject's).
+  const sse = await planWriteEncryption(ctx, { bucket: requireBucket(ctx), key: requireKey(ctx) });
+  return prepared(put.checks, () => createUpload(ctx, tags, sse));
 };
 
 interface ChecksumChoice {
@@ -68,10 +80,11 @@ export function multipartChecksumChoice(ctx: S3Context): ChecksumChoice {
   return { algorithm, type };
 }
 
-async function createUpload(ctx: S3Context, tags: readonly (readonly [string, string])[]): Promise<S3Response> {
+async function createUpload(ctx: S3Context, tags: readonly (readonly [string, string])[], sse: NewObjectEncryptionPlan): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
-  rejectUnsupportedWriteHeaders(ctx);
+  // One data key for the whole upload: every part is encrypted under it (uploads.encryption).
+  const cipher = await newObjectCipher(ctx, bucket, sse);
   // The completed object's owner and ACL are fixed now, with the rest of what PutObject would store.
   const owner = await newObjectAcl(ctx, { bucket, requested: requestedAclFromHeaders((n) => ctx.header(n)) });
   const choice = multipartChecksumChoice(ctx);
@@ -92,13 +105,14 @@ async function createUpload(ctx: S3Context, tags: readonly (readonly [string, st
       storageClass: parseStorageClass(ctx.header('x-amz-storage-class')),
       ownerAccountId: owner.ownerAccountId,
       ...(owner.acl === undefined ? {} : { acl: owner.acl }),
+      encryption: cipher.encryption,
     },
     checksumAlgorithm: choice.algorithm,
     checksumType: choice.type,
     initiatorArn: caller.kind === 'Anonymous' ? 'anonymous' : caller.arn,
   };
   await ctx.deps.storage.multipart.createUpload(upload);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = encryptionResponseHeaders(cipher.encryption, { contextHeader: sse.kms?.contextHeader });
   if (choice.algorithm !== undefined) {
     headers['x-amz-checksum-algorithm'] = choice.algorithm;
     headers['x-amz-checksum-type'] = choice.type as string;
@@ -122,7 +136,7 @@ function requirePartNumber(ctx: S3Context): number {
 
 export const prepareUploadPart: OperationHandler = async (ctx) =>
   prepared(
-    [objectCheck(ctx, 's3:PutObject', { ...objectCreationContext(ctx), ...writeConditionContext(ctx) })],
+    [objectCheck(ctx, 's3:PutObject', { ...objectCreationContext(ctx), ...writeConditionContext(ctx) }), ...(await uploadPartChecks(ctx, requireBucket(ctx)))],
     () => uploadPart(ctx),
   );
 
@@ -137,6 +151,7 @@ async function uploadPart(ctx: S3Context): Promise<S3Response> {
       message: `Checksum Type mismatch occurred, expected checksum Type: ${upload.checksumAlgorithm.toLowerCase()}, actual checksum Type: ${checksum.algorithm.toLowerCase()}`,
     });
   }
+  const encryption = await uploadPartCipher(ctx, requireBucket(ctx), upload);
   const received = await receivePayload({
     source: ctx.auth.body,
     blobs: ctx.deps.storage.blobs,
@@ -146,9 +161,10 @@ async function uploadPart(ctx: S3Context): Promise<S3Response> {
     checksum,
     extraAlgorithm: upload.checksumAlgorithm,
     trailers: ctx.auth.trailers,
+    encryption,
   });
   const part = await storePart(ctx, upload, partNumber, received);
-  const headers: Record<string, string> = { etag: quoteEtag(part.etag) };
+  const headers: Record<string, string> = { etag: quoteEtag(part.etag), ...encryptionResponseHeaders(upload.template.encryption) };
   if (part.checksum !== undefined) headers[`x-amz-checksum-${part.checksum.algorithm.toLowerCase()}`] = part.checksum.value;
   return emptyResponse(200, headers);
 }
@@ -157,20 +173,13 @@ async function uploadPart(ctx: S3Context): Promise<S3Response> {
 async function storePart(ctx: S3Context, upload: MultipartUpload, partNumber: number, received: ReceivedPayload): Promise<UploadedPart> {
   const part: UploadedPart = {
     partNumber,
-    etag: received.md5.toString('hex'),
+    etag: newObjectEtag(received.md5, upload.template.encryption),
     size: received.size,
     lastModified: truncateToSeconds(ctx.deps.now()),
     checksum: received.checksum && { algorithm: received.checksum.algorithm, value: received.checksum.value, type: upload.checksumType ?? 'FULL_OBJECT' },
     segment: { blobId: received.blobId, size: received.size },
   };
-  let replaced;
-  try {
-    replaced = await ctx.deps.storage.multipart.putPart(upload.uploadId, part);
-  } catch (e) {
-    await deleteGarbage(ctx.deps.storage.blobs, [part.segment]);
-    throw e;
-  }
-  if (replaced !== undefined) await deleteGarbage(ctx.deps.storage.blobs, [replaced]);
+  await ctx.deps.objects.putPart(upload.uploadId, part);
   return part;
 }
 
@@ -181,24 +190,27 @@ export const prepareUploadPartCopy: OperationHandler = async (ctx) => {
     ...writeConditionContext(ctx),
     's3:x-amz-copy-source': ctx.header('x-amz-copy-source') as string,
   };
-  return prepared([loaded.check, objectCheck(ctx, 's3:PutObject', context)], async () => {
+  const checks = [loaded.check, objectCheck(ctx, 's3:PutObject', context), ...loaded.sse.checks, ...(await uploadPartChecks(ctx, requireBucket(ctx)))];
+  return prepared(checks, async () => {
     const partNumber = requirePartNumber(ctx);
     const upload = await requireUpload(ctx);
     const src = requireSourceObject(ctx, loaded);
     const range = parseCopySourceRange(ctx.header('x-amz-copy-source-range'), src.size);
     const length = range === undefined ? src.size : range.end - range.start + 1;
     if (length > MAX_PART_BYTES) throw s3Error('EntityTooLarge', { fields: { ProposedSize: String(length), MaxSizeAllowed: String(MAX_PART_BYTES) } });
-    const received = await copyBytes(ctx.deps.storage, loaded, src, range, upload.checksumAlgorithm);
+    const received = await copyBytes(ctx.deps.storage, loaded, src, range, upload.checksumAlgorithm, {
+      sourceKey: (source) => openObjectKey(ctx, source, loaded.sse, { decrypt: true }),
+      target: await uploadPartCipher(ctx, requireBucket(ctx), upload),
+    });
     const part = await storePart(ctx, upload, partNumber, received);
-    return xmlResponse('CopyPartResult', { ETag: quoteEtag(part.etag), LastModified: part.lastModified, ...checksumElements(part.checksum) });
+    const headers = { ...encryptionResponseHeaders(upload.template.encryption), ...copySourceVersionHeader(loaded, src) };
+    return xmlResponse('CopyPartResult', { ETag: quoteEtag(part.etag), LastModified: part.lastModified, ...checksumElements(part.checksum) }, { headers });
   });
 };
 
 export const prepareAbortMultipartUpload: OperationHandler = async (ctx) =>
   prepared([objectCheck(ctx, 's3:AbortMultipartUpload')], async () => {
     const upload = await requireUpload(ctx);
-    const garbage = await ctx.deps.storage.multipart.abortUpload(upload.uploadId);
-    if (garbage === undefined) throw s3Error('NoSuchUpload', { fields: { UploadId: upload.uploadId } });
-    await deleteGarbage(ctx.deps.storage.blobs, garbage);
+    if (!(await ctx.deps.objects.abortUpload(upload.uploadId))) throw s3Error('NoSuchUpload', { fields: { UploadId: upload.uploadId } });
     return emptyResponse(204);
   });

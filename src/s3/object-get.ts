@@ -6,12 +6,11 @@
  */
 import type { Readable } from 'node:stream';
 import { isBlobNotFound } from '../storage/blob-errors.js';
-import { inlineRange, openObjectBytes } from '../storage/object-reader.js';
+import { openObjectPlaintext } from '../sse/encrypted-object-bytes.js';
 import type { ObjectRecord } from '../storage/ports.js';
 import { evaluateConditions, readConditionHeaders } from './conditions.js';
 import {
   existingTagContext,
-  missingKeyError,
   missingKeyListCheck,
   objectCheck,
   prepared,
@@ -24,38 +23,37 @@ import {
 } from './context.js';
 import { invalidArgument, s3Error } from './errors.js';
 import { RESPONSE_OVERRIDES, httpDate, objectResponseHeaders, quoteEtag, toHeaderValue } from './headers.js';
+import { expirationHeader } from '../lifecycle/expiration-header.js';
 import { checksumResponseHeaders } from './object-put.js';
+import { openObjectKey, planObjectRead, type ObjectReadPlan } from './object-encryption.js';
+import { loadAddressedObject, missingObjectError, versionHeader } from './object-version.js';
 import { contentRange, parseRangeHeader, type ByteRange } from './range.js';
 
-/** The object as it was when the request was routed (its tags feed s3:ExistingObjectTag). */
+/**
+ * The object (the version `?versionId=` names, or the current one) as it was when the request was
+ * routed (its tags feed s3:ExistingObjectTag).
+ */
 async function loadForRead(ctx: S3Context): Promise<ObjectRecord | undefined> {
-  return ctx.deps.storage.objects.getObject(requireBucket(ctx).name, requireKey(ctx));
+  return loadAddressedObject(ctx);
 }
 
-/** `versionId` other than `null` names a version this unversioned store cannot have. */
+/** A read of a version by id is s3:GetObjectVersion. */
 export function readAction(ctx: S3Context, base: 's3:GetObject'): string {
   return ctx.query.has('versionId') ? `${base}Version` : base;
-}
-
-export function assertCurrentVersion(ctx: S3Context, key: string): void {
-  const versionId = ctx.query.get('versionId');
-  if (versionId !== undefined && versionId !== 'null') {
-    throw s3Error('NoSuchVersion', { fields: { Key: key, VersionId: versionId } });
-  }
 }
 
 function prepareRead(head: boolean): OperationHandler {
   return async (ctx) => {
     const obj = await loadForRead(ctx);
-    const checks = [objectCheck(ctx, readAction(ctx, 's3:GetObject'), existingTagContext(obj?.tags), { bucket: requireBucket(ctx), key: requireKey(ctx), object: obj })];
-    if (obj !== undefined) return prepared(checks, () => readObject(ctx, obj, head));
+    // SSE-KMS: a GET (or a HEAD that returns the checksum) is also kms:Decrypt on the object's key.
+    const sse = await planObjectRead(ctx, obj, { decrypts: !head || ctx.header('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' });
+    const checks = [objectCheck(ctx, readAction(ctx, 's3:GetObject'), existingTagContext(obj?.tags), { bucket: requireBucket(ctx), key: requireKey(ctx), object: obj }), ...sse.checks];
+    if (obj !== undefined) return prepared(checks, () => readObject(ctx, obj, head, sse));
     // A missing key is 404 only to a caller who may list the bucket; to others it is 403.
     return prepared(
       checks,
       async (advice) => {
-        const key = requireKey(ctx);
-        assertCurrentVersion(ctx, key);
-        throw missingKeyError(advice, 0, key);
+        throw await missingObjectError(ctx, { advice, index: 0 });
       },
       { advisoryChecks: [missingKeyListCheck(ctx)] },
     );
@@ -71,22 +69,22 @@ interface ReadPlan {
   readonly headers: Record<string, HeaderValue | undefined>;
 }
 
-async function readObject(ctx: S3Context, initial: ObjectRecord | undefined, head: boolean): Promise<S3Response> {
+async function readObject(ctx: S3Context, initial: ObjectRecord | undefined, head: boolean, sse: ObjectReadPlan): Promise<S3Response> {
   const key = requireKey(ctx);
-  assertCurrentVersion(ctx, key);
   let obj = initial;
   // A concurrent overwrite may delete the blobs we were about to open: re-read the metadata once.
   for (let attempt = 0; ; attempt++) {
     // Only after a concurrent delete: a key missing at route time is answered by prepareRead.
     if (obj === undefined) throw s3Error('NoSuchKey', { fields: { Key: key } });
+    const objectKey = await openObjectKey(ctx, obj, sse, { decrypt: !head });
     const early = conditionalResponse(ctx, obj);
     if (early !== undefined) return early;
     const plan = planRead(ctx, obj);
+    Object.assign(plan.headers, versionHeader(requireBucket(ctx), obj.versionId));
     if (head) return { status: plan.status, headers: plan.headers };
-    // A small object kept inline: its bytes came with the metadata, no file to open.
-    if (obj.inline !== undefined) return { status: plan.status, headers: plan.headers, body: inlineRange(obj.inline, plan.range) };
     try {
-      const body: Readable = await openObjectBytes(ctx.deps.storage.blobs, obj.segments, plan.range);
+      // Inline bytes come with the metadata (no file to open); encrypted ones are decrypted on the way.
+      const body = await openObjectPlaintext(ctx.deps.storage.blobs, obj, objectKey, plan.range);
       return { status: plan.status, headers: plan.headers, body };
     } catch (e) {
       if (!isBlobNotFound(e) || attempt > 0) throw e;
@@ -133,6 +131,10 @@ function objectHeaders(obj: ObjectRecord): Record<string, HeaderValue | undefine
 
 function planRead(ctx: S3Context, obj: ObjectRecord): ReadPlan {
   const headers = objectHeaders(obj);
+  // The current version's expiry (a version read by id is not the one an Expiration rule acts on).
+  if (ctx.bucket?.lifecycle !== undefined && !ctx.query.has('versionId')) {
+    headers['x-amz-expiration'] = expirationHeader(ctx.bucket, obj, ctx.deps.lifecycleDays);
+  }
   const rangeHeader = ctx.header('range');
   const partNumber = parsePartNumberParam(ctx.query.get('partNumber'));
   let range: ByteRange | undefined;

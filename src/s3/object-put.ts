@@ -7,16 +7,18 @@ import type { StoredChecksum } from '../storage/ports.js';
 import { objectCheck, prepared, requireBucket, requireKey, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag } from './headers.js';
+import { expirationHeader } from '../lifecycle/expiration-header.js';
 import { requestedAclFromHeaders } from './acl-request.js';
+import { encryptionResponseHeaders, newObjectCipher, planWriteEncryption, type NewObjectEncryptionPlan } from './object-encryption.js';
 import { newObjectAcl } from './new-object-acl.js';
 import {
   commitObject,
   newObjectRecord,
   objectAclWriteChecks,
   objectCreationContext,
-  rejectUnsupportedWriteHeaders,
   writeConditionContext,
   writeExpectation,
+  writtenVersionHeader,
 } from './object-write.js';
 import { emptyResponse } from './render.js';
 import { parseTaggingHeader, requestTagContext, type TagSet } from './tag-set.js';
@@ -31,7 +33,10 @@ export const preparePutObject: OperationHandler = async (ctx) => {
   // A compare-and-swap write reveals the current ETag: If-Match needs s3:GetObject too (conditional-writes).
   const ifMatch = ctx.header('if-match');
   if (ifMatch !== undefined && ifMatch.trim() !== '*') checks.push(objectCheck(ctx, 's3:GetObject'));
-  return prepared(checks, () => putObject(ctx, tags ?? []));
+  // The encryption headers are checked now; SSE-KMS adds kms:GenerateDataKey on its key.
+  const sse = await planWriteEncryption(ctx, { bucket: requireBucket(ctx), key: requireKey(ctx) });
+  checks.push(...sse.checks);
+  return prepared(checks, () => putObject(ctx, tags ?? [], sse));
 };
 
 /** Content length as S3 requires it for a PUT: declared, and at most 5 GiB. */
@@ -42,10 +47,10 @@ export function requireContentLength(ctx: S3Context, max: number): number {
   return length;
 }
 
-async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
+async function putObject(ctx: S3Context, tags: TagSet, sse: NewObjectEncryptionPlan): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
-  rejectUnsupportedWriteHeaders(ctx);
+  const cipher = await newObjectCipher(ctx, bucket, sse);
   const owner = await newObjectAcl(ctx, { bucket, requested: requestedAclFromHeaders((n) => ctx.header(n)) });
   const userMetadata = parseUserMetadata(ctx.raw.headers);
   const storageClass = parseStorageClass(ctx.header('x-amz-storage-class'));
@@ -63,11 +68,19 @@ async function putObject(ctx: S3Context, tags: TagSet): Promise<S3Response> {
     checksum,
     defaultAlgorithm: 'CRC64NVME',
     trailers: ctx.auth.trailers,
+    encryption: cipher.payload,
   });
-  const fields = { ...parseContentHeaders((n) => ctx.header(n)), userMetadata, tags, storageClass };
+  const fields = { ...parseContentHeaders((n) => ctx.header(n)), userMetadata, tags, storageClass, encryption: cipher.encryption };
   const record = newObjectRecord(ctx, bucket, key, received, fields, owner);
-  await commitObject(ctx.deps.storage, record, expect);
-  return emptyResponse(200, { etag: quoteEtag(record.etag), ...checksumResponseHeaders(record.checksum) });
+  const versionId = await commitObject(ctx, record, expect);
+  const expiration = bucket.lifecycle && expirationHeader(bucket, record, ctx.deps.lifecycleDays);
+  return emptyResponse(200, {
+    etag: quoteEtag(record.etag),
+    ...checksumResponseHeaders(record.checksum),
+    ...encryptionResponseHeaders(record.encryption, { contextHeader: sse.kms?.contextHeader }),
+    'x-amz-expiration': expiration,
+    ...writtenVersionHeader(versionId),
+  });
 }
 
 /** `x-amz-checksum-<alg>` and `x-amz-checksum-type`, as write responses and checksum-mode reads carry them. */

@@ -1,10 +1,10 @@
 /**
  * What every object-creating operation shares (PutObject, CopyObject, PostObject,
- * CompleteMultipartUpload): conditional writes, header checks, condition keys, the commit, and
- * removal of the bytes it made garbage.
+ * CompleteMultipartUpload): conditional writes, header checks, condition keys, and the commit through
+ * the objects service (src/storage/objects-service.ts), which removes the bytes a commit made garbage.
  * Conditional writes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
  */
-import type { BlobSegment, BlobStore, BucketRecord, ObjectRecord, S3Storage } from '../storage/ports.js';
+import type { BucketRecord, ObjectRecord, WriteExpectation } from '../storage/ports.js';
 import type { AuthzCheck } from '../server/protocol.js';
 import { aclConditionContext, hasAclHeaders } from './acl-request.js';
 import { normalizeEtag } from './conditions.js';
@@ -12,12 +12,13 @@ import { objectCheck, type ObjectTarget, type S3Context } from './context.js';
 import { s3Error } from './errors.js';
 import { truncateToSeconds } from './headers.js';
 import type { NewObjectAcl } from './new-object-acl.js';
+import { newObjectEtag } from './object-encryption.js';
 import { storedBytes, type ReceivedObject } from './upload.js';
 
 /** What a single-request write (PutObject, CopyObject, PostObject) takes from the request or the copy source. */
 export type NewObjectFields = Pick<
   ObjectRecord,
-  'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'expires' | 'userMetadata' | 'tags' | 'storageClass'
+  'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'expires' | 'userMetadata' | 'tags' | 'storageClass' | 'encryption'
 >;
 
 /** The record of a new current object made of one received body (inline or one blob), with its owner and ACL. */
@@ -34,7 +35,7 @@ export function newObjectRecord(
     key,
     versionId: null,
     size: received.size,
-    etag: received.md5.toString('hex'),
+    etag: newObjectEtag(received.md5, fields.encryption),
     lastModified: truncateToSeconds(ctx.deps.now()),
     ...fields,
     checksum: received.checksum && { algorithm: received.checksum.algorithm, value: received.checksum.value, type: 'FULL_OBJECT' },
@@ -45,10 +46,7 @@ export function newObjectRecord(
   };
 }
 
-export interface WriteExpectation {
-  readonly ifNoneMatch?: true;
-  readonly ifMatch?: string;
-}
+export type { WriteExpectation } from '../storage/ports.js';
 
 /**
  * `If-None-Match: *` (create only) and `If-Match: <etag>` (compare and swap). The store checks them
@@ -104,6 +102,7 @@ export function objectCreationContext(ctx: S3Context): Record<string, string> {
   const map: readonly (readonly [string, string])[] = [
     ['x-amz-server-side-encryption', 's3:x-amz-server-side-encryption'],
     ['x-amz-server-side-encryption-aws-kms-key-id', 's3:x-amz-server-side-encryption-aws-kms-key-id'],
+    ['x-amz-server-side-encryption-customer-algorithm', 's3:x-amz-server-side-encryption-customer-algorithm'],
     ['x-amz-storage-class', 's3:x-amz-storage-class'],
     ['x-amz-website-redirect-location', 's3:x-amz-website-redirect-location'],
     ['x-amz-content-sha256', 's3:x-amz-content-sha256'],
@@ -129,43 +128,21 @@ export function objectAclWriteChecks(
 }
 
 /**
- * Headers that ask for what Strongbox does not offer yet: SSE-KMS and SSE-C come with ROADMAP 3.
- * (ACL headers are Object Ownership's business: new-object-acl.ts.)
+ * Commits a new version through the objects service, which deletes the new bytes when the commit is
+ * refused or fails and the bytes it replaced when it succeeds. A refused precondition answers 412
+ * PreconditionFailed, or 404 NoSuchKey when If-Match found no object (as AWS answers). Returns the
+ * new version's id (null: the null version).
  */
-export function rejectUnsupportedWriteHeaders(ctx: S3Context): void {
-  const sse = ctx.header('x-amz-server-side-encryption');
-  if (sse !== undefined && sse !== 'AES256') {
-    if (sse === 'aws:kms' || sse === 'aws:kms:dsse') throw s3Error('NotImplemented', { message: 'Server-side encryption with AWS KMS is not implemented' });
-    throw s3Error('InvalidArgument', { message: 'The encryption method specified is not supported', fields: { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: sse } });
-  }
-  if (ctx.header('x-amz-server-side-encryption-customer-algorithm') !== undefined) {
-    throw s3Error('NotImplemented', { message: 'Server-side encryption with customer-provided keys is not implemented' });
-  }
+export async function commitObject(ctx: S3Context, record: ObjectRecord, expect: WriteExpectation | undefined): Promise<string | null> {
+  const outcome = await ctx.deps.objects.put(record, expect);
+  if (outcome.outcome === 'PreconditionFailed') throw preconditionError(outcome.reason, record.key, expect);
+  if (outcome.outcome === 'NoSuchBucket') throw s3Error('NoSuchBucket', { fields: { BucketName: record.bucket } });
+  return outcome.versionId;
 }
 
-/** Deletes blobs nothing points at any more. Failures leave orphans for the start-up sweep. */
-export async function deleteGarbage(blobs: BlobStore, segments: readonly BlobSegment[]): Promise<void> {
-  await Promise.allSettled(segments.map((s) => blobs.delete(s.blobId)));
-}
-
-/**
- * Commits a new current object. When the commit fails the new bytes are garbage and are deleted; a
- * refused precondition then answers 412 PreconditionFailed, or 404 NoSuchKey when If-Match found no
- * object (as AWS answers).
- */
-export async function commitObject(storage: S3Storage, record: ObjectRecord, expect: WriteExpectation | undefined): Promise<void> {
-  let result: Awaited<ReturnType<S3Storage['objects']['putObject']>>;
-  try {
-    result = await storage.objects.putObject(record, expect);
-  } catch (e) {
-    await deleteGarbage(storage.blobs, record.segments);
-    throw e;
-  }
-  if (result.outcome === 'PreconditionFailed') {
-    await deleteGarbage(storage.blobs, record.segments);
-    throw preconditionError(result.reason, record.key, expect);
-  }
-  await deleteGarbage(storage.blobs, result.replaced.filter((s) => !record.segments.some((n) => n.blobId === s.blobId)));
+/** `x-amz-version-id` of a write's response: the new version's id; none for a null version. */
+export function writtenVersionHeader(versionId: string | null): Record<string, string> {
+  return versionId === null ? {} : { 'x-amz-version-id': versionId };
 }
 
 export function preconditionError(reason: string | undefined, key: string, expect: WriteExpectation | undefined) {

@@ -104,7 +104,10 @@ test('bucket names and relative key segments', () => {
 
 test('copy source parsing', () => {
   assert.deepEqual(parseCopySource('/b/a%20b/c%3FversionId'), { bucket: 'b', key: 'a b/c?versionId', versionId: undefined });
-  assert.deepEqual(parseCopySource('b/k?versionId=v%2B1'), { bucket: 'b', key: 'k', versionId: 'v+1' });
+  const id = 'Ab3_.Ab3_.Ab3_.Ab3_.Ab3_.Ab3_.Ab';
+  assert.deepEqual(parseCopySource(`b/k?versionId=${id}`), { bucket: 'b', key: 'k', versionId: id });
+  assert.deepEqual(parseCopySource('b/k?versionId=null'), { bucket: 'b', key: 'k', versionId: null });
+  assert.throws(() => parseCopySource('b/k?versionId=v%2B1'), code('InvalidArgument'));
   assert.deepEqual(parseCopySource('b/a+b'), { bucket: 'b', key: 'a+b', versionId: undefined });
   assert.throws(() => parseCopySource('justbucket'), code('InvalidArgument'));
   assert.throws(() => parseCopySource('b/'), code('InvalidArgument'));

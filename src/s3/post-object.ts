@@ -18,8 +18,10 @@ import { readForm, formBoundary, type ParsedForm } from './multipart-form.js';
 import { requestedAclFromHeaders } from './acl-request.js';
 import { newObjectAcl } from './new-object-acl.js';
 import { objectAclWriteChecks } from './object-write.js';
-import { commitObject, deleteGarbage, newObjectRecord, writeConditionContext } from './object-write.js';
+import { commitObject, newObjectRecord, writeConditionContext, writtenVersionHeader } from './object-write.js';
 import { emptyResponse } from './render.js';
+import { encryptionResponseHeaders, newObjectCipher, planNewObjectEncryption, type NewObjectEncryptionPlan } from './object-encryption.js';
+import { parseWriteEncryption } from './sse-headers.js';
 import { parseTaggingDocument, requestTagContext, type TagSet } from './tag-set.js';
 import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receivePayload } from './upload.js';
 import { parseXml } from './xml-parse.js';
@@ -78,9 +80,13 @@ export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): O
     const checks = [objectCheck(ctx, 's3:PutObject', context, { bucket, key })];
     if (tags !== undefined && tags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(tags), { bucket, key }));
     checks.push(...objectAclWriteChecks(ctx, formAclField(fields), { bucket, key }));
+    // The form's encryption fields (names of any case), as PutObject's headers.
+    const formFields = new Map([...fields].map(([k, v]) => [k.toLowerCase(), v]));
+    const sse = await planNewObjectEncryption(ctx, { bucket, key }, parseWriteEncryption((n) => formFields.get(n), { secure: ctx.info.secureTransport }));
+    checks.push(...sse.checks);
     // The form, not the request's headers, authenticated the caller: its facts (s3:authType POST,
     // s3:signatureAge) are the ones policies see.
-    return prepared(checks, () => postObject(ctx, form, fields, key, tags ?? [], verification), {
+    return prepared(checks, () => postObject(ctx, form, fields, key, tags ?? [], verification, sse), {
       caller: verification?.caller ?? ANONYMOUS,
       facts: verification?.facts ?? UNSIGNED_FACTS,
     });
@@ -120,6 +126,7 @@ async function postObject(
   key: string,
   tags: TagSet,
   verification: PostPolicyVerification | undefined,
+  sse: NewObjectEncryptionPlan,
 ): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const requested = requestedAclFromHeaders(formAclField(fields));
@@ -129,7 +136,9 @@ async function postObject(
   const range = verification?.policy?.conditions.find((c) => c.op === 'content-length-range');
   const checksumFields: Record<string, string> = {};
   for (const [k, v] of fields) if (k.startsWith('x-amz-checksum-') && k !== 'x-amz-checksum-algorithm') checksumFields[k] = v;
+  const cipher = await newObjectCipher(ctx, bucket, sse);
   const received = await receivePayload({
+    encryption: cipher.payload,
     source: form.file.stream,
     blobs: ctx.deps.storage.blobs,
     // Stop reading as soon as the policy's content-length-range is exceeded.
@@ -156,17 +165,20 @@ async function postObject(
     userMetadata,
     tags,
     storageClass,
+    encryption: cipher.encryption,
   }, owner);
 
   try {
     verification?.checkConditions({ fields: Object.fromEntries(fields), contentLength: received.size, bucket: bucket.name });
-    await commitObject(ctx.deps.storage, record, undefined);
   } catch (e) {
-    await deleteGarbage(ctx.deps.storage.blobs, record.segments);
+    await ctx.deps.objects.discard(record.segments);
     throw e;
   }
+  const versionId = await commitObject(ctx, record, undefined);
   await form.drain();
-  return postResponse(ctx, fields, record);
+  const response = postResponse(ctx, fields, record);
+  const encryption = encryptionResponseHeaders(record.encryption, { contextHeader: sse.kms?.contextHeader });
+  return { ...response, headers: { ...response.headers, ...writtenVersionHeader(versionId), ...encryption } };
 }
 
 /** success_action_redirect (303), else success_action_status 200 / 201 (PostResponse) / 204 (default). */

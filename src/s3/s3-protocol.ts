@@ -8,7 +8,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import type { Decision, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import { ObjectsService } from '../storage/objects-service.js';
 import type { BucketRecord, PublicAccessBlock, S3Storage } from '../storage/ports.js';
+import type { MfaVerifier } from './mfa-delete.js';
 import { effectivePublicAccessBlock, NO_PUBLIC_ACCESS_BLOCK } from './resource-side.js';
 import { prepareCreateBucket, prepareDeleteBucket, prepareGetBucketLocation, prepareHeadBucket, prepareListBuckets } from './bucket-ops.js';
 import {
@@ -18,6 +20,7 @@ import {
   preparePutBucketPolicy,
 } from './bucket-policy.js';
 import type { OperationHandler, S3Context, S3Deps, S3Response } from './context.js';
+import { prepareDeleteBucketEncryption, prepareGetBucketEncryption, preparePutBucketEncryption } from './bucket-encryption.js';
 import { prepareCopyObject } from './copy.js';
 import { prepareGetBucketAcl, prepareGetObjectAcl, preparePutBucketAcl, preparePutObjectAcl } from './acl.js';
 import { prepareDeleteBucketOwnershipControls, prepareGetBucketOwnershipControls, preparePutBucketOwnershipControls } from './ownership.js';
@@ -34,9 +37,21 @@ import { prepareGetObject, prepareHeadObject } from './object-get.js';
 import { preparePutObject } from './object-put.js';
 import { preparePostObject, type PostPolicyVerifier } from './post-object.js';
 import { prepareDeletePublicAccessBlock, prepareGetPublicAccessBlock, preparePutPublicAccessBlock } from './public-access-block.js';
+import {
+  prepareDeleteBucketLifecycle,
+  prepareGetBucketLifecycleConfiguration,
+  preparePutBucketLifecycleConfiguration,
+} from '../lifecycle/lifecycle-ops.js';
+import { LifecycleDays } from '../lifecycle/lifecycle-days.js';
 import { writeError, writeResponse } from './render.js';
+import type { S3Encryption } from './object-encryption.js';
+import { SseKeyRing } from '../sse/sse-key-ring.js';
+import { randomBytes } from 'node:crypto';
 import { isImplemented, isUnimplemented, matchOperation, parseQuery, parseTarget, type PathShape, type S3OperationName } from './router.js';
 import { prepareDeleteObjectTagging, prepareGetObjectTagging, preparePutObjectTagging } from './tagging.js';
+import { prepareGetBucketVersioning, preparePutBucketVersioning } from './versioning.js';
+import { prepareListObjectVersions } from './list-object-versions.js';
+import { prepareGetObjectAttributes } from './object-attributes.js';
 
 export interface S3ProtocolOptions {
   readonly storage: S3Storage;
@@ -53,6 +68,12 @@ export interface S3ProtocolOptions {
   readonly canonicalUserAccount?: (canonicalUserId: string) => Promise<string | undefined>;
   /** Whether a principal a bucket policy names exists (IAM store); absent: every principal does. */
   readonly principalExists?: (arn: string) => Promise<boolean>;
+  /** MFA Delete's `x-amz-mfa` check (src/iam/mfa); absent: no code is ever valid. */
+  readonly verifyMfa?: MfaVerifier;
+  /** The length of a lifecycle day; AWS's 24 hours when absent. */
+  readonly lifecycleDays?: LifecycleDays;
+  /** Server-side encryption keys and KMS; absent: a key made for this process alone (tests). */
+  readonly sse?: S3Encryption;
 }
 
 /** Every implemented operation and its handler; the type makes a missing one a compile error. */
@@ -97,6 +118,16 @@ export const OPERATIONS: Readonly<Record<S3OperationName, OperationHandler>> = {
   PutPublicAccessBlock: preparePutPublicAccessBlock,
   GetPublicAccessBlock: prepareGetPublicAccessBlock,
   DeletePublicAccessBlock: prepareDeletePublicAccessBlock,
+  PutBucketLifecycleConfiguration: preparePutBucketLifecycleConfiguration,
+  GetBucketLifecycleConfiguration: prepareGetBucketLifecycleConfiguration,
+  DeleteBucketLifecycle: prepareDeleteBucketLifecycle,
+  PutBucketVersioning: preparePutBucketVersioning,
+  GetBucketVersioning: prepareGetBucketVersioning,
+  ListObjectVersions: prepareListObjectVersions,
+  GetObjectAttributes: prepareGetObjectAttributes,
+  PutBucketEncryption: preparePutBucketEncryption,
+  GetBucketEncryption: prepareGetBucketEncryption,
+  DeleteBucketEncryption: prepareDeleteBucketEncryption,
   PostObject: preparePostObject,
   OptionsObject: prepareOptionsObject,
 };
@@ -106,6 +137,8 @@ const RESOURCE_TYPE: Record<PathShape, string> = { service: 'SERVICE', bucket: '
 export function createS3Protocol(options: S3ProtocolOptions): ProtocolAdapter {
   const deps: S3Deps = {
     storage: options.storage,
+    objects: new ObjectsService(options.storage),
+    verifyMfa: options.verifyMfa ?? (async () => 'invalid'),
     region: options.region,
     baseDomain: options.baseDomain,
     now: options.now ?? (() => new Date()),
@@ -113,6 +146,8 @@ export function createS3Protocol(options: S3ProtocolOptions): ProtocolAdapter {
     accountPublicAccessBlock: options.accountPublicAccessBlock ?? (async () => undefined),
     canonicalUserAccount: options.canonicalUserAccount ?? (async () => undefined),
     principalExists: options.principalExists ?? (async () => true),
+    lifecycleDays: options.lifecycleDays ?? new LifecycleDays(),
+    sse: options.sse ?? { keys: new SseKeyRing([randomBytes(32)]) },
   };
   return {
     service: 's3',

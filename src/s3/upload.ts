@@ -18,6 +18,7 @@ import {
   type ChecksumAlgorithm,
 } from '../checksum/index.js';
 import type { BlobSegment, BlobStore } from '../storage/ports.js';
+import type { PayloadEncryption } from '../sse/payload-encryption.js';
 import { s3Error } from './errors.js';
 
 /** Bodies from this size on are hashed on worker threads (their ~30 ms start-up is then noise). */
@@ -111,10 +112,16 @@ export interface ReceiveOptions {
   readonly defaultAlgorithm?: ChecksumAlgorithm;
   /** Trailing headers of an aws-chunked body, complete after the body ended. */
   readonly trailers: () => Readonly<Record<string, string>>;
+  /**
+   * Server-side encryption of the stored bytes (src/sse): digests and sizes stay those of the
+   * plaintext, the blob or inline bytes hold the ciphertext. Absent: stored as received.
+   */
+  readonly encryption?: PayloadEncryption;
 }
 
 export interface ReceivedPayload {
   readonly blobId: string;
+  /** Plaintext bytes (the blob holds more when encrypted). */
   readonly size: number;
   readonly md5: Buffer;
   /** The verified (or computed) checksum, with its raw digest. */
@@ -137,8 +144,9 @@ export type ReceivedObject = ReceivedPayload | ReceivedInline;
  * the same way either way.
  */
 export async function receiveObjectBody(opts: ReceiveOptions & { readonly maxInlineBytes: number | undefined }): Promise<ReceivedObject> {
-  const max = Math.min(opts.maxInlineBytes ?? 0, opts.maxBytes);
-  if (opts.expectedBytes === undefined || opts.expectedBytes > max) return receivePayload(opts);
+  // The store's limit is on what it keeps: the ciphertext, when encrypted.
+  const stored = opts.expectedBytes === undefined ? undefined : (opts.encryption?.storedSize(opts.expectedBytes) ?? opts.expectedBytes);
+  if (opts.expectedBytes === undefined || opts.expectedBytes > opts.maxBytes || (stored as number) > (opts.maxInlineBytes ?? 0)) return receivePayload(opts);
   const body = await collectBody(opts.source, opts.expectedBytes);
   const algorithm = opts.checksum.algorithm ?? opts.extraAlgorithm ?? opts.defaultAlgorithm;
   const md5 = createHash('md5').update(body).digest();
@@ -146,7 +154,7 @@ export async function receiveObjectBody(opts: ReceiveOptions & { readonly maxInl
     throw s3Error('BadDigest', { fields: { ExpectedDigest: opts.contentMd5.toString('hex'), CalculatedDigest: md5.toString('base64') } });
   }
   const checksum = algorithm === undefined ? undefined : verifyChecksum(algorithm, hashOf(algorithm, body), opts);
-  return { inline: body, size: body.length, md5, checksum };
+  return { inline: opts.encryption?.sealInline(body) ?? body, size: body.length, md5, checksum };
 }
 
 /** Where the new object's bytes are: `segments` (a blob) or `inline`, as ObjectRecord holds them. */
@@ -201,10 +209,12 @@ export async function receivePayload(opts: ReceiveOptions): Promise<ReceivedPayl
     maxBytes: opts.maxBytes,
     tooLarge: () => s3Error('EntityTooLarge', { fields: { MaxSizeAllowed: String(opts.maxBytes) } }),
   });
-  const piping = pipeline(opts.source, hashing).catch((e: unknown) => e);
+  const encryptor = opts.encryption?.encryptor();
+  const piping = (encryptor === undefined ? pipeline(opts.source, hashing) : pipeline(opts.source, hashing, encryptor)).catch((e: unknown) => e);
   let written: { blobId: string; size: number };
   try {
-    written = await opts.blobs.write(hashing);
+    written = await opts.blobs.write(encryptor ?? hashing);
+    if (encryptor !== undefined) written = { blobId: written.blobId, size: encryptor.plaintextBytes };
   } catch (e) {
     opts.source.destroy();
     const upstream = await piping;

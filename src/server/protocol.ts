@@ -49,7 +49,8 @@ export interface AclAccess {
 }
 
 export interface ResourcePolicyRef {
-  readonly type: 'Trust' | 'Resource';
+  /** `KeyPolicy`: a KMS key policy (IAM's resource-policy grammar; must allow even within the account). */
+  readonly type: 'Trust' | 'Resource' | 'KeyPolicy';
   readonly id: string;
   /** Validated when it was stored. */
   readonly document: string;

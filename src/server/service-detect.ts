@@ -28,4 +28,5 @@ export function detectService(raw: RawRequest): string {
 const JSON_TARGET_PREFIXES: Readonly<Record<string, string>> = {
   AWSOrganizationsV20161128: 'organizations',
   StrongboxWorkloads_20261201: 'workloads',
+  TrentService: 'kms',
 };

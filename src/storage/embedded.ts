@@ -10,13 +10,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileBlobStore } from './file-blob-store.js';
-import type { S3Storage } from './ports.js';
+import type { BackgroundStore, S3Storage } from './ports.js';
+import { SqliteBackgroundStore } from './sqlite/background-store.js';
 import { SqliteBucketStore } from './sqlite/bucket-store.js';
 import { ExternalChanges } from './sqlite/external-changes.js';
 import { durabilityBarrier, openMetadataDatabase, type Durability } from './sqlite/database.js';
 import { SqliteMultipartStore } from './sqlite/multipart-store.js';
+import { KeyVersions } from './sqlite/key-versions.js';
 import { ObjectTable } from './sqlite/object-table.js';
 import { SqliteObjectStore } from './sqlite/object-store.js';
+import { VersionTable } from './sqlite/version-table.js';
 
 export type { Durability } from './sqlite/database.js';
 
@@ -41,9 +44,11 @@ export interface EmbeddedStorageOptions {
 export const DEFAULT_MAX_INLINE_BYTES = 64 * 1024;
 
 export interface EmbeddedStorage extends S3Storage {
+  /** Progress of background jobs (lifecycle), in the metadata database. */
+  readonly background: BackgroundStore;
   close(): Promise<void>;
   /**
-   * Deletes temp files and blobs referenced by no object and no in-progress multipart part. Run it
+   * Deletes temp files and blobs referenced by no object version and no in-progress multipart part. Run it
    * before serving; with `olderThanMs` it spares files younger than that and may run while serving.
    * `removedBlobs` counts temp files and blob files removed. In-progress uploads are never aborted
    * here (that is lifecycle's job), so `abortedUploads` is absent.
@@ -68,13 +73,16 @@ export async function openEmbeddedStorage(options: EmbeddedStorageOptions): Prom
   const barrier = durabilityBarrier(path, durability);
   const changes = shared ? new ExternalChanges(db) : undefined;
   const table = new ObjectTable(db, options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES, shared);
-  const buckets = new SqliteBucketStore(db, barrier);
+  const versions = new VersionTable(db);
+  const keyVersions = new KeyVersions(table, versions);
+  const buckets = new SqliteBucketStore(db, barrier, (candidates) => table.garbage(candidates));
   let closed = false;
   return {
     buckets,
-    objects: new SqliteObjectStore(db, table, barrier),
-    multipart: new SqliteMultipartStore(db, table, barrier),
+    objects: new SqliteObjectStore(db, table, versions, keyVersions, barrier),
+    multipart: new SqliteMultipartStore(db, table, keyVersions, barrier),
     blobs,
+    background: new SqliteBackgroundStore(db, barrier),
     pollExternalChanges() {
       if (changes?.changedSinceLastPoll()) {
         table.dropCache();

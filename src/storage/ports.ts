@@ -8,6 +8,7 @@
  * acknowledge the write, and delete the blobs it made garbage, as soon as the promise resolves.
  */
 import type { Readable } from 'node:stream';
+import type { LifecycleRule, TransitionDefaultMinimumObjectSize } from '../lifecycle/lifecycle-rule.js';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'CRC64NVME';
 
@@ -111,7 +112,9 @@ export interface ObjectLockConfiguration {
 
 /** Lifecycle rules, stored as the validated JSON shape the lifecycle module defines. */
 export interface LifecycleConfiguration {
-  readonly rules: readonly unknown[];
+  readonly rules: readonly LifecycleRule[];
+  /** `x-amz-transition-default-minimum-object-size` as configured (AWS's default when absent). */
+  readonly transitionDefaultMinimumObjectSize?: TransitionDefaultMinimumObjectSize;
 }
 
 /**
@@ -155,13 +158,18 @@ export interface BucketConfigChange {
 /** A run of bytes held by the blob store. An object is one or more segments (multipart: one per part). */
 export interface BlobSegment {
   readonly blobId: string;
+  /**
+   * The segment's share of the object: its plaintext bytes. For an encrypted object the blob holds
+   * more (`storedSize(size, chunkSize)`, src/sse/segment-format.ts); sizes above the storage layer
+   * (ranges, part numbers, ObjectRecord.size) are all plaintext.
+   */
   readonly size: number;
 }
 
 export interface ObjectRecord {
   readonly bucket: string;
   readonly key: string;
-  /** `null` is the unversioned ("null") version; room for versioning (ROADMAP 3). */
+  /** The version id; `null` for the null version (unversioned and versioning-suspended buckets). */
   readonly versionId: string | null;
   readonly size: number;
   /** Hex MD5 for single-part, `<hex>-<N>` for multipart; without quotes. */
@@ -196,7 +204,7 @@ export interface ObjectRecord {
   readonly acl?: readonly AclGrant[];
   /** How the stored bytes are encrypted; undefined for bytes stored in plaintext (objects written before encryption). */
   readonly encryption?: ObjectEncryption;
-  // ROADMAP room: encryption parameters, object lock, delete marker flag.
+  // ROADMAP room: object lock (retention, legal hold). Delete markers are DeleteMarkerRecord.
 }
 
 export interface ListObjectsQuery {
@@ -220,13 +228,135 @@ export interface ListObjectsResult {
 }
 
 /**
- * A conditional write refused. `reason` says which check failed: the key exists (If-None-Match: *),
- * there is no current object to match (If-Match; AWS may answer 404 NoSuchKey here rather than 412),
- * or the current ETag differs.
+ * A conditional write or delete refused. `reason` says which check failed: the key exists
+ * (If-None-Match: *), there is no current object to match (If-Match; AWS answers 404 NoSuchKey here
+ * rather than 412), or the current ETag differs. Conditions are evaluated against the current version
+ * only: a current delete marker is "no object".
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
  */
 export interface PreconditionFailed {
   readonly outcome: 'PreconditionFailed';
   readonly reason?: 'ObjectExists' | 'NoSuchKey' | 'ETagMismatch';
+}
+
+/** The bucket went away between the handler's check and the store's transaction. */
+export interface NoSuchBucketOutcome {
+  readonly outcome: 'NoSuchBucket';
+}
+
+/**
+ * Conditional writes (`If-None-Match: *` / `If-Match: <etag>`), checked against the current object in
+ * the same transaction as the write. `ifMatch: '*'`: any current object.
+ */
+export interface WriteExpectation {
+  readonly ifNoneMatch?: true;
+  readonly ifMatch?: string;
+}
+
+/**
+ * A new object version as writers build it. The store assigns the version id from the bucket's
+ * versioning state, read in the write's own transaction: a fresh id when versioning is Enabled,
+ * `null` otherwise (so `versionId`, when present, is ignored).
+ */
+export type NewObjectVersion = Omit<ObjectRecord, 'versionId'> & { readonly versionId?: string | null };
+
+export interface ObjectWritten {
+  readonly outcome: 'Written';
+  /** The new version's id; null in unversioned and versioning-suspended buckets. */
+  readonly versionId: string | null;
+  /**
+   * Segments no version references any more (the null version a write replaced, and for
+   * completeUpload the parts it did not use): the caller deletes their blobs.
+   */
+  readonly garbage: readonly BlobSegment[];
+}
+
+export type PutObjectOutcome = ObjectWritten | PreconditionFailed | NoSuchBucketOutcome;
+
+/**
+ * A delete marker: what a delete without a version id leaves in a versioning-enabled (fresh id) or
+ * -suspended (null id) bucket. It has a key, a version id, a time and an owner, and no bytes.
+ */
+export interface DeleteMarkerRecord {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null;
+  readonly lastModified: Date;
+  readonly ownerAccountId: string;
+}
+
+/** One entry of a key's history: an object version or a delete marker; `isLatest`: the current one. */
+export type ObjectVersion =
+  | { readonly kind: 'Object'; readonly object: ObjectRecord; readonly isLatest: boolean }
+  | { readonly kind: 'DeleteMarker'; readonly marker: DeleteMarkerRecord; readonly isLatest: boolean };
+
+/**
+ * DeleteObject semantics (https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html):
+ * without `versionId`, an unversioned bucket loses its object, a versioning-enabled one gets a delete
+ * marker on top, a suspended one a null delete marker that replaces the null version. With
+ * `versionId` (null: the null version) that version or marker is removed for good, and when it was
+ * the current one, the newest remaining version becomes current (a marker stays a marker).
+ */
+export interface DeleteObjectRequest {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string | null;
+  /** If-Match on the current object (conditional deletes); checked in the delete's transaction. */
+  readonly expect?: { readonly ifMatch: string };
+  /** Time and owner of the delete marker this request may create. */
+  readonly marker: { readonly lastModified: Date; readonly ownerAccountId: string };
+}
+
+export type DeleteObjectOutcome =
+  /** A version (or the unversioned object) removed for good; `deleteMarker`: it was a delete marker. */
+  | { readonly outcome: 'Deleted'; readonly versionId: string | null; readonly deleteMarker: boolean; readonly garbage: readonly BlobSegment[] }
+  /** A delete marker created; `garbage`: the null version it replaced (suspended buckets). */
+  | { readonly outcome: 'DeleteMarkerCreated'; readonly versionId: string | null; readonly garbage: readonly BlobSegment[] }
+  /** No such key (unversioned) or version: nothing changed (S3 answers 204 all the same). */
+  | { readonly outcome: 'NotFound' }
+  | PreconditionFailed
+  | NoSuchBucketOutcome;
+
+/** ListObjectVersions (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html). */
+export interface ListObjectVersionsQuery {
+  readonly bucket: string;
+  readonly prefix: string;
+  /** '' = no delimiter. */
+  readonly delimiter: string;
+  /** Resume after every version of this key ('' = from the start)... */
+  readonly keyMarker: string;
+  /** ...or, when set, right after this version of `keyMarker` (null: its null version). */
+  readonly versionIdMarker?: string | null;
+  /** 0..1000; versions, delete markers and common prefixes together. */
+  readonly maxKeys: number;
+}
+
+export interface ListObjectVersionsResult {
+  /** By key (UTF-8 binary order), then newest first. Records carry segments but never inline bytes. */
+  readonly versions: readonly ObjectVersion[];
+  readonly commonPrefixes: readonly string[];
+  readonly isTruncated: boolean;
+  /** When truncated: the last key or common prefix returned... */
+  readonly nextKeyMarker?: string;
+  /** ...and the last version's id when the last item was a version (null: the null version). */
+  readonly nextVersionIdMarker?: string | null;
+}
+
+export type DeleteBucketOutcome =
+  /** `garbage`: the parts of the unfinished multipart uploads deleted with the bucket. */
+  | { readonly outcome: 'Deleted'; readonly garbage: readonly BlobSegment[] }
+  /** Objects, noncurrent versions or delete markers remain. */
+  | { readonly outcome: 'NotEmpty' }
+  | { readonly outcome: 'NoSuchBucket' };
+
+export type CompleteUploadOutcome = ObjectWritten | PreconditionFailed | { readonly outcome: 'NoSuchUpload' };
+
+/** Buckets owned by an account, sorted by name: names > `after` starting with `prefix`, at most `limit`. */
+export interface ListBucketsQuery {
+  readonly ownerAccountId: string;
+  readonly prefix: string;
+  readonly after: string;
+  readonly limit: number;
 }
 
 export interface BucketStore {
@@ -234,9 +364,12 @@ export interface BucketStore {
   createBucket(bucket: BucketRecord): Promise<'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner'>;
   getBucket(name: string): Promise<BucketRecord | undefined>;
   /** Buckets owned by an account, sorted by name, names > `after`, at most `limit`, optional prefix. */
-  listBuckets(query: { ownerAccountId: string; prefix: string; after: string; limit: number }): Promise<readonly BucketRecord[]>;
-  /** 'Deleted' | 'NotEmpty' (objects or in-progress multipart uploads remain) | 'NoSuchBucket'. */
-  deleteBucket(name: string): Promise<'Deleted' | 'NotEmpty' | 'NoSuchBucket'>;
+  listBuckets(query: ListBucketsQuery): Promise<readonly BucketRecord[]>;
+  /**
+   * Deletes an empty bucket: no object, noncurrent version or delete marker. Unfinished multipart
+   * uploads do not keep a bucket (as on AWS): they go with it, and their parts are garbage.
+   */
+  deleteBucket(name: string): Promise<DeleteBucketOutcome>;
   putBucketCors(name: string, cors: readonly CorsRule[] | undefined): Promise<void>;
   /** Replaces the given parts of a bucket's configuration (a policy write bumps its revision); false: no such bucket. */
   updateBucketConfig(name: string, change: BucketConfigChange): Promise<boolean>;
@@ -248,21 +381,32 @@ export interface ObjectStore {
    * every object in blobs. Writers choose inline for bodies up to this size.
    */
   readonly maxInlineBytes?: number;
+  /** The current version when it is an object (not a delete marker): the hot path of GET and HEAD. */
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
+  /** The current version, delete markers included (`isLatest` is true); undefined: the key has no version. */
+  getCurrentVersion(bucket: string, key: string): Promise<ObjectVersion | undefined>;
+  /** A version or delete marker by id (null: the null version), with its bytes' location. */
+  getVersion(bucket: string, key: string, versionId: string | null): Promise<ObjectVersion | undefined>;
   /**
-   * Atomically replaces the current object (or creates it). `expect` implements conditional writes:
-   * `{ ifNoneMatch: true }` fails when the key exists, `{ ifMatch: etag }` fails unless the current ETag
-   * matches; the check and the write happen in one transaction. Returns the segments of the object it
-   * replaced (their blobs become garbage: the caller deletes them) or the precondition failure.
-   * A record with `inline` bytes has no segments and at most `maxInlineBytes` bytes (else RangeError).
+   * Writes a new version atomically: it becomes the current one. In an unversioned bucket, or for a
+   * suspended bucket's null version, it replaces the version it supersedes; in a versioning-enabled
+   * bucket the previous current version becomes noncurrent. `expect` (conditional writes) is checked
+   * in the same transaction. A record with `inline` bytes has no segments and at most
+   * `maxInlineBytes` bytes (else RangeError).
    */
-  putObject(record: ObjectRecord, expect?: { ifNoneMatch?: true; ifMatch?: string }): Promise<{ outcome: 'Written'; replaced: readonly BlobSegment[] } | PreconditionFailed>;
-  /** Deletes the object; returns its segments (garbage for the caller), or undefined when absent. */
-  deleteObject(bucket: string, key: string): Promise<readonly BlobSegment[] | undefined>;
+  putObject(record: NewObjectVersion, expect?: WriteExpectation): Promise<PutObjectOutcome>;
+  /** See DeleteObjectRequest. */
+  deleteObject(request: DeleteObjectRequest): Promise<DeleteObjectOutcome>;
+  /** Current objects only (ListObjects, ListObjectsV2): no noncurrent version, no delete marker. */
   listObjects(query: ListObjectsQuery): Promise<ListObjectsResult>;
-  putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[]): Promise<boolean>;
-  /** PutObjectAcl: replaces the object's grants (undefined: the owner's FULL_CONTROL alone); false: no such object. */
-  putObjectAcl(bucket: string, key: string, acl: readonly AclGrant[] | undefined): Promise<boolean>;
+  listObjectVersions(query: ListObjectVersionsQuery): Promise<ListObjectVersionsResult>;
+  /**
+   * Replaces the tags of the current object, or of the version `versionId` names (null: the null
+   * version); false when there is no such object (a delete marker has no tags).
+   */
+  putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[], versionId?: string | null): Promise<boolean>;
+  /** PutObjectAcl: replaces the grants (undefined: the owner's FULL_CONTROL alone); versions as putObjectTags. */
+  putObjectAcl(bucket: string, key: string, acl: readonly AclGrant[] | undefined, versionId?: string | null): Promise<boolean>;
 }
 
 export interface MultipartUpload {
@@ -286,12 +430,40 @@ export interface UploadedPart {
   readonly segment: BlobSegment;
 }
 
+export interface ListPartsQuery {
+  readonly afterPartNumber: number;
+  readonly limit: number;
+}
+
+export interface ListPartsResult {
+  readonly parts: readonly UploadedPart[];
+  readonly isTruncated: boolean;
+}
+
+/** ListMultipartUploads (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html). */
+export interface ListUploadsQuery {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly delimiter: string;
+  readonly keyMarker: string;
+  readonly uploadIdMarker: string;
+  readonly maxUploads: number;
+}
+
+export interface ListUploadsResult {
+  readonly uploads: readonly MultipartUpload[];
+  readonly commonPrefixes: readonly string[];
+  readonly isTruncated: boolean;
+  readonly nextKeyMarker?: string;
+  readonly nextUploadIdMarker?: string;
+}
+
 export interface MultipartStore {
   createUpload(upload: MultipartUpload): Promise<void>;
   getUpload(bucket: string, key: string, uploadId: string): Promise<MultipartUpload | undefined>;
   /** Records a part, replacing a previous upload of the same number; returns the replaced segment (garbage). */
   putPart(uploadId: string, part: UploadedPart): Promise<BlobSegment | undefined>;
-  listParts(uploadId: string, query: { afterPartNumber: number; limit: number }): Promise<{ parts: readonly UploadedPart[]; isTruncated: boolean }>;
+  listParts(uploadId: string, query: ListPartsQuery): Promise<ListPartsResult>;
   /** All parts, ordered by part number (for CompleteMultipartUpload). */
   allParts(uploadId: string): Promise<readonly UploadedPart[]>;
   /**
@@ -299,12 +471,13 @@ export interface MultipartStore {
    * maxUploads. `nextKeyMarker` / `nextUploadIdMarker` (set when truncated) are the last upload or
    * common prefix returned, ready for NextKeyMarker / NextUploadIdMarker (no upload id after a prefix).
    */
-  listUploads(query: { bucket: string; prefix: string; delimiter: string; keyMarker: string; uploadIdMarker: string; maxUploads: number }): Promise<{ uploads: readonly MultipartUpload[]; commonPrefixes: readonly string[]; isTruncated: boolean; nextKeyMarker?: string; nextUploadIdMarker?: string }>;
+  listUploads(query: ListUploadsQuery): Promise<ListUploadsResult>;
   /**
-   * In one transaction: writes the object (as ObjectStore.putObject with `expect`), removes the upload
-   * and its part records. Returns the garbage: replaced object's segments and unused parts' segments.
+   * In one transaction: writes the object as a new version (as ObjectStore.putObject with `expect`),
+   * removes the upload and its part records. The garbage: what the new version replaced, and the
+   * parts it does not use.
    */
-  completeUpload(uploadId: string, record: ObjectRecord, expect?: { ifNoneMatch?: true; ifMatch?: string }): Promise<{ outcome: 'Written'; garbage: readonly BlobSegment[] } | PreconditionFailed | { outcome: 'NoSuchUpload' }>;
+  completeUpload(uploadId: string, record: NewObjectVersion, expect?: WriteExpectation): Promise<CompleteUploadOutcome>;
   /** Removes the upload; returns its parts' segments (garbage), or undefined when no such upload. */
   abortUpload(uploadId: string): Promise<readonly BlobSegment[] | undefined>;
 }
@@ -367,4 +540,18 @@ export interface S3Storage {
   readonly objects: ObjectStore;
   readonly multipart: MultipartStore;
   readonly blobs: BlobStore;
+}
+
+/**
+ * What background jobs keep (server/background-jobs.ts): a small state per job and scope (e.g. the
+ * lifecycle worker's cursor per bucket) that survives restarts, and the buckets lifecycle must visit.
+ */
+export interface BackgroundStore {
+  getProgress(job: string, scope: string): Promise<string | undefined>;
+  /** The scopes a job has kept a state for, sorted. */
+  listProgressScopes(job: string): Promise<readonly string[]>;
+  /** Durable when it resolves; `state` undefined removes it. */
+  putProgress(job: string, scope: string, state: string | undefined, at: Date): Promise<void>;
+  /** Names of buckets with a lifecycle configuration, sorted, after `after`, at most `limit`. */
+  bucketsWithLifecycle(after: string, limit: number): Promise<readonly string[]>;
 }

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isServiceError } from '../../errors/service-error.js';
-import { bucketRecord, fakeSegment, objectRecord, OTHER_OWNER, OWNER, rejection, uploadRecord, type ContractContext } from './fixtures.js';
+import {
+  bucketRecord,
+  deleteRequest,
+  fakeSegment,
+  garbageOf,
+  objectRecord,
+  OTHER_OWNER,
+  OWNER,
+  partRecord,
+  rejection,
+  uploadRecord,
+  type ContractContext,
+} from './fixtures.js';
 
 export function bucketContract(ctx: ContractContext): void {
   describe('BucketStore', () => {
@@ -47,27 +59,49 @@ export function bucketContract(ctx: ContractContext): void {
       assert.equal((await buckets.getBucket(name))?.cors, undefined);
     });
 
-    it('refuses to delete a bucket holding objects or in-progress uploads', async () => {
+    it('refuses to delete a bucket holding objects; unfinished uploads go with it, their parts as garbage', async () => {
       const { buckets, objects, multipart } = ctx.storage();
       const name = ctx.uniqueBucketName('delete');
-      assert.equal(await buckets.deleteBucket(name), 'NoSuchBucket');
+      assert.deepEqual(await buckets.deleteBucket(name), { outcome: 'NoSuchBucket' });
       await buckets.createBucket(bucketRecord(name));
       await objects.putObject(objectRecord(name, 'k', [fakeSegment()]));
-      assert.equal(await buckets.deleteBucket(name), 'NotEmpty');
-      await objects.deleteObject(name, 'k');
-      await multipart.createUpload(uploadRecord(name, 'k', `${name}-upload`));
-      assert.equal(await buckets.deleteBucket(name), 'NotEmpty');
-      await multipart.abortUpload(`${name}-upload`);
-      assert.equal(await buckets.deleteBucket(name), 'Deleted');
+      assert.deepEqual(await buckets.deleteBucket(name), { outcome: 'NotEmpty' });
+      await objects.deleteObject(deleteRequest(name, 'k'));
+      const upload = uploadRecord(name, 'k', `${name}-upload`);
+      await multipart.createUpload(upload);
+      const parts = [partRecord(1, fakeSegment(5)), partRecord(2, fakeSegment(6))];
+      for (const p of parts) await multipart.putPart(upload.uploadId, p);
+      const deleted = await buckets.deleteBucket(name);
+      assert.equal(deleted.outcome, 'Deleted');
+      assert.deepEqual(garbageOf(deleted), garbageOf({ outcome: 'x', garbage: parts.map((p) => p.segment) }));
       assert.equal(await buckets.getBucket(name), undefined);
-      assert.equal(await buckets.deleteBucket(name), 'NoSuchBucket');
+      assert.equal(await multipart.getUpload(name, 'k', upload.uploadId), undefined);
+      assert.deepEqual(await multipart.allParts(upload.uploadId), []);
+      assert.deepEqual(await buckets.deleteBucket(name), { outcome: 'NoSuchBucket' });
+    });
+
+    it('refuses to delete a bucket holding only noncurrent versions or delete markers', async () => {
+      const { buckets, objects } = ctx.storage();
+      const name = ctx.uniqueBucketName('delete-versions');
+      await buckets.createBucket(bucketRecord(name));
+      await buckets.updateBucketConfig(name, { versioning: 'Enabled' });
+      await objects.putObject(objectRecord(name, 'k', [fakeSegment()]));
+      await objects.deleteObject(deleteRequest(name, 'k')); // a delete marker on top of one version
+      assert.equal(await objects.getObject(name, 'k'), undefined);
+      assert.deepEqual(await buckets.deleteBucket(name), { outcome: 'NotEmpty' });
+      const listed = await objects.listObjectVersions({ bucket: name, prefix: '', delimiter: '', keyMarker: '', maxKeys: 10 });
+      for (const v of listed.versions) {
+        const versionId = v.kind === 'Object' ? v.object.versionId : v.marker.versionId;
+        await objects.deleteObject(deleteRequest(name, 'k', { versionId }));
+      }
+      assert.equal((await buckets.deleteBucket(name)).outcome, 'Deleted');
     });
 
     it('rejects writes into a bucket that no longer exists with NoSuchBucket', async () => {
       const { objects, multipart } = ctx.storage();
       const name = ctx.uniqueBucketName('gone');
-      const e1 = await rejection(objects.putObject(objectRecord(name, 'k', [fakeSegment()])));
-      assert.ok(isServiceError(e1) && e1.code === 'NoSuchBucket', String(e1));
+      assert.deepEqual(await objects.putObject(objectRecord(name, 'k', [fakeSegment()])), { outcome: 'NoSuchBucket' });
+      assert.deepEqual(await objects.deleteObject(deleteRequest(name, 'k')), { outcome: 'NoSuchBucket' });
       const e2 = await rejection(multipart.createUpload(uploadRecord(name, 'k', `${name}-u`)));
       assert.ok(isServiceError(e2) && e2.code === 'NoSuchBucket', String(e2));
       assert.equal(await objects.getObject(name, 'k'), undefined);

@@ -1,7 +1,16 @@
 /** Builders and helpers shared by the storage contract suites. */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import type { BlobSegment, BlobStore, BucketRecord, MultipartUpload, ObjectRecord, S3Storage, UploadedPart } from '../ports.js';
+import type {
+  BlobSegment,
+  BlobStore,
+  BucketRecord,
+  DeleteObjectRequest,
+  MultipartUpload,
+  ObjectRecord,
+  S3Storage,
+  UploadedPart,
+} from '../ports.js';
 import { newBucketRecord } from '../new-bucket.js';
 
 /** What an adapter hands the contract: the ports plus lifecycle. */
@@ -49,6 +58,16 @@ export function objectRecord(bucket: string, key: string, segments: readonly Blo
     ownerAccountId: OWNER,
     ...overrides,
   };
+}
+
+/** A DeleteObject request: the current object (a delete marker in versioned buckets) unless `versionId` is given. */
+export function deleteRequest(bucket: string, key: string, extra: Partial<Omit<DeleteObjectRequest, 'bucket' | 'key'>> = {}): DeleteObjectRequest {
+  return { bucket, key, marker: { lastModified: new Date(1_700_000_333_000), ownerAccountId: OWNER }, ...extra };
+}
+
+/** The segments a delete or write made garbage (empty for any other outcome), sorted by blob id. */
+export function garbageOf(outcome: { readonly outcome: string; readonly garbage?: readonly BlobSegment[] }): BlobSegment[] {
+  return [...(outcome.garbage ?? [])].sort((x, y) => x.blobId.localeCompare(y.blobId));
 }
 
 export function uploadRecord(bucket: string, key: string, uploadId: string, overrides: Partial<MultipartUpload> = {}): MultipartUpload {

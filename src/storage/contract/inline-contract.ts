@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ObjectRecord } from '../ports.js';
-import { bucketRecord, fakeSegment, objectRecord, rejection, type ContractContext } from './fixtures.js';
+import { bucketRecord, deleteRequest, fakeSegment, objectRecord, rejection, type ContractContext } from './fixtures.js';
 
 /** Objects whose bytes the store keeps inline (ObjectRecord.inline). Skipped by stores without them. */
 export function inlineContract(ctx: ContractContext): void {
@@ -20,7 +20,7 @@ export function inlineContract(ctx: ContractContext): void {
       const bucket = await newBucket('inline-roundtrip');
       const bytes = Buffer.from('small object bytes \u0000\u00ff', 'latin1');
       const record = inlined(bucket, 'k', bytes, { userMetadata: { a: 'b' }, tags: [['t', 'v']], contentType: 'text/plain' });
-      assert.deepEqual(await ctx.storage().objects.putObject(record), { outcome: 'Written', replaced: [] });
+      assert.deepEqual(await ctx.storage().objects.putObject(record), { outcome: 'Written', versionId: null, garbage: [] });
       assert.deepEqual(await ctx.storage().objects.getObject(bucket, 'k'), record);
       const empty = inlined(bucket, 'empty', Buffer.alloc(0));
       await ctx.storage().objects.putObject(empty);
@@ -38,13 +38,13 @@ export function inlineContract(ctx: ContractContext): void {
       const blob = [fakeSegment(4)];
       await objects.putObject(objectRecord(bucket, 'k', blob));
       const first = await objects.putObject(inlined(bucket, 'k', Buffer.from('one')));
-      assert.deepEqual(first.outcome === 'Written' ? [...first.replaced] : undefined, blob);
+      assert.deepEqual(first.outcome === 'Written' ? [...first.garbage] : undefined, blob);
       const second = await objects.putObject(inlined(bucket, 'k', Buffer.from('two!')));
-      assert.deepEqual(second.outcome === 'Written' ? [...second.replaced] : undefined, []);
+      assert.deepEqual(second.outcome === 'Written' ? [...second.garbage] : undefined, []);
       assert.deepEqual((await objects.getObject(bucket, 'k'))?.inline, Buffer.from('two!'));
       const again = [fakeSegment(9)];
       const third = await objects.putObject(objectRecord(bucket, 'k', again));
-      assert.deepEqual(third.outcome === 'Written' ? [...third.replaced] : undefined, []);
+      assert.deepEqual(third.outcome === 'Written' ? [...third.garbage] : undefined, []);
       const now = await objects.getObject(bucket, 'k');
       assert.deepEqual([now?.segments, now?.inline], [again, undefined]);
     });
@@ -56,10 +56,10 @@ export function inlineContract(ctx: ContractContext): void {
       await objects.putObject(inlined(bucket, 'k', Buffer.from('x'), { etag: 'aaa' }));
       assert.deepEqual(await objects.putObject(inlined(bucket, 'k', Buffer.from('y')), { ifNoneMatch: true }), { outcome: 'PreconditionFailed', reason: 'ObjectExists' });
       assert.equal((await objects.putObject(inlined(bucket, 'k', Buffer.from('z'), { etag: 'bbb' }), { ifMatch: 'aaa' })).outcome, 'Written');
-      assert.deepEqual(await objects.deleteObject(bucket, 'k'), []);
+      assert.deepEqual(await objects.deleteObject(deleteRequest(bucket, 'k')), { outcome: 'Deleted', versionId: null, deleteMarker: false, garbage: [] });
       assert.equal(await objects.getObject(bucket, 'k'), undefined);
-      assert.equal(await objects.deleteObject(bucket, 'k'), undefined);
-      assert.equal(await ctx.storage().buckets.deleteBucket(bucket), 'Deleted');
+      assert.deepEqual(await objects.deleteObject(deleteRequest(bucket, 'k')), { outcome: 'NotFound' });
+      assert.equal((await ctx.storage().buckets.deleteBucket(bucket)).outcome, 'Deleted');
     });
 
     it('refuses inline bytes above maxInlineBytes, or together with segments', async (t) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ObjectRecord } from '../ports.js';
-import { bucketRecord, fakeSegment, objectRecord, type ContractContext } from './fixtures.js';
+import { bucketRecord, deleteRequest, fakeSegment, garbageOf, objectRecord, type ContractContext } from './fixtures.js';
 
 export function objectContract(ctx: ContractContext): void {
   describe('ObjectStore', () => {
@@ -28,7 +28,7 @@ export function objectContract(ctx: ContractContext): void {
         partsCount: 3,
         storageClass: 'STANDARD_IA',
       });
-      assert.deepEqual(await objects.putObject(full), { outcome: 'Written', replaced: [] });
+      assert.deepEqual(await objects.putObject(full), { outcome: 'Written', versionId: null, garbage: [] });
       assert.deepEqual(await objects.getObject(bucket, full.key), full);
       const minimal = objectRecord(bucket, 'empty', []);
       await objects.putObject(minimal);
@@ -52,7 +52,7 @@ export function objectContract(ctx: ContractContext): void {
       await objects.putObject(objectRecord(bucket, 'k', first));
       const r = await objects.putObject(objectRecord(bucket, 'k', second, { contentType: 'image/png' }));
       assert.equal(r.outcome, 'Written');
-      assert.deepEqual(r.outcome === 'Written' ? [...r.replaced] : [], first);
+      assert.deepEqual(r.outcome === 'Written' ? [...r.garbage] : [], first);
       const now = await objects.getObject(bucket, 'k');
       assert.deepEqual(now?.segments, second);
       assert.equal(now?.contentType, 'image/png');
@@ -66,20 +66,20 @@ export function objectContract(ctx: ContractContext): void {
       await objects.putObject(objectRecord(bucket, 'a', [shared, own]));
       // A metadata-only rewrite (CopyObject onto itself) keeps the same blobs: nothing is garbage.
       const again = await objects.putObject(objectRecord(bucket, 'a', [shared, own], { contentType: 'x/y' }));
-      assert.deepEqual(again.outcome === 'Written' ? [...again.replaced] : undefined, []);
+      assert.deepEqual(again.outcome === 'Written' ? [...again.garbage] : undefined, []);
       await objects.putObject(objectRecord(bucket, 'b', [shared]));
-      assert.deepEqual(await objects.deleteObject(bucket, 'a'), [own]);
-      assert.deepEqual(await objects.deleteObject(bucket, 'b'), [shared]);
+      assert.deepEqual(garbageOf(await objects.deleteObject(deleteRequest(bucket, 'a'))), [own]);
+      assert.deepEqual(garbageOf(await objects.deleteObject(deleteRequest(bucket, 'b'))), [shared]);
     });
 
-    it('deletes and returns the segments, undefined when absent', async () => {
+    it('deletes and returns the segments, NotFound when absent', async () => {
       const { objects } = ctx.storage();
       const bucket = await newBucket('delete');
       const segs = [fakeSegment(1), fakeSegment(2)];
       await objects.putObject(objectRecord(bucket, 'k', segs));
-      assert.deepEqual(await objects.deleteObject(bucket, 'k'), segs);
+      assert.deepEqual(await objects.deleteObject(deleteRequest(bucket, 'k')), { outcome: 'Deleted', versionId: null, deleteMarker: false, garbage: segs });
       assert.equal(await objects.getObject(bucket, 'k'), undefined);
-      assert.equal(await objects.deleteObject(bucket, 'k'), undefined);
+      assert.deepEqual(await objects.deleteObject(deleteRequest(bucket, 'k')), { outcome: 'NotFound' });
     });
 
     it('implements If-None-Match: * and If-Match in the same step as the write', async () => {

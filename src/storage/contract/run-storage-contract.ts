@@ -14,6 +14,8 @@ import { inlineContract } from './inline-contract.js';
 import { listingContract } from './listing-contract.js';
 import { multipartContract } from './multipart-contract.js';
 import { objectContract } from './object-contract.js';
+import { versionContract } from './version-contract.js';
+import { versionListingContract } from './version-listing-contract.js';
 
 export type { ContractStorage } from './fixtures.js';
 
@@ -46,6 +48,8 @@ export function runStorageContract(name: string, open: () => Promise<ContractSto
     inlineContract(ctx);
     listingContract(ctx);
     multipartContract(ctx);
+    versionContract(ctx);
+    versionListingContract(ctx);
     blobContract(ctx);
   });
 }

@@ -2,12 +2,15 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   AclGrant,
+  BlobSegment,
   BucketConfigChange,
   BucketEncryption,
   BucketRecord,
   BucketStore,
   CorsRule,
+  DeleteBucketOutcome,
   LifecycleConfiguration,
+  ListBucketsQuery,
   ObjectLockConfiguration,
   ObjectOwnership,
   PublicAccessBlock,
@@ -47,15 +50,23 @@ export class SqliteBucketStore implements BucketStore {
   private readonly updateConfigTx: (name: string, change: BucketConfigChange) => boolean;
   private readonly listStmt: Statement<[string, string, string, string, number], BucketRow>;
   private readonly hasObjectsStmt: Statement<[string], unknown>;
-  private readonly hasUploadsStmt: Statement<[string], unknown>;
+  private readonly hasVersionsStmt: Statement<[string], unknown>;
+  private readonly uploadPartsStmt: Statement<[string], { blob_id: string; blob_size: number }>;
+  private readonly deleteUploadPartsStmt: Statement<[string], unknown>;
+  private readonly deleteUploadsStmt: Statement<[string], unknown>;
   private readonly deleteStmt: Statement<[string], unknown>;
   private readonly setCorsStmt: Statement<[string | null, string], unknown>;
   private readonly createTx: (bucket: BucketRecord) => 'Created' | 'ExistsSameOwner' | 'ExistsOtherOwner';
-  private readonly deleteTx: (name: string) => 'Deleted' | 'NotEmpty' | 'NoSuchBucket';
+  private readonly deleteTx: (name: string) => DeleteBucketOutcome;
 
+  /**
+   * @param garbage which of some segments nothing references any more (ObjectTable.garbage): the
+   *   parts of the uploads a bucket deletion removes.
+   */
   constructor(
     db: Database,
     private readonly barrier: DurabilityBarrier,
+    garbage: (candidates: readonly BlobSegment[]) => BlobSegment[],
   ) {
     this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
     this.insertStmt = db.prepare(
@@ -69,7 +80,10 @@ export class SqliteBucketStore implements BucketStore {
         ORDER BY name LIMIT ?`,
     );
     this.hasObjectsStmt = db.prepare('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1');
-    this.hasUploadsStmt = db.prepare('SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1');
+    this.hasVersionsStmt = db.prepare('SELECT 1 FROM object_versions WHERE bucket = ? LIMIT 1');
+    this.uploadPartsStmt = db.prepare('SELECT p.blob_id, p.blob_size FROM uploads u JOIN parts p ON p.upload_id = u.upload_id WHERE u.bucket = ?');
+    this.deleteUploadPartsStmt = db.prepare('DELETE FROM parts WHERE upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?)');
+    this.deleteUploadsStmt = db.prepare('DELETE FROM uploads WHERE bucket = ?');
     this.deleteStmt = db.prepare('DELETE FROM buckets WHERE name = ?');
     this.setCorsStmt = db.prepare('UPDATE buckets SET cors = ? WHERE name = ?');
     this.createTx = db.transaction((bucket: BucketRecord) => {
@@ -118,11 +132,15 @@ export class SqliteBucketStore implements BucketStore {
       return true;
     }).immediate;
     // The emptiness check and the delete are one transaction, so no PutObject can slip in between.
-    this.deleteTx = db.transaction((name: string) => {
-      if (this.getStmt.get(name) === undefined) return 'NoSuchBucket';
-      if (this.hasObjectsStmt.get(name) !== undefined || this.hasUploadsStmt.get(name) !== undefined) return 'NotEmpty';
+    // Unfinished multipart uploads do not make a bucket non-empty on AWS: they are deleted with it.
+    this.deleteTx = db.transaction((name: string): DeleteBucketOutcome => {
+      if (this.getStmt.get(name) === undefined) return { outcome: 'NoSuchBucket' };
+      if (this.hasObjectsStmt.get(name) !== undefined || this.hasVersionsStmt.get(name) !== undefined) return { outcome: 'NotEmpty' };
+      const parts = this.uploadPartsStmt.all(name).map((p) => ({ blobId: p.blob_id, size: p.blob_size }));
+      this.deleteUploadPartsStmt.run(name);
+      this.deleteUploadsStmt.run(name);
       this.deleteStmt.run(name);
-      return 'Deleted';
+      return { outcome: 'Deleted', garbage: garbage(parts) };
     }).immediate;
   }
 
@@ -147,15 +165,15 @@ export class SqliteBucketStore implements BucketStore {
     return bucket;
   }
 
-  async listBuckets(query: { ownerAccountId: string; prefix: string; after: string; limit: number }): Promise<readonly BucketRecord[]> {
+  async listBuckets(query: ListBucketsQuery): Promise<readonly BucketRecord[]> {
     if (query.limit <= 0) return [];
     return this.listStmt.all(query.ownerAccountId, query.after, query.prefix, query.prefix, query.limit).map(rowToBucket);
   }
 
-  async deleteBucket(name: string): Promise<'Deleted' | 'NotEmpty' | 'NoSuchBucket'> {
+  async deleteBucket(name: string): Promise<DeleteBucketOutcome> {
     this.cache.delete(name);
     const outcome = this.deleteTx(name);
-    if (outcome === 'Deleted') await this.barrier.durable();
+    if (outcome.outcome === 'Deleted') await this.barrier.durable();
     return outcome;
   }
 

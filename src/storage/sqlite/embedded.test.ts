@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { runStorageContract } from '../contract/run-storage-contract.js';
 import { openEmbeddedStorage } from '../embedded.js';
 import { readObjectBytes } from '../object-reader.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { MIGRATIONS, migrate } from './migrations.js';
 
 let dataDir = '';
 before(async () => {
@@ -34,6 +36,31 @@ describe('embedded storage', () => {
       assert.deepEqual(await storage.sweepOrphans(), { removedBlobs: 1 });
       assert.deepEqual(await readdir(join(dir, 'tmp')), []);
       await storage.close();
+      await storage.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a data directory from before versions: its objects are null versions, writable as before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strongbox-v4-'));
+    try {
+      const old = new BetterSqlite3(join(dir, 'metadata.sqlite'));
+      migrate(old, MIGRATIONS.slice(0, 4));
+      old.prepare("INSERT INTO buckets (name, owner_account_id, region, created_at) VALUES ('b', '111122223333', 'us-east-1', 0)").run();
+      old.prepare(
+        `INSERT INTO objects (bucket, key, version_id, size, etag, last_modified, user_metadata, tags, storage_class, owner_account_id)
+         VALUES ('b', x'6f6c64', NULL, 0, 'e', 0, '{}', '[]', 'STANDARD', '111122223333')`,
+      ).run();
+      old.close();
+      const storage = await openEmbeddedStorage({ dataDir: dir });
+      const listed = await storage.objects.listObjectVersions({ bucket: 'b', prefix: '', delimiter: '', keyMarker: '', maxKeys: 10 });
+      assert.deepEqual(listed.versions.map((v) => [v.kind, v.kind === 'Object' ? v.object.versionId : '', v.isLatest]), [['Object', null, true]]);
+      assert.equal((await storage.objects.getVersion('b', 'old', null))?.kind, 'Object');
+      await storage.buckets.updateBucketConfig('b', { versioning: 'Enabled' });
+      const next = await storage.objects.putObject({ ...(await storage.objects.getObject('b', 'old'))!, etag: 'e2' });
+      assert.equal(next.outcome === 'Written' && typeof next.versionId, 'string');
+      assert.equal((await storage.objects.getVersion('b', 'old', null))?.isLatest, false);
       await storage.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

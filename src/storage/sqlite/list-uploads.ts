@@ -8,27 +8,12 @@
  * means), and only when the named upload no longer exists fall back to the literal lexicographic rule.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { MultipartUpload } from '../ports.js';
+import type { ListUploadsQuery, ListUploadsResult, MultipartUpload } from '../ports.js';
 import { delimitedScan } from './delimited-scan.js';
 import { keyBytes, keyString, pastPrefix } from './key-bytes.js';
 import { rowToUpload, type UploadRow } from './upload-rows.js';
 
-export interface ListUploadsQuery {
-  readonly bucket: string;
-  readonly prefix: string;
-  readonly delimiter: string;
-  readonly keyMarker: string;
-  readonly uploadIdMarker: string;
-  readonly maxUploads: number;
-}
-
-export interface ListUploadsResult {
-  readonly uploads: readonly MultipartUpload[];
-  readonly commonPrefixes: readonly string[];
-  readonly isTruncated: boolean;
-  readonly nextKeyMarker?: string;
-  readonly nextUploadIdMarker?: string;
-}
+export type { ListUploadsQuery, ListUploadsResult } from '../ports.js';
 
 /** Position after which rows are listed: same key with a later (time, id), or a greater key. */
 interface UploadCursor {

@@ -154,8 +154,88 @@ const v4: Migration = {
   },
 };
 
+/**
+ * Object versions. `objects` stays what it was: the current version of each key when that is an
+ * object, so GET, ListObjects and the unversioned PUT read and write exactly the rows they did.
+ * Everything else a key has — noncurrent versions and delete markers, the current one included —
+ * lives in `object_versions`, ordered by a per-key `seq` that only grows (newest = highest; the
+ * `objects` row, when there is one, is newer than all of them). Their bytes are referenced as the
+ * current object's are: `version_segments` (moved, never copied, when a version stops or starts being
+ * current) or the same `inline_bytes` row. The primary key runs newest first within a key, the order
+ * of ListObjectVersions, so a page is an index walk with no sort. Existing objects were written with `version_id` NULL: they
+ * are null versions already, so no row moves.
+ */
+const v5: Migration = {
+  version: 5,
+  description: 'noncurrent object versions and delete markers',
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE object_versions (
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        seq INTEGER NOT NULL,
+        delete_marker INTEGER NOT NULL,
+        version_id TEXT,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified INTEGER NOT NULL,
+        content_type TEXT,
+        content_encoding TEXT,
+        content_disposition TEXT,
+        content_language TEXT,
+        cache_control TEXT,
+        expires TEXT,
+        user_metadata TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        checksum TEXT,
+        parts_count INTEGER,
+        storage_class TEXT NOT NULL,
+        owner_account_id TEXT NOT NULL,
+        inline_id INTEGER,
+        acl TEXT,
+        encryption TEXT,
+        PRIMARY KEY (bucket, key, seq DESC)
+      ) WITHOUT ROWID;
+      CREATE INDEX object_versions_by_id ON object_versions (bucket, key, version_id);
+
+      CREATE TABLE version_segments (
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        version_seq INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        blob_id TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (bucket, key, version_seq, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX version_segments_by_blob ON version_segments (blob_id);
+    `);
+  },
+};
+
+/**
+ * What background jobs remember between passes and across restarts (server/background-jobs.ts): a
+ * small JSON state per job and scope, e.g. the lifecycle worker's cursor and last complete pass per
+ * bucket. Buckets with a lifecycle configuration are found through a partial index.
+ */
+const v6: Migration = {
+  version: 6,
+  description: 'background job progress; buckets with lifecycle rules',
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE background_progress (
+        job TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        state TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (job, scope)
+      ) WITHOUT ROWID;
+      CREATE INDEX buckets_with_lifecycle ON buckets (name) WHERE lifecycle IS NOT NULL;
+    `);
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
 
 export class SchemaTooNewError extends Error {
   readonly code = 'SchemaTooNew';

@@ -5,14 +5,22 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { ServiceError } from '../../errors/service-error.js';
-import type { BlobSegment, MultipartStore, MultipartUpload, ObjectRecord, PreconditionFailed, UploadedPart } from '../ports.js';
+import type {
+  BlobSegment,
+  CompleteUploadOutcome,
+  ListPartsQuery,
+  ListPartsResult,
+  MultipartStore,
+  MultipartUpload,
+  NewObjectVersion,
+  UploadedPart,
+} from '../ports.js';
+import type { KeyVersions } from './key-versions.js';
 import { UploadLister, type ListUploadsQuery, type ListUploadsResult } from './list-uploads.js';
 import { keyBytes } from './key-bytes.js';
 import type { ObjectTable, WriteExpectation } from './object-table.js';
 import { partToParams, rowToPart, rowToUpload, uploadToParams, type PartRow, type UploadRow } from './upload-rows.js';
 import type { DurabilityBarrier } from './wal-sync.js';
-
-type CompleteOutcome = { outcome: 'Written'; garbage: readonly BlobSegment[] } | PreconditionFailed | { outcome: 'NoSuchUpload' };
 
 export class SqliteMultipartStore implements MultipartStore {
   private readonly insertUploadStmt: Statement<[Record<string, unknown>], unknown>;
@@ -25,19 +33,20 @@ export class SqliteMultipartStore implements MultipartStore {
   private readonly deleteUploadStmt: Statement<[string], unknown>;
   private readonly createTx: (upload: MultipartUpload) => void;
   private readonly putPartTx: (uploadId: string, part: UploadedPart) => BlobSegment | undefined;
-  private readonly completeTx: (uploadId: string, record: ObjectRecord, expect: WriteExpectation | undefined) => CompleteOutcome;
+  private readonly completeTx: (uploadId: string, record: NewObjectVersion, expect: WriteExpectation | undefined) => CompleteUploadOutcome;
   private readonly abortTx: (uploadId: string) => BlobSegment[] | undefined;
   private readonly lister: UploadLister;
 
   constructor(
     db: Database,
     private readonly table: ObjectTable,
+    private readonly keyVersions: KeyVersions,
     private readonly barrier: DurabilityBarrier,
   ) {
     this.lister = new UploadLister(db);
     this.insertUploadStmt = db.prepare(
-      `INSERT INTO uploads (upload_id, bucket, key, initiated_at, template, checksum_algorithm, checksum_type, initiator_arn)
-       VALUES (@upload_id, @bucket, @key, @initiated_at, @template, @checksum_algorithm, @checksum_type, @initiator_arn)`,
+      `INSERT INTO uploads (upload_id, bucket, key, initiated_at, template, checksum_algorithm, checksum_type, initiator_arn, encryption)
+       VALUES (@upload_id, @bucket, @key, @initiated_at, @template, @checksum_algorithm, @checksum_type, @initiator_arn, @encryption)`,
     );
     this.getUploadStmt = db.prepare('SELECT * FROM uploads WHERE upload_id = ?');
     this.partStmt = db.prepare('SELECT * FROM parts WHERE upload_id = ? AND part_number = ?');
@@ -54,7 +63,7 @@ export class SqliteMultipartStore implements MultipartStore {
       this.insertUploadStmt.run(uploadToParams(upload));
     }).immediate;
     this.putPartTx = db.transaction((uploadId: string, part: UploadedPart) => this.putPartSync(uploadId, part)).immediate;
-    this.completeTx = db.transaction((uploadId: string, record: ObjectRecord, expect: WriteExpectation | undefined) =>
+    this.completeTx = db.transaction((uploadId: string, record: NewObjectVersion, expect: WriteExpectation | undefined) =>
       this.completeSync(uploadId, record, expect),
     ).immediate;
     this.abortTx = db.transaction((uploadId: string) => {
@@ -84,7 +93,7 @@ export class SqliteMultipartStore implements MultipartStore {
     return replaced;
   }
 
-  async listParts(uploadId: string, query: { afterPartNumber: number; limit: number }): Promise<{ parts: readonly UploadedPart[]; isTruncated: boolean }> {
+  async listParts(uploadId: string, query: ListPartsQuery): Promise<ListPartsResult> {
     const limit = Math.max(0, query.limit);
     const rows = this.listPartsStmt.all(uploadId, query.afterPartNumber, limit + 1);
     return { parts: rows.slice(0, limit).map(rowToPart), isTruncated: rows.length > limit };
@@ -98,7 +107,7 @@ export class SqliteMultipartStore implements MultipartStore {
     return this.lister.list(query);
   }
 
-  async completeUpload(uploadId: string, record: ObjectRecord, expect?: WriteExpectation): Promise<CompleteOutcome> {
+  async completeUpload(uploadId: string, record: NewObjectVersion, expect?: WriteExpectation): Promise<CompleteUploadOutcome> {
     const outcome = this.completeTx(uploadId, record, expect);
     if (outcome.outcome === 'Written') await this.barrier.durable();
     return outcome;
@@ -122,20 +131,23 @@ export class SqliteMultipartStore implements MultipartStore {
     return previous === undefined ? undefined : this.table.garbage([segmentOf(previous)])[0];
   }
 
-  private completeSync(uploadId: string, record: ObjectRecord, expect: WriteExpectation | undefined): CompleteOutcome {
+  private completeSync(uploadId: string, record: NewObjectVersion, expect: WriteExpectation | undefined): CompleteUploadOutcome {
     const upload = this.getUploadStmt.get(uploadId);
     if (upload === undefined) return { outcome: 'NoSuchUpload' };
     if (upload.bucket !== record.bucket || !upload.key.equals(keyBytes(record.key))) {
       throw new Error(`completeUpload: record ${record.bucket}/${record.key} does not match upload ${uploadId}`);
     }
+    // Uploads go with their bucket (deleteBucket), so an upload's bucket exists.
+    const state = this.table.bucketState(record.bucket);
+    if (state === 'NoSuchBucket') return { outcome: 'NoSuchUpload' };
     const refused = this.table.checkExpectation(record.bucket, record.key, expect);
     if (refused !== undefined) return refused;
     const parts = this.allPartsStmt.all(uploadId).map(segmentOf);
-    const previous = this.table.write(record);
+    const written = this.keyVersions.put(record, state);
     this.deletePartsStmt.run(uploadId);
     this.deleteUploadStmt.run(uploadId);
     // Parts the object now names are referenced by its segments, so only unused parts come out.
-    return { outcome: 'Written', garbage: this.table.garbage([...previous, ...parts]) };
+    return { outcome: 'Written', versionId: written.versionId, garbage: this.table.garbage([...written.replaced, ...parts]) };
   }
 }
 

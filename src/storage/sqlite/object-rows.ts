@@ -1,9 +1,10 @@
 /**
  * Mapping between ObjectRecord and its row in `objects` (+ `object_segments`, + `inline_bytes` for a
- * small object kept inline). Dates are stored as epoch milliseconds; headers that may be absent are
- * NULL; maps and lists are JSON.
+ * small object kept inline), and between a noncurrent version or delete marker and its row in
+ * `object_versions` (+ `version_segments`). Dates are stored as epoch milliseconds; headers that may
+ * be absent are NULL; maps and lists are JSON.
  */
-import type { AclGrant, BlobSegment, ObjectEncryption, ObjectRecord, StoredChecksum } from '../ports.js';
+import type { AclGrant, BlobSegment, DeleteMarkerRecord, ObjectEncryption, ObjectRecord, StoredChecksum } from '../ports.js';
 import { keyBytes, keyString } from './key-bytes.js';
 
 export interface ObjectRow {
@@ -43,9 +44,22 @@ export interface ReadObjectRow extends ObjectRow {
   readonly inline_bytes: Buffer | null;
 }
 
-const OBJECT_FIELDS = `o.bucket, o.key, o.version_id, o.size, o.etag, o.last_modified, o.content_type,
-  o.content_encoding, o.content_disposition, o.content_language, o.cache_control, o.expires, o.user_metadata,
-  o.tags, o.checksum, o.parts_count, o.storage_class, o.owner_account_id, o.inline_id, o.acl, o.encryption`;
+/**
+ * The columns `objects` and `object_versions` share besides bucket and key: what a version carries
+ * from the moment it is written until it is deleted, whichever table holds it. A version changes
+ * tables (current ↔ noncurrent) by `INSERT ... SELECT` of exactly these columns, so a column added
+ * to both tables (Object Lock's) is added here once.
+ */
+export const VERSION_COLUMNS = `version_id, size, etag, last_modified, content_type, content_encoding,
+  content_disposition, content_language, cache_control, expires, user_metadata, tags, checksum, parts_count,
+  storage_class, owner_account_id, inline_id, acl, encryption`;
+
+/** VERSION_COLUMNS prefixed with a table alias (`o.version_id, o.size, ...`). */
+export function qualifiedColumns(alias: string): string {
+  return VERSION_COLUMNS.split(',').map((c) => `${alias}.${c.trim()}`).join(', ');
+}
+
+const OBJECT_FIELDS = `o.bucket, o.key, ${qualifiedColumns('o')}`;
 
 /** SELECT list for listings over `objects o`: segments folded into one JSON column, no bytes. */
 export const OBJECT_COLUMNS = `${OBJECT_FIELDS},
@@ -134,4 +148,25 @@ export function parseChecksum(json: string | null): StoredChecksum | undefined {
 
 function parseSegments(json: string): BlobSegment[] {
   return (JSON.parse(json) as [string, number][]).map(([blobId, size]) => ({ blobId, size }));
+}
+
+/** A row of `object_versions`: a noncurrent (or marker) version, with its place in the key's history. */
+export interface VersionRow extends ObjectRow {
+  readonly seq: number;
+  /** 1: a delete marker (its size, etag and metadata columns are placeholders). */
+  readonly delete_marker: number;
+}
+
+export function rowToDeleteMarker(row: ObjectRow, key: string): DeleteMarkerRecord {
+  return {
+    bucket: row.bucket,
+    key,
+    versionId: row.version_id,
+    lastModified: new Date(row.last_modified),
+    ownerAccountId: row.owner_account_id,
+  };
+}
+
+export function parseSegmentsJson(json: string | null): BlobSegment[] {
+  return json === null ? [] : parseSegments(json);
 }

@@ -1,38 +1,71 @@
 /**
  * ObjectStore on SQLite. Methods are async because the port is (the PostgreSQL adapter will be);
  * better-sqlite3 itself is synchronous and each call is a few microseconds of in-process work. Writes
- * resolve after the durability barrier (group commit, wal-sync.ts), reads at once.
+ * resolve after the durability barrier (group commit, wal-sync.ts), reads at once. Versions:
+ * key-versions.ts (writes and deletes), version-table.ts (noncurrent versions and delete markers),
+ * version-listing.ts (ListObjectVersions).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { AclGrant, BlobSegment, ListObjectsQuery, ListObjectsResult, ObjectRecord, ObjectStore, PreconditionFailed } from '../ports.js';
+import type {
+  AclGrant,
+  DeleteObjectOutcome,
+  DeleteObjectRequest,
+  ListObjectsQuery,
+  ListObjectsResult,
+  ListObjectVersionsQuery,
+  ListObjectVersionsResult,
+  NewObjectVersion,
+  ObjectRecord,
+  ObjectStore,
+  ObjectVersion,
+  PutObjectOutcome,
+} from '../ports.js';
 import { delimitedScan, type DelimitedScanResult, type ScanItem } from './delimited-scan.js';
 import { keyBytes, keyString, pastPrefix } from './key-bytes.js';
+import type { KeyVersions } from './key-versions.js';
 import { OBJECT_COLUMNS, listedRowToObject, type ListedObjectRow } from './object-rows.js';
 import { ObjectTable, type WriteExpectation } from './object-table.js';
+import { VersionLister } from './version-listing.js';
+import type { VersionTable } from './version-table.js';
 import type { DurabilityBarrier } from './wal-sync.js';
 
 interface KeyRow {
   readonly key: Buffer;
 }
 
+/** PutObjectTagging / PutObjectAcl: one column of a version (the current one when `versionId` is undefined). */
+interface VersionColumnUpdate {
+  readonly column: 'tags' | 'acl';
+  /** The column's JSON, or null. */
+  readonly value: string | null;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null | undefined;
+}
+
 export class SqliteObjectStore implements ObjectStore {
   private readonly listStmt: Statement<[string, Buffer, Buffer, Buffer, number], ListedObjectRow>;
-  private readonly setTagsStmt: Statement<[string, string, Buffer], unknown>;
-  private readonly setAclStmt: Statement<[string | null, string, Buffer], unknown>;
-  private readonly putTx: (record: ObjectRecord, expect: WriteExpectation | undefined) => ReturnType<SqliteObjectStore['putSync']>;
-  private readonly deleteTx: (bucket: string, key: string) => BlobSegment[] | undefined;
+  private readonly putTx: (record: NewObjectVersion, expect: WriteExpectation | undefined) => PutObjectOutcome;
+  private readonly deleteTx: (request: DeleteObjectRequest) => DeleteObjectOutcome;
+  private readonly setColumnTx: (update: VersionColumnUpdate) => boolean;
+  private readonly versionTx: (bucket: string, key: string, versionId: string | null) => ObjectVersion | undefined;
+  private readonly currentVersionTx: (bucket: string, key: string) => ObjectVersion | undefined;
   private readonly listKeysStmt: Statement<[string, Buffer, Buffer, Buffer, number], KeyRow>;
   private readonly runStmt: Statement<[string, Buffer, Buffer], ListedObjectRow>;
   private readonly listTx: (query: ListObjectsQuery) => ListObjectsResult;
+  private readonly versionLister: VersionLister;
 
   readonly maxInlineBytes: number;
 
   constructor(
     db: Database,
     private readonly table: ObjectTable,
+    private readonly versions: VersionTable,
+    private readonly keyVersions: KeyVersions,
     private readonly barrier: DurabilityBarrier,
   ) {
     this.maxInlineBytes = table.maxInlineBytes;
+    this.versionLister = new VersionLister(db);
     // Bounds: strictly after the cursor, inside [prefix, prefix||0xFF). The PK (bucket, key) serves the seek.
     this.listStmt = db.prepare(
       `SELECT ${OBJECT_COLUMNS} FROM objects o
@@ -44,50 +77,97 @@ export class SqliteObjectStore implements ObjectStore {
     this.runStmt = db.prepare(`SELECT ${OBJECT_COLUMNS} FROM objects o WHERE o.bucket = ? AND o.key >= ? AND o.key <= ? ORDER BY o.key`);
     // One read transaction: the key walk and the record fetch see the same snapshot.
     this.listTx = db.transaction((query: ListObjectsQuery) => this.listSync(query)).deferred;
-    this.setTagsStmt = db.prepare('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?');
-    this.setAclStmt = db.prepare('UPDATE objects SET acl = ? WHERE bucket = ? AND key = ?');
-    this.putTx = db.transaction((record: ObjectRecord, expect: WriteExpectation | undefined) => this.putSync(record, expect)).immediate;
-    this.deleteTx = db.transaction((bucket: string, key: string) => {
-      const removed = this.table.delete(bucket, key);
-      return removed === undefined ? undefined : this.table.garbage(removed);
-    }).immediate;
+    this.setColumnTx = this.versionColumnWriter(db);
+    this.putTx = db.transaction((record: NewObjectVersion, expect: WriteExpectation | undefined) =>
+      this.putSync(record, expect),
+    ).immediate;
+    this.deleteTx = db.transaction((request: DeleteObjectRequest) => this.deleteSync(request)).immediate;
+    // The current object and the version table read in one snapshot (another process may move a version between them).
+    this.versionTx = db.transaction((bucket: string, key: string, versionId: string | null) => {
+      const current = this.table.read(bucket, key);
+      if (current?.versionId === versionId) return { kind: 'Object' as const, object: current, isLatest: true };
+      return this.versions.read(bucket, key, versionId);
+    }).deferred;
+    this.currentVersionTx = db.transaction((bucket: string, key: string) => {
+      const current = this.table.read(bucket, key);
+      if (current !== undefined) return { kind: 'Object' as const, object: current, isLatest: true };
+      return this.versions.currentMarker(bucket, key);
+    }).deferred;
   }
 
   async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
     return this.table.read(bucket, key);
   }
 
-  async putObject(
-    record: ObjectRecord,
-    expect?: WriteExpectation,
-  ): Promise<{ outcome: 'Written'; replaced: readonly BlobSegment[] } | PreconditionFailed> {
+  async getCurrentVersion(bucket: string, key: string): Promise<ObjectVersion | undefined> {
+    return this.currentVersionTx(bucket, key);
+  }
+
+  async getVersion(bucket: string, key: string, versionId: string | null): Promise<ObjectVersion | undefined> {
+    return this.versionTx(bucket, key, versionId);
+  }
+
+  async putObject(record: NewObjectVersion, expect?: WriteExpectation): Promise<PutObjectOutcome> {
     const result = this.putTx(record, expect);
     if (result.outcome === 'Written') await this.barrier.durable();
     return result;
   }
 
-  async deleteObject(bucket: string, key: string): Promise<readonly BlobSegment[] | undefined> {
-    const removed = this.deleteTx(bucket, key);
-    if (removed !== undefined) await this.barrier.durable();
-    return removed;
+  async deleteObject(request: DeleteObjectRequest): Promise<DeleteObjectOutcome> {
+    const result = this.deleteTx(request);
+    if (result.outcome === 'Deleted' || result.outcome === 'DeleteMarkerCreated') await this.barrier.durable();
+    return result;
   }
 
   async listObjects(query: ListObjectsQuery): Promise<ListObjectsResult> {
     return this.listTx(query);
   }
 
-  async putObjectAcl(bucket: string, key: string, acl: readonly AclGrant[] | undefined): Promise<boolean> {
-    this.table.invalidate(bucket, key);
-    const changed = this.setAclStmt.run(acl === undefined ? null : JSON.stringify(acl), bucket, keyBytes(key)).changes > 0;
+  async listObjectVersions(query: ListObjectVersionsQuery): Promise<ListObjectVersionsResult> {
+    return this.versionLister.list(query);
+  }
+
+  async putObjectAcl(bucket: string, key: string, acl: readonly AclGrant[] | undefined, versionId?: string | null): Promise<boolean> {
+    const value = acl === undefined ? null : JSON.stringify(acl);
+    return this.setVersionColumn({ column: 'acl', value, bucket, key, versionId });
+  }
+
+  async putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[], versionId?: string | null): Promise<boolean> {
+    return this.setVersionColumn({ column: 'tags', value: JSON.stringify(tags), bucket, key, versionId });
+  }
+
+  private async setVersionColumn(update: VersionColumnUpdate): Promise<boolean> {
+    this.table.invalidate(update.bucket, update.key);
+    const changed = this.setColumnTx(update);
     if (changed) await this.barrier.durable();
     return changed;
   }
 
-  async putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[]): Promise<boolean> {
-    this.table.invalidate(bucket, key);
-    const changed = this.setTagsStmt.run(JSON.stringify(tags), bucket, keyBytes(key)).changes > 0;
-    if (changed) await this.barrier.durable();
-    return changed;
+  /**
+   * Sets `tags` or `acl` of the current object (versionId undefined) or of the version named, wherever
+   * it is; a delete marker has neither.
+   */
+  private versionColumnWriter(db: Database): SqliteObjectStore['setColumnTx'] {
+    const stmts = (column: VersionColumnUpdate['column']) => ({
+      current: db.prepare<[string | null, string, Buffer]>(
+        `UPDATE objects SET ${column} = ? WHERE bucket = ? AND key = ?`,
+      ),
+      currentVersion: db.prepare<[string | null, string, Buffer, string | null]>(
+        `UPDATE objects SET ${column} = ? WHERE bucket = ? AND key = ? AND version_id IS ?`,
+      ),
+      noncurrent: db.prepare<[string | null, string, Buffer, string | null]>(
+        `UPDATE object_versions SET ${column} = ?
+          WHERE bucket = ? AND key = ? AND version_id IS ? AND delete_marker = 0`,
+      ),
+    });
+    const byColumn = { tags: stmts('tags'), acl: stmts('acl') };
+    return db.transaction(({ column, value, bucket, key, versionId }: VersionColumnUpdate) => {
+      const s = byColumn[column];
+      const k = keyBytes(key);
+      if (versionId === undefined) return s.current.run(value, bucket, k).changes > 0;
+      if (s.currentVersion.run(value, bucket, k, versionId).changes > 0) return true;
+      return s.noncurrent.run(value, bucket, k, versionId).changes > 0;
+    }).immediate;
   }
 
   /**
@@ -149,14 +229,22 @@ export class SqliteObjectStore implements ObjectStore {
     return objects;
   }
 
-  private putSync(
-    record: ObjectRecord,
-    expect: WriteExpectation | undefined,
-  ): { outcome: 'Written'; replaced: readonly BlobSegment[] } | PreconditionFailed {
-    this.table.requireBucket(record.bucket);
+  private putSync(record: NewObjectVersion, expect: WriteExpectation | undefined): PutObjectOutcome {
+    const state = this.table.bucketState(record.bucket);
+    if (state === 'NoSuchBucket') return { outcome: 'NoSuchBucket' };
     const refused = this.table.checkExpectation(record.bucket, record.key, expect);
     if (refused !== undefined) return refused;
-    const previous = this.table.write(record);
-    return { outcome: 'Written', replaced: this.table.garbage(previous) };
+    const written = this.keyVersions.put(record, state);
+    return { outcome: 'Written', versionId: written.versionId, garbage: this.table.garbage(written.replaced) };
+  }
+
+  private deleteSync(request: DeleteObjectRequest): DeleteObjectOutcome {
+    const state = this.table.bucketState(request.bucket);
+    if (state === 'NoSuchBucket') return { outcome: 'NoSuchBucket' };
+    const refused = this.table.checkExpectation(request.bucket, request.key, request.expect);
+    if (refused !== undefined) return refused;
+    const outcome = this.keyVersions.delete(request, state);
+    if (outcome.outcome !== 'Deleted' && outcome.outcome !== 'DeleteMarkerCreated') return outcome;
+    return { ...outcome, garbage: this.table.garbage(outcome.garbage) };
   }
 }

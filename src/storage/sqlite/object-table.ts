@@ -1,19 +1,21 @@
 /**
- * Synchronous building blocks over `objects` / `object_segments`, meant to run inside a transaction
- * opened by a store (ObjectStore.putObject, MultipartStore.completeUpload), so a precondition check
- * and the write it guards are one atomic step.
+ * Synchronous building blocks over `objects` / `object_segments` — the current version of each key
+ * when it is an object — meant to run inside a transaction opened by a store (ObjectStore.putObject,
+ * MultipartStore.completeUpload), so a precondition check and the write it guards are one atomic
+ * step. Noncurrent versions and delete markers are version-table.ts's; key-versions.ts moves
+ * versions between the two.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { ServiceError } from '../../errors/service-error.js';
-import type { BlobSegment, ObjectRecord, PreconditionFailed } from '../ports.js';
+import type { BlobSegment, ObjectRecord, PreconditionFailed, WriteExpectation } from '../ports.js';
 import { keyBytes } from './key-bytes.js';
 import { RecordCache } from './record-cache.js';
 import { INSERT_OBJECT_SQL, READ_OBJECT_SQL, objectToParams, rowToObject, type ReadObjectRow } from './object-rows.js';
 
-export interface WriteExpectation {
-  readonly ifNoneMatch?: true;
-  readonly ifMatch?: string;
-}
+export type { WriteExpectation } from '../ports.js';
+
+/** What a write into a bucket does with versions (its versioning state), or that the bucket is gone. */
+export type BucketState = 'Unversioned' | 'Enabled' | 'Suspended' | 'NoSuchBucket';
 
 interface SegmentRow {
   readonly blob_id: string;
@@ -26,7 +28,8 @@ const CACHED_BYTES = 32 * 1024 * 1024;
 
 export class ObjectTable {
   private readonly cache = new RecordCache<ObjectRecord>(CACHED_OBJECTS, CACHED_BYTES, weigh);
-  private readonly bucketExistsStmt: Statement<[string], unknown>;
+  private readonly bucketStateStmt: Statement<[string], { versioning: 'Enabled' | 'Suspended' | null }>;
+  private readonly currentVersionStmt: Statement<[string, Buffer], string | null>;
   private readonly etagStmt: Statement<[string, Buffer], { etag: string }>;
   private readonly segmentsStmt: Statement<[string, Buffer], SegmentRow>;
   private readonly readStmt: Statement<[string, Buffer], ReadObjectRow>;
@@ -38,7 +41,7 @@ export class ObjectTable {
   private readonly insertSegmentStmt: Statement<[string, Buffer, number, string, number], unknown>;
   private readonly deleteSegmentsStmt: Statement<[string, Buffer], unknown>;
   private readonly deleteStmt: Statement<[string, Buffer], unknown>;
-  private readonly referencedStmt: Statement<[string, string], unknown>;
+  private readonly referencedStmt: Statement<[string, string, string], unknown>;
   /** Reads the record and its segments from one snapshot (see `read`). */
   private readonly readTx: (bucket: string, key: string) => ObjectRecord | undefined;
 
@@ -56,7 +59,8 @@ export class ObjectTable {
   ) {
     const readRecord = (bucket: string, key: string) => this.readRecord(bucket, key);
     this.readTx = shared ? db.transaction(readRecord).deferred : readRecord;
-    this.bucketExistsStmt = db.prepare('SELECT 1 FROM buckets WHERE name = ?');
+    this.bucketStateStmt = db.prepare('SELECT versioning FROM buckets WHERE name = ?');
+    this.currentVersionStmt = db.prepare('SELECT version_id FROM objects WHERE bucket = ? AND key = ?').pluck() as Statement<[string, Buffer], string | null>;
     this.etagStmt = db.prepare('SELECT etag FROM objects WHERE bucket = ? AND key = ?');
     this.segmentsStmt = db.prepare('SELECT blob_id, size FROM object_segments WHERE bucket = ? AND key = ? ORDER BY seq');
     this.readStmt = db.prepare(READ_OBJECT_SQL);
@@ -69,15 +73,31 @@ export class ObjectTable {
     this.deleteSegmentsStmt = db.prepare('DELETE FROM object_segments WHERE bucket = ? AND key = ?');
     this.deleteStmt = db.prepare('DELETE FROM objects WHERE bucket = ? AND key = ?');
     this.referencedStmt = db.prepare(
-      'SELECT EXISTS (SELECT 1 FROM object_segments WHERE blob_id = ?) OR EXISTS (SELECT 1 FROM parts WHERE blob_id = ?)',
+      `SELECT EXISTS (SELECT 1 FROM object_segments WHERE blob_id = ?) OR EXISTS (SELECT 1 FROM parts WHERE blob_id = ?)
+          OR EXISTS (SELECT 1 FROM version_segments WHERE blob_id = ?)`,
     ).pluck();
   }
 
   requireBucket(bucket: string): void {
     // The handler checked the bucket before streaming bytes; a DeleteBucket may have won the race since.
-    if (this.bucketExistsStmt.get(bucket) === undefined) {
+    if (this.bucketState(bucket) === 'NoSuchBucket') {
       throw new ServiceError('NoSuchBucket', 'The specified bucket does not exist', 404, { fields: { BucketName: bucket } });
     }
+  }
+
+  /**
+   * The bucket's versioning state, read in the write's own transaction (one row of `buckets`, as the
+   * existence check it replaces): a PutBucketVersioning is in force for every write that starts after it.
+   */
+  bucketState(bucket: string): BucketState {
+    const row = this.bucketStateStmt.get(bucket);
+    if (row === undefined) return 'NoSuchBucket';
+    return row.versioning ?? 'Unversioned';
+  }
+
+  /** The current object's version id: undefined when the key has no current object. */
+  currentVersionId(bucket: string, key: Buffer): string | null | undefined {
+    return this.currentVersionStmt.get(bucket, key);
   }
 
   /** The refusal for `expect` given the current object, or undefined when the write may proceed. */
@@ -136,7 +156,10 @@ export class ObjectTable {
     const key = keyBytes(record.key);
     if (record.inline !== undefined) {
       if (record.inline.length > this.maxInlineBytes) throw new RangeError(`inline bytes (${record.inline.length}) above maxInlineBytes (${this.maxInlineBytes})`);
-      if (record.segments.length > 0 || record.size !== record.inline.length) throw new RangeError('an inline object has no segments and `size` inline bytes');
+      // Encrypted inline bytes are the ciphertext, longer than the object (src/sse/segment-format.ts).
+      if (record.segments.length > 0 || (record.encryption === undefined && record.size !== record.inline.length)) {
+        throw new RangeError('an inline object has no segments and `size` inline bytes');
+      }
     }
     const previous = this.segments(record.bucket, key);
     const previousInline = previous.length === 0 ? this.inlineIdStmt.get(record.bucket, key) : undefined;
@@ -169,14 +192,15 @@ export class ObjectTable {
     return previous;
   }
 
+  /** Whether any object, noncurrent version or multipart part names the blob. */
   isReferenced(blobId: string): boolean {
-    return this.referencedStmt.get(blobId, blobId) === 1;
+    return this.referencedStmt.get(blobId, blobId, blobId) === 1;
   }
 
   /**
    * The candidates whose blobs nothing references any more (run after the write, in its transaction).
    * Blobs may be shared — a CopyObject onto itself, or a copy that reuses a blob — so a candidate still
-   * named by any object or part is never garbage.
+   * named by any version or part is never garbage.
    */
   garbage(candidates: readonly BlobSegment[]): BlobSegment[] {
     const seen = new Set<string>();

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { bucketRecord, eventually, objectRecord, readAll, writeBlob } from '../contract/fixtures.js';
+import { bucketRecord, deleteRequest, eventually, objectRecord, readAll, writeBlob } from '../contract/fixtures.js';
 import { runStorageContract } from '../contract/run-storage-contract.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../embedded.js';
 import { removeHeldLinks } from '../file-blob-store.js';
@@ -58,7 +58,7 @@ describe('embedded storage shared by two workers', () => {
       assert.equal(seen?.etag, etag);
       assert.equal(seen?.inline?.toString(), etag);
     }
-    await a.objects.deleteObject('shared', 'k');
+    await a.objects.deleteObject(deleteRequest('shared', 'k'));
     b.pollExternalChanges();
     assert.equal(await b.objects.getObject('shared', 'k'), undefined);
   });
@@ -66,7 +66,7 @@ describe('embedded storage shared by two workers', () => {
   it("drops a cached bucket the other worker deleted, and sees one it created", async () => {
     await a.buckets.createBucket(bucketRecord('short-lived'));
     assert.ok(await b.buckets.getBucket('short-lived'));
-    assert.equal(await a.buckets.deleteBucket('short-lived'), 'Deleted');
+    assert.equal((await a.buckets.deleteBucket('short-lived')).outcome, 'Deleted');
     b.pollExternalChanges();
     assert.equal(await b.buckets.getBucket('short-lived'), undefined);
   });

@@ -1,5 +1,5 @@
 /** Mapping of MultipartUpload / UploadedPart to rows of `uploads` / `parts`. */
-import type { AclGrant, ChecksumAlgorithm, MultipartUpload, UploadedPart } from '../ports.js';
+import type { AclGrant, ChecksumAlgorithm, MultipartUpload, ObjectEncryption, UploadedPart } from '../ports.js';
 import { keyBytes, keyString } from './key-bytes.js';
 import { parseChecksum } from './object-rows.js';
 
@@ -12,6 +12,8 @@ export interface UploadRow {
   readonly checksum_algorithm: string | null;
   readonly checksum_type: string | null;
   readonly initiator_arn: string;
+  /** JSON ObjectEncryption of the upload (its data key encrypts every part); NULL: plaintext parts. */
+  readonly encryption: string | null;
 }
 
 export interface PartRow {
@@ -69,6 +71,7 @@ export function uploadToParams(u: MultipartUpload): Record<string, string | numb
     checksum_algorithm: u.checksumAlgorithm ?? null,
     checksum_type: u.checksumType ?? null,
     initiator_arn: u.initiatorArn,
+    encryption: t.encryption === undefined ? null : JSON.stringify(t.encryption),
   };
 }
 
@@ -90,6 +93,7 @@ export function rowToUpload(row: UploadRow): MultipartUpload {
     storageClass: t.storageClass,
     ownerAccountId: t.ownerAccountId,
     ...(t.acl === undefined ? {} : { acl: t.acl }),
+    ...(row.encryption === null ? {} : { encryption: JSON.parse(row.encryption) as ObjectEncryption }),
   };
   return {
     uploadId: row.upload_id,
