@@ -8,6 +8,7 @@ import { bucketArn, bucketCheck, prepared, requireBucket, type OperationHandler,
 import { invalidArgument, s3Error } from './errors.js';
 import { assertValidBucketName } from './names.js';
 import { newBucketAcl, newBucketConditionContext, newBucketExtraChecks } from './new-bucket-acl.js';
+import { wantsObjectLock } from './object-lock-config.js';
 import { ownerNode } from './owner.js';
 import { S3_XMLNS, emptyResponse, xmlResponse } from './render.js';
 import { DEFAULT_MAX_XML_BYTES, childText, parseXml, readSmallBody } from './xml-parse.js';
@@ -78,8 +79,10 @@ export const prepareCreateBucket: OperationHandler = async (ctx) => {
   const constraint = await readLocationConstraint(ctx);
   const context: Record<string, string> = newBucketConditionContext(ctx);
   if (constraint !== undefined) context['s3:LocationConstraint'] = constraint;
-  const check = { action: 's3:CreateBucket', resource: bucketArn(name), resourceAccount: undefined, context, bucket: name };
-  return prepared([check, ...newBucketExtraChecks(ctx, name)], () => createBucket(ctx, name, constraint));
+  const check = (action: string) => ({ action, resource: bucketArn(name), resourceAccount: undefined, context, bucket: name });
+  // Object Lock at creation also sets the lock configuration and enables versioning: both permissions.
+  const lockChecks = wantsObjectLock(ctx) ? [check('s3:PutBucketObjectLockConfiguration'), check('s3:PutBucketVersioning')] : [];
+  return prepared([check('s3:CreateBucket'), ...newBucketExtraChecks(ctx, name), ...lockChecks], () => createBucket(ctx, name, constraint));
 };
 
 /** The body's `<LocationConstraint>`, '' when the body is empty or names none. */
@@ -115,9 +118,9 @@ async function createBucket(ctx: S3Context, name: string, constraint: string | u
   const account = callerAccountId(ctx.auth.caller);
   if (account === undefined) throw s3Error('AccessDenied');
   const { ownership, acl } = await newBucketAcl(ctx, account);
-  if (ctx.header('x-amz-bucket-object-lock-enabled')?.toLowerCase() === 'true') throw s3Error('NotImplemented', { message: 'Object Lock is not implemented' });
   const region = bucketRegion(ctx.deps.region, constraint);
-  const record = newBucketRecord({ name, ownerAccountId: account, region, createdAt: ctx.deps.now(), ownership, acl });
+  const lock = wantsObjectLock(ctx) ? { versioning: 'Enabled' as const, objectLock: { enabled: true as const } } : {};
+  const record = newBucketRecord({ name, ownerAccountId: account, region, createdAt: ctx.deps.now(), ownership, acl, ...lock });
   const outcome = await ctx.deps.storage.buckets.createBucket(record);
   if (outcome === 'ExistsOtherOwner') throw s3Error('BucketAlreadyExists', { fields: { BucketName: name } });
   // "For legacy compatibility, if you re-create an existing bucket that you already own in the North

@@ -11,6 +11,7 @@ import { invalidArgument, s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag } from './headers.js';
 import { requestedAclFromHeaders } from './acl-request.js';
 import { newObjectAcl } from './new-object-acl.js';
+import { newObjectLock, objectLockContext, objectLockWriteChecks, parseObjectLockHeaders, type RequestedObjectLock } from './object-lock.js';
 import {
   encryptionResponseHeaders,
   newObjectCipher,
@@ -50,15 +51,18 @@ export const prepareCopyObject: OperationHandler = async (ctx) => {
     ...requestTagContext(newTags),
     's3:x-amz-copy-source': ctx.header('x-amz-copy-source') as string,
   };
+  const now = ctx.deps.now();
+  const lock = parseObjectLockHeaders((n) => ctx.header(n), now);
+  Object.assign(context, objectLockContext(lock, now));
   const md = ctx.header('x-amz-metadata-directive');
   if (md !== undefined) context['s3:x-amz-metadata-directive'] = md;
   const checks = [loaded.check, objectCheck(ctx, 's3:PutObject', context)];
   if (newTags !== undefined && newTags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(newTags)));
-  checks.push(...objectAclWriteChecks(ctx, (n) => ctx.header(n)));
+  checks.push(...objectAclWriteChecks(ctx, (n) => ctx.header(n)), ...objectLockWriteChecks(ctx, lock, now));
   // SSE-KMS: kms:Decrypt on the source's key, kms:GenerateDataKey on the copy's.
   const sse = await planWriteEncryption(ctx, { bucket: requireBucket(ctx), key: requireKey(ctx) });
   checks.push(...loaded.sse.checks, ...sse.checks);
-  return prepared(checks, () => copyObject(ctx, loaded, metadataDirective, newTags, sse));
+  return prepared(checks, () => copyObject(ctx, loaded, { metadataDirective, newTags, sse, lock }));
 };
 
 /**
@@ -74,13 +78,17 @@ function copyChecksumAlgorithm(ctx: S3Context, src: ObjectRecord): ChecksumAlgor
   return alg;
 }
 
-async function copyObject(
-  ctx: S3Context,
-  loaded: LoadedSource,
-  metadataDirective: 'COPY' | 'REPLACE',
-  newTags: TagSet | undefined,
-  sse: NewObjectEncryptionPlan,
-): Promise<S3Response> {
+/** What CopyObject's request asks of the copy, parsed and checked before authorization. */
+interface CopyRequest {
+  readonly metadataDirective: 'COPY' | 'REPLACE';
+  readonly newTags: TagSet | undefined;
+  readonly sse: NewObjectEncryptionPlan;
+  /** The copy's own lock settings (a source's lock is never copied). */
+  readonly lock: RequestedObjectLock;
+}
+
+async function copyObject(ctx: S3Context, loaded: LoadedSource, request: CopyRequest): Promise<S3Response> {
+  const { metadataDirective, newTags, sse } = request;
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
   const src = requireSourceObject(ctx, loaded);
@@ -123,7 +131,8 @@ async function copyObject(
     sourceKey: (source) => openObjectKey(ctx, source, loaded.sse, { decrypt: true }),
     target: cipher.payload,
   });
-  const fields = { ...metadata, tags: newTags ?? src.tags, storageClass, encryption: cipher.encryption };
+  const objectLock = newObjectLock(bucket, request.lock, ctx.deps.now());
+  const fields = { ...metadata, tags: newTags ?? src.tags, storageClass, encryption: cipher.encryption, objectLock };
   const record = newObjectRecord(ctx, bucket, key, received, fields, owner);
   const checksum = record.checksum;
   const versionId = await commitObject(ctx, record, expect);

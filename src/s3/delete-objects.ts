@@ -26,6 +26,7 @@ import {
 import { s3Error } from './errors.js';
 import { truncateToSeconds } from './headers.js';
 import { requireMfa } from './mfa-delete.js';
+import { governanceBypassCheck, objectLockedError, wantsGovernanceBypass } from './object-lock.js';
 import { MAX_KEY_BYTES } from './names.js';
 import { parseVersionId, requestedVersionId, versionIdText } from './object-version.js';
 import { emptyResponse, xmlResponse } from './render.js';
@@ -45,18 +46,19 @@ export const prepareDeleteObject: OperationHandler = async (ctx) => {
   const checks = [objectCheck(ctx, deleteAction(versionId !== undefined), context)];
   // Conditional deletes by ETag reveal the current ETag: they need s3:GetObject too (conditional-deletes).
   if (ifMatch !== undefined && ifMatch.trim() !== '*') checks.push(objectCheck(ctx, 's3:GetObject'));
-  return prepared(checks, () => deleteObject(ctx, versionId, ifMatch));
+  // A governance bypass the caller is not allowed is simply not applied (object-lock.ts).
+  const bypass = governanceBypassCheck(ctx);
+  return prepared(checks, (advice) => deleteObject(ctx, { versionId, ifMatch, bypassGovernance: bypass.length > 0 && advisedAllow(advice, 0) }), {
+    advisoryChecks: bypass,
+  });
 };
 
-async function deleteObject(
-  ctx: S3Context,
-  versionId: string | null | undefined,
-  ifMatch: string | undefined,
-): Promise<S3Response> {
+async function deleteObject(ctx: S3Context, request: Omit<DeleteTarget, 'key'>): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
+  const { versionId } = request;
   if (versionId !== undefined && bucket.mfaDelete) await requireMfa(ctx, bucket.ownerAccountId);
-  const outcome = await deleteOne(ctx, bucket, { key, versionId, ifMatch });
+  const outcome = await deleteOne(ctx, bucket, { ...request, key });
   const refused = refusal(outcome, key, bucket.name);
   if (refused !== undefined) throw refused;
   return emptyResponse(204, deleteHeaders(outcome, versionId));
@@ -67,6 +69,8 @@ interface DeleteTarget {
   readonly key: string;
   readonly versionId: string | null | undefined;
   readonly ifMatch: string | undefined;
+  /** `x-amz-bypass-governance-retention` sent and s3:BypassGovernanceRetention allowed. */
+  readonly bypassGovernance: boolean;
 }
 
 /**
@@ -86,6 +90,7 @@ async function deleteOne(ctx: S3Context, bucket: BucketRecord, target: DeleteTar
     key: target.key,
     ...(target.versionId === undefined ? {} : { versionId: target.versionId }),
     ...(ifMatch === undefined ? {} : { expect: { ifMatch: ifMatch === '*' ? '*' : normalizeEtag(ifMatch) } }),
+    bypassGovernance: target.bypassGovernance,
     // A delete marker belongs to who made it (the listing shows the bucket owner when ACLs are disabled).
     marker: {
       lastModified: truncateToSeconds(ctx.deps.now()),
@@ -102,6 +107,7 @@ function refusal(outcome: DeleteObjectOutcome, key: string, bucket: string): Ser
     return s3Error('PreconditionFailed', { fields: { Condition: 'If-Match' } });
   }
   if (outcome.outcome === 'NoSuchBucket') return s3Error('NoSuchBucket', { fields: { BucketName: bucket } });
+  if (outcome.outcome === 'ObjectLocked') return objectLockedError();
   return undefined;
 }
 
@@ -153,6 +159,8 @@ export const prepareDeleteObjects: OperationHandler = async (ctx) => {
   const advisoryChecks: AuthzCheck[] = entries.map((e) =>
     objectCheck(ctx, deleteAction(e.versionId !== undefined), {}, { bucket, key: e.key }),
   );
+  // With the bypass header, one s3:BypassGovernanceRetention decision per key follows the delete decisions.
+  if (wantsGovernanceBypass(ctx)) advisoryChecks.push(...entries.flatMap((e) => governanceBypassCheck(ctx, { bucket, key: e.key })));
   return prepared([], (advice) => deleteObjects(ctx, entries, advice, quiet), { advisoryChecks });
 };
 
@@ -180,7 +188,8 @@ async function deleteObjects(
   const deleted: DeletedNode[] = [];
   const errors: ErrorNode[] = [];
   for (const [i, e] of entries.entries()) {
-    const result = advisedAllow(advice, i) ? await deleteEntry(ctx, bucket, e) : ACCESS_DENIED;
+    const bypassGovernance = advisedAllow(advice, entries.length + i);
+    const result = advisedAllow(advice, i) ? await deleteEntry(ctx, bucket, e, bypassGovernance) : ACCESS_DENIED;
     if ('code' in result) errors.push({ Key: e.key, VersionId: e.versionId, Code: result.code, Message: result.message });
     else deleted.push(result);
   }
@@ -189,7 +198,7 @@ async function deleteObjects(
 
 type EntryError = { code: string; message: string };
 
-async function deleteEntry(ctx: S3Context, bucket: BucketRecord, e: DeleteEntry): Promise<DeletedNode | EntryError> {
+async function deleteEntry(ctx: S3Context, bucket: BucketRecord, e: DeleteEntry, bypassGovernance: boolean): Promise<DeletedNode | EntryError> {
   if (Buffer.byteLength(e.key, 'utf8') > MAX_KEY_BYTES) return { code: 'KeyTooLongError', message: 'Your key is too long' };
   let versionId: string | null | undefined;
   try {
@@ -199,7 +208,7 @@ async function deleteEntry(ctx: S3Context, bucket: BucketRecord, e: DeleteEntry)
   }
   let outcome: DeleteObjectOutcome;
   try {
-    outcome = await deleteOne(ctx, bucket, { key: e.key, versionId, ifMatch: e.etag });
+    outcome = await deleteOne(ctx, bucket, { key: e.key, versionId, ifMatch: e.etag, bypassGovernance });
   } catch {
     return { code: 'InternalError', message: 'We encountered an internal error. Please try again.' };
   }

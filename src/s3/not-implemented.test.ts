@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateBucketCommand,
   GetBucketReplicationCommand,
-  GetObjectRetentionCommand,
+  GetObjectTorrentCommand,
   PutBucketWebsiteCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
@@ -48,21 +48,21 @@ describe('unimplemented operations are authorized before they answer', () => {
     await root.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'x' }));
     assert.equal(await code(bob.send(new GetBucketReplicationCommand({ Bucket: b }))), 'AccessDenied');
     assert.equal(await code(website(bob, b)), 'AccessDenied');
-    assert.equal(await code(bob.send(new GetObjectRetentionCommand({ Bucket: b, Key: 'k' }))), 'AccessDenied');
+    assert.equal(await code(bob.send(new GetObjectTorrentCommand({ Bucket: b, Key: 'k' }))), 'AccessDenied');
     assert.equal(await code(root.send(new GetBucketReplicationCommand({ Bucket: b }))), 'NotImplemented');
     assert.equal(await code(website(root, b)), 'NotImplemented');
-    assert.equal(await code(root.send(new GetObjectRetentionCommand({ Bucket: b, Key: 'k' }))), 'NotImplemented');
+    assert.equal(await code(root.send(new GetObjectTorrentCommand({ Bucket: b, Key: 'k' }))), 'NotImplemented');
     // The check is the operation's IAM action: a bucket policy granting it lets bob through to NotImplemented.
     const grant = {
       Effect: 'Allow',
       Principal: { AWS: `arn:aws:iam::${OWNER}:user/bob` },
-      Action: ['s3:GetReplicationConfiguration', 's3:GetObjectRetention'],
+      Action: ['s3:GetReplicationConfiguration', 's3:GetObjectTorrent'],
       Resource: [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`],
     };
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [grant] });
     await root.send(new PutBucketPolicyCommand({ Bucket: b, Policy: policy }));
     assert.equal(await code(bob.send(new GetBucketReplicationCommand({ Bucket: b }))), 'NotImplemented');
-    assert.equal(await code(bob.send(new GetObjectRetentionCommand({ Bucket: b, Key: 'k' }))), 'NotImplemented');
+    assert.equal(await code(bob.send(new GetObjectTorrentCommand({ Bucket: b, Key: 'k' }))), 'NotImplemented');
     assert.equal(await code(website(bob, b)), 'AccessDenied');
   });
 

@@ -26,6 +26,7 @@ import { RESPONSE_OVERRIDES, httpDate, objectResponseHeaders, quoteEtag, toHeade
 import { expirationHeader } from '../lifecycle/expiration-header.js';
 import { checksumResponseHeaders } from './object-put.js';
 import { openObjectKey, planObjectRead, type ObjectReadPlan } from './object-encryption.js';
+import { lockVisibility, objectLockHeaders, objectLockReadChecks, type LockVisibility } from './object-lock.js';
 import { loadAddressedObject, missingObjectError, versionHeader } from './object-version.js';
 import { contentRange, parseRangeHeader, type ByteRange } from './range.js';
 
@@ -47,8 +48,14 @@ function prepareRead(head: boolean): OperationHandler {
     const obj = await loadForRead(ctx);
     // SSE-KMS: a GET (or a HEAD that returns the checksum) is also kms:Decrypt on the object's key.
     const sse = await planObjectRead(ctx, obj, { decrypts: !head || ctx.header('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' });
-    const checks = [objectCheck(ctx, readAction(ctx, 's3:GetObject'), existingTagContext(obj?.tags), { bucket: requireBucket(ctx), key: requireKey(ctx), object: obj }), ...sse.checks];
-    if (obj !== undefined) return prepared(checks, () => readObject(ctx, obj, head, sse));
+    const target = { bucket: requireBucket(ctx), key: requireKey(ctx), object: obj };
+    const checks = [objectCheck(ctx, readAction(ctx, 's3:GetObject'), existingTagContext(obj?.tags), target), ...sse.checks];
+    if (obj !== undefined) {
+      // A locked object's lock settings are shown to callers allowed to read them (object-lock.ts).
+      const lockChecks = objectLockReadChecks(ctx, obj, target);
+      if (lockChecks.length === 0) return prepared(checks, () => readObject(ctx, obj, head, sse, undefined));
+      return prepared(checks, (advice) => readObject(ctx, obj, head, sse, lockVisibility(advice, 0)), { advisoryChecks: lockChecks });
+    }
     // A missing key is 404 only to a caller who may list the bucket; to others it is 403.
     return prepared(
       checks,
@@ -69,7 +76,13 @@ interface ReadPlan {
   readonly headers: Record<string, HeaderValue | undefined>;
 }
 
-async function readObject(ctx: S3Context, initial: ObjectRecord | undefined, head: boolean, sse: ObjectReadPlan): Promise<S3Response> {
+async function readObject(
+  ctx: S3Context,
+  initial: ObjectRecord | undefined,
+  head: boolean,
+  sse: ObjectReadPlan,
+  lockVisible: LockVisibility | undefined,
+): Promise<S3Response> {
   const key = requireKey(ctx);
   let obj = initial;
   // A concurrent overwrite may delete the blobs we were about to open: re-read the metadata once.
@@ -81,6 +94,7 @@ async function readObject(ctx: S3Context, initial: ObjectRecord | undefined, hea
     if (early !== undefined) return early;
     const plan = planRead(ctx, obj);
     Object.assign(plan.headers, versionHeader(requireBucket(ctx), obj.versionId));
+    if (obj.objectLock !== undefined) Object.assign(plan.headers, objectLockHeaders(obj, lockVisible));
     if (head) return { status: plan.status, headers: plan.headers };
     try {
       // Inline bytes come with the metadata (no file to open); encrypted ones are decrypted on the way.

@@ -12,6 +12,14 @@ import { requestedAclFromHeaders } from './acl-request.js';
 import { encryptionResponseHeaders, newObjectCipher, planWriteEncryption, type NewObjectEncryptionPlan } from './object-encryption.js';
 import { newObjectAcl } from './new-object-acl.js';
 import {
+  newObjectLock,
+  objectLockContext,
+  objectLockWriteChecks,
+  parseObjectLockHeaders,
+  requireLockedUploadIntegrity,
+  type RequestedObjectLock,
+} from './object-lock.js';
+import {
   commitObject,
   newObjectRecord,
   objectAclWriteChecks,
@@ -26,17 +34,20 @@ import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receiveObjectBody } f
 
 export const preparePutObject: OperationHandler = async (ctx) => {
   const tags = parseTaggingHeader(ctx.header('x-amz-tagging'));
-  const checks = [objectCheck(ctx, 's3:PutObject', { ...objectCreationContext(ctx), ...requestTagContext(tags), ...writeConditionContext(ctx) })];
+  const now = ctx.deps.now();
+  const lock = parseObjectLockHeaders((n) => ctx.header(n), now);
+  const context = { ...objectCreationContext(ctx), ...requestTagContext(tags), ...writeConditionContext(ctx), ...objectLockContext(lock, now) };
+  const checks = [objectCheck(ctx, 's3:PutObject', context)];
   // "To successfully set the tag-set with your PutObject request, you must have the s3:PutObjectTagging."
   if (tags !== undefined && tags.length > 0) checks.push(objectCheck(ctx, 's3:PutObjectTagging', requestTagContext(tags)));
-  checks.push(...objectAclWriteChecks(ctx, (n) => ctx.header(n)));
+  checks.push(...objectAclWriteChecks(ctx, (n) => ctx.header(n)), ...objectLockWriteChecks(ctx, lock, now));
   // A compare-and-swap write reveals the current ETag: If-Match needs s3:GetObject too (conditional-writes).
   const ifMatch = ctx.header('if-match');
   if (ifMatch !== undefined && ifMatch.trim() !== '*') checks.push(objectCheck(ctx, 's3:GetObject'));
   // The encryption headers are checked now; SSE-KMS adds kms:GenerateDataKey on its key.
   const sse = await planWriteEncryption(ctx, { bucket: requireBucket(ctx), key: requireKey(ctx) });
   checks.push(...sse.checks);
-  return prepared(checks, () => putObject(ctx, tags ?? [], sse));
+  return prepared(checks, () => putObject(ctx, tags ?? [], sse, lock));
 };
 
 /** Content length as S3 requires it for a PUT: declared, and at most 5 GiB. */
@@ -47,9 +58,11 @@ export function requireContentLength(ctx: S3Context, max: number): number {
   return length;
 }
 
-async function putObject(ctx: S3Context, tags: TagSet, sse: NewObjectEncryptionPlan): Promise<S3Response> {
+async function putObject(ctx: S3Context, tags: TagSet, sse: NewObjectEncryptionPlan, lock: RequestedObjectLock): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
+  const objectLock = newObjectLock(bucket, lock, ctx.deps.now());
+  requireLockedUploadIntegrity(ctx, objectLock);
   const cipher = await newObjectCipher(ctx, bucket, sse);
   const owner = await newObjectAcl(ctx, { bucket, requested: requestedAclFromHeaders((n) => ctx.header(n)) });
   const userMetadata = parseUserMetadata(ctx.raw.headers);
@@ -70,7 +83,7 @@ async function putObject(ctx: S3Context, tags: TagSet, sse: NewObjectEncryptionP
     trailers: ctx.auth.trailers,
     encryption: cipher.payload,
   });
-  const fields = { ...parseContentHeaders((n) => ctx.header(n)), userMetadata, tags, storageClass, encryption: cipher.encryption };
+  const fields = { ...parseContentHeaders((n) => ctx.header(n)), userMetadata, tags, storageClass, encryption: cipher.encryption, objectLock };
   const record = newObjectRecord(ctx, bucket, key, received, fields, owner);
   const versionId = await commitObject(ctx, record, expect);
   const expiration = bucket.lifecycle && expirationHeader(bucket, record, ctx.deps.lifecycleDays);

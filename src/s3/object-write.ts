@@ -18,7 +18,7 @@ import { storedBytes, type ReceivedObject } from './upload.js';
 /** What a single-request write (PutObject, CopyObject, PostObject) takes from the request or the copy source. */
 export type NewObjectFields = Pick<
   ObjectRecord,
-  'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'expires' | 'userMetadata' | 'tags' | 'storageClass' | 'encryption'
+  'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'expires' | 'userMetadata' | 'tags' | 'storageClass' | 'encryption' | 'objectLock'
 >;
 
 /** The record of a new current object made of one received body (inline or one blob), with its owner and ACL. */

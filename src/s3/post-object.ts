@@ -18,6 +18,7 @@ import { readForm, formBoundary, type ParsedForm } from './multipart-form.js';
 import { requestedAclFromHeaders } from './acl-request.js';
 import { newObjectAcl } from './new-object-acl.js';
 import { objectAclWriteChecks } from './object-write.js';
+import { newObjectLock } from './object-lock.js';
 import { commitObject, newObjectRecord, writeConditionContext, writtenVersionHeader } from './object-write.js';
 import { emptyResponse } from './render.js';
 import { encryptionResponseHeaders, newObjectCipher, planNewObjectEncryption, type NewObjectEncryptionPlan } from './object-encryption.js';
@@ -166,6 +167,8 @@ async function postObject(
     tags,
     storageClass,
     encryption: cipher.encryption,
+    // A form sets no lock of its own; the bucket's default retention applies.
+    objectLock: newObjectLock(bucket, {}, ctx.deps.now()),
   }, owner);
 
   try {

@@ -52,6 +52,8 @@ import { prepareDeleteObjectTagging, prepareGetObjectTagging, preparePutObjectTa
 import { prepareGetBucketVersioning, preparePutBucketVersioning } from './versioning.js';
 import { prepareListObjectVersions } from './list-object-versions.js';
 import { prepareGetObjectAttributes } from './object-attributes.js';
+import { prepareGetObjectLockConfiguration, preparePutObjectLockConfiguration } from './object-lock-config.js';
+import { prepareGetObjectLegalHold, prepareGetObjectRetention, preparePutObjectLegalHold, preparePutObjectRetention } from './object-lock.js';
 
 export interface S3ProtocolOptions {
   readonly storage: S3Storage;
@@ -128,6 +130,12 @@ export const OPERATIONS: Readonly<Record<S3OperationName, OperationHandler>> = {
   PutBucketEncryption: preparePutBucketEncryption,
   GetBucketEncryption: prepareGetBucketEncryption,
   DeleteBucketEncryption: prepareDeleteBucketEncryption,
+  PutObjectLockConfiguration: preparePutObjectLockConfiguration,
+  GetObjectLockConfiguration: prepareGetObjectLockConfiguration,
+  PutObjectRetention: preparePutObjectRetention,
+  GetObjectRetention: prepareGetObjectRetention,
+  PutObjectLegalHold: preparePutObjectLegalHold,
+  GetObjectLegalHold: prepareGetObjectLegalHold,
   PostObject: preparePostObject,
   OptionsObject: prepareOptionsObject,
 };

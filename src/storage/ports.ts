@@ -204,7 +204,24 @@ export interface ObjectRecord {
   readonly acl?: readonly AclGrant[];
   /** How the stored bytes are encrypted; undefined for bytes stored in plaintext (objects written before encryption). */
   readonly encryption?: ObjectEncryption;
-  // ROADMAP room: object lock (retention, legal hold). Delete markers are DeleteMarkerRecord.
+  /** Object Lock retention and legal hold of this version; absent when it has neither. */
+  readonly objectLock?: ObjectLockState;
+  // Delete markers are DeleteMarkerRecord.
+}
+
+/** Object Lock retention modes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html). */
+export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+export interface ObjectRetention {
+  readonly mode: ObjectLockMode;
+  readonly retainUntil: Date;
+}
+
+/** What protects a version from deletion: a retention period (until a date), a legal hold, or both. */
+export interface ObjectLockState {
+  readonly retention?: ObjectRetention;
+  /** ON (true) or OFF (false, once set OFF: GetObjectLegalHold then answers OFF); absent: never set. */
+  readonly legalHold?: boolean;
 }
 
 export interface ListObjectsQuery {
@@ -305,6 +322,11 @@ export interface DeleteObjectRequest {
   readonly expect?: { readonly ifMatch: string };
   /** Time and owner of the delete marker this request may create. */
   readonly marker: { readonly lastModified: Date; readonly ownerAccountId: string };
+  /**
+   * The caller may remove a version under GOVERNANCE retention (`x-amz-bypass-governance-retention`
+   * with s3:BypassGovernanceRetention allowed). Nothing removes one under COMPLIANCE or a legal hold.
+   */
+  readonly bypassGovernance?: boolean;
 }
 
 export type DeleteObjectOutcome =
@@ -314,8 +336,35 @@ export type DeleteObjectOutcome =
   | { readonly outcome: 'DeleteMarkerCreated'; readonly versionId: string | null; readonly garbage: readonly BlobSegment[] }
   /** No such key (unversioned) or version: nothing changed (S3 answers 204 all the same). */
   | { readonly outcome: 'NotFound' }
+  /** The version is under a retention period or a legal hold (object-lock.ts): nothing changed. */
+  | ObjectLockedOutcome
   | PreconditionFailed
   | NoSuchBucketOutcome;
+
+export interface ObjectLockedOutcome {
+  readonly outcome: 'ObjectLocked';
+}
+
+/**
+ * PutObjectRetention / PutObjectLegalHold on one version (undefined `versionId`: the current object).
+ * `retention: null` removes the retention; an absent member stays as it is. The store applies the
+ * rules of src/storage/object-lock.ts in the update's transaction.
+ */
+export interface ObjectLockUpdate {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string | null;
+  readonly retention?: ObjectRetention | null;
+  readonly legalHold?: boolean;
+  readonly bypassGovernance: boolean;
+  readonly now: Date;
+}
+
+export type ObjectLockUpdateOutcome =
+  | { readonly outcome: 'Updated' }
+  /** No such object or version (a delete marker has no lock). */
+  | { readonly outcome: 'NotFound' }
+  | ObjectLockedOutcome;
 
 /** ListObjectVersions (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html). */
 export interface ListObjectVersionsQuery {
@@ -407,6 +456,8 @@ export interface ObjectStore {
   putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[], versionId?: string | null): Promise<boolean>;
   /** PutObjectAcl: replaces the grants (undefined: the owner's FULL_CONTROL alone); versions as putObjectTags. */
   putObjectAcl(bucket: string, key: string, acl: readonly AclGrant[] | undefined, versionId?: string | null): Promise<boolean>;
+  /** PutObjectRetention / PutObjectLegalHold (see ObjectLockUpdate). */
+  putObjectLock(update: ObjectLockUpdate): Promise<ObjectLockUpdateOutcome>;
 }
 
 export interface MultipartUpload {

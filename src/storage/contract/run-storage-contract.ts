@@ -14,6 +14,7 @@ import { inlineContract } from './inline-contract.js';
 import { listingContract } from './listing-contract.js';
 import { multipartContract } from './multipart-contract.js';
 import { objectContract } from './object-contract.js';
+import { objectLockContract } from './object-lock-contract.js';
 import { versionContract } from './version-contract.js';
 import { versionListingContract } from './version-listing-contract.js';
 
@@ -49,6 +50,7 @@ export function runStorageContract(name: string, open: () => Promise<ContractSto
     listingContract(ctx);
     multipartContract(ctx);
     versionContract(ctx);
+    objectLockContract(ctx);
     versionListingContract(ctx);
     blobContract(ctx);
   });

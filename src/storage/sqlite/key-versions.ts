@@ -12,7 +12,8 @@
  *   becomes current (a delete marker simply stays on top).
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html
  */
-import type { BlobSegment, DeleteObjectOutcome, DeleteObjectRequest, NewObjectVersion, ObjectRecord } from '../ports.js';
+import { mayDeleteVersion } from '../object-lock.js';
+import type { BlobSegment, DeleteObjectOutcome, DeleteObjectRequest, NewObjectVersion, ObjectLockState, ObjectRecord } from '../ports.js';
 import { newVersionId } from '../version-id.js';
 import { keyBytes } from './key-bytes.js';
 import type { BucketState, ObjectTable } from './object-table.js';
@@ -53,7 +54,7 @@ export class KeyVersions {
 
   /** DeleteObject on the key (see DeleteObjectRequest); the caller checked `expect`. */
   delete(request: DeleteObjectRequest, state: Versioned): DeleteObjectOutcome {
-    if (request.versionId !== undefined) return this.deleteVersion(request.bucket, request.key, request.versionId);
+    if (request.versionId !== undefined) return this.deleteVersion(request, request.versionId);
     const { bucket, key } = request;
     if (state === 'Unversioned') {
       const removed = this.objects.delete(bucket, key);
@@ -71,16 +72,22 @@ export class KeyVersions {
     return { outcome: 'DeleteMarkerCreated', versionId, garbage };
   }
 
-  private deleteVersion(bucket: string, key: string, versionId: string | null): DeleteObjectOutcome {
+  /** Removes one version for good, unless Object Lock protects it (object-lock.ts). */
+  private deleteVersion(request: DeleteObjectRequest, versionId: string | null): DeleteObjectOutcome {
+    const { bucket, key } = request;
     const k = keyBytes(key);
-    const current = this.objects.currentVersionId(bucket, k);
-    if (current !== undefined && current === versionId) {
+    const mayDelete = (lock: ObjectLockState | undefined) => mayDeleteVersion(lock, new Date(), request.bypassGovernance === true);
+    const currentLock = this.objects.currentLock(bucket, k);
+    const current = currentLock?.versionId;
+    if (currentLock !== undefined && current === versionId) {
+      if (!mayDelete(currentLock.lock)) return { outcome: 'ObjectLocked' };
       const garbage = this.objects.delete(bucket, key) ?? [];
       this.versions.promoteNewest(bucket, k);
       return { outcome: 'Deleted', versionId, deleteMarker: false, garbage };
     }
     const slot = this.versions.find(bucket, k, versionId);
     if (slot === undefined) return { outcome: 'NotFound' };
+    if (!slot.deleteMarker && !mayDelete(slot.lock)) return { outcome: 'ObjectLocked' };
     const garbage = this.versions.remove(bucket, k, slot.seq);
     if (current === undefined) {
       this.objects.invalidate(bucket, key);

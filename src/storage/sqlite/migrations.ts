@@ -234,8 +234,23 @@ const v6: Migration = {
   },
 };
 
+/**
+ * Object Lock on versions: retention (mode, retain-until date) and legal hold, one JSON column on both
+ * version tables (it travels with a version between them, object-rows.ts VERSION_COLUMNS).
+ */
+const v7: Migration = {
+  version: 7,
+  description: 'object lock retention and legal hold of versions',
+  up: (db) => {
+    db.exec(`
+      ALTER TABLE objects ADD COLUMN object_lock TEXT;
+      ALTER TABLE object_versions ADD COLUMN object_lock TEXT;
+    `);
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
 
 export class SchemaTooNewError extends Error {
   readonly code = 'SchemaTooNew';

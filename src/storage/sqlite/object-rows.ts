@@ -5,6 +5,7 @@
  * be absent are NULL; maps and lists are JSON.
  */
 import type { AclGrant, BlobSegment, DeleteMarkerRecord, ObjectEncryption, ObjectRecord, StoredChecksum } from '../ports.js';
+import { lockFromJson, lockToJson } from '../object-lock.js';
 import { keyBytes, keyString } from './key-bytes.js';
 
 export interface ObjectRow {
@@ -32,6 +33,8 @@ export interface ObjectRow {
   readonly acl: string | null;
   /** JSON ObjectEncryption, or NULL for bytes stored in plaintext. */
   readonly encryption: string | null;
+  /** JSON Object Lock state (object-lock.ts `lockToJson`), or NULL for none. */
+  readonly object_lock: string | null;
 }
 
 /** A listed row: segments folded into one JSON column `[[blobId, size], ...]`, no inline bytes. */
@@ -52,7 +55,7 @@ export interface ReadObjectRow extends ObjectRow {
  */
 export const VERSION_COLUMNS = `version_id, size, etag, last_modified, content_type, content_encoding,
   content_disposition, content_language, cache_control, expires, user_metadata, tags, checksum, parts_count,
-  storage_class, owner_account_id, inline_id, acl, encryption`;
+  storage_class, owner_account_id, inline_id, acl, encryption, object_lock`;
 
 /** VERSION_COLUMNS prefixed with a table alias (`o.version_id, o.size, ...`). */
 export function qualifiedColumns(alias: string): string {
@@ -75,10 +78,10 @@ export const READ_OBJECT_SQL = `SELECT ${OBJECT_FIELDS}, d.bytes AS inline_bytes
 
 export const INSERT_OBJECT_SQL = `INSERT OR REPLACE INTO objects (bucket, key, version_id, size, etag, last_modified,
   content_type, content_encoding, content_disposition, content_language, cache_control, expires, user_metadata,
-  tags, checksum, parts_count, storage_class, owner_account_id, inline_id, acl, encryption)
+  tags, checksum, parts_count, storage_class, owner_account_id, inline_id, acl, encryption, object_lock)
   VALUES (@bucket, @key, @version_id, @size, @etag, @last_modified, @content_type, @content_encoding,
   @content_disposition, @content_language, @cache_control, @expires, @user_metadata, @tags, @checksum,
-  @parts_count, @storage_class, @owner_account_id, @inline_id, @acl, @encryption)`;
+  @parts_count, @storage_class, @owner_account_id, @inline_id, @acl, @encryption, @object_lock)`;
 
 /** A listed row as a record (segments from its JSON column; never inline bytes). */
 export function listedRowToObject(row: ListedObjectRow): ObjectRecord {
@@ -111,6 +114,7 @@ export function rowToObject(row: ObjectRow, key: string, segments: BlobSegment[]
     // records read back compare equal to what was written.
     ...(row.acl === null ? {} : { acl: JSON.parse(row.acl) as AclGrant[] }),
     ...(row.encryption === null ? {} : { encryption: JSON.parse(row.encryption) as ObjectEncryption }),
+    ...(row.object_lock === null ? {} : { objectLock: lockFromJson(row.object_lock) }),
   };
   return inline === undefined ? record : { ...record, inline };
 }
@@ -139,6 +143,7 @@ export function objectToParams(record: ObjectRecord, inlineId: number | null): R
     inline_id: inlineId,
     acl: record.acl === undefined ? null : JSON.stringify(record.acl),
     encryption: record.encryption === undefined ? null : JSON.stringify(record.encryption),
+    object_lock: lockToJson(record.objectLock),
   };
 }
 

@@ -15,11 +15,15 @@ import type {
   ListObjectVersionsQuery,
   ListObjectVersionsResult,
   NewObjectVersion,
+  ObjectLockUpdate,
+  ObjectLockUpdateOutcome,
   ObjectRecord,
   ObjectStore,
   ObjectVersion,
   PutObjectOutcome,
 } from '../ports.js';
+import { mayChangeRetention, updatedLock } from '../object-lock.js';
+import type { ObjectLockState } from '../ports.js';
 import { delimitedScan, type DelimitedScanResult, type ScanItem } from './delimited-scan.js';
 import { keyBytes, keyString, pastPrefix } from './key-bytes.js';
 import type { KeyVersions } from './key-versions.js';
@@ -48,6 +52,7 @@ export class SqliteObjectStore implements ObjectStore {
   private readonly putTx: (record: NewObjectVersion, expect: WriteExpectation | undefined) => PutObjectOutcome;
   private readonly deleteTx: (request: DeleteObjectRequest) => DeleteObjectOutcome;
   private readonly setColumnTx: (update: VersionColumnUpdate) => boolean;
+  private readonly lockTx: (update: ObjectLockUpdate) => ObjectLockUpdateOutcome;
   private readonly versionTx: (bucket: string, key: string, versionId: string | null) => ObjectVersion | undefined;
   private readonly currentVersionTx: (bucket: string, key: string) => ObjectVersion | undefined;
   private readonly listKeysStmt: Statement<[string, Buffer, Buffer, Buffer, number], KeyRow>;
@@ -82,6 +87,7 @@ export class SqliteObjectStore implements ObjectStore {
       this.putSync(record, expect),
     ).immediate;
     this.deleteTx = db.transaction((request: DeleteObjectRequest) => this.deleteSync(request)).immediate;
+    this.lockTx = db.transaction((update: ObjectLockUpdate) => this.lockSync(update)).immediate;
     // The current object and the version table read in one snapshot (another process may move a version between them).
     this.versionTx = db.transaction((bucket: string, key: string, versionId: string | null) => {
       const current = this.table.read(bucket, key);
@@ -134,6 +140,12 @@ export class SqliteObjectStore implements ObjectStore {
 
   async putObjectTags(bucket: string, key: string, tags: readonly (readonly [string, string])[], versionId?: string | null): Promise<boolean> {
     return this.setVersionColumn({ column: 'tags', value: JSON.stringify(tags), bucket, key, versionId });
+  }
+
+  async putObjectLock(update: ObjectLockUpdate): Promise<ObjectLockUpdateOutcome> {
+    const result = this.lockTx(update);
+    if (result.outcome === 'Updated') await this.barrier.durable();
+    return result;
   }
 
   private async setVersionColumn(update: VersionColumnUpdate): Promise<boolean> {
@@ -236,6 +248,28 @@ export class SqliteObjectStore implements ObjectStore {
     if (refused !== undefined) return refused;
     const written = this.keyVersions.put(record, state);
     return { outcome: 'Written', versionId: written.versionId, garbage: this.table.garbage(written.replaced) };
+  }
+
+  /** The version's lock, checked and replaced in one transaction (object-lock.ts's rules). */
+  private lockSync(update: ObjectLockUpdate): ObjectLockUpdateOutcome {
+    const k = keyBytes(update.key);
+    const current = this.table.currentLock(update.bucket, k);
+    let lock: ObjectLockState | undefined;
+    let write: (next: ObjectLockState | undefined) => void;
+    if (current !== undefined && (update.versionId === undefined || update.versionId === current.versionId)) {
+      lock = current.lock;
+      write = (next) => this.table.setLock(update.bucket, update.key, next);
+    } else {
+      const slot = update.versionId === undefined ? undefined : this.versions.find(update.bucket, k, update.versionId);
+      if (slot === undefined || slot.deleteMarker) return { outcome: 'NotFound' };
+      lock = slot.lock;
+      write = (next) => this.versions.setLock(update.bucket, k, slot.seq, next);
+    }
+    if (update.retention !== undefined && !mayChangeRetention(lock, update.retention, update.now, update.bypassGovernance)) {
+      return { outcome: 'ObjectLocked' };
+    }
+    write(updatedLock(lock, update));
+    return { outcome: 'Updated' };
   }
 
   private deleteSync(request: DeleteObjectRequest): DeleteObjectOutcome {

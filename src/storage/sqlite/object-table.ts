@@ -7,7 +7,8 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { ServiceError } from '../../errors/service-error.js';
-import type { BlobSegment, ObjectRecord, PreconditionFailed, WriteExpectation } from '../ports.js';
+import { lockFromJson, lockToJson } from '../object-lock.js';
+import type { BlobSegment, ObjectLockState, ObjectRecord, PreconditionFailed, WriteExpectation } from '../ports.js';
 import { keyBytes } from './key-bytes.js';
 import { RecordCache } from './record-cache.js';
 import { INSERT_OBJECT_SQL, READ_OBJECT_SQL, objectToParams, rowToObject, type ReadObjectRow } from './object-rows.js';
@@ -30,6 +31,8 @@ export class ObjectTable {
   private readonly cache = new RecordCache<ObjectRecord>(CACHED_OBJECTS, CACHED_BYTES, weigh);
   private readonly bucketStateStmt: Statement<[string], { versioning: 'Enabled' | 'Suspended' | null }>;
   private readonly currentVersionStmt: Statement<[string, Buffer], string | null>;
+  private readonly currentLockStmt: Statement<[string, Buffer], { version_id: string | null; object_lock: string | null }>;
+  private readonly setLockStmt: Statement<[string | null, string, Buffer], unknown>;
   private readonly etagStmt: Statement<[string, Buffer], { etag: string }>;
   private readonly segmentsStmt: Statement<[string, Buffer], SegmentRow>;
   private readonly readStmt: Statement<[string, Buffer], ReadObjectRow>;
@@ -61,6 +64,8 @@ export class ObjectTable {
     this.readTx = shared ? db.transaction(readRecord).deferred : readRecord;
     this.bucketStateStmt = db.prepare('SELECT versioning FROM buckets WHERE name = ?');
     this.currentVersionStmt = db.prepare('SELECT version_id FROM objects WHERE bucket = ? AND key = ?').pluck() as Statement<[string, Buffer], string | null>;
+    this.currentLockStmt = db.prepare('SELECT version_id, object_lock FROM objects WHERE bucket = ? AND key = ?');
+    this.setLockStmt = db.prepare('UPDATE objects SET object_lock = ? WHERE bucket = ? AND key = ?');
     this.etagStmt = db.prepare('SELECT etag FROM objects WHERE bucket = ? AND key = ?');
     this.segmentsStmt = db.prepare('SELECT blob_id, size FROM object_segments WHERE bucket = ? AND key = ? ORDER BY seq');
     this.readStmt = db.prepare(READ_OBJECT_SQL);
@@ -98,6 +103,18 @@ export class ObjectTable {
   /** The current object's version id: undefined when the key has no current object. */
   currentVersionId(bucket: string, key: Buffer): string | null | undefined {
     return this.currentVersionStmt.get(bucket, key);
+  }
+
+  /** The current object's version id and Object Lock state; undefined when the key has no current object. */
+  currentLock(bucket: string, key: Buffer): { versionId: string | null; lock: ObjectLockState | undefined } | undefined {
+    const row = this.currentLockStmt.get(bucket, key);
+    return row === undefined ? undefined : { versionId: row.version_id, lock: lockFromJson(row.object_lock) };
+  }
+
+  /** Replaces the current object's Object Lock state. */
+  setLock(bucket: string, key: string, lock: ObjectLockState | undefined): void {
+    this.invalidate(bucket, key);
+    this.setLockStmt.run(lockToJson(lock), bucket, keyBytes(key));
   }
 
   /** The refusal for `expect` given the current object, or undefined when the write may proceed. */

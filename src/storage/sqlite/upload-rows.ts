@@ -1,5 +1,6 @@
 /** Mapping of MultipartUpload / UploadedPart to rows of `uploads` / `parts`. */
 import type { AclGrant, ChecksumAlgorithm, MultipartUpload, ObjectEncryption, UploadedPart } from '../ports.js';
+import { lockFromJson, lockToJson } from '../object-lock.js';
 import { keyBytes, keyString } from './key-bytes.js';
 import { parseChecksum } from './object-rows.js';
 
@@ -44,6 +45,8 @@ interface TemplateJson {
   readonly ownerAccountId: string;
   /** The ACL the completed object gets (absent in uploads created before object ACLs). */
   readonly acl?: AclGrant[];
+  /** The Object Lock state the completed object gets (object-lock.ts `lockToJson`). */
+  readonly objectLock?: string;
 }
 
 export function uploadToParams(u: MultipartUpload): Record<string, string | number | Buffer | null> {
@@ -61,6 +64,7 @@ export function uploadToParams(u: MultipartUpload): Record<string, string | numb
     storageClass: t.storageClass,
     ownerAccountId: t.ownerAccountId,
     ...(t.acl === undefined ? {} : { acl: t.acl.map((g) => ({ ...g })) }),
+    ...(t.objectLock === undefined ? {} : { objectLock: lockToJson(t.objectLock) ?? undefined }),
   };
   return {
     upload_id: u.uploadId,
@@ -93,6 +97,7 @@ export function rowToUpload(row: UploadRow): MultipartUpload {
     storageClass: t.storageClass,
     ownerAccountId: t.ownerAccountId,
     ...(t.acl === undefined ? {} : { acl: t.acl }),
+    ...(t.objectLock === undefined ? {} : { objectLock: lockFromJson(t.objectLock) }),
     ...(row.encryption === null ? {} : { encryption: JSON.parse(row.encryption) as ObjectEncryption }),
   };
   return {

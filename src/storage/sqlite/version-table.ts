@@ -6,7 +6,8 @@
  * opened (key-versions.ts), like object-table.ts.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { BlobSegment, DeleteMarkerRecord, ObjectVersion } from '../ports.js';
+import { lockFromJson, lockToJson } from '../object-lock.js';
+import type { BlobSegment, DeleteMarkerRecord, ObjectLockState, ObjectVersion } from '../ports.js';
 import { keyBytes } from './key-bytes.js';
 import { VERSION_COLUMNS, rowToDeleteMarker, rowToObject, type VersionRow } from './object-rows.js';
 
@@ -14,6 +15,11 @@ import { VERSION_COLUMNS, rowToDeleteMarker, rowToObject, type VersionRow } from
 export interface VersionSlot {
   readonly seq: number;
   readonly deleteMarker: boolean;
+}
+
+/** A version found by id: its slot and its Object Lock state. */
+export interface FoundVersion extends VersionSlot {
+  readonly lock: ObjectLockState | undefined;
 }
 
 interface SlotRow {
@@ -32,7 +38,8 @@ type SeqArgs = [string, Buffer, number];
 export class VersionTable {
   private readonly nextSeqStmt: Statement<KeyArgs, number>;
   private readonly newestStmt: Statement<KeyArgs, SlotRow>;
-  private readonly findStmt: Statement<[string, Buffer, string | null], SlotRow>;
+  private readonly findStmt: Statement<[string, Buffer, string | null], SlotRow & { object_lock: string | null }>;
+  private readonly setLockStmt: Statement<[string | null, string, Buffer, number], unknown>;
   private readonly readStmt: Statement<[string, Buffer, string | null], VersionRow & { inline_bytes: Buffer | null }>;
   private readonly segmentsStmt: Statement<SeqArgs, SegmentRow>;
   private readonly inlineIdStmt: Statement<SeqArgs, number | null>;
@@ -57,7 +64,8 @@ export class VersionTable {
     this.newestStmt = db.prepare(
       `SELECT seq, delete_marker FROM object_versions WHERE ${key} ORDER BY seq DESC LIMIT 1`,
     );
-    this.findStmt = db.prepare(`SELECT seq, delete_marker FROM object_versions WHERE ${key} AND version_id IS ?`);
+    this.findStmt = db.prepare(`SELECT seq, delete_marker, object_lock FROM object_versions WHERE ${key} AND version_id IS ?`);
+    this.setLockStmt = db.prepare(`UPDATE object_versions SET object_lock = ? WHERE ${key} AND seq = ?`);
     this.readStmt = db.prepare(
       `SELECT v.*, d.bytes AS inline_bytes FROM object_versions v LEFT JOIN inline_bytes d ON d.id = v.inline_id
         WHERE v.bucket = ? AND v.key = ? AND v.version_id IS ?`,
@@ -128,9 +136,15 @@ export class VersionTable {
     this.deleteRowStmt.run(bucket, key, newest.seq);
   }
 
-  find(bucket: string, key: Buffer, versionId: string | null): VersionSlot | undefined {
+  find(bucket: string, key: Buffer, versionId: string | null): FoundVersion | undefined {
     const row = this.findStmt.get(bucket, key, versionId);
-    return row === undefined ? undefined : { seq: row.seq, deleteMarker: row.delete_marker === 1 };
+    if (row === undefined) return undefined;
+    return { seq: row.seq, deleteMarker: row.delete_marker === 1, lock: lockFromJson(row.object_lock) };
+  }
+
+  /** Replaces the Object Lock state of the noncurrent version at `seq`. */
+  setLock(bucket: string, key: Buffer, seq: number, lock: ObjectLockState | undefined): void {
+    this.setLockStmt.run(lockToJson(lock), bucket, key, seq);
   }
 
   newest(bucket: string, key: Buffer): VersionSlot | undefined {
