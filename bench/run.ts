@@ -32,11 +32,14 @@ interface CliOptions {
   readonly durationSeconds: number | undefined;
   readonly warmupSeconds: number | undefined;
   readonly rounds: number | undefined;
+  /** `--baseline <git ref>`: that commit's build runs the 4 KiB scenarios too, as target `baseline`. */
+  readonly baseline: string | undefined;
 }
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--targets bare,s3rver,strongbox] [--no-extra]
                                [--duration SECONDS] [--warmup SECONDS] [--rounds N]
-                               [--workers N|auto] [--strongbox-arg ARG]... [--output FILE]`;
+                               [--workers N|auto] [--strongbox-arg ARG]... [--output FILE]
+                               [--baseline GIT-REF]`;
 
 function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
@@ -48,6 +51,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let rounds: number | undefined;
   const strongboxArgs: string[] = [];
   let workers = 'auto';
+  let baseline: string | undefined;
   const seconds = (v: string | undefined) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0 || n > 120) throw new Error(`expected whole seconds (0-120), got ${v}`);
@@ -61,6 +65,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (a === '--strongbox-arg') strongboxArgs.push(argv[++i] ?? '');
     else if (a === '--workers') workers = argv[++i] ?? '';
     else if (a === '--output') output = argv[++i];
+    else if (a === '--baseline') baseline = argv[++i];
     else if (a === '--duration') durationSeconds = Math.max(1, seconds(argv[++i]));
     else if (a === '--warmup') warmupSeconds = seconds(argv[++i]);
     else if (a === '--rounds') rounds = Math.max(1, Math.min(9, seconds(argv[++i])));
@@ -69,7 +74,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
       process.exit(0);
     } else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
-  return { quick, targets, extra, strongboxArgs, workers, output, durationSeconds, warmupSeconds, rounds };
+  return { quick, targets, extra, strongboxArgs, workers, output, durationSeconds, warmupSeconds, rounds, baseline };
 }
 
 async function main(): Promise<void> {
@@ -97,9 +102,11 @@ async function main(): Promise<void> {
   const measurements: Measurement[] = [];
   const targetInfos: TargetInfo[] = [];
   try {
-    const all: TargetDefinition[] = [bareTarget, s3rverTarget, strongboxTarget({ extraArgs: ['--workers', options.workers, ...options.strongboxArgs] })];
+    const strongboxArgs = ['--workers', options.workers, ...options.strongboxArgs];
+    const all: TargetDefinition[] = [bareTarget, s3rverTarget, strongboxTarget({ extraArgs: strongboxArgs })];
+    if (options.baseline !== undefined) all.push(strongboxTarget({ extraArgs: strongboxArgs, baselineRef: options.baseline }));
     const running: RunningTarget[] = [];
-    for (const def of all.filter((t) => !options.targets || options.targets.includes(t.name))) {
+    for (const def of all.filter((t) => !options.targets || options.targets.includes(t.name) || t.name === 'baseline')) {
       const launched = await startTarget(def, ctx);
       targetInfos.push(launched.info);
       if (launched.target) running.push(launched.target);

@@ -72,6 +72,8 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   // A worker holds the directory with its primary, which prepared it; alone, this process prepares it.
   const lock = shared ? DataDirLock.join(dataDir, WORKER_JOIN_WAIT_MS) : DataDirLock.acquire(dataDir, TAKEOVER_WAIT_MS);
   const storage = shared ? await openEmbeddedStorage({ dataDir, durability: config.durability, shared }) : await openAndSweep(config, logger);
+  // The one objects service every writer of this process goes through (S3 and lifecycle alike).
+  const objectsService = new ObjectsService(storage);
   const iamStore = openIamStore({ dataDir, shared });
   const boot = await bootstrapRootUser(dataDir, iamStore, env, logger);
   if (!shared) lock.hold(dataDir);
@@ -126,6 +128,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     authorizer,
     s3: withS3Control(createS3Protocol({
       storage,
+      objects: objectsService,
       region: config.region,
       baseDomain: config.baseDomain,
       verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, config.region),
@@ -170,7 +173,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   logger.flush();
   // After listening: background work never delays the start. One process per data directory runs it.
   const background = new BackgroundJobs({
-    jobs: [lifecycleJob({ storage, objectsService: new ObjectsService(storage), days: lifecycleDays, logger })],
+    jobs: [lifecycleJob({ storage, objectsService, days: lifecycleDays, logger })],
     lease: new BackgroundLease(dataDir),
     logger,
     idleIntervalMs: lifecycleIdleMs(lifecycleDays),

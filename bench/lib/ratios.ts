@@ -67,6 +67,9 @@ export function ratioSpecs(largeBytes: number, iamPolicyCount: number): RatioSpe
       denominator: sb(SCENARIO.getIam),
       goal: 0.9,
     },
+    // With `--baseline <commit>`: this build against an earlier one (e.g. SSE-S3 by default against plaintext).
+    { name: 'GET 4KiB header-signed: strongbox / baseline', numerator: sb(SCENARIO.getHeader), denominator: ref('baseline', SCENARIO.getHeader), goal: 0.85 },
+    { name: 'PUT 4KiB: strongbox / baseline', numerator: sb(SCENARIO.put), denominator: ref('baseline', SCENARIO.put), goal: 0.85 },
     { name: 'GET 4KiB header-signed: s3rver / bare', numerator: ref('s3rver', SCENARIO.getHeader), denominator: ref('bare', SCENARIO.getHeader) },
   ];
   for (const target of ['strongbox', 'bare', 's3rver']) {

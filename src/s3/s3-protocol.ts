@@ -57,6 +57,8 @@ import { prepareGetObjectLegalHold, prepareGetObjectRetention, preparePutObjectL
 
 export interface S3ProtocolOptions {
   readonly storage: S3Storage;
+  /** Writes and deletes of object versions (shared with lifecycle); one over `storage` when absent. */
+  readonly objects?: ObjectsService;
   /** The region this server serves (LocationConstraint, x-amz-bucket-region). */
   readonly region: string;
   /** Virtual-hosted style: a Host of `<bucket>.<baseDomain>[:port]` addresses the bucket. */
@@ -145,7 +147,7 @@ const RESOURCE_TYPE: Record<PathShape, string> = { service: 'SERVICE', bucket: '
 export function createS3Protocol(options: S3ProtocolOptions): ProtocolAdapter {
   const deps: S3Deps = {
     storage: options.storage,
-    objects: new ObjectsService(options.storage),
+    objects: options.objects ?? new ObjectsService(options.storage),
     verifyMfa: options.verifyMfa ?? (async () => 'invalid'),
     region: options.region,
     baseDomain: options.baseDomain,

@@ -3,12 +3,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findFreePort, startServerProcess } from '../server-process.js';
 import type { Credentials } from '../signer.js';
+import { buildBaseline } from './baseline-build.js';
 import type { RunningTarget, TargetContext, TargetDefinition } from './target.js';
 
 export interface StrongboxTargetOptions {
   /** Extra `server` flags, e.g. ['--log-level', 'warn'] or ['--durability', 'strict']. */
   readonly extraArgs?: readonly string[];
   readonly region?: string;
+  /** Run this git commit instead of the checkout's build (the `baseline` target: 4 KiB scenarios only). */
+  readonly baselineRef?: string;
 }
 
 /**
@@ -19,11 +22,14 @@ export interface StrongboxTargetOptions {
 export function strongboxTarget(options: StrongboxTargetOptions = {}): TargetDefinition {
   const region = options.region ?? 'us-east-1';
   const extraArgs = options.extraArgs ?? [];
+  const baseline = options.baselineRef;
+  const name = baseline === undefined ? 'strongbox' : 'baseline';
   return {
-    name: 'strongbox',
-    unavailableReason: (ctx) => (existsSync(cli(ctx)) ? undefined : `${cli(ctx)} does not exist yet (the server is not built)`),
+    name,
+    unavailableReason: (ctx) => (baseline !== undefined || existsSync(cli(ctx)) ? undefined : `${cli(ctx)} does not exist yet (the server is not built)`),
     async start(ctx: TargetContext): Promise<RunningTarget> {
-      const home = join(ctx.benchDir, 'strongbox');
+      const home = join(ctx.benchDir, name);
+      const cliPath = baseline === undefined ? cli(ctx) : buildBaseline(ctx.repoRoot, baseline, join(ctx.benchDir, 'baseline-build'));
       const dataDir = join(home, 'data');
       mkdirSync(dataDir, { recursive: true });
       const removeHome = ctx.cleanup.removeDirLater(home);
@@ -31,9 +37,9 @@ export function strongboxTarget(options: StrongboxTargetOptions = {}): TargetDef
       const root = newRootCredentials();
       const proc = await startServerProcess(
         {
-          name: 'strongbox',
+          name,
           command: process.execPath,
-          args: [cli(ctx), 'server', '--data-dir', dataDir, '--address', `127.0.0.1:${port}`, '--region', region, ...extraArgs],
+          args: [cliPath, 'server', '--data-dir', dataDir, '--address', `127.0.0.1:${port}`, '--region', region, ...extraArgs],
           env: { STRONGBOX_ROOT_ACCESS_KEY_ID: root.accessKeyId, STRONGBOX_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey },
           logFile: join(home, 'server.log'),
           port,
@@ -43,12 +49,13 @@ export function strongboxTarget(options: StrongboxTargetOptions = {}): TargetDef
         ctx.cleanup,
       );
       return {
-        name: 'strongbox',
+        name,
         endpoint: { host: '127.0.0.1', port },
         region,
         credentials: root,
-        supportsIam: true,
-        durability: `fsync before ack${extraArgs.length ? ` (flags: ${extraArgs.join(' ')})` : ''}`,
+        supportsIam: baseline === undefined,
+        ...(baseline === undefined ? {} : { smallOnly: true }),
+        durability: `fsync before ack${extraArgs.length ? ` (flags: ${extraArgs.join(' ')})` : ''}${baseline === undefined ? '' : ` (commit ${baseline})`}`,
         pid: proc.pid,
         logTail: proc.logTail,
         async stop() {
