@@ -20,7 +20,7 @@ const USAGE = `usage: strongbox server [--data-dir DIR] [--address HOST:PORT] [-
                         [--trusted-proxy CIDR]... [--forwarded-header x-forwarded-for|forwarded]
                         [--network-endpoint CIDR=vpce-ID[,vpc-ID]]...
                         [--tls-address HOST:PORT --tls-cert FILE --tls-key FILE]
-                        [--lifecycle-day-seconds N]
+                        [--lifecycle-day-seconds N] [--sse-key-file FILE]
        strongbox workload-token create|list|revoke ...   (strongbox workload-token --help)`;
 
 async function main(argv: string[]): Promise<number> {

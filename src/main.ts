@@ -118,9 +118,10 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
         iamStore.pollExternalChanges();
       }
     : undefined;
-  // KMS (src/kms): its own kms.sqlite, key material sealed by the master key. `kms.keys` is SSE-KMS's.
-  const kms = openKms({ dataDir, region: config.region, shared, principalExists: (arn) => principalExistsIn(iamStore, arn) });
+  // KMS (src/kms): its own kms.sqlite, key material sealed by keys derived from the SSE keys (which may
+  // live outside the data directory). `kms.keys` is SSE-KMS's.
   const sse = await openSseKeys(config, dataDir, logger);
+  const kms = openKms({ dataDir, region: config.region, shared, sealer: sse.kmsSealer(), principalExists: (arn) => principalExistsIn(iamStore, arn) });
   const clientAddress =
     config.trustedProxies.length > 0 ? new ClientAddressResolver({ trustedProxies: config.trustedProxies, header: config.forwardedHeader }) : undefined;
   const pipeline = new RequestPipeline({

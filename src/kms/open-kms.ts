@@ -12,7 +12,7 @@ export interface KmsOptions {
   readonly region: string;
   /** Other processes (the server's workers) share the data directory. */
   readonly shared?: boolean;
-  /** Seals key material at rest; default: the data directory's master key, as the IAM store's secrets. */
+  /** Seals key material at rest (the server's: SseKeyRing.kmsSealer); default: the data directory's master key (tests). */
   readonly sealer?: Sealer;
   /** Whether an IAM user or role ARN a key policy names exists. */
   readonly principalExists: (arn: string) => Promise<boolean>;

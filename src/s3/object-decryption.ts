@@ -56,7 +56,8 @@ export function kmsDecryptCheck(ctx: S3Context, key: SseKmsKey, enc: ObjectEncry
 export async function dataKeyOf(ctx: S3Context, enc: ObjectEncryption): Promise<Buffer> {
   const wrapped = enc.wrappedDataKey as string;
   if (enc.kmsKeyArn === undefined) return ctx.deps.sse.keys.unwrapDataKey(wrapped);
-  return requireKms(ctx).decryptDataKey({ ciphertextBlob: wrapped, context: enc.kmsEncryptionContext ?? {} });
+  // The object's key ARN too: a blob made under any other key (the one authorized) is refused.
+  return requireKms(ctx).decryptDataKey({ ciphertextBlob: wrapped, context: enc.kmsEncryptionContext ?? {}, keyArn: enc.kmsKeyArn });
 }
 
 /** What a read of an object needs, decided when the operation is routed. */

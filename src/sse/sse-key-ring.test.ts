@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SseKeyConfigError, loadSseKeys, parseSseKeys } from './sse-key-file.js';
 import { SseKeyRing, UnknownSseKeyError } from './sse-key-ring.js';
+import { Sealer, sealingKey } from '../crypto/sealer.js';
 
 describe('SSE key ring', () => {
   it('gives each object its own data key; another ring with the key opens it; after a rotation the old key still does', () => {
@@ -71,5 +72,13 @@ describe('SSE key file', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('seals KMS key material under keys derived from the SSE keys, which survive a rotation', () => {
+    const [k1, k2] = [randomBytes(32), randomBytes(32)];
+    const sealed = new SseKeyRing([k1]).kmsSealer().seal(Buffer.from('material'), 'ctx');
+    assert.equal(new SseKeyRing([k2, k1]).kmsSealer().unseal(sealed, 'ctx'), 'material', 'an older key still unseals');
+    assert.throws(() => new SseKeyRing([k2]).kmsSealer().unseal(sealed, 'ctx'), 'another key does not');
+    assert.ok(!sealed.includes(new Sealer(sealingKey(k1)).currentKeyId), 'the SSE key itself is not the sealing key');
   });
 });

@@ -18,8 +18,8 @@
  * store the encryption key that you provide. Instead, it stores a randomly salted HMAC value of the
  * encryption key to validate future requests" (specifying-s3-c-encryption.html).
  */
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual, type Cipher } from 'node:crypto';
-import { keyIdOf } from '../crypto/sealer.js';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual, type Cipher } from 'node:crypto';
+import { Sealer, keyIdOf, sealingKey } from '../crypto/sealer.js';
 import { RandomPool } from './random-pool.js';
 
 /** Bound to every sealed key (GCM additional data): a sealed secret of another kind never opens as one. */
@@ -31,6 +31,8 @@ const BATCH_USES = 65_536;
 const BATCH_LIFETIME_MS = 10 * 60 * 1000;
 
 /** A wrapped key or HMAC made by a key this server does not have (the key file lost a rotated key). */
+const KMS_SEALING_LABEL = 'strongbox kms key material';
+
 export class UnknownSseKeyError extends Error {
   readonly code = 'UnknownSseKey';
 
@@ -56,6 +58,7 @@ export interface NewDataKey {
 
 export class SseKeyRing {
   private readonly keys: ReadonlyMap<string, Buffer>;
+  private readonly ordered: readonly Buffer[];
   private readonly hmacKeys: ReadonlyMap<string, Buffer>;
   private readonly currentId: string;
   private readonly opened = new Map<string, Buffer>();
@@ -71,6 +74,7 @@ export class SseKeyRing {
     if (keys.length === 0) throw new Error('the SSE key ring needs at least one key');
     for (const k of keys) if (k.length !== 32) throw new Error(`SSE keys are 32 bytes, got ${k.length}`);
     this.keys = new Map(keys.map((k) => [keyIdOf(k), k]));
+    this.ordered = [...keys];
     this.currentId = keyIdOf(keys[0]);
     this.hmacKeys = new Map(keys.map((k) => [keyIdOf(k), createHmac('sha256', k).update(HMAC_LABEL).digest()]));
   }
@@ -78,6 +82,16 @@ export class SseKeyRing {
   /** The current key's id (logged at start: which key a data directory needs). */
   get currentKeyId(): string {
     return this.currentId;
+  }
+
+  /**
+   * What seals the built-in KMS's key material (src/kms): keys derived from these (HKDF, a label of its
+   * own), so SSE-KMS objects, like SSE-S3 ones, cannot be opened from the data directory alone when
+   * the SSE keys live outside it; rotation works the same way (the current key seals, all unseal).
+   */
+  kmsSealer(): Sealer {
+    const derived = this.ordered.map((k) => sealingKey(Buffer.from(hkdfSync('sha256', k, Buffer.alloc(0), KMS_SEALING_LABEL, 32))));
+    return new Sealer(derived[0], derived.slice(1));
   }
 
   /** `bytes` random bytes (salts, nonces). */

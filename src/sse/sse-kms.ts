@@ -39,5 +39,5 @@ export interface SseKms<K extends SseKmsKey = SseKmsKey> {
     readonly context: SseEncryptionContext;
   }): Promise<{ readonly keyArn: string; readonly plaintext: Buffer; readonly ciphertextBlob: string }>;
   /** The data key an object's wrapped key holds; a disabled or pending-deletion key rejects with S3's KMS error. */
-  decryptDataKey(input: { readonly ciphertextBlob: string; readonly context: SseEncryptionContext }): Promise<Buffer>;
+  decryptDataKey(input: { readonly ciphertextBlob: string; readonly context: SseEncryptionContext; readonly keyArn?: string }): Promise<Buffer>;
 }
