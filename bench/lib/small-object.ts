@@ -17,7 +17,17 @@ export interface SmallObjectFixture {
   /** Objects the PUT scenario overwrites over and over. */
   readonly putKeys: readonly string[];
   readonly body: Buffer;
+  /**
+   * The bodies the PUT scenario writes, each key in turn with each of them, so that an overwrite brings
+   * new bytes as real writes do: rewriting a row with identical bytes lets SQLite skip writing its pages,
+   * which made a stream of identical PUTs cheaper than any real workload (and encrypted PUTs, whose
+   * ciphertext always differs, look slower than they are next to it).
+   */
+  readonly putBodies: readonly Buffer[];
 }
+
+/** How many distinct bodies the PUT scenario cycles through (see SmallObjectFixture.putBodies). */
+const PUT_BODIES = 8;
 
 export function smallObjectFixture(config: BenchConfig): SmallObjectFixture {
   const { bucket, keyCount, bytes } = config.smallObject;
@@ -27,6 +37,7 @@ export function smallObjectFixture(config: BenchConfig): SmallObjectFixture {
     getKeys: Array.from({ length: keyCount }, (_, i) => key('get', i)),
     putKeys: Array.from({ length: keyCount }, (_, i) => key('put', i)),
     body: randomBytes(bytes),
+    putBodies: Array.from({ length: PUT_BODIES }, () => randomBytes(bytes)),
   };
 }
 
@@ -73,7 +84,10 @@ export async function smallObjectRequests(signer: RequestSigner, fixture: SmallO
     case 'get-presigned':
       return Promise.all(fixture.getKeys.map((k) => signer.presigned('GET', objectPath(fixture.bucket, k), 900)));
     case 'put-header':
-      return Promise.all(fixture.putKeys.map((k) => signer.headerSigned('PUT', objectPath(fixture.bucket, k), { body: fixture.body })));
+      // Body by body, every key: wrk replays the list round-robin, so a key's successive writes differ.
+      return Promise.all(
+        fixture.putBodies.flatMap((body) => fixture.putKeys.map((k) => signer.headerSigned('PUT', objectPath(fixture.bucket, k), { body }))),
+      );
   }
 }
 

@@ -62,6 +62,12 @@ export interface S3Context {
   readonly publicAccess: PublicAccessBlock;
   /** A request header (lower-case name); repeated headers joined with ','. */
   header(name: string): string | undefined;
+  /**
+   * Whether any request header's name starts with `prefix` (lower-case): one pass over the few headers
+   * a request has, so the families most requests lack (`x-amz-server-side-encryption*`,
+   * `x-amz-object-lock-*`) are parsed only when present.
+   */
+  hasHeaderPrefix(prefix: string): boolean;
 }
 
 export type HeaderValue = string | number | readonly string[];

@@ -11,7 +11,7 @@ import { invalidArgument, s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag } from './headers.js';
 import { requestedAclFromHeaders } from './acl-request.js';
 import { newObjectAcl } from './new-object-acl.js';
-import { newObjectLock, objectLockContext, objectLockWriteChecks, parseObjectLockHeaders, type RequestedObjectLock } from './object-lock.js';
+import { newObjectLock, objectLockContext, objectLockWriteChecks, requestedObjectLock, type RequestedObjectLock } from './object-lock.js';
 import {
   encryptionResponseHeaders,
   newObjectCipher,
@@ -52,7 +52,7 @@ export const prepareCopyObject: OperationHandler = async (ctx) => {
     's3:x-amz-copy-source': ctx.header('x-amz-copy-source') as string,
   };
   const now = ctx.deps.now();
-  const lock = parseObjectLockHeaders((n) => ctx.header(n), now);
+  const lock = requestedObjectLock(ctx, now);
   Object.assign(context, objectLockContext(lock, now));
   const md = ctx.header('x-amz-metadata-directive');
   if (md !== undefined) context['s3:x-amz-metadata-directive'] = md;

@@ -12,7 +12,7 @@ import { invalidArgument, s3Error } from './errors.js';
 import { parseContentHeaders, parseStorageClass, parseUserMetadata, quoteEtag, truncateToSeconds } from './headers.js';
 import { requestedAclFromHeaders } from './acl-request.js';
 import { newObjectAcl } from './new-object-acl.js';
-import { newObjectLock, parseObjectLockHeaders } from './object-lock.js';
+import { newObjectLock, requestedObjectLock } from './object-lock.js';
 import { parsePartNumberParam } from './object-get.js';
 import { preparePutObject, requireContentLength } from './object-put.js';
 import { objectCreationContext, writeConditionContext } from './object-write.js';
@@ -108,7 +108,7 @@ async function createUpload(ctx: S3Context, tags: readonly (readonly [string, st
       ...(owner.acl === undefined ? {} : { acl: owner.acl }),
       encryption: cipher.encryption,
       // "the object creation date is the date of initiation": a default retention counts from now.
-      objectLock: newObjectLock(bucket, parseObjectLockHeaders((n) => ctx.header(n), now), now),
+      objectLock: newObjectLock(bucket, requestedObjectLock(ctx, now), now),
     },
     checksumAlgorithm: choice.algorithm,
     checksumType: choice.type,

@@ -12,6 +12,7 @@ import type { S3Context } from './context.js';
 import { s3Error } from './errors.js';
 import {
   COPY_SOURCE_SSE_C_PREFIX,
+  SSE_HEADER,
   SSE_C_PREFIX,
   parseCustomerKey,
   rejectEncryptionMethodHeaders,
@@ -80,9 +81,11 @@ export async function planObjectRead(
   options: { readonly decrypts: boolean; readonly copySource?: boolean },
 ): Promise<ObjectReadPlan> {
   const header = (n: string) => ctx.header(n);
-  if (options.copySource !== true) rejectEncryptionMethodHeaders(header);
   const prefix = options.copySource === true ? COPY_SOURCE_SSE_C_PREFIX : SSE_C_PREFIX;
-  const customer = parseCustomerKey(header, { secure: ctx.info.secureTransport, prefix });
+  // Most reads send no encryption header at all: one pass over the header names says so.
+  const sent = ctx.hasHeaderPrefix(options.copySource === true ? prefix : SSE_HEADER);
+  if (sent && options.copySource !== true) rejectEncryptionMethodHeaders(header);
+  const customer = sent ? parseCustomerKey(header, { secure: ctx.info.secureTransport, prefix }) : undefined;
   const enc = obj?.encryption;
   if (enc?.kmsKeyArn === undefined || !options.decrypts) return { customer, kmsKey: undefined, checks: [] };
   const kmsKey = await kmsKeyOf(ctx, { ...enc, kmsKeyArn: enc.kmsKeyArn });

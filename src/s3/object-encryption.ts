@@ -76,7 +76,9 @@ type Target = { readonly bucket: BucketRecord; readonly key: string };
 
 /** The encryption of the object a write request addresses, from its headers (PutObject & co.). */
 export function planWriteEncryption(ctx: S3Context, target: Target): Promise<NewObjectEncryptionPlan> {
-  const request = parseWriteEncryption((n) => ctx.header(n), { secure: ctx.info.secureTransport });
+  const request: WriteEncryption = ctx.hasHeaderPrefix(SSE_HEADER)
+    ? parseWriteEncryption((n) => ctx.header(n), { secure: ctx.info.secureTransport })
+    : { kind: 'Default' };
   return planNewObjectEncryption(ctx, target, request);
 }
 

@@ -68,6 +68,11 @@ export function parseObjectLockHeaders(header: (name: string) => string | undefi
   return { ...(retention === undefined ? {} : { retention }), ...(hold === undefined ? {} : { legalHold: hold === 'ON' }) };
 }
 
+/** The request's lock headers (none, in one pass over the header names, for most writes). */
+export function requestedObjectLock(ctx: S3Context, now: Date): RequestedObjectLock {
+  return ctx.hasHeaderPrefix('x-amz-object-lock-') ? parseObjectLockHeaders((n) => ctx.header(n), now) : {};
+}
+
 /** An ISO 8601 date-time with a zone (`2030-01-01T00:00:00Z`, `...00.000+02:00`); undefined otherwise. */
 function parseRetainUntil(text: string): Date | undefined {
   const t = text.trim();

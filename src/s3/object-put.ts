@@ -15,7 +15,7 @@ import {
   newObjectLock,
   objectLockContext,
   objectLockWriteChecks,
-  parseObjectLockHeaders,
+  requestedObjectLock,
   requireLockedUploadIntegrity,
   type RequestedObjectLock,
 } from './object-lock.js';
@@ -35,7 +35,7 @@ import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receiveObjectBody } f
 export const preparePutObject: OperationHandler = async (ctx) => {
   const tags = parseTaggingHeader(ctx.header('x-amz-tagging'));
   const now = ctx.deps.now();
-  const lock = parseObjectLockHeaders((n) => ctx.header(n), now);
+  const lock = requestedObjectLock(ctx, now);
   const context = { ...objectCreationContext(ctx), ...requestTagContext(tags), ...writeConditionContext(ctx), ...objectLockContext(lock, now) };
   const checks = [objectCheck(ctx, 's3:PutObject', context)];
   // "To successfully set the tag-set with your PutObject request, you must have the s3:PutObjectTagging."

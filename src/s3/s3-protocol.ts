@@ -206,6 +206,10 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
     bucket,
     publicAccess,
     header: (n) => headerOf(raw, n),
+    hasHeaderPrefix: (prefix) => {
+      for (const name in raw.headers) if (name.startsWith(prefix)) return true;
+      return false;
+    },
   };
   // Every recognised operation, implemented or not, is authorized before it answers (not-implemented.ts).
   const prep = await (isImplemented(name) ? OPERATIONS[name] : prepareNotImplemented(name))(ctx);

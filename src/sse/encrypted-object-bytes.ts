@@ -113,9 +113,23 @@ export async function openEncryptedSegments(
   return new DecryptedBody(source, { dataKey: key.dataKey, chunkSize: key.chunkSize, plans });
 }
 
+/**
+ * The plaintext of inline ciphertexts already opened, by the ciphertext buffer itself: the store hands
+ * out the same record, and so the same buffer, while the record is cached (object-table.ts), so a hot
+ * small object is decrypted once, not on every GET (a cipher set-up is most of a 4 KiB GET's cost).
+ * Weak: an entry lives exactly as long as its record. It saves the cipher only: the request's key is
+ * checked before (object-encryption.ts `openObjectKey`: SSE-C key, KMS permission and key state).
+ */
+const openedInline = new WeakMap<Buffer, Buffer>();
+
 /** `range` of an encrypted small object's inline bytes, decrypted in memory. */
 export function openEncryptedInline(inline: Buffer, key: ObjectKeyMaterial, range?: ByteRange): Buffer {
-  return openSegment(key.dataKey, inline, key.chunkSize, range);
+  let plaintext = openedInline.get(inline);
+  if (plaintext === undefined) {
+    plaintext = openSegment(key.dataKey, inline, key.chunkSize);
+    openedInline.set(inline, plaintext);
+  }
+  return inlineRange(plaintext, range);
 }
 
 async function readHeader(blobs: BlobStore, blobId: string): Promise<Buffer> {

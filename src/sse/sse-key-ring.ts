@@ -105,10 +105,9 @@ export class SseKeyRing {
     batch.uses += 1;
     const nonce = this.random(12);
     const dataKey = derive(batch.prf, nonce);
-    const wrapped = `sse2:${batch.sealed}:${nonce.toString('base64url')}`;
-    // An object is usually read soon after it is written: its first GET opens nothing.
-    this.remember(this.opened, wrapped, dataKey);
-    return { dataKey, wrapped };
+    // Not remembered for reads: opening it again is one block of the batch key's PRF, cheaper than
+    // keeping a bounded map of every key written.
+    return { dataKey, wrapped: `sse2:${batch.sealed}:${nonce.toString('base64url')}` };
   }
 
   /** The data key a `wrapped` value stands for; throws UnknownSseKeyError for a key the ring lacks. */
