@@ -72,6 +72,10 @@ export function ratioSpecs(largeBytes: number, iamPolicyCount: number): RatioSpe
     { name: 'PUT 4KiB: strongbox / baseline', numerator: sb(SCENARIO.put), denominator: ref('baseline', SCENARIO.put), goal: 0.85 },
     { name: 'GET 4KiB header-signed: s3rver / bare', numerator: ref('s3rver', SCENARIO.getHeader), denominator: ref('bare', SCENARIO.getHeader) },
   ];
+  specs.push(
+    { name: `PUT ${L}: strongbox / baseline`, numerator: sb(`put-${L}`), denominator: ref('baseline', `put-${L}`) },
+    { name: `GET ${L}: strongbox / baseline`, numerator: sb(`get-${L}`), denominator: ref('baseline', `get-${L}`) },
+  );
   for (const target of ['strongbox', 'bare', 's3rver']) {
     const goal = target === 'strongbox' ? { goal: 0.8 } : {};
     specs.push(

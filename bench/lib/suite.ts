@@ -102,7 +102,6 @@ export async function runSuite(targets: readonly RunningTarget[], options: Suite
   const large: Measurement[][] = prepared.map(() => []);
   for (let round = 0; round < config.largeObject.rounds; round++) {
     for (const [i, p] of prepared.entries()) {
-      if (p.target.smallOnly) continue;
       const dd = await runDd(options.benchDir, config.dd.bytes, config.dd.timeoutSeconds, config.largeObject.readsPerRound);
       const transfers = await runLargeObjectScenarios({ access: p.access, targetName: p.target.name, config, repoRoot: options.repoRoot, serverPid: p.target.pid });
       large[i].push(...dd.map((m) => ({ ...m, beside: p.target.name })), ...transfers);

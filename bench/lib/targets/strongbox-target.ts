@@ -10,7 +10,7 @@ export interface StrongboxTargetOptions {
   /** Extra `server` flags, e.g. ['--log-level', 'warn'] or ['--durability', 'strict']. */
   readonly extraArgs?: readonly string[];
   readonly region?: string;
-  /** Run this git commit instead of the checkout's build (the `baseline` target: 4 KiB scenarios only). */
+  /** Run this git commit instead of the checkout's build (the `baseline` target, without the IAM scenarios). */
   readonly baselineRef?: string;
 }
 
@@ -54,7 +54,6 @@ export function strongboxTarget(options: StrongboxTargetOptions = {}): TargetDef
         region,
         credentials: root,
         supportsIam: baseline === undefined,
-        ...(baseline === undefined ? {} : { smallOnly: true }),
         durability: `fsync before ack${extraArgs.length ? ` (flags: ${extraArgs.join(' ')})` : ''}${baseline === undefined ? '' : ` (commit ${baseline})`}`,
         pid: proc.pid,
         logTail: proc.logTail,

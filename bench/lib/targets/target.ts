@@ -18,8 +18,6 @@ export interface RunningTarget {
   readonly credentials: Credentials;
   /** Whether the target implements the IAM API (IAM-user scenarios run only then). */
   readonly supportsIam: boolean;
-  /** Only the 4 KiB scenarios (a baseline build, there to compare the small-object path). */
-  readonly smallOnly?: boolean;
   /** How PUT persists bytes, for the report ("fsync before ack", "page cache only" ...). */
   readonly durability: string;
   readonly pid: number;
