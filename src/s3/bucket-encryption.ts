@@ -18,7 +18,7 @@ import { bucketCheck, prepared, requireBucket, type OperationHandler } from './c
 import { s3Error } from './errors.js';
 import { emptyResponse, xmlResponse } from './render.js';
 import { readVerifiedBody } from './request-body.js';
-import { childText, children, parseXml, type XmlElement } from './xml-parse.js';
+import { childText, children, onlyKnown, parseXml, type XmlElement } from './xml-parse.js';
 
 /** One rule of a few elements: far below this. */
 const MAX_DOCUMENT_BYTES = 16 * 1024;
@@ -29,10 +29,6 @@ const OTHER_ALGORITHMS = ['aws:fsx', 'aws:backup'];
 
 /** What a bucket without a configuration of its own has: SSE-S3, no Bucket Key, SSE-C allowed (buckets from before 2026). */
 const BASE_ENCRYPTION: BucketEncryption = { sseAlgorithm: 'AES256', bucketKeyEnabled: false, blockedEncryptionTypes: [] };
-
-function onlyKnown(el: XmlElement, names: readonly string[]): void {
-  if (Object.keys(el).some((k) => !names.includes(k))) throw s3Error('MalformedXML');
-}
 
 /** A `<ServerSideEncryptionConfiguration>` with its one rule; `current` supplies the block a rule leaves out. */
 export function parseEncryptionConfiguration(xml: string, current: BucketEncryption): BucketEncryption {

@@ -11,7 +11,7 @@ import { s3Error } from './errors.js';
 import type { XmlNode } from '../protocol/xml.js';
 import { emptyResponse, xmlResponse } from './render.js';
 import { readVerifiedBody } from './request-body.js';
-import { childText, children, parseXml, type XmlElement } from './xml-parse.js';
+import { childText, children, onlyKnown, parseXml, type XmlElement } from './xml-parse.js';
 
 const MAX_DOCUMENT_BYTES = 16 * 1024;
 /** The longest default retention S3 accepts: 100 years (36,500 days). */
@@ -21,10 +21,6 @@ const MAX_DAYS = 36500;
 /** Whether a CreateBucket asks for Object Lock. */
 export function wantsObjectLock(ctx: S3Context): boolean {
   return ctx.header('x-amz-bucket-object-lock-enabled')?.trim().toLowerCase() === 'true';
-}
-
-function onlyKnown(el: XmlElement, names: readonly string[]): void {
-  if (Object.keys(el).some((k) => !names.includes(k))) throw s3Error('MalformedXML');
 }
 
 /**

@@ -114,3 +114,8 @@ export function childTexts(el: XmlElement, name: string): readonly string[] {
 function malformed(): never {
   throw s3Error('MalformedXML');
 }
+
+/** MalformedXML when `el` has a child element other than `names` (S3 refuses unknown elements). */
+export function onlyKnown(el: XmlElement, names: readonly string[]): void {
+  if (Object.keys(el).some((k) => !names.includes(k))) throw s3Error('MalformedXML');
+}
