@@ -13,6 +13,7 @@ import { DataDirInUseError } from './server/data-dir-lock.js';
 import { runPrimary } from './server/workers.js';
 import { readTlsCredentials, TlsCredentialsError } from './server/tls-credentials.js';
 import { runWorkloadTokenCommand } from './cli/workload-token-command.js';
+import { runValidateLogsCommand } from './cli/validate-logs-command.js';
 
 const USAGE = `usage: strongbox server [--data-dir DIR] [--address HOST:PORT] [--region REGION]
                         [--base-domain DOMAIN] [--durability normal|strict] [--log-level LEVEL]
@@ -21,13 +22,14 @@ const USAGE = `usage: strongbox server [--data-dir DIR] [--address HOST:PORT] [-
                         [--network-endpoint CIDR=vpce-ID[,vpc-ID]]...
                         [--tls-address HOST:PORT --tls-cert FILE --tls-key FILE]
                         [--lifecycle-day-seconds N] [--sse-key-file FILE]
-       strongbox workload-token create|list|revoke ...   (strongbox workload-token --help)`;
+       strongbox workload-token create|list|revoke ...   (strongbox workload-token --help)
+       strongbox validate-logs --trail-arn ARN --start-time TIME ...   (strongbox validate-logs --help)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'workload-token') {
+  if (command === 'workload-token' || command === 'validate-logs') {
     const io = { env: process.env, stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
-    return runWorkloadTokenCommand(rest, io);
+    return command === 'workload-token' ? runWorkloadTokenCommand(rest, io) : runValidateLogsCommand(rest, io);
   }
   if (command !== 'server') {
     process.stderr.write(`${USAGE}\n`);

@@ -47,6 +47,26 @@ export interface ServerConfig {
   readonly lifecycleDaySeconds: number | undefined;
   /** Where the server's SSE keys come from (src/sse/sse-key-file.ts): env, a key file, or DATA_DIR/sse.key. */
   readonly sseKeys: SseKeySource;
+  readonly audit: AuditConfig;
+}
+
+/** The audit trail's bounds and delivery periods (issue #16). */
+export interface AuditConfig {
+  /** Events older than this many days are deleted (LookupEvents shows 90 days on AWS). */
+  readonly retentionDays: number;
+  /** At most this many events are kept; the oldest go first. */
+  readonly maxEvents: number;
+  /** How often trails deliver log files (AWS: about every 5 minutes). */
+  readonly trailDeliveryMs: number;
+  /** The digest period of trails with log file validation (AWS: one hour). */
+  readonly trailDigestMs: number;
+  /** How often S3 server access logs are delivered to target buckets. */
+  readonly accessLogDeliveryMs: number;
+  /**
+   * Bearer token that lets non-loopback clients read `/metrics` (STRONGBOX_METRICS_TOKEN only: a
+   * secret on the command line shows in `ps`); undefined: loopback clients only.
+   */
+  readonly metricsToken: string | undefined;
 }
 
 export interface TlsListenerConfig {
@@ -73,6 +93,11 @@ const FLAGS: Record<string, { env: string; key: keyof RawConfig }> = {
   '--tls-key': { env: 'STRONGBOX_TLS_KEY', key: 'tlsKey' },
   '--lifecycle-day-seconds': { env: 'STRONGBOX_LIFECYCLE_DAY_SECONDS', key: 'lifecycleDaySeconds' },
   '--sse-key-file': { env: 'STRONGBOX_SSE_KEY_FILE', key: 'sseKeyFile' },
+  '--audit-retention-days': { env: 'STRONGBOX_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays' },
+  '--audit-max-events': { env: 'STRONGBOX_AUDIT_MAX_EVENTS', key: 'auditMaxEvents' },
+  '--trail-delivery-ms': { env: 'STRONGBOX_TRAIL_DELIVERY_MS', key: 'trailDeliveryMs' },
+  '--trail-digest-ms': { env: 'STRONGBOX_TRAIL_DIGEST_MS', key: 'trailDigestMs' },
+  '--access-log-delivery-ms': { env: 'STRONGBOX_ACCESS_LOG_DELIVERY_MS', key: 'accessLogDeliveryMs' },
 };
 
 /** Repeatable options; their variable holds a list (`separator` splits it). Flags replace the variable. */
@@ -101,6 +126,11 @@ interface RawConfig {
   tlsKey?: string;
   lifecycleDaySeconds?: string;
   sseKeyFile?: string;
+  auditRetentionDays?: string;
+  auditMaxEvents?: string;
+  trailDeliveryMs?: string;
+  trailDigestMs?: string;
+  accessLogDeliveryMs?: string;
 }
 
 export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
@@ -130,7 +160,23 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     tls: parseTls(raw, { host, port }),
     lifecycleDaySeconds: parseLifecycleDaySeconds(raw.lifecycleDaySeconds),
     sseKeys: parseSseKeySource(raw.sseKeyFile, env.STRONGBOX_SSE_KEY),
+    audit: {
+      retentionDays: wholeNumber(raw.auditRetentionDays, { flag: '--audit-retention-days', min: 1, max: 3650, default: 90 }),
+      maxEvents: wholeNumber(raw.auditMaxEvents, { flag: '--audit-max-events', min: 1000, max: 1e10, default: 10_000_000 }),
+      trailDeliveryMs: wholeNumber(raw.trailDeliveryMs, { flag: '--trail-delivery-ms', min: 100, max: 3_600_000, default: 60_000 }),
+      trailDigestMs: wholeNumber(raw.trailDigestMs, { flag: '--trail-digest-ms', min: 100, max: 86_400_000, default: 3_600_000 }),
+      accessLogDeliveryMs: wholeNumber(raw.accessLogDeliveryMs, { flag: '--access-log-delivery-ms', min: 100, max: 86_400_000, default: 60_000 }),
+      metricsToken: env.STRONGBOX_METRICS_TOKEN || undefined,
+    },
   };
+}
+
+function wholeNumber(value: string | undefined, o: { flag: string; min: number; max: number; default: number }): number {
+  if (value === undefined) return o.default;
+  if (!/^\d+$/.test(value) || Number(value) < o.min || Number(value) > o.max) {
+    throw new ConfigError(`${o.flag} must be a whole number from ${o.min} to ${o.max}, got ${value}`);
+  }
+  return Number(value);
 }
 
 /**

@@ -45,6 +45,12 @@ import { ObjectsService } from './storage/objects-service.js';
 import { BackgroundLease } from './server/background-lease.js';
 import { LifecycleDays } from './lifecycle/lifecycle-days.js';
 import { lifecycleIdleMs, lifecycleJob } from './lifecycle/lifecycle-job.js';
+import { openAudit } from './audit/open-audit.js';
+import { accessLogIdleMs, everyProcessLease } from './audit/access-log-delivery-job.js';
+import { accessActivityObserver, createAccessActivityRecorder } from './iam/access-activity.js';
+import { MetricsRegistry } from './metrics/metrics-registry.js';
+import { metricsEndpoint } from './metrics/metrics-endpoint.js';
+import { auditDeliveryLagGauge, backgroundJobGauges, storageGauges } from './metrics/gauge.js';
 
 export interface RunningStrongbox {
   readonly endpoint: string;
@@ -89,7 +95,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     (batch) => iamStore.roles.recordUses(batch),
     (err) => logger.error({ err }, 'recording role use failed'),
   );
-  const authenticator = new Authenticator({ credentials, region: config.region });
+  const authenticator = new Authenticator({ credentials, region: config.region, services: ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail'] });
   const lifecycleDays = LifecycleDays.ofSeconds(config.lifecycleDaySeconds);
   const awsManaged = loadAwsManagedPolicies();
   const identityPolicies = createIdentityPolicyLoader({ store: iamStore, awsManaged });
@@ -122,6 +128,30 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   // live outside the data directory). `kms.keys` is SSE-KMS's.
   const sse = await openSseKeys(config, dataDir, logger);
   const kms = openKms({ dataDir, region: config.region, shared, sealer: sse.kmsSealer(), principalExists: (arn) => principalExistsIn(iamStore, arn) });
+  const s3Encryption = { keys: sse, kms: kms.keys };
+  // The audit trail (src/audit): event history and trails in audit.sqlite, written ahead of each response.
+  const audit = await openAudit({ dataDir, shared, region: config.region, config: config.audit, storage, objectsService, sse: s3Encryption, logger });
+  const activity = createAccessActivityRecorder({
+    store: iamStore.accessActivity,
+    onError: (err) => logger.error({ err }, 'recording access activity failed'),
+  });
+  const metrics = new MetricsRegistry({
+    now: () => Date.now(),
+    services: ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail'],
+    gauges: [
+      async () => storageGauges(storage.totals()),
+      async () => backgroundJobGauges(background.states()),
+      async () => {
+        const oldest = audit.oldestUndelivered();
+        const now = new Date();
+        return [
+          auditDeliveryLagGauge({ destination: 'cloudtrail', oldestUndelivered: oldest.cloudtrail, now }),
+          auditDeliveryLagGauge({ destination: 'access-log', oldestUndelivered: oldest.accessLog, now }),
+        ];
+      },
+    ],
+    onGaugeError: (err) => logger.error({ err }, 'metrics gauge failed'),
+  });
   const clientAddress =
     config.trustedProxies.length > 0 ? new ClientAddressResolver({ trustedProxies: config.trustedProxies, header: config.forwardedHeader }) : undefined;
   const pipeline = new RequestPipeline({
@@ -137,7 +167,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       accountPublicAccessBlock: (accountId) => accountPublicAccessBlocks.effective(accountId),
       canonicalUserAccount: canonicalUserDirectory({ listAccountIds: async () => (await iamStore.accounts.list()).map((a) => a.accountId) }),
       lifecycleDays,
-      sse: { keys: sse, kms: kms.keys },
+      sse: s3Encryption,
       // MFA Delete: the bucket owner root's device, each code once (the IAM store's MFA devices).
       verifyMfa: (check) => verifyMfaCode(iamStore, { ...check, owner: { kind: 'root' } }),
     }), createS3ControlProtocol({ store: iamStore, accountPublicAccessBlocks })),
@@ -147,6 +177,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       ['organizations', createOrganizationsProtocol({ store: iamStore })],
       ['workloads', createWorkloadsProtocol({ store: iamStore })],
       ['kms', kms.protocol],
+      ['cloudtrail', audit.protocol],
     ]),
     region: config.region,
     logger,
@@ -154,7 +185,10 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     beforeRequest,
     clientAddress,
     encodeDenial: (caller, outcome, trace) => authorizationMessages.encode(authorizationMessage(caller, { ...trace, explicitDeny: outcome.decision === 'ExplicitDeny' })),
+    observers: [...audit.observers, accessActivityObserver(activity), { afterResponse: (record) => metrics.record(record) }],
   });
+  const scrape = metricsEndpoint({ metrics, token: config.audit.metricsToken, baseDomain: config.baseDomain, onError: (err) => logger.error({ err }, 'metrics failed') });
+  const workloadCredentials = workloadCredentialsEndpoint({ sts: stsDeps, authorizer, region: config.region, logger, beforeRequest, clientAddress });
 
   let ready = false;
   const listeners = await startListeners({
@@ -163,7 +197,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     tls: config.tls,
     handle: pipeline.handle,
     isReady: () => ready,
-    localEndpoint: workloadCredentialsEndpoint({ sts: stsDeps, authorizer, region: config.region, logger, beforeRequest, clientAddress }),
+    localEndpoint: (req, res) => scrape(req, res) || workloadCredentials(req, res),
     logger,
   });
   ready = true;
@@ -174,13 +208,21 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   logger.flush();
   // After listening: background work never delays the start. One process per data directory runs it.
   const background = new BackgroundJobs({
-    jobs: [lifecycleJob({ storage, objectsService, days: lifecycleDays, logger })],
+    jobs: [lifecycleJob({ storage, objectsService, days: lifecycleDays, logger }), ...audit.jobs],
     lease: new BackgroundLease(dataDir),
     logger,
-    idleIntervalMs: lifecycleIdleMs(lifecycleDays),
+    idleIntervalMs: Math.min(lifecycleIdleMs(lifecycleDays), config.audit.trailDeliveryMs),
     beforePass: shared ? () => storage.pollExternalChanges() : undefined,
   });
   background.start();
+  // Access-log lines are buffered by the process that served the request: every process delivers its own.
+  const accessLogJobs = new BackgroundJobs({
+    jobs: [audit.accessLogJob],
+    lease: everyProcessLease(),
+    logger,
+    idleIntervalMs: accessLogIdleMs(config.audit.accessLogDeliveryMs),
+  });
+  accessLogJobs.start();
 
   return {
     endpoint,
@@ -189,7 +231,11 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     reloadTls: () => listeners.reloadTls(),
     async shutdown() {
       ready = false;
-      await Promise.all([listeners.shutdown(config.shutdownGraceMs), background.stop()]);
+      await Promise.all([listeners.shutdown(config.shutdownGraceMs), background.stop(), accessLogJobs.stop()]);
+      await audit.accessLogs.flush();
+      await activity.close();
+      metrics.close();
+      audit.close();
       await credentials.close();
       await roleUses.close();
       identityPolicies.close();

@@ -35,6 +35,10 @@ export const SCENARIO = {
   getIam: 'get-4KiB-header-iam-user',
   getRoleSession: 'get-4KiB-header-role-session',
   getBucketPolicy: 'get-4KiB-header-bucket-policy',
+  getAuditOff: 'get-4KiB-header-trail-stopped',
+  getAuditOn: 'get-4KiB-header-trail-all-data-events',
+  putAuditOff: 'put-4KiB-header-trail-stopped',
+  putAuditOn: 'put-4KiB-header-trail-all-data-events',
 } as const;
 
 export function largeLabel(bytes: number): string {
@@ -67,6 +71,9 @@ export function ratioSpecs(largeBytes: number, iamPolicyCount: number): RatioSpe
       denominator: sb(SCENARIO.getIam),
       goal: 0.9,
     },
+    // Issue #16: every request's data event written ahead of its response, against no trail (alternate rounds).
+    { name: 'GET 4KiB: trail with all data events / trail stopped', numerator: sb(SCENARIO.getAuditOn), denominator: sb(SCENARIO.getAuditOff), goal: 0.9 },
+    { name: 'PUT 4KiB: trail with all data events / trail stopped', numerator: sb(SCENARIO.putAuditOn), denominator: sb(SCENARIO.putAuditOff), goal: 0.9 },
     // With `--baseline <commit>`: this build against an earlier one (e.g. SSE-S3 by default against plaintext).
     { name: 'GET 4KiB header-signed: strongbox / baseline', numerator: sb(SCENARIO.getHeader), denominator: ref('baseline', SCENARIO.getHeader), goal: 0.85 },
     { name: 'PUT 4KiB: strongbox / baseline', numerator: sb(SCENARIO.put), denominator: ref('baseline', SCENARIO.put), goal: 0.85 },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BenchConfig } from './config.js';
 import { runDd } from './dd.js';
 import { createIamBenchUser } from './iam-user.js';
+import { createAuditTrail, type AuditSwitch } from './audit-bench.js';
 import { runLargeObjectScenarios } from './large-object.js';
 import { failed, medianOfEach, skipped, type Measurement } from './measurement.js';
 import { SCENARIO } from './ratios.js';
@@ -97,6 +98,7 @@ export async function runSuite(targets: readonly RunningTarget[], options: Suite
     }
     for (const r of runs) record(withSetupDetail(r instanceof SmallObjectScenario ? r.measurement() : r, config));
   }
+  for (const p of prepared) if (p.target.name === 'strongbox' && !p.smallUnavailable) for (const m of await auditRuns(p, fixture, options)) record(m);
   // Large objects, round by round, each target in turn with dd on the same disk right before it; the
   // figures are the medians of every measurement of them (reads: rounds × readsPerRound).
   const large: Measurement[][] = prepared.map(() => []);
@@ -108,6 +110,41 @@ export async function runSuite(targets: readonly RunningTarget[], options: Suite
     }
   }
   for (const runs of large) for (const m of medianOfEach(runs)) record(m);
+  return out;
+}
+
+/**
+ * Strongbox's 4 KiB GET and PUT with a trail logging every data event, and with it stopped, in
+ * alternate rounds (audit-bench.ts).
+ */
+async function auditRuns(p: Prepared, fixture: SmallObjectFixture, options: SuiteOptions): Promise<Measurement[]> {
+  const { config } = options;
+  const workDir = join(options.benchDir, 'wrk');
+  let trail: AuditSwitch;
+  try {
+    trail = await createAuditTrail(p.access, `${fixture.bucket}-trail`);
+  } catch (err) {
+    const reason = setupError('trail setup failed', err);
+    return [SCENARIO.getAuditOff, SCENARIO.getAuditOn, SCENARIO.putAuditOff, SCENARIO.putAuditOn].map((s) => skipped(p.target.name, s, 'ops/s', reason));
+  }
+  const out: Measurement[] = [];
+  const steps = [
+    { kind: 'get-header' as const, off: SCENARIO.getAuditOff, on: SCENARIO.getAuditOn },
+    { kind: 'put-header' as const, off: SCENARIO.putAuditOff, on: SCENARIO.putAuditOn },
+  ];
+  for (const step of steps) {
+    const start = (scenario: string) =>
+      SmallObjectScenario.start({ access: p.access, targetName: p.target.name, scenario, kind: step.kind, fixture, config, workDir, serverPid: p.target.pid });
+    const off = await start(step.off);
+    const on = await start(step.on);
+    for (let round = 0; round < config.wrk.rounds; round++) {
+      if (off instanceof SmallObjectScenario) await off.round();
+      await trail.on();
+      if (on instanceof SmallObjectScenario) await on.round();
+      await trail.off();
+    }
+    for (const r of [off, on]) out.push(r instanceof SmallObjectScenario ? r.measurement() : r);
+  }
   return out;
 }
 

@@ -7,7 +7,7 @@
  * S3 logs carry for those requests, in the same vocabulary (sub-resource upper-cased, `_` between
  * words), not verified against a live bucket here.
  */
-import type { S3OperationName } from '../s3/router.js';
+import type { S3OperationName } from '../s3/operations.js';
 import type { RequestRecord } from './request-record.js';
 
 /** Strongbox's S3 operations (src/s3/router.ts IMPLEMENTED_OPERATIONS) → AWS's log operation. */
@@ -69,14 +69,14 @@ export const ACCESS_LOG_OPERATIONS: Readonly<Record<S3OperationName, string>> = 
   GetObjectRetention: 'REST.GET.RETENTION',
   PutObjectLegalHold: 'REST.PUT.LEGAL_HOLD',
   GetObjectLegalHold: 'REST.GET.LEGAL_HOLD',
+  GetBucketLogging: 'REST.GET.LOGGING_STATUS', // [doc]
+  PutBucketLogging: 'REST.PUT.LOGGING_STATUS',
   PostObject: 'REST.POST.OBJECT',
   OptionsObject: 'REST.OPTIONS.PREFLIGHT',
 };
 
 /** Operations routed but answered NotImplemented that a client may still send (logged all the same). */
 const OTHER_OPERATIONS: Readonly<Record<string, string>> = {
-  GetBucketLogging: 'REST.GET.LOGGING_STATUS', // [doc]
-  PutBucketLogging: 'REST.PUT.LOGGING_STATUS',
   GetBucketTagging: 'REST.GET.TAGGING',
   PutBucketTagging: 'REST.PUT.TAGGING',
   DeleteBucketTagging: 'REST.DELETE.TAGGING',

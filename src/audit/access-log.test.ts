@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { accessLogLine, accessLogOperation, hasAccessLog } from './access-log.js';
 import { ACCESS_LOG_OPERATIONS } from './access-log-operations.js';
 import type { RequestRecord } from './request-record.js';
-import { IMPLEMENTED_OPERATIONS } from '../s3/router.js';
+import { IMPLEMENTED_OPERATIONS } from '../s3/operations.js';
 
 /**
  * The `input.regex` of the CREATE TABLE AWS documents for Athena

@@ -85,3 +85,18 @@ export function isReadOnlyOperation(operation: string): boolean {
   if (READ_ONLY_OPERATIONS.has(operation)) return true;
   return READ_PREFIXES.some((p) => operation.startsWith(p) && /^[A-Z]/.test(operation.charAt(p.length)));
 }
+
+/** Reads whose event still carries the response: the credentials STS issued (secret redacted). */
+const READS_WITH_RESPONSE: ReadonlySet<string> = new Set([
+  'AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML', 'AssumeRoot', 'GetSessionToken', 'GetFederationToken',
+]);
+
+/**
+ * Whether the event records the operation's responseElements: "if an action does not change state (for
+ * example, a request to get or list objects), this element is omitted" (record-contents page) — except
+ * the STS calls that issue credentials, whose events show them.
+ */
+export function recordsResponseElements(operation: string): boolean {
+  if (READS_WITH_RESPONSE.has(operation)) return true;
+  return !READ_PREFIXES.some((p) => operation.startsWith(p) && /^[A-Z]/.test(operation.charAt(p.length)));
+}

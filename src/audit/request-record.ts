@@ -60,6 +60,8 @@ export interface RequestRecord {
   readonly errorCode?: string;
   readonly errorMessage?: string;
   readonly decision?: RecordedDecision;
+  /** The actions an allowed request was authorized for (`s3:PutObject`, ...): the access advisor's input. */
+  readonly authorizedActions?: readonly string[];
   /** Which policy type decided a denial (`IdentityPolicy`, `ResourcePolicy`, `SCP`, `PermissionsBoundary`, ...). */
   readonly decidedBy?: string;
   /** Request body bytes received and response bytes sent (headers excluded). */
@@ -91,4 +93,20 @@ export interface RecordedS3Request {
   readonly aclRequired?: boolean;
   /** Access point ARN, when the request came through one (none today). */
   readonly accessPointArn?: string;
+}
+
+/** The record's names for the policy type that decided (the engine's `PolicyType`, or `root`). */
+const DECIDED_BY: Readonly<Record<string, string>> = {
+  identity: 'IdentityPolicy',
+  resource: 'ResourcePolicy',
+  boundary: 'PermissionsBoundary',
+  session: 'SessionPolicy',
+  scp: 'SCP',
+  rcp: 'RCP',
+  acl: 'ACL',
+  root: 'Root',
+};
+
+export function decidedByName(policyType: string | undefined): string | undefined {
+  return policyType === undefined ? undefined : (DECIDED_BY[policyType] ?? policyType);
 }

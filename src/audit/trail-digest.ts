@@ -129,13 +129,23 @@ export function digestStringToSign(doc: Pick<DigestDocument, 'digestEndTime' | '
   return `${doc.digestEndTime}\n${doc.digestS3Bucket}/${doc.digestS3Object}\n${sha256Hex(content)}\n${previous}`;
 }
 
+/** What a digest records of the one before it (kept by trail delivery instead of the whole digest). */
+export interface DigestLink {
+  readonly bucket: string;
+  readonly key: string;
+  readonly signature: string;
+  /** Hex SHA-256 of the previous digest's uncompressed content. */
+  readonly hashValue: string;
+}
+
 export interface BuildDigestInput {
   readonly trail: DigestKeyInput;
   readonly digestStartTime: Date;
   readonly digestEndTime: Date;
-  readonly logFiles: readonly DeliveredLogFile[];
+  /** The files delivered in the period: as built, or as their digest entries (kept by trail delivery). */
+  readonly logFiles: readonly (DeliveredLogFile | DigestLogFileEntry)[];
   /** The trail's previous digest, or null for the first digest of a chain (or after logging stopped). */
-  readonly previous: SignedDigest | null;
+  readonly previous: SignedDigest | DigestLink | null;
   readonly privateKey: KeyObject;
 }
 
@@ -147,7 +157,7 @@ function newestOf(values: readonly (string | null)[], pick: 'max' | 'min'): stri
 /** Builds, serialises, gzips and signs one digest file (signature in the object's metadata, as CloudTrail). */
 export function buildDigest(input: BuildDigestInput): SignedDigest {
   const { trail, previous } = input;
-  const entries = input.logFiles.map(digestLogFileEntry);
+  const entries = input.logFiles.map((f) => ('content' in f ? digestLogFileEntry(f) : f));
   const document: DigestDocument = {
     awsAccountId: trail.accountId,
     digestStartTime: isoSeconds(input.digestStartTime),
@@ -160,7 +170,7 @@ export function buildDigest(input: BuildDigestInput): SignedDigest {
     oldestEventTime: newestOf(entries.map((e) => e.oldestEventTime), 'min'),
     previousDigestS3Bucket: previous?.bucket ?? null,
     previousDigestS3Object: previous?.key ?? null,
-    previousDigestHashValue: previous ? sha256Hex(previous.content) : null,
+    previousDigestHashValue: previous ? ('hashValue' in previous ? previous.hashValue : sha256Hex(previous.content)) : null,
     previousDigestHashAlgorithm: previous ? DIGEST_HASH_ALGORITHM : null,
     previousDigestSignature: previous?.signature ?? null,
     logFiles: entries,

@@ -50,6 +50,12 @@ export function errorFactory<C extends Record<string, ErrorSpec>>(catalogue: C) 
   };
 }
 
+/** The same error with more response headers (e.g. the CORS headers of an allowed origin). */
+export function withHeaders(e: ServiceError, headers: Readonly<Record<string, string>>): ServiceError {
+  const copy = new ServiceError(e.code, e.message, e.status, { fields: { ...e.fields }, headers: { ...headers, ...e.headers }, cause: e.cause });
+  return Object.setPrototypeOf(copy, Object.getPrototypeOf(e) as object) as ServiceError;
+}
+
 export function isServiceError(e: unknown): e is ServiceError {
   return e instanceof ServiceError;
 }

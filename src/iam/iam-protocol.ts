@@ -1,6 +1,7 @@
 import type { ProtocolAdapter } from '../server/protocol.js';
 import { createQueryProtocol } from '../query/query-protocol.js';
 import type { QueryOperation } from '../query/types.js';
+import { accessAdvisorOperations } from './api/access-advisor.js';
 import { accessKeyOperations } from './api/access-keys.js';
 import { accountOperations } from './api/account.js';
 import { attachmentOperations } from './api/attachments.js';
@@ -63,6 +64,7 @@ export function iamOperations(deps: IamApiDeps): QueryOperation[] {
     ...roleOperations(deps),
     ...boundaryOperations(deps),
     ...instanceProfileOperations(deps),
+    ...accessAdvisorOperations(deps, { iamActionNames: () => iamOperations(deps).map((o) => o.name) }),
   ];
 }
 

@@ -23,7 +23,8 @@ export class LastUseBuffer<T extends { readonly at: Date }> {
   }
 
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
+    // A write in progress took an earlier batch: uses recorded since then need a write of their own.
+    if (this.flushing) return this.flushing.then(() => this.flush());
     if (this.pending.size === 0) return Promise.resolve();
     const batch = [...this.pending.values()];
     this.pending.clear();

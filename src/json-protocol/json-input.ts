@@ -110,6 +110,14 @@ export class JsonInput {
     return v;
   }
 
+  /** A timestamp: epoch seconds (the JSON protocol's default, fractions allowed), as SDKs send it. */
+  optionalTimestamp(member: string): Date | undefined {
+    const v = this.raw(member);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw serializationError(`Expected a timestamp for ${this.at(member)}`);
+    return new Date(Math.round(v * 1000));
+  }
+
   optionalBoolean(member: string): boolean | undefined {
     const v = this.raw(member);
     if (v === undefined) return undefined;

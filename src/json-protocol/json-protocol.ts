@@ -1,11 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { ServiceError } from '../errors/service-error.js';
-import type { ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import type { OperationResult, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
 import { missingAuthenticationToken, requestTooLarge, toJsonProtocolAuthError } from './json-auth-errors.js';
 import { isObject, JsonInput, serializationError, validationException } from './json-input.js';
-import { renderJsonError, renderJsonResult } from './render.js';
+import { jsonErrorResponse, jsonResultResponse } from './render.js';
+import { structuredElements } from '../audit/audit-parameters.js';
+import { recordsResponseElements } from '../audit/cloudtrail-classification.js';
 import type { ErrorRename, JsonContext, JsonOperation, JsonServiceDefinition } from './types.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -53,18 +55,21 @@ export function createJsonProtocol(def: JsonServiceDefinition): ProtocolAdapter 
         auth,
       };
       const checks = await op.checks(ctx);
+      const withResponse = recordsResponseElements(op.name);
       return {
         name: op.name,
         checks,
-        async execute(res: ServerResponse) {
+        audit: { requestParameters: structuredElements(body) },
+        async execute(): Promise<OperationResult> {
           const result = await op.handler(ctx);
-          renderJsonResult(res, result, { contentType, requestId: info.requestId });
+          return {
+            response: jsonResultResponse(result, { contentType, requestId: info.requestId }),
+            audit: withResponse ? { responseElements: structuredElements(result) } : undefined,
+          };
         },
       };
     },
-    renderError(err: unknown, res: ServerResponse, info: RequestInfo): void {
-      renderJsonError(res, err, { contentType, requestId: info.requestId, renames, internalErrorCode });
-    },
+    errorResponse: (err, info) => jsonErrorResponse(err, { contentType, requestId: info.requestId, renames, internalErrorCode }),
   };
 }
 

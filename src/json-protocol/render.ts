@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { isServiceError, ServiceError } from '../errors/service-error.js';
+import type { HttpResponse } from '../server/protocol.js';
 import type { ErrorRename, JsonResult } from './types.js';
 
 /**
@@ -14,18 +14,17 @@ export interface JsonRenderOptions {
   readonly requestId: string;
 }
 
-export function renderJsonResult(res: ServerResponse, result: JsonResult | undefined, o: JsonRenderOptions): void {
-  send(res, 200, result === undefined ? '' : toJsonText(result), o, {});
+export function jsonResultResponse(result: JsonResult | undefined, o: JsonRenderOptions): HttpResponse {
+  return answer(200, result === undefined ? '' : toJsonText(result), o, {});
 }
 
-export function renderJsonError(
-  res: ServerResponse,
+export function jsonErrorResponse(
   err: unknown,
   o: JsonRenderOptions & {
     readonly renames: Readonly<Record<string, ErrorRename>>;
     readonly internalErrorCode: string;
   },
-): void {
+): HttpResponse {
   const e = isServiceError(err)
     ? err
     : new ServiceError(o.internalErrorCode, 'An internal error has occurred.', 500, { cause: err });
@@ -33,7 +32,7 @@ export function renderJsonError(
   const code = rename?.code ?? e.code;
   const status = rename?.status ?? e.status;
   const body = JSON.stringify({ __type: code, Message: e.message, ...e.fields });
-  send(res, status, body, o, e.headers);
+  return answer(status, body, o, e.headers);
 }
 
 /** JSON text of a result; timestamps (`Date`) as epoch seconds, the JSON protocol's default format. */
@@ -44,18 +43,6 @@ export function toJsonText(result: JsonResult): string {
   });
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  text: string,
-  o: JsonRenderOptions,
-  headers: Readonly<Record<string, string>>,
-): void {
-  const body = Buffer.from(text, 'utf8');
-  res.statusCode = status;
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.setHeader('x-amzn-RequestId', o.requestId);
-  res.setHeader('Content-Type', o.contentType);
-  res.setHeader('Content-Length', body.length);
-  res.end(body);
+function answer(status: number, text: string, o: JsonRenderOptions, headers: Readonly<Record<string, string>>): HttpResponse {
+  return { status, headers: { ...headers, 'x-amzn-RequestId': o.requestId, 'Content-Type': o.contentType }, body: text };
 }

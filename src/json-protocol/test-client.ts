@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import type { Caller } from '../identity/caller.js';
 import type { AuthzCheck, ProtocolAdapter, RequestInfo } from '../server/protocol.js';
+import { routeAndRender } from '../server/testing/route-and-render.js';
 
 /**
  * Drives a JSON-protocol ProtocolAdapter in-process for unit tests: builds the request the pipeline
@@ -67,28 +67,8 @@ export async function callJson(
     referer: undefined,
     region: 'us-east-1',
   };
-  const res = new FakeResponse();
-  let checks: readonly AuthzCheck[] = [];
-  try {
-    const op = await adapter.route(raw, {} as IncomingMessage, auth, info);
-    checks = op.checks;
-    await op.execute(res as unknown as ServerResponse, []);
-  } catch (e) {
-    adapter.renderError(e, res as unknown as ServerResponse, info, raw);
-  }
+  const res = await routeAndRender(adapter, raw, auth, info);
   const json = res.body === '' ? {} : (JSON.parse(res.body) as Record<string, unknown>);
-  const errorCode = res.statusCode === 200 ? undefined : (json.__type as string | undefined);
-  return { status: res.statusCode, headers: res.headers, body: res.body, json, checks, errorCode };
-}
-
-class FakeResponse {
-  statusCode = 200;
-  headers: Record<string, string | number> = {};
-  body = '';
-  setHeader(name: string, value: string | number): void {
-    this.headers[name.toLowerCase()] = value;
-  }
-  end(chunk?: Buffer | string): void {
-    if (chunk !== undefined) this.body += chunk.toString();
-  }
+  const errorCode = res.status === 200 ? undefined : (json.__type as string | undefined);
+  return { status: res.status, headers: res.headers, body: res.body, json, checks: res.checks, errorCode };
 }

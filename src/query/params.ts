@@ -20,6 +20,11 @@ export class QueryParams {
     return new QueryParams(m);
   }
 
+  /** Every parameter of this reader's structure, names relative to it. */
+  *entries(): IterableIterator<readonly [string, string]> {
+    for (const [k, v] of this.values) if (k.startsWith(this.prefix)) yield [k.slice(this.prefix.length), v];
+  }
+
   /** Raw value or undefined. An empty string is a value (AWS distinguishes `Path=` from no Path). */
   get(name: string): string | undefined {
     return this.values.get(this.prefix + name);

@@ -1,12 +1,14 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { toQueryProtocolAuthError } from '../auth/query-auth-errors.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { XmlNode } from '../protocol/xml.js';
-import type { AuthzCheck, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import type { AuthzCheck, OperationResult, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
 import { QueryParams } from './params.js';
-import { renderQueryError, renderQueryResult } from './render.js';
+import { queryErrorResponse, queryResultResponse } from './render.js';
+import { queryRequestParameters, structuredElements } from '../audit/audit-parameters.js';
+import { recordsResponseElements } from '../audit/cloudtrail-classification.js';
 import type { QueryContext, QueryOperation, QueryServiceDefinition, UnsignedQueryOperation } from './types.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -47,17 +49,21 @@ export function createQueryProtocol(def: QueryServiceDefinition): ProtocolAdapte
         run = { checks: () => op.checks(ctx), handler: () => op.handler(ctx) };
       }
       const checks = await run.checks();
+      const withResponse = recordsResponseElements(op.name);
       return {
         name: op.name,
         checks,
-        async execute(res: ServerResponse) {
-          renderQueryResult(res, op.name, def.xmlns, await run.handler(), info.requestId);
+        audit: { requestParameters: queryRequestParameters(params.entries()) },
+        async execute(): Promise<OperationResult> {
+          const result = await run.handler();
+          return {
+            response: queryResultResponse(op.name, def.xmlns, result, info.requestId),
+            audit: withResponse ? { responseElements: structuredElements(result) } : undefined,
+          };
         },
       };
     },
-    renderError(err: unknown, res: ServerResponse, info: RequestInfo): void {
-      renderQueryError(res, err, def.xmlns, info.requestId);
-    },
+    errorResponse: (err, info) => queryErrorResponse(err, def.xmlns, info.requestId),
   };
 }
 

@@ -1,9 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import type { Caller } from '../identity/caller.js';
 import type { AuthzCheck, ProtocolAdapter, RequestInfo } from '../server/protocol.js';
+import { routeAndRender } from '../server/testing/route-and-render.js';
 
 /**
  * Drives a Query ProtocolAdapter in-process for unit tests: builds the request the pipeline would
@@ -43,28 +43,8 @@ export async function callQuery(adapter: ProtocolAdapter, caller: Caller, params
     decodedContentLength: get ? 0 : form.length,
   };
   const info: RequestInfo = { requestId: 'REQ-1', receivedAt: new Date(), sourceIp: '127.0.0.1', secureTransport: false, userAgent: undefined, referer: undefined, region: 'us-east-1' };
-  const res = new FakeResponse();
-  let checks: readonly AuthzCheck[] = [];
-  try {
-    const op = await adapter.route(raw, {} as IncomingMessage, auth, info);
-    checks = op.checks;
-    await op.execute(res as unknown as ServerResponse, []);
-  } catch (e) {
-    adapter.renderError(e, res as unknown as ServerResponse, info, raw);
-  }
+  const res = await routeAndRender(adapter, raw, auth, info);
   const xml = parser.parse(res.body) as Record<string, unknown>;
   const err = xml.ErrorResponse as { Error?: { Code?: string } } | undefined;
-  return { status: res.statusCode, headers: res.headers, body: res.body, xml, checks, errorCode: err?.Error?.Code };
-}
-
-class FakeResponse {
-  statusCode = 200;
-  headers: Record<string, string | number> = {};
-  body = '';
-  setHeader(name: string, value: string | number): void {
-    this.headers[name.toLowerCase()] = value;
-  }
-  end(chunk?: Buffer | string): void {
-    if (chunk !== undefined) this.body += chunk.toString();
-  }
+  return { status: res.status, headers: res.headers, body: res.body, xml, checks: res.checks, errorCode: err?.Error?.Code };
 }

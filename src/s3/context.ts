@@ -21,7 +21,8 @@ import { s3Error } from './errors.js';
 import { resourceSide } from './resource-side.js';
 import type { PostPolicyVerifier } from './post-object.js';
 import type { S3Encryption } from './object-encryption.js';
-import type { S3OperationName, Target, UnimplementedOperationName } from './router.js';
+import type { Target, UnimplementedOperationName } from './router.js';
+import type { S3OperationName } from './operations.js';
 
 export interface S3Deps {
   readonly storage: S3Storage;

@@ -16,7 +16,7 @@ import {
   S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { ROUTES } from './router.js';
+import { ROUTES } from './operations.js';
 import { S3_OPERATIONS } from '../policy/s3-actions.js';
 import { OWNER, USERS, startPolicyTestServer, type PolicyTestServer } from './testing/policy-test-server.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ServiceError } from '../errors/service-error.js';
-import { IMPLEMENTED_OPERATIONS, decodePathPart, matchOperation, parseQuery, parseTarget, type PathShape } from './router.js';
+import { decodePathPart, matchOperation, parseQuery, parseTarget, type PathShape } from './router.js';
+import { IMPLEMENTED_OPERATIONS, ROUTES } from './operations.js';
 
 const BASE = 's3.amazonaws.com';
 
@@ -12,7 +13,7 @@ function routeOf(line: string, host = `examplebucket.${BASE}`, headers: Record<s
   const target = parseTarget(q === -1 ? url : url.slice(0, q), host, BASE);
   const shape: PathShape = target.key !== undefined ? 'object' : target.bucket !== undefined ? 'bucket' : 'service';
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  return matchOperation({ method, shape, query: parseQuery(q === -1 ? '' : url.slice(q + 1)), hasHeader: (h) => h in lower });
+  return matchOperation(ROUTES, { method, shape, query: parseQuery(q === -1 ? '' : url.slice(q + 1)), hasHeader: (h) => h in lower });
 }
 
 // Request examples from the Amazon S3 API Reference ("Examples" section of each operation page).
@@ -82,6 +83,8 @@ const DOC_EXAMPLES: readonly [string, string, string?, Record<string, string>?][
   ['GetObjectRetention', 'GET /my-image.jpg?retention'],
   ['PutObjectLegalHold', 'PUT /my-image.jpg?legal-hold'],
   ['GetObjectLegalHold', 'GET /my-image.jpg?legal-hold&versionId=3HL4kqtJvjVBH40Nrjfkd'],
+  ['PutBucketLogging', 'PUT /?logging'],
+  ['GetBucketLogging', 'GET /?logging'],
   ['RestoreObject', 'POST /object-one.csv?restore'],
   ['SelectObjectContent', 'POST /exampleobject.csv?select&select-type=2'],
 ];

@@ -8,71 +8,7 @@ import { s3Error } from './errors.js';
 
 export type PathShape = 'service' | 'bucket' | 'object';
 
-/** Operations Strongbox implements. */
-export const IMPLEMENTED_OPERATIONS = [
-  'ListBuckets',
-  'CreateBucket',
-  'HeadBucket',
-  'GetBucketLocation',
-  'DeleteBucket',
-  'ListObjects',
-  'ListObjectsV2',
-  'PutObject',
-  'GetObject',
-  'HeadObject',
-  'DeleteObject',
-  'DeleteObjects',
-  'CopyObject',
-  'CreateMultipartUpload',
-  'UploadPart',
-  'UploadPartCopy',
-  'CompleteMultipartUpload',
-  'AbortMultipartUpload',
-  'ListParts',
-  'ListMultipartUploads',
-  'PutObjectTagging',
-  'GetObjectTagging',
-  'DeleteObjectTagging',
-  'PutBucketCors',
-  'GetBucketCors',
-  'DeleteBucketCors',
-  'GetBucketAcl',
-  'PutBucketAcl',
-  'GetObjectAcl',
-  'PutObjectAcl',
-  'GetBucketOwnershipControls',
-  'PutBucketOwnershipControls',
-  'DeleteBucketOwnershipControls',
-  'PutBucketPolicy',
-  'GetBucketPolicy',
-  'DeleteBucketPolicy',
-  'GetBucketPolicyStatus',
-  'PutPublicAccessBlock',
-  'GetPublicAccessBlock',
-  'DeletePublicAccessBlock',
-  'PutBucketLifecycleConfiguration',
-  'GetBucketLifecycleConfiguration',
-  'DeleteBucketLifecycle',
-  'PutBucketVersioning',
-  'GetBucketVersioning',
-  'ListObjectVersions',
-  'GetObjectAttributes',
-  'PutBucketEncryption',
-  'GetBucketEncryption',
-  'DeleteBucketEncryption',
-  'PutObjectLockConfiguration',
-  'GetObjectLockConfiguration',
-  'PutObjectRetention',
-  'GetObjectRetention',
-  'PutObjectLegalHold',
-  'GetObjectLegalHold',
-  'PostObject',
-  'OptionsObject',
-] as const;
-
-export type S3OperationName = (typeof IMPLEMENTED_OPERATIONS)[number];
-
-interface Rule {
+export interface Rule {
   readonly method: string;
   readonly shape: PathShape;
   /** Query parameters that must all be present (any value, including none: `?uploads`). */
@@ -84,13 +20,15 @@ interface Rule {
   readonly op: string;
 }
 
-const r = (method: string, shape: PathShape, op: string, extra: Partial<Pick<Rule, 'query' | 'queryValue' | 'header'>> = {}): Rule => ({
+/** A rule without its operation: how a request reaches one (operations.ts declares them). */
+export type RouteSpec = Omit<Rule, 'op'>;
+
+export const r = (method: string, shape: PathShape, extra: Partial<Pick<Rule, 'query' | 'queryValue' | 'header'>> = {}): RouteSpec => ({
   method,
   shape,
-  op,
   ...extra,
 });
-const q = (...names: string[]) => ({ query: names });
+export const q = (...names: string[]) => ({ query: names });
 
 /**
  * Bucket sub-resources that exist in S3 but not (yet) in Strongbox: recognised, authorized like any
@@ -103,7 +41,6 @@ const UNIMPLEMENTED_BUCKET_SUBRESOURCES = [
   ['analytics', 'GET', 'GetBucketAnalyticsConfiguration'], ['analytics', 'PUT', 'PutBucketAnalyticsConfiguration'], ['analytics', 'DELETE', 'DeleteBucketAnalyticsConfiguration'],
   ['intelligent-tiering', 'GET', 'GetBucketIntelligentTieringConfiguration'], ['intelligent-tiering', 'PUT', 'PutBucketIntelligentTieringConfiguration'], ['intelligent-tiering', 'DELETE', 'DeleteBucketIntelligentTieringConfiguration'],
   ['inventory', 'GET', 'GetBucketInventoryConfiguration'], ['inventory', 'PUT', 'PutBucketInventoryConfiguration'], ['inventory', 'DELETE', 'DeleteBucketInventoryConfiguration'],
-  ['logging', 'GET', 'GetBucketLogging'], ['logging', 'PUT', 'PutBucketLogging'],
   ['metadataConfiguration', 'GET', 'GetBucketMetadataConfiguration'], ['metadataConfiguration', 'POST', 'CreateBucketMetadataConfiguration'], ['metadataConfiguration', 'DELETE', 'DeleteBucketMetadataConfiguration'],
   ['metadataInventoryTable', 'PUT', 'UpdateBucketMetadataInventoryTableConfiguration'],
   ['metadataJournalTable', 'PUT', 'UpdateBucketMetadataJournalTableConfiguration'],
@@ -133,73 +70,10 @@ const UNIMPLEMENTED: ReadonlySet<string> = new Set(
   [...UNIMPLEMENTED_BUCKET_SUBRESOURCES, ...UNIMPLEMENTED_OBJECT_SUBRESOURCES].map(([, , op]) => op),
 );
 
-export const ROUTES: readonly Rule[] = [
-  r('GET', 'service', 'ListBuckets'),
-
-  // Bucket: implemented sub-resources first, then the ones we recognise but do not implement.
-  r('GET', 'bucket', 'GetBucketLocation', q('location')),
-  r('GET', 'bucket', 'ListMultipartUploads', q('uploads')),
-  r('GET', 'bucket', 'GetBucketCors', q('cors')),
-  r('PUT', 'bucket', 'PutBucketCors', q('cors')),
-  r('DELETE', 'bucket', 'DeleteBucketCors', q('cors')),
-  r('GET', 'bucket', 'GetBucketAcl', q('acl')),
-  r('PUT', 'bucket', 'PutBucketAcl', q('acl')),
-  r('GET', 'bucket', 'GetBucketOwnershipControls', q('ownershipControls')),
-  r('PUT', 'bucket', 'PutBucketOwnershipControls', q('ownershipControls')),
-  r('DELETE', 'bucket', 'DeleteBucketOwnershipControls', q('ownershipControls')),
-  r('PUT', 'bucket', 'PutBucketPolicy', q('policy')),
-  r('GET', 'bucket', 'GetBucketPolicy', q('policy')),
-  r('DELETE', 'bucket', 'DeleteBucketPolicy', q('policy')),
-  r('GET', 'bucket', 'GetBucketPolicyStatus', q('policyStatus')),
-  r('PUT', 'bucket', 'PutPublicAccessBlock', q('publicAccessBlock')),
-  r('GET', 'bucket', 'GetPublicAccessBlock', q('publicAccessBlock')),
-  r('DELETE', 'bucket', 'DeletePublicAccessBlock', q('publicAccessBlock')),
-  r('PUT', 'bucket', 'PutBucketLifecycleConfiguration', q('lifecycle')),
-  r('GET', 'bucket', 'GetBucketLifecycleConfiguration', q('lifecycle')),
-  r('DELETE', 'bucket', 'DeleteBucketLifecycle', q('lifecycle')),
-  r('PUT', 'bucket', 'PutBucketVersioning', q('versioning')),
-  r('GET', 'bucket', 'GetBucketVersioning', q('versioning')),
-  r('GET', 'bucket', 'ListObjectVersions', q('versions')),
-  r('PUT', 'bucket', 'PutBucketEncryption', q('encryption')),
-  r('GET', 'bucket', 'GetBucketEncryption', q('encryption')),
-  r('DELETE', 'bucket', 'DeleteBucketEncryption', q('encryption')),
-  r('PUT', 'bucket', 'PutObjectLockConfiguration', q('object-lock')),
-  r('GET', 'bucket', 'GetObjectLockConfiguration', q('object-lock')),
-  r('POST', 'bucket', 'DeleteObjects', q('delete')),
-  ...UNIMPLEMENTED_BUCKET_SUBRESOURCES.map(([name, method, op]) => r(method, 'bucket', op, q(name))),
-  r('GET', 'bucket', 'ListObjectsV2', { queryValue: ['list-type', '2'] }),
-  r('GET', 'bucket', 'ListObjects'),
-  r('HEAD', 'bucket', 'HeadBucket'),
-  r('PUT', 'bucket', 'CreateBucket'),
-  r('DELETE', 'bucket', 'DeleteBucket'),
-  // Browser uploads POST to the bucket; PostObject itself rejects a body that is not multipart/form-data.
-  r('POST', 'bucket', 'PostObject'),
-  r('OPTIONS', 'bucket', 'OptionsObject'),
-
-  // Object.
-  r('GET', 'object', 'GetObjectTagging', q('tagging')),
-  r('PUT', 'object', 'PutObjectTagging', q('tagging')),
-  r('DELETE', 'object', 'DeleteObjectTagging', q('tagging')),
-  r('GET', 'object', 'GetObjectAttributes', q('attributes')),
-  r('GET', 'object', 'GetObjectAcl', q('acl')),
-  r('PUT', 'object', 'PutObjectAcl', q('acl')),
-  r('PUT', 'object', 'PutObjectRetention', q('retention')),
-  r('GET', 'object', 'GetObjectRetention', q('retention')),
-  r('PUT', 'object', 'PutObjectLegalHold', q('legal-hold')),
-  r('GET', 'object', 'GetObjectLegalHold', q('legal-hold')),
-  ...UNIMPLEMENTED_OBJECT_SUBRESOURCES.map(([name, method, op]) => r(method, 'object', op, q(name))),
-  r('POST', 'object', 'CreateMultipartUpload', q('uploads')),
-  r('POST', 'object', 'CompleteMultipartUpload', q('uploadId')),
-  r('PUT', 'object', 'UploadPartCopy', { query: ['uploadId'], header: 'x-amz-copy-source' }),
-  r('PUT', 'object', 'UploadPart', q('uploadId')),
-  r('GET', 'object', 'ListParts', q('uploadId')),
-  r('DELETE', 'object', 'AbortMultipartUpload', q('uploadId')),
-  r('PUT', 'object', 'CopyObject', { header: 'x-amz-copy-source' }),
-  r('PUT', 'object', 'PutObject'),
-  r('GET', 'object', 'GetObject'),
-  r('HEAD', 'object', 'HeadObject'),
-  r('DELETE', 'object', 'DeleteObject'),
-  r('OPTIONS', 'object', 'OptionsObject'),
+/** The operations S3 has and Strongbox recognises without implementing them, as router rules. */
+export const UNIMPLEMENTED_ROUTES: readonly Rule[] = [
+  ...UNIMPLEMENTED_BUCKET_SUBRESOURCES.map(([name, method, op]) => ({ ...r(method, 'bucket', q(name)), op })),
+  ...UNIMPLEMENTED_OBJECT_SUBRESOURCES.map(([name, method, op]) => ({ ...r(method, 'object', q(name)), op })),
 ];
 
 export interface RouteInput {
@@ -211,8 +85,8 @@ export interface RouteInput {
 }
 
 /** The AWS operation name for a request, or undefined when no rule matches (→ MethodNotAllowed). */
-export function matchOperation(input: RouteInput): string | undefined {
-  for (const rule of ROUTES) {
+export function matchOperation(routes: readonly Rule[], input: RouteInput): string | undefined {
+  for (const rule of routes) {
     if (rule.method !== input.method || rule.shape !== input.shape) continue;
     if (rule.query && !rule.query.every((name) => input.query.has(name))) continue;
     if (rule.queryValue && input.query.get(rule.queryValue[0]) !== rule.queryValue[1]) continue;
@@ -220,10 +94,6 @@ export function matchOperation(input: RouteInput): string | undefined {
     return rule.op;
   }
   return undefined;
-}
-
-export function isImplemented(op: string): op is S3OperationName {
-  return (IMPLEMENTED_OPERATIONS as readonly string[]).includes(op);
 }
 
 /** An operation S3 has and Strongbox recognises but does not implement (authorized, then NotImplemented). */

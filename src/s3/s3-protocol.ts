@@ -5,55 +5,28 @@
  * advisory checks, then calls `execute` with their decisions, which runs the handler and renders its
  * answer. Handlers never authorize.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
-import type { Decision, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import type { Decision, OperationResult, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
 import { ObjectsService } from '../storage/objects-service.js';
 import type { BucketRecord, PublicAccessBlock, S3Storage } from '../storage/ports.js';
 import type { MfaVerifier } from './mfa-delete.js';
 import { effectivePublicAccessBlock, NO_PUBLIC_ACCESS_BLOCK } from './resource-side.js';
-import { prepareCreateBucket, prepareDeleteBucket, prepareGetBucketLocation, prepareHeadBucket, prepareListBuckets } from './bucket-ops.js';
-import {
-  prepareDeleteBucketPolicy,
-  prepareGetBucketPolicy,
-  prepareGetBucketPolicyStatus,
-  preparePutBucketPolicy,
-} from './bucket-policy.js';
-import type { OperationHandler, S3Context, S3Deps, S3Response } from './context.js';
-import { prepareDeleteBucketEncryption, prepareGetBucketEncryption, preparePutBucketEncryption } from './bucket-encryption.js';
-import { prepareCopyObject } from './copy.js';
-import { prepareGetBucketAcl, prepareGetObjectAcl, preparePutBucketAcl, preparePutObjectAcl } from './acl.js';
-import { prepareDeleteBucketOwnershipControls, prepareGetBucketOwnershipControls, preparePutBucketOwnershipControls } from './ownership.js';
-import { actualRequestCorsHeaders, prepareDeleteBucketCors, prepareGetBucketCors, prepareOptionsObject, preparePutBucketCors } from './cors.js';
-import { prepareDeleteObject, prepareDeleteObjects } from './delete-objects.js';
+import type { S3Context, S3Deps, S3Response } from './context.js';
 import { s3Error } from './errors.js';
-import { prepareListObjects, prepareListObjectsV2 } from './list-objects.js';
-import { prepareNotImplemented } from './not-implemented.js';
-import { prepareCompleteMultipartUpload } from './multipart-complete.js';
-import { prepareListMultipartUploads, prepareListParts } from './multipart-list.js';
-import { prepareAbortMultipartUpload, prepareCreateMultipartUpload, prepareUploadPart, prepareUploadPartCopy } from './multipart.js';
 import { assertValidPathKey } from './names.js';
-import { prepareGetObject, prepareHeadObject } from './object-get.js';
-import { preparePutObject } from './object-put.js';
-import { preparePostObject, type PostPolicyVerifier } from './post-object.js';
-import { prepareDeletePublicAccessBlock, prepareGetPublicAccessBlock, preparePutPublicAccessBlock } from './public-access-block.js';
-import {
-  prepareDeleteBucketLifecycle,
-  prepareGetBucketLifecycleConfiguration,
-  preparePutBucketLifecycleConfiguration,
-} from '../lifecycle/lifecycle-ops.js';
 import { LifecycleDays } from '../lifecycle/lifecycle-days.js';
-import { writeError, writeResponse } from './render.js';
+import { requestIdHeaders, s3ErrorResponse } from './render.js';
+import { s3RequestAudit, s3ResultAudit } from './s3-audit.js';
+import { isServiceError, withHeaders } from '../errors/service-error.js';
 import type { S3Encryption } from './object-encryption.js';
 import { SseKeyRing } from '../sse/sse-key-ring.js';
 import { randomBytes } from 'node:crypto';
-import { isImplemented, isUnimplemented, matchOperation, parseQuery, parseTarget, type PathShape, type S3OperationName } from './router.js';
-import { prepareDeleteObjectTagging, prepareGetObjectTagging, preparePutObjectTagging } from './tagging.js';
-import { prepareGetBucketVersioning, preparePutBucketVersioning } from './versioning.js';
-import { prepareListObjectVersions } from './list-object-versions.js';
-import { prepareGetObjectAttributes } from './object-attributes.js';
-import { prepareGetObjectLockConfiguration, preparePutObjectLockConfiguration } from './object-lock-config.js';
-import { prepareGetObjectLegalHold, prepareGetObjectRetention, preparePutObjectLegalHold, preparePutObjectRetention } from './object-lock.js';
+import { isUnimplemented, matchOperation, parseQuery, parseTarget, type PathShape } from './router.js';
+import { handlerOf, isImplemented, ROUTES } from './operations.js';
+import { prepareNotImplemented } from './not-implemented.js';
+import { actualRequestCorsHeaders } from './cors.js';
+import type { PostPolicyVerifier } from './post-object.js';
 
 export interface S3ProtocolOptions {
   readonly storage: S3Storage;
@@ -80,68 +53,6 @@ export interface S3ProtocolOptions {
   readonly sse?: S3Encryption;
 }
 
-/** Every implemented operation and its handler; the type makes a missing one a compile error. */
-export const OPERATIONS: Readonly<Record<S3OperationName, OperationHandler>> = {
-  ListBuckets: prepareListBuckets,
-  CreateBucket: prepareCreateBucket,
-  HeadBucket: prepareHeadBucket,
-  GetBucketLocation: prepareGetBucketLocation,
-  DeleteBucket: prepareDeleteBucket,
-  ListObjects: prepareListObjects,
-  ListObjectsV2: prepareListObjectsV2,
-  PutObject: preparePutObject,
-  GetObject: prepareGetObject,
-  HeadObject: prepareHeadObject,
-  DeleteObject: prepareDeleteObject,
-  DeleteObjects: prepareDeleteObjects,
-  CopyObject: prepareCopyObject,
-  CreateMultipartUpload: prepareCreateMultipartUpload,
-  UploadPart: prepareUploadPart,
-  UploadPartCopy: prepareUploadPartCopy,
-  CompleteMultipartUpload: prepareCompleteMultipartUpload,
-  AbortMultipartUpload: prepareAbortMultipartUpload,
-  ListParts: prepareListParts,
-  ListMultipartUploads: prepareListMultipartUploads,
-  PutObjectTagging: preparePutObjectTagging,
-  GetObjectTagging: prepareGetObjectTagging,
-  DeleteObjectTagging: prepareDeleteObjectTagging,
-  PutBucketCors: preparePutBucketCors,
-  GetBucketCors: prepareGetBucketCors,
-  DeleteBucketCors: prepareDeleteBucketCors,
-  GetBucketAcl: prepareGetBucketAcl,
-  PutBucketAcl: preparePutBucketAcl,
-  GetObjectAcl: prepareGetObjectAcl,
-  PutObjectAcl: preparePutObjectAcl,
-  GetBucketOwnershipControls: prepareGetBucketOwnershipControls,
-  PutBucketOwnershipControls: preparePutBucketOwnershipControls,
-  DeleteBucketOwnershipControls: prepareDeleteBucketOwnershipControls,
-  PutBucketPolicy: preparePutBucketPolicy,
-  GetBucketPolicy: prepareGetBucketPolicy,
-  DeleteBucketPolicy: prepareDeleteBucketPolicy,
-  GetBucketPolicyStatus: prepareGetBucketPolicyStatus,
-  PutPublicAccessBlock: preparePutPublicAccessBlock,
-  GetPublicAccessBlock: prepareGetPublicAccessBlock,
-  DeletePublicAccessBlock: prepareDeletePublicAccessBlock,
-  PutBucketLifecycleConfiguration: preparePutBucketLifecycleConfiguration,
-  GetBucketLifecycleConfiguration: prepareGetBucketLifecycleConfiguration,
-  DeleteBucketLifecycle: prepareDeleteBucketLifecycle,
-  PutBucketVersioning: preparePutBucketVersioning,
-  GetBucketVersioning: prepareGetBucketVersioning,
-  ListObjectVersions: prepareListObjectVersions,
-  GetObjectAttributes: prepareGetObjectAttributes,
-  PutBucketEncryption: preparePutBucketEncryption,
-  GetBucketEncryption: prepareGetBucketEncryption,
-  DeleteBucketEncryption: prepareDeleteBucketEncryption,
-  PutObjectLockConfiguration: preparePutObjectLockConfiguration,
-  GetObjectLockConfiguration: prepareGetObjectLockConfiguration,
-  PutObjectRetention: preparePutObjectRetention,
-  GetObjectRetention: prepareGetObjectRetention,
-  PutObjectLegalHold: preparePutObjectLegalHold,
-  GetObjectLegalHold: prepareGetObjectLegalHold,
-  PostObject: preparePostObject,
-  OptionsObject: prepareOptionsObject,
-};
-
 const RESOURCE_TYPE: Record<PathShape, string> = { service: 'SERVICE', bucket: 'BUCKET', object: 'OBJECT' };
 
 export function createS3Protocol(options: S3ProtocolOptions): ProtocolAdapter {
@@ -162,9 +73,7 @@ export function createS3Protocol(options: S3ProtocolOptions): ProtocolAdapter {
   return {
     service: 's3',
     route: (raw, req, auth, info) => route(deps, raw, req, auth, info),
-    renderError(err: unknown, res: ServerResponse, info: RequestInfo, raw: RawRequest): void {
-      writeError(err, res, { requestId: info.requestId, method: raw.method });
-    },
+    errorResponse: (err, info, raw) => s3ErrorResponse(err, { requestId: info.requestId, method: raw.method }),
   };
 }
 
@@ -177,7 +86,7 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
   const target = parseTarget(raw.rawPath, headerOf(raw, 'host'), deps.baseDomain);
   const query = parseQuery(raw.rawQuery);
   const shape: PathShape = target.key !== undefined ? 'object' : target.bucket !== undefined ? 'bucket' : 'service';
-  const name = matchOperation({ method: raw.method, shape, query, hasHeader: (h) => raw.headers[h] !== undefined });
+  const name = matchOperation(ROUTES, { method: raw.method, shape, query, hasHeader: (h) => raw.headers[h] !== undefined });
   if (name === undefined) {
     throw s3Error('MethodNotAllowed', { fields: { Method: raw.method, ResourceType: RESOURCE_TYPE[shape] } });
   }
@@ -212,24 +121,25 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
     },
   };
   // Every recognised operation, implemented or not, is authorized before it answers (not-implemented.ts).
-  const prep = await (isImplemented(name) ? OPERATIONS[name] : prepareNotImplemented(name))(ctx);
+  const prep = await (isImplemented(name) ? handlerOf(name) : prepareNotImplemented(name))(ctx);
   return {
     name,
     checks: prep.checks,
     advisoryChecks: prep.advisoryChecks,
     caller: prep.caller,
     facts: prep.facts,
-    async execute(res: ServerResponse, advice: readonly Decision[]): Promise<void> {
-      const cors = name === 'OptionsObject' ? {} : actualRequestCorsHeaders(ctx);
+    audit: s3RequestAudit(ctx),
+    async execute(advice: readonly Decision[]): Promise<OperationResult> {
+      const cors = name === 'OptionsObject' ? undefined : actualRequestCorsHeaders(ctx);
       let response: S3Response;
       try {
         response = await prep.run(advice);
       } catch (e) {
         // An error response of a CORS-allowed request still carries the CORS headers.
-        for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
-        throw e;
+        throw cors !== undefined && isServiceError(e) && Object.keys(cors).length > 0 ? withHeaders(e, cors) : e;
       }
-      await writeResponse(res, { ...response, headers: { ...cors, ...response.headers } }, { requestId: info.requestId, method: raw.method });
+      const headers = { ...requestIdHeaders(info.requestId), ...cors, ...response.headers };
+      return { response: { status: response.status, headers, body: response.body }, audit: s3ResultAudit(ctx, response) };
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { PolicyAuthorizer } from '../authz/policy-authorizer.js';
 import { UNSIGNED_FACTS, type AuthenticationResult, type RawRequest } from '../auth/types.js';
@@ -15,6 +15,7 @@ import { openMemoryIamStore } from '../iam/store/memory-store.js';
 import type { IamStore } from '../iam/store/types.js';
 import type { Caller } from '../identity/caller.js';
 import type { ProtocolAdapter, RequestInfo } from '../server/protocol.js';
+import { routeAndRender } from '../server/testing/route-and-render.js';
 import { withOrganization } from '../organizations/test-setup.js';
 import { createAccountPublicAccessBlocks, type AccountPublicAccessBlocks } from './account-public-access-blocks.js';
 import { createS3ControlProtocol } from './s3control-protocol.js';
@@ -74,20 +75,12 @@ interface Written {
   body: string;
 }
 
-/** A ServerResponse stand-in that records what render.ts writes. */
-function recorder(): { res: ServerResponse; written: Written } {
-  const written: Written = { status: 0, headers: {}, body: '' };
-  const res = {
-    writeHead(status: number, head: string[]) {
-      written.status = status;
-      for (let i = 0; i < head.length; i += 2) written.headers[head[i]] = head[i + 1];
-      return res;
-    },
-    end(bytes?: Buffer) {
-      written.body = bytes?.toString('utf8') ?? '';
-    },
-  };
-  return { res: res as unknown as ServerResponse, written };
+/** Routes and runs a request as the pipeline would, minus authorization. */
+async function callAdapter(adapter: ProtocolAdapter, raw: RawRequest, auth: AuthenticationResult): Promise<Written> {
+  const r = await routeAndRender(adapter, raw, auth, INFO);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.headers)) headers[k] = String(v);
+  return { status: r.status, headers, body: r.body };
 }
 
 interface Bed {
@@ -109,14 +102,7 @@ async function bed(): Promise<Bed> {
     adapter,
     async call(method, opts = {}) {
       const raw = rawRequest(method, opts.path ?? PATH, { 'x-amz-account-id': opts.account ?? ACCOUNT });
-      const { res, written } = recorder();
-      try {
-        const op = await adapter.route(raw, {} as IncomingMessage, authOf(opts.caller ?? ROOT, opts.body), INFO);
-        await op.execute(res, []);
-      } catch (e) {
-        adapter.renderError(e, res, INFO, raw);
-      }
-      return written;
+      return callAdapter(adapter, raw, authOf(opts.caller ?? ROOT, opts.body));
     },
   };
 }
@@ -234,13 +220,16 @@ test('withS3Control sends S3 Control requests and their errors to S3 Control, th
       seen.push(`route:${name}`);
       throw new Error('stop');
     },
-    renderError: () => void seen.push(`render:${name}`),
+    errorResponse: () => {
+      seen.push(`render:${name}`);
+      return { status: 500, headers: {} };
+    },
   });
   const both = withS3Control(fake('s3'), fake('s3control'));
   assert.equal(both.service, 's3');
   for (const raw of [rawRequest('GET', PATH, { 'x-amz-account-id': ACCOUNT }), rawRequest('GET', PATH)]) {
     await both.route(raw, {} as IncomingMessage, authOf(ROOT), INFO).catch(() => undefined);
-    both.renderError(new Error('x'), {} as ServerResponse, INFO, raw);
+    both.errorResponse(new Error('x'), INFO, raw);
   }
   assert.deepEqual(seen, ['route:s3control', 'render:s3control', 'route:s3', 'render:s3']);
 });
@@ -254,13 +243,7 @@ test('an organization S3 policy decides the account level; account-level writes 
   const caller: Caller = { ...org.root };
   const call = async (method: string, body = '') => {
     const raw = rawRequest(method, PATH, { 'x-amz-account-id': account });
-    const { res, written } = recorder();
-    try {
-      await (await adapter.route(raw, {} as IncomingMessage, authOf(caller, body), INFO)).execute(res, []);
-    } catch (e) {
-      adapter.renderError(e, res, INFO, raw);
-    }
-    return written;
+    return callAdapter(adapter, raw, authOf(caller, body));
   };
   const own = CONFIG('<BlockPublicAcls>true</BlockPublicAcls>');
   assert.equal((await call('PUT', own)).status, 200);

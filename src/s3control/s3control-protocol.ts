@@ -8,11 +8,11 @@
  * does not resolve for a local endpoint; they reach Strongbox through it as an HTTP proxy (the
  * server accepts absolute-form request targets: server/pipeline.ts) — see the README.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
-import type { ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import type { OperationResult, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
 import { publicAccessBlockOperations, type PublicAccessBlockDeps } from './public-access-block-ops.js';
-import { writeResult, writeS3ControlError } from './render.js';
+import { resultResponse, s3ControlErrorResponse } from './render.js';
 import { s3ControlError } from './s3control-errors.js';
 import type { S3ControlContext, S3ControlOperation } from './s3control-operation.js';
 
@@ -28,9 +28,7 @@ export function createS3ControlProtocol(deps: S3ControlDeps): ProtocolAdapter {
   return {
     service: 's3control',
     route: async (raw, _req: IncomingMessage, auth, info) => route(operations, raw, auth, info),
-    renderError(err: unknown, res: ServerResponse, info: RequestInfo, raw: RawRequest): void {
-      writeS3ControlError(err, res, { requestId: info.requestId, method: raw.method });
-    },
+    errorResponse: (err, info, raw) => s3ControlErrorResponse(err, { requestId: info.requestId, method: raw.method }),
   };
 }
 
@@ -48,8 +46,8 @@ function route(
   return {
     name: op.name,
     checks: op.checks(ctx),
-    async execute(res: ServerResponse): Promise<void> {
-      writeResult(res, await op.handler(ctx), info.requestId);
+    async execute(): Promise<OperationResult> {
+      return { response: resultResponse(await op.handler(ctx), info.requestId) };
     },
   };
 }

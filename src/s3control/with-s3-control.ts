@@ -11,6 +11,6 @@ export function withS3Control(s3: ProtocolAdapter, control: ProtocolAdapter): Pr
     service: s3.service,
     ...(s3.authError ? { authError: s3.authError } : {}),
     route: (raw, req, auth, info) => (isS3ControlRequest(raw) ? control : s3).route(raw, req, auth, info),
-    renderError: (err, res, info, raw) => (isS3ControlRequest(raw) ? control : s3).renderError(err, res, info, raw),
+    errorResponse: (err, info, raw) => (isS3ControlRequest(raw) ? control : s3).errorResponse(err, info, raw),
   };
 }

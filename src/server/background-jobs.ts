@@ -59,6 +59,7 @@ export class BackgroundJobs {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private leased = false;
+  private readonly passes = new Map<string, { lastPassAt?: Date; errors: number }>();
 
   constructor(private readonly options: BackgroundJobsOptions) {}
 
@@ -100,13 +101,23 @@ export class BackgroundJobs {
     return held;
   }
 
+  /** Each job's last pass and failures in this process (metrics). */
+  states(): { job: string; lastPassAt?: Date; errors: number }[] {
+    return this.options.jobs.map((j) => ({ job: j.name, errors: 0, ...this.passes.get(j.name) }));
+  }
+
   private async runPass(job: BackgroundJob, signal: AbortSignal): Promise<PassResult> {
+    const state = this.passes.get(job.name) ?? { errors: 0 };
+    this.passes.set(job.name, state);
     try {
       this.options.beforePass?.();
       return await job.runPass({ signal });
     } catch (err) {
+      state.errors++;
       this.options.logger.error({ err, job: job.name }, 'background pass failed');
       return 'Idle';
+    } finally {
+      state.lastPassAt = new Date();
     }
   }
 }

@@ -35,16 +35,16 @@ function recordingProtocol(events: string[], service = 's3'): ProtocolAdapter {
       return {
         name: 'GetObject',
         checks: [check],
-        async execute(res) {
+        async execute() {
           events.push('execute');
-          res.writeHead(200).end('ok');
+          return { response: { status: 200, headers: {}, body: 'ok' } };
         },
       };
     },
-    renderError(err, res) {
+    errorResponse(err) {
       const e = err instanceof ServiceError ? err : new ServiceError('InternalError', 'x', 500);
       events.push(`error ${e.code}`);
-      res.writeHead(e.status).end(e.code);
+      return { status: e.status, headers: {}, body: e.code };
     },
   };
 }

@@ -5,7 +5,13 @@ import type { Logger } from 'pino';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { ServiceError, isServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
-import type { Authorizer, AuthzOutcome, AuthzTrace, Decision, ProtocolAdapter, RequestInfo } from './protocol.js';
+import type { AuthType } from '../auth/types.js';
+import { decidedByName, type AuthenticationType, type RequestRecord } from '../audit/request-record.js';
+import { resourcesOf } from '../audit/recorded-resources.js';
+import type { Authorizer, AuthzCheck, AuthzOutcome, AuthzTrace, Decision, HttpResponse, OperationAudit, ProtocolAdapter, RequestInfo } from './protocol.js';
+import { fixedBodyLength, writeHttpResponse } from './http-response.js';
+import type { RequestObserver } from './request-observer.js';
+import { logLineOf } from './request-log.js';
 import { normalizePeer, type ClientAddressResolver } from './client-address.js';
 import { newRequestId } from './request-id.js';
 import { detectService } from './service-detect.js';
@@ -34,15 +40,26 @@ export interface PipelineDeps {
    * decodes it), written to the request's log line: the client gets AWS's plain AccessDenied text.
    */
   readonly encodeDenial?: (caller: Caller, outcome: AuthzOutcome, trace: AuthzTrace) => Promise<string>;
+  /** Who reads each request's record (audit trail, access logs, metrics, access advisor). */
+  readonly observers?: readonly RequestObserver[];
 }
 
 /**
  * The request path, the same for every protocol (DESIGN.md):
- * parse → authenticate → route → authorize (before the handler, never inside it) → execute → render,
- * then one log line. Protocols own parsing and rendering; this file owns the order.
+ * parse → authenticate → route → authorize (before the handler, never inside it) → execute → render
+ * → write, then one record of the request (audit/request-record.ts) for the observers and the log
+ * line. Protocols own parsing and rendering (as HttpResponse values); this file owns the order and is
+ * the only writer of responses, so it sees every outcome.
  */
 export class RequestPipeline {
-  constructor(private readonly deps: PipelineDeps) {}
+  private readonly writeAhead: readonly NonNullable<RequestObserver['beforeResponse']>[];
+  private readonly afterResponse: readonly NonNullable<RequestObserver['afterResponse']>[];
+
+  constructor(private readonly deps: PipelineDeps) {
+    const observers = deps.observers ?? [];
+    this.writeAhead = observers.flatMap((o) => (o.beforeResponse ? [o.beforeResponse] : []));
+    this.afterResponse = observers.flatMap((o) => (o.afterResponse ? [o.afterResponse] : []));
+  }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
@@ -53,32 +70,31 @@ export class RequestPipeline {
     const receivedAt = this.deps.now();
     const { info, peer } = requestInfoOf(req, { requestId: newRequestId(), receivedAt, region: this.deps.region, clientAddress: this.deps.clientAddress });
     const raw = toRawRequest(req);
-    const trace: RequestTrace = { operation: '-', caller: undefined, decision: undefined };
+    const state: RequestState = { service: detectService(raw), started, status: 0 };
     res.once('close', () => {
-      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-      this.deps.logger.info({
-        requestId: info.requestId,
-        sourceIp: info.sourceIp,
-        ...(peer !== info.sourceIp ? { peer } : {}),
-        method: raw.method,
-        operation: trace.operation,
-        caller: trace.caller,
-        decision: trace.decision,
-        status: res.statusCode,
-        bytesIn: socket.bytesRead - readAtStart,
-        bytesOut: socket.bytesWritten - writtenAtStart,
-        latencyMs: Math.round(latencyMs * 1000) / 1000,
+      const record = recordOf(state, req, info, {
+        totalTimeMs: elapsedMs(started),
+        // The request's headers (and a small body) were read before this handler ran: the body's
+        // declared length is the measure, the socket's count only for a body sent without one.
+        bytesIn: bodyBytesIn(req, socket.bytesRead - readAtStart),
+        bytesOut: res.writableFinished && state.bodyBytes !== undefined ? state.bodyBytes : socket.bytesWritten - writtenAtStart,
         completed: res.writableFinished,
-        ...(trace.encodedDenial !== undefined ? { encodedAuthorizationMessage: trace.encodedDenial } : {}),
       });
-      if (trace.denial !== undefined) this.deps.logger.debug({ requestId: info.requestId, authorization: trace.denial }, 'access denied');
+      this.deps.logger.info(logLineOf(record, peer, state.encodedDenial));
+      if (state.denial !== undefined) this.deps.logger.debug({ requestId: info.requestId, authorization: state.denial }, 'access denied');
+      for (const observe of this.afterResponse) {
+        try {
+          observe(record);
+        } catch (e) {
+          this.deps.logger.error({ requestId: info.requestId, err: e }, 'request observer failed');
+        }
+      }
     });
-    void this.run(req, res, raw, info, trace);
+    void this.run(req, res, raw, info, state);
   };
 
-  private async run(req: IncomingMessage, res: ServerResponse, raw: RawRequest, info: RequestInfo, trace: RequestTrace): Promise<void> {
-    const service = detectService(raw);
-    const other = this.deps.services.get(service);
+  private async run(req: IncomingMessage, res: ServerResponse, raw: RawRequest, info: RequestInfo, state: RequestState): Promise<void> {
+    const other = this.deps.services.get(state.service);
     const adapter = other ?? this.deps.s3;
     const expectsContinue = header(req, 'expect')?.toLowerCase() === '100-continue';
     try {
@@ -94,17 +110,23 @@ export class RequestPipeline {
         // InvalidClientTokenId where S3 says InvalidAccessKeyId).
         throw isServiceError(e) && adapter.authError ? adapter.authError(e) : e;
       }
+      state.caller = auth.caller;
+      state.authType = auth.facts.authType;
       const op = await adapter.route(raw, req, auth, info);
-      trace.operation = op.name;
+      state.operation = op.name;
+      state.audit = op.audit;
+      state.checks = op.checks;
       const caller: Caller = op.caller ?? auth.caller;
       const authForChecks = op.facts ? { ...auth, facts: op.facts } : auth;
-      trace.caller = caller.kind === 'Anonymous' ? 'anonymous' : caller.arn;
+      state.caller = caller;
+      if (op.facts) state.authType = op.facts.authType;
       if (op.checks.length > 0) {
         const outcome = await this.deps.authorizer.authorize(caller, op.checks, info, authForChecks);
-        trace.decision = outcome.decision;
+        state.decision = outcome.decision;
         if (outcome.decision !== 'Allow') {
-          trace.denial = outcome.trace ?? outcome.message;
-          if (outcome.trace && this.deps.encodeDenial) trace.encodedDenial = await this.deps.encodeDenial(caller, outcome, outcome.trace);
+          state.decidedBy = decidedByName(outcome.trace?.decidedBy);
+          state.denial = outcome.trace ?? outcome.message;
+          if (outcome.trace && this.deps.encodeDenial) state.encodedDenial = await this.deps.encodeDenial(caller, outcome, outcome.trace);
           throw accessDenied(outcome);
         }
       }
@@ -113,14 +135,33 @@ export class RequestPipeline {
         advice.push((await this.deps.authorizer.authorize(caller, [check], info, authForChecks)).decision);
       }
       if (expectsContinue && !bodyAuthenticates) res.writeContinue();
-      await op.execute(res, advice);
+      const result = await op.execute(advice);
+      if (result.audit) state.audit = mergeAudit(state.audit, result.audit);
+      await this.respond(req, res, info, state, result.response);
     } catch (e) {
       if (!isServiceError(e)) this.deps.logger.error({ requestId: info.requestId, err: e }, 'internal error');
-      this.fail(e, req, res, raw, info, adapter);
+      await this.fail(e, req, res, raw, info, adapter, state);
     }
   }
 
-  private fail(e: unknown, req: IncomingMessage, res: ServerResponse, raw: RawRequest, info: RequestInfo, adapter: ProtocolAdapter): void {
+  /** Write-ahead to the observers that keep the record, then the response. */
+  private async respond(req: IncomingMessage, res: ServerResponse, info: RequestInfo, state: RequestState, response: HttpResponse): Promise<void> {
+    state.status = response.status;
+    state.bodyBytes = fixedBodyLength(response) ?? contentLengthOf(response);
+    if (this.writeAhead.length > 0) {
+      const record = recordOf(state, req, info, { totalTimeMs: elapsedMs(state.started), bytesIn: 0, bytesOut: state.bodyBytes ?? 0, completed: false });
+      for (const keep of this.writeAhead) {
+        const wait = keep(record);
+        if (wait === undefined) continue;
+        // Deviation from AWS: none in effect — but a failed audit write cannot undo the operation
+        // that already happened, so the answer is sent anyway and the failure is logged.
+        await wait.catch((err: unknown) => this.deps.logger.error({ requestId: info.requestId, err }, 'audit write-ahead failed'));
+      }
+    }
+    await writeHttpResponse(res, response, req.method ?? 'GET');
+  }
+
+  private async fail(e: unknown, req: IncomingMessage, res: ServerResponse, raw: RawRequest, info: RequestInfo, adapter: ProtocolAdapter, state: RequestState): Promise<void> {
     if (res.headersSent) {
       // The status line is gone: the only honest signal left is to cut the connection.
       res.destroy(e instanceof Error ? e : undefined);
@@ -131,16 +172,117 @@ export class RequestPipeline {
       res.shouldKeepAlive = false;
       res.once('finish', () => req.destroy());
     }
-    adapter.renderError(e, res, info, raw);
+    const response = adapter.errorResponse(e, info, raw);
+    state.errorCode = isServiceError(e) ? e.code : 'InternalError';
+    state.errorMessage = isServiceError(e) ? e.message : undefined;
+    try {
+      await this.respond(req, res, info, state, response);
+    } catch (err) {
+      res.destroy(err instanceof Error ? err : undefined);
+    }
   }
 }
 
-interface RequestTrace {
-  operation: string;
-  caller: string | undefined;
-  decision: string | undefined;
+/** What the pipeline learns about a request as it goes; the record is built from it. */
+interface RequestState {
+  readonly service: string;
+  readonly started: bigint;
+  status: number;
+  operation?: string;
+  caller?: Caller;
+  authType?: AuthType;
+  decision?: Decision;
+  decidedBy?: string;
+  /** The operation's gating checks (what it acts on; if allowed, the actions it used). */
+  checks?: readonly AuthzCheck[];
+  audit?: OperationAudit;
+  errorCode?: string;
+  errorMessage?: string;
+  /** The response body's length, when known before it is sent. */
+  bodyBytes?: number;
   denial?: unknown;
   encodedDenial?: string;
+}
+
+interface FinalFacts {
+  readonly totalTimeMs: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly completed: boolean;
+}
+
+const AUTHENTICATION_TYPES: Readonly<Record<AuthType, AuthenticationType>> = {
+  'REST-HEADER': 'AuthHeader',
+  'REST-QUERY-STRING': 'QueryString',
+  POST: 'Post',
+  None: 'Anonymous',
+};
+
+function recordOf(state: RequestState, req: IncomingMessage, info: RequestInfo, facts: FinalFacts): RequestRecord {
+  const caller = state.caller;
+  const authenticationType = state.authType === undefined ? 'Anonymous' : AUTHENTICATION_TYPES[state.authType];
+  return {
+    requestId: info.requestId,
+    eventTime: info.receivedAt,
+    service: state.service,
+    region: info.region,
+    operation: state.operation,
+    caller,
+    accessKeyId: caller !== undefined && caller.kind !== 'Anonymous' ? caller.accessKeyId : undefined,
+    authenticationType,
+    signatureVersion: authenticationType === 'Anonymous' ? undefined : 'SigV4',
+    sourceIp: info.sourceIp,
+    userAgent: info.userAgent,
+    referer: info.referer,
+    host: header(req, 'host'),
+    tls: tlsOf(req),
+    http: { method: req.method ?? 'GET', uri: req.url ?? '/', version: `HTTP/${req.httpVersion}` },
+    requestParameters: state.audit?.requestParameters,
+    responseElements: state.audit?.responseElements,
+    resources: state.checks === undefined ? undefined : resourcesOf(state.checks),
+    status: state.status,
+    errorCode: state.errorCode,
+    errorMessage: state.errorMessage,
+    decision: state.decision,
+    decidedBy: state.decidedBy,
+    authorizedActions: state.decision === 'Allow' ? state.checks?.map((c) => c.action) : undefined,
+    bytesIn: facts.bytesIn,
+    bytesOut: facts.bytesOut,
+    totalTimeMs: facts.totalTimeMs,
+    completed: facts.completed,
+    s3: state.audit?.s3,
+  };
+}
+
+function bodyBytesIn(req: IncomingMessage, socketBytes: number): number {
+  const declared = req.headers['content-length'];
+  return declared !== undefined ? Number(declared) || 0 : req.headers['transfer-encoding'] !== undefined ? socketBytes : 0;
+}
+
+function elapsedMs(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function contentLengthOf(response: HttpResponse): number | undefined {
+  const v = response.headers['content-length'];
+  return v === undefined ? undefined : Number(v);
+}
+
+function tlsOf(req: IncomingMessage): RequestRecord['tls'] {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (socket.encrypted !== true) return undefined;
+  const tls = socket as TLSSocket;
+  return { version: tls.getProtocol() ?? 'unknown', cipherSuite: tls.getCipher()?.name ?? 'unknown' };
+}
+
+/** The answer's facts over the operation's (the version written replaces the one addressed). */
+function mergeAudit(routed: OperationAudit | undefined, answered: OperationAudit): OperationAudit {
+  if (routed === undefined) return answered;
+  return {
+    requestParameters: answered.requestParameters ?? routed.requestParameters,
+    responseElements: answered.responseElements ?? routed.responseElements,
+    s3: routed.s3 === undefined ? answered.s3 : answered.s3 === undefined ? routed.s3 : { ...routed.s3, ...answered.s3 },
+  };
 }
 
 function accessDenied(outcome: AuthzOutcome): ServiceError {

@@ -1,4 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { RecordedS3Request } from '../audit/request-record.js';
 import type { AuthenticationResult, AuthFacts, RawRequest } from '../auth/types.js';
 import type { ServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
@@ -126,18 +128,50 @@ export interface RoutedOperation {
    * per key and reports AccessDenied per key.
    */
   readonly advisoryChecks?: readonly AuthzCheck[];
-  /** Runs the handler and writes the rendered response. Throws ServiceError on failure. */
-  execute(res: ServerResponse, advice: readonly Decision[]): Promise<void>;
+  /** What the audit record says about the request itself, known once it is routed (CloudTrail requestParameters). */
+  readonly audit?: OperationAudit;
+  /**
+   * Runs the handler and renders its answer as a response the pipeline writes. Throws ServiceError
+   * on failure (the protocol's `errorResponse` renders it); never touches the socket.
+   */
+  execute(advice: readonly Decision[]): Promise<OperationResult>;
 }
 
 /**
- * A wire protocol (S3 REST/XML, IAM/STS Query). The pipeline authenticates once, then asks the
- * protocol to route; the protocol owns parsing and rendering, including errors.
+ * An HTTP response as a value: what a protocol renders and the pipeline writes (server/http-response.ts).
+ * `body` is text or bytes, or a stream of object bytes (a blob file may write itself: SendableBody).
+ */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | number | readonly string[] | undefined>>;
+  readonly body?: string | Uint8Array | Readable;
+}
+
+/** What an operation tells the request's audit record about itself (audit/request-record.ts). */
+export interface OperationAudit {
+  /** CloudTrail's requestParameters: the API's input members, lowerCamelCase; secrets are redacted later. */
+  readonly requestParameters?: Readonly<Record<string, unknown>>;
+  /** CloudTrail's responseElements of a call that changed something (read-only calls record none). */
+  readonly responseElements?: Readonly<Record<string, unknown>>;
+  readonly s3?: RecordedS3Request;
+}
+
+export interface OperationResult {
+  readonly response: HttpResponse;
+  /** Facts only the answer knows (the version written, the object's size); merged over the operation's. */
+  readonly audit?: OperationAudit;
+}
+
+/**
+ * A wire protocol (S3 REST/XML, IAM/STS Query, JSON). The pipeline authenticates once, then asks the
+ * protocol to route; the protocol owns parsing and rendering (results and errors become HttpResponse
+ * values); the pipeline writes every response, so it sees every outcome.
  */
 export interface ProtocolAdapter {
   readonly service: string;
   /** Maps an authentication failure (thrown in S3's terms) to this protocol's error, if it differs. */
   readonly authError?: (e: ServiceError) => ServiceError;
   route(raw: RawRequest, req: IncomingMessage, auth: AuthenticationResult, info: RequestInfo): Promise<RoutedOperation>;
-  renderError(err: unknown, res: ServerResponse, info: RequestInfo, raw: RawRequest): void;
+  /** Renders any failure in this protocol's terms; anything that is not a ServiceError is an internal error. */
+  errorResponse(err: unknown, info: RequestInfo, raw: RawRequest): HttpResponse;
 }

@@ -8,6 +8,7 @@
  * acknowledge the write, and delete the blobs it made garbage, as soon as the promise resolves.
  */
 import type { Readable } from 'node:stream';
+import type { BucketLoggingConfig } from '../audit/access-log-config.js';
 import type { LifecycleRule, TransitionDefaultMinimumObjectSize } from '../lifecycle/lifecycle-rule.js';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'CRC64NVME';
@@ -91,7 +92,9 @@ export interface BucketRecord {
   readonly objectLock: ObjectLockConfiguration | undefined;
   /** Lifecycle rules (PutBucketLifecycleConfiguration), as parsed and validated; undefined when none. */
   readonly lifecycle: LifecycleConfiguration | undefined;
-  // ROADMAP room: logging, website, tags — each its own column and BucketConfigChange member.
+  /** Server access logging (PutBucketLogging): where the bucket's access logs go; absent when off. */
+  readonly logging?: BucketLoggingConfig;
+  // ROADMAP room: website, tags — each its own column and BucketConfigChange member.
 }
 
 /** A bucket's default encryption (ServerSideEncryptionConfiguration, one rule as AWS allows). */
@@ -153,6 +156,8 @@ export interface BucketConfigChange {
   readonly objectLock?: ObjectLockConfiguration;
   /** null deletes the lifecycle configuration. */
   readonly lifecycle?: LifecycleConfiguration | null;
+  /** null turns server access logging off. */
+  readonly logging?: BucketLoggingConfig | null;
 }
 
 /** A run of bytes held by the blob store. An object is one or more segments (multipart: one per part). */

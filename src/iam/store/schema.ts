@@ -287,6 +287,30 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 6: the access advisor (src/iam/access-activity.ts, src/iam/api/access-advisor.ts): the last
+  // authorized use of each action by each entity, and finished report jobs. No foreign keys: a batch of
+  // uses must never fail because an entity or account went away meanwhile.
+  `
+  CREATE TABLE access_activity (
+    account_id TEXT NOT NULL,
+    entity_arn TEXT NOT NULL,
+    service_namespace TEXT NOT NULL,
+    action TEXT NOT NULL,
+    last_authenticated INTEGER NOT NULL,
+    region TEXT NOT NULL,
+    PRIMARY KEY (account_id, entity_arn, service_namespace, action)
+  ) WITHOUT ROWID;
+  CREATE TABLE access_advisor_jobs (
+    job_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    created_by_arn TEXT NOT NULL,
+    job_type TEXT NOT NULL CHECK (job_type IN ('SERVICE_LEVEL', 'ACTION_LEVEL')),
+    created_at INTEGER NOT NULL,
+    completed_at INTEGER NOT NULL,
+    report TEXT NOT NULL
+  );
+  CREATE INDEX access_advisor_jobs_created ON access_advisor_jobs (created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,6 +16,7 @@ import { sqliteMfaDevices } from './sqlite-mfa.js';
 import { sqliteOidcProviders } from './sqlite-oidc-providers.js';
 import { sqliteOrganizations } from './sqlite-organizations.js';
 import { sqliteWorkloadTokens } from './sqlite-workload-tokens.js';
+import { sqliteAccessActivity } from './sqlite-access-activity.js';
 import type { IamChange, IamStore } from './types.js';
 
 export const IAM_DB_FILE = 'iam.sqlite';
@@ -69,6 +70,7 @@ export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
     settings: sqliteSettings(ctx),
     sessionKeys: sqliteSessionKeys(ctx),
     workloadTokens: sqliteWorkloadTokens(ctx),
+    accessActivity: sqliteAccessActivity(ctx),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

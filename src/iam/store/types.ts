@@ -1,8 +1,10 @@
 import type { InstanceProfileRepo, MfaDeviceRepo, OidcProviderRepo, RoleRepo } from './role-types.js';
 import type { OrganizationRepo } from './organization-types.js';
 import type { WorkloadTokenRepo } from './workload-types.js';
+import type { AccessActivityRepo } from './access-activity-types.js';
 
 export type * from './role-types.js';
+export type * from './access-activity-types.js';
 export type * from './organization-types.js';
 export type * from './workload-types.js';
 
@@ -312,6 +314,8 @@ export interface IamStore {
   readonly tags: TagRepo;
   readonly loginProfiles: LoginProfileRepo;
   readonly settings: AccountSettingsRepo;
+  /** The access advisor's last-use rows and report jobs. */
+  readonly accessActivity: AccessActivityRepo;
   /**
    * Change feed for caches (credential provider, identity-policy cache). Today it fires for writes
    * made through this store on this node; a PostgreSQL adapter would feed it from LISTEN/NOTIFY.

@@ -59,6 +59,27 @@ export function bucketContract(ctx: ContractContext): void {
       assert.equal((await buckets.getBucket(name))?.cors, undefined);
     });
 
+    it('stores, replaces and clears the server access logging configuration, across a reopen', async () => {
+      const name = ctx.uniqueBucketName('logging');
+      await ctx.storage().buckets.createBucket(bucketRecord(name));
+      assert.equal('logging' in ((await ctx.storage().buckets.getBucket(name)) ?? {}), false);
+      const logging = {
+        targetBucket: 'logs',
+        targetPrefix: 'access/',
+        targetGrants: [{ grantee: { type: 'CanonicalUser' as const, id: 'c'.repeat(64) }, permission: 'READ' as const }],
+        targetObjectKeyFormat: { kind: 'PartitionedPrefix' as const, partitionDateSource: 'DeliveryTime' as const },
+      };
+      assert.equal(await ctx.storage().buckets.updateBucketConfig(name, { logging }), true);
+      assert.deepEqual((await ctx.storage().buckets.getBucket(name))?.logging, logging);
+      assert.deepEqual((await (await ctx.reopen()).buckets.getBucket(name))?.logging, logging);
+      const simple = { targetBucket: name, targetPrefix: '', targetGrants: [] };
+      await ctx.storage().buckets.updateBucketConfig(name, { logging: simple });
+      assert.deepEqual((await ctx.storage().buckets.getBucket(name))?.logging, simple);
+      await ctx.storage().buckets.updateBucketConfig(name, { logging: null });
+      assert.equal((await ctx.storage().buckets.getBucket(name))?.logging, undefined);
+      assert.equal(await ctx.storage().buckets.updateBucketConfig(ctx.uniqueBucketName('absent'), { logging: null }), false);
+    });
+
     it('refuses to delete a bucket holding objects; unfinished uploads go with it, their parts as garbage', async () => {
       const { buckets, objects, multipart } = ctx.storage();
       const name = ctx.uniqueBucketName('delete');

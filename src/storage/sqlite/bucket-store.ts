@@ -1,5 +1,6 @@
 /** BucketStore on SQLite. Writes resolve after the durability barrier (wal-sync.ts). */
 import type { Database, Statement } from 'better-sqlite3';
+import type { BucketLoggingConfig } from '../../audit/access-log-config.js';
 import type {
   AclGrant,
   BlobSegment,
@@ -35,11 +36,12 @@ interface BucketRow {
   readonly encryption: string | null;
   readonly object_lock: string | null;
   readonly lifecycle: string | null;
+  readonly logging: string | null;
 }
 
 type InsertParams = [
   string, string, string, number, string | null, string | null, string, string | null, string | null,
-  string | null, number, string | null, string | null, string | null,
+  string | null, number, string | null, string | null, string | null, string | null,
 ];
 
 export class SqliteBucketStore implements BucketStore {
@@ -71,8 +73,8 @@ export class SqliteBucketStore implements BucketStore {
     this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
     this.insertStmt = db.prepare(
       `INSERT INTO buckets (name, owner_account_id, region, created_at, cors, policy, ownership, acl, public_access_block,
-          versioning, mfa_delete, encryption, object_lock, lifecycle)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          versioning, mfa_delete, encryption, object_lock, lifecycle, logging)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Bucket names are lower-case ASCII, so TEXT order is byte order and substr is a prefix test.
     this.listStmt = db.prepare(
@@ -104,6 +106,7 @@ export class SqliteBucketStore implements BucketStore {
         jsonOrNull(bucket.encryption),
         jsonOrNull(bucket.objectLock),
         jsonOrNull(bucket.lifecycle),
+        jsonOrNull(bucket.logging),
       );
       return 'Created';
     }).immediate;
@@ -117,6 +120,7 @@ export class SqliteBucketStore implements BucketStore {
       encryption: db.prepare<[string | null, string]>('UPDATE buckets SET encryption = ? WHERE name = ?'),
       objectLock: db.prepare<[string | null, string]>('UPDATE buckets SET object_lock = ? WHERE name = ?'),
       lifecycle: db.prepare<[string | null, string]>('UPDATE buckets SET lifecycle = ? WHERE name = ?'),
+      logging: db.prepare<[string | null, string]>('UPDATE buckets SET logging = ? WHERE name = ?'),
     };
     this.updateConfigTx = db.transaction((name: string, change: BucketConfigChange) => {
       if (this.getStmt.get(name) === undefined) return false;
@@ -129,6 +133,7 @@ export class SqliteBucketStore implements BucketStore {
       if (change.encryption !== undefined) setColumn.encryption.run(jsonOrNull(change.encryption), name);
       if (change.objectLock !== undefined) setColumn.objectLock.run(jsonOrNull(change.objectLock), name);
       if (change.lifecycle !== undefined) setColumn.lifecycle.run(jsonOrNull(change.lifecycle), name);
+      if (change.logging !== undefined) setColumn.logging.run(jsonOrNull(change.logging), name);
       return true;
     }).immediate;
     // The emptiness check and the delete are one transaction, so no PutObject can slip in between.
@@ -200,6 +205,7 @@ function corsJson(cors: readonly CorsRule[] | undefined): string | null {
 }
 
 function rowToBucket(row: BucketRow): BucketRecord {
+  const logging = parseJson<BucketLoggingConfig>(row.logging);
   return {
     name: row.name,
     ownerAccountId: row.owner_account_id,
@@ -215,6 +221,8 @@ function rowToBucket(row: BucketRow): BucketRecord {
     encryption: parseJson<BucketEncryption>(row.encryption),
     objectLock: parseJson<ObjectLockConfiguration>(row.object_lock),
     lifecycle: parseJson<LifecycleConfiguration>(row.lifecycle),
+    // Optional member: absent (not undefined) when off, as records built by newBucketRecord have it.
+    ...(logging === undefined ? {} : { logging }),
   };
 }
 

@@ -249,8 +249,17 @@ const v7: Migration = {
   },
 };
 
+/** Server access logging of a bucket (PutBucketLogging): its LoggingEnabled as JSON, NULL when off. */
+const v8: Migration = {
+  version: 8,
+  description: 'bucket server access logging',
+  up: (db) => {
+    db.exec('ALTER TABLE buckets ADD COLUMN logging TEXT;');
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
 
 export class SchemaTooNewError extends Error {
   readonly code = 'SchemaTooNew';

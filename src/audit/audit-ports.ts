@@ -1,0 +1,153 @@
+/**
+ * The storage ports of the audit trail (issue #16): the event store (every CloudTrail event
+ * Strongbox keeps: management events always, data events a logging trail selects), the trails of
+ * each account with their delivery state, and the activity that feeds the access advisor.
+ * SQLite implements them (`audit.sqlite` in the data directory; shared by worker processes);
+ * PostgreSQL will (issue #20).
+ */
+import type { CloudTrailEvent } from './cloudtrail-event.js';
+import type { AdvancedEventSelector, EventSelector } from './cloudtrail-selectors.js';
+
+/** One stored event: its place in the store's total order and the event as CloudTrail renders it. */
+export interface StoredEvent {
+  /** Increases with every append, across processes: trail delivery's cursor. */
+  readonly seq: number;
+  readonly event: CloudTrailEvent;
+}
+
+/** LookupEvents' attributes (API_LookupAttribute.html); one at most per call, as AWS allows. */
+export type LookupAttributeKey =
+  | 'EventId'
+  | 'EventName'
+  | 'ReadOnly'
+  | 'Username'
+  | 'ResourceType'
+  | 'ResourceName'
+  | 'EventSource'
+  | 'AccessKeyId';
+
+export interface LookupQuery {
+  /** The recipient account: LookupEvents shows an account its own event history. */
+  readonly accountId: string;
+  /** The region asked (event history is per region; IAM's global events are in us-east-1). */
+  readonly region: string;
+  readonly attribute?: { readonly key: LookupAttributeKey; readonly value: string };
+  /** Inclusive bounds on eventTime. */
+  readonly startTime?: Date;
+  readonly endTime?: Date;
+  /** 1..50. */
+  readonly maxResults: number;
+  /** The opaque token of the previous page. */
+  readonly nextToken?: string;
+}
+
+export interface LookupPage {
+  /** Newest first, as LookupEvents returns them. */
+  readonly events: readonly CloudTrailEvent[];
+  readonly nextToken?: string;
+}
+
+export interface AuditEventStore {
+  /**
+   * Appends events in one transaction and returns once the commit has reached the operating system
+   * (durable across a crash of the process; `synchronous=NORMAL` in WAL mode). Synchronous so that the
+   * caller decides what waits on it: the pipeline appends a batch before it sends the batch's responses.
+   */
+  append(events: readonly CloudTrailEvent[]): void;
+  /**
+   * Management events only, as the event history shows (LookupEvents never returns data events).
+   * `InvalidNextToken`: the token is not one this store issued for the same query.
+   */
+  lookup(query: LookupQuery): LookupPage | 'InvalidNextToken';
+  /** Events with `seq > after`, oldest first, at most `limit`: what trail delivery reads. */
+  eventsAfter(after: number, limit: number): readonly StoredEvent[];
+  /** The highest seq stored (0 when empty). */
+  lastSeq(): number;
+  /** Deletes events older than `before` and, beyond `maxEvents`, the oldest; returns how many went. */
+  prune(options: { readonly before: Date; readonly maxEvents: number }): number;
+}
+
+/** A trail as CreateTrail / UpdateTrail / PutEventSelectors leave it (API_Trail.html). */
+export interface TrailRecord {
+  readonly accountId: string;
+  readonly name: string;
+  readonly homeRegion: string;
+  readonly s3BucketName: string;
+  readonly s3KeyPrefix?: string;
+  readonly snsTopicName?: string;
+  readonly includeGlobalServiceEvents: boolean;
+  readonly isMultiRegionTrail: boolean;
+  readonly isOrganizationTrail: boolean;
+  readonly logFileValidationEnabled: boolean;
+  readonly kmsKeyId?: string;
+  readonly cloudWatchLogsLogGroupArn?: string;
+  readonly cloudWatchLogsRoleArn?: string;
+  /** Exactly one of the two is set; a new trail has the default basic selector (all management events). */
+  readonly eventSelectors?: readonly EventSelector[];
+  readonly advancedEventSelectors?: readonly AdvancedEventSelector[];
+  readonly createdAt: Date;
+  readonly isLogging: boolean;
+  readonly startLoggingTime?: Date;
+  readonly stopLoggingTime?: Date;
+  readonly delivery: TrailDeliveryState;
+}
+
+/** What GetTrailStatus reports and where delivery resumes. */
+export interface TrailDeliveryState {
+  /** The last event seq this trail has considered (delivered or skipped). */
+  readonly deliveredSeq: number;
+  readonly latestDeliveryTime?: Date;
+  readonly latestDeliveryError?: string;
+  readonly latestDeliveryAttemptTime?: Date;
+  readonly latestDeliveryAttemptSucceeded?: Date;
+  readonly latestDigestDeliveryTime?: Date;
+  readonly latestDigestDeliveryError?: string;
+  /**
+   * The previous digest file (the chain's link); absent before the first digest. `hashValue`: hex SHA-256
+   * of its uncompressed content, which the next digest records (previousDigestHashValue).
+   */
+  readonly previousDigest?: {
+    readonly bucket: string; readonly key: string; readonly signature: string; readonly hashValue: string; readonly endTime: Date;
+  };
+  /** Log files delivered since the last digest, in order (the next digest lists them). */
+  readonly pendingDigestFiles?: readonly PendingDigestFile[];
+}
+
+export interface PendingDigestFile {
+  readonly bucket: string;
+  readonly key: string;
+  readonly sha256Hex: string;
+  readonly oldestEventTime: Date;
+  readonly newestEventTime: Date;
+}
+
+export interface TrailStore {
+  /** Undefined when the account has no trail of that name (names are unique per account and region). */
+  get(accountId: string, name: string): TrailRecord | undefined;
+  list(accountId: string): readonly TrailRecord[];
+  /** Every trail that is logging, across accounts (the recorder and delivery read this, cached). */
+  logging(): readonly TrailRecord[];
+  /** False when the name is taken. */
+  create(trail: TrailRecord): boolean;
+  /** Replaces the trail (same account and name); false when it no longer exists. */
+  put(trail: TrailRecord): boolean;
+  delete(accountId: string, name: string): boolean;
+  /**
+   * Reads, changes and writes the trail in one write transaction, so that a change of its settings and
+   * one of its delivery state (another process) cannot undo each other. Undefined when it does not exist.
+   */
+  update(accountId: string, name: string, change: (trail: TrailRecord) => TrailRecord): TrailRecord | undefined;
+  /** A number that changes on every write (the recorder's cache of logging trails checks it). */
+  version(): number;
+}
+
+/** One authorized use of actions by a principal (the access advisor's input). */
+export interface AccessActivity {
+  readonly accountId: string;
+  /** The IAM entity the use counts for: a user's ARN, or for a role session the role's ARN. */
+  readonly entityArn: string;
+  /** `s3:GetObject`, ... — the actions the request was allowed. */
+  readonly actions: readonly string[];
+  readonly region: string;
+  readonly at: Date;
+}

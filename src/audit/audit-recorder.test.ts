@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AuditEventStore, TrailRecord, TrailStore } from './audit-ports.js';
+import { AuditRecorder } from './audit-recorder.js';
+import type { CloudTrailEvent } from './cloudtrail-event.js';
+import type { RequestRecord } from './request-record.js';
+
+const ACCT = '111122223333';
+const alice = {
+  kind: 'User' as const, accountId: ACCT, arn: `arn:aws:iam::${ACCT}:user/alice`, userId: 'AIDAALICE', userName: 'alice',
+  path: '/', accessKeyId: 'AKIAALICE',
+};
+
+function record(over: Partial<RequestRecord>): RequestRecord {
+  return {
+    requestId: 'REQ1', eventTime: new Date('2026-12-07T10:00:00Z'), service: 'iam', region: 'us-east-1',
+    operation: 'CreateUser', authenticationType: 'AuthHeader', signatureVersion: 'SigV4', sourceIp: '127.0.0.1',
+    http: { method: 'POST', uri: '/', version: 'HTTP/1.1' }, status: 200, bytesIn: 0, bytesOut: 0, totalTimeMs: 1,
+    completed: false, caller: alice, ...over,
+  };
+}
+
+const getObject = record({
+  service: 's3', operation: 'GetObject', requestParameters: { bucketName: 'b', key: 'k' },
+  resources: [{ arn: 'arn:aws:s3:::b/k', accountId: ACCT, type: 'AWS::S3::Object' }],
+  s3: { bucket: 'b', key: 'k', bucketOwnerAccountId: ACCT },
+});
+
+function bed(trails: TrailRecord[]) {
+  const appended: CloudTrailEvent[][] = [];
+  const events = { append: (e: readonly CloudTrailEvent[]) => void appended.push([...e]) } as unknown as AuditEventStore;
+  const store = { version: () => trails.length, logging: () => trails } as unknown as TrailStore;
+  let n = 0;
+  const recorder = new AuditRecorder({ events, trails: store, newEventId: () => `id-${++n}` });
+  return { recorder, appended };
+}
+
+function trail(over: Partial<TrailRecord>): TrailRecord {
+  return {
+    accountId: ACCT, name: 't', homeRegion: 'us-east-1', s3BucketName: 'logs', includeGlobalServiceEvents: true,
+    isMultiRegionTrail: true, isOrganizationTrail: false, logFileValidationEnabled: false, createdAt: new Date(),
+    isLogging: true, delivery: { deliveredSeq: 0 }, ...over,
+  };
+}
+
+test('management events are written ahead, batched: requests of one turn share one append', async () => {
+  const { recorder, appended } = bed([]);
+  const a = recorder.beforeResponse(record({ requestId: 'A' }));
+  const b = recorder.beforeResponse(record({ requestId: 'B' }));
+  assert.ok(a && b);
+  assert.equal(appended.length, 0, 'nothing is written before the turn ends');
+  await Promise.all([a, b]);
+  assert.equal(appended.length, 1);
+  assert.deepEqual(appended[0]!.map((e) => e.requestID), ['A', 'B']);
+});
+
+test('a data event is kept only when a logging trail of the account selects it', async () => {
+  assert.equal(bed([]).recorder.beforeResponse(getObject), undefined, 'no trail: nothing to wait for');
+  const managementOnly = bed([trail({})]);
+  assert.equal(managementOnly.recorder.beforeResponse(getObject), undefined);
+  const otherBucket = bed([trail({ eventSelectors: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::other/'] }] }] })]);
+  assert.equal(otherBucket.recorder.beforeResponse(getObject), undefined);
+  const all = bed([trail({ eventSelectors: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] })]);
+  await all.recorder.beforeResponse(getObject);
+  assert.equal(all.appended[0]![0]!.eventCategory, 'Data');
+});
+
+test('a request that was never routed, or of a service CloudTrail does not know, records nothing', () => {
+  const { recorder } = bed([]);
+  assert.equal(recorder.beforeResponse(record({ operation: undefined })), undefined);
+  assert.equal(recorder.beforeResponse(record({ service: 'workloads' })), undefined);
+});
+
+test('a failed append rejects the batch it was for', async () => {
+  const events = { append: () => { throw new Error('disk full'); } } as unknown as AuditEventStore;
+  const recorder = new AuditRecorder({ events, trails: { version: () => 0, logging: () => [] } as unknown as TrailStore, newEventId: () => 'x' });
+  await assert.rejects(recorder.beforeResponse(record({}))!, /disk full/);
+});
