@@ -185,7 +185,13 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     beforeRequest,
     clientAddress,
     encodeDenial: (caller, outcome, trace) => authorizationMessages.encode(authorizationMessage(caller, { ...trace, explicitDeny: outcome.decision === 'ExplicitDeny' })),
-    observers: [...audit.observers, accessActivityObserver(activity), { afterResponse: (record) => metrics.record(record) }],
+    observers: [
+      ...audit.observers,
+      accessActivityObserver(activity),
+      { afterResponse: (record) => metrics.record(record) },
+      // Access keys' last use (GetAccessKeyLastUsed, the credential report) from the same records.
+      { afterResponse: (r) => r.accessKeyId !== undefined && credentials.recordKeyUse(r.accessKeyId, r.service, r.region, r.eventTime) },
+    ],
   });
   const scrape = metricsEndpoint({ metrics, token: config.audit.metricsToken, baseDomain: config.baseDomain, onError: (err) => logger.error({ err }, 'metrics failed') });
   const workloadCredentials = workloadCredentialsEndpoint({ sts: stsDeps, authorizer, region: config.region, logger, beforeRequest, clientAddress });

@@ -112,6 +112,7 @@ function request(requestId: string, key: string): RequestRecord {
     bytesOut: 0,
     totalTimeMs: 2,
     completed: true,
-    s3: { bucket: 'src-bucket', bucketOwnerAccountId: OWNER, bucketOwnerCanonicalId: canonicalUserId(OWNER), key, objectSize: 3 },
+    s3: { bucket: 'src-bucket', bucketOwnerAccountId: OWNER, bucketOwnerCanonicalId: canonicalUserId(OWNER), key, objectSize: 3,
+      logging: { targetBucket: 'log-bucket', targetPrefix: 'access/', targetGrants: [] } },
   };
 }

@@ -16,7 +16,16 @@
  */
 import { ACL_GROUPS, type BucketRecord } from '../storage/ports.js';
 import { accessLogObjectKey, type BucketLoggingConfig } from './access-log-config.js';
-import { LoggingConfigs, type SourceBucketLogging } from './access-log-delivery-configs.js';
+import { canonicalUserId } from '../identity/canonical-user.js';
+
+/** What delivery needs of a source bucket: where its logs go and who owns it. */
+interface SourceBucketLogging {
+  readonly logging: BucketLoggingConfig;
+  readonly ownerAccountId: string;
+  /** The owner's canonical user id (the log line's first field). */
+  readonly ownerCanonicalId: string;
+  readonly region: string;
+}
 import { accessLogLine, hasAccessLog } from './access-log.js';
 import type { RequestRecord } from './request-record.js';
 import { ServicePrincipalAccess } from './service-principal-access.js';
@@ -42,13 +51,11 @@ export interface DeliveryLogger {
 }
 
 export interface AccessLogDeliveryOptions {
-  /** The bucket store's read (source buckets' configuration; target buckets at delivery). */
+  /** The bucket store's read (target buckets at delivery). */
   readonly getBucket: (name: string) => Promise<BucketRecord | undefined>;
   readonly writer: LogObjectWriter;
   readonly logger: DeliveryLogger;
   readonly now: () => Date;
-  /** How long a source bucket's logging configuration is used before it is read again (default 5 s). */
-  readonly configTtlMs?: number;
   /**
    * Bound on the bytes of log lines held in memory, all buffers together (default 16 MiB, about 35,000
    * lines of ~450 bytes). Lines past it are dropped, and counted, until the next flush.
@@ -61,8 +68,6 @@ export interface AccessLogDeliveryOptions {
 }
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-const DEFAULT_CONFIG_TTL_MS = 5_000;
-const MAX_CACHED_BUCKETS = 10_000;
 
 /** One future log object: lines of one source bucket for one target (and, for EventTime keys, one day). */
 interface LogBuffer {
@@ -98,7 +103,7 @@ export interface DeliveryStats {
 }
 
 export class AccessLogDelivery {
-  private readonly configs: LoggingConfigs;
+  private readonly canonicalIds = new Map<string, string>();
   private readonly access: ServicePrincipalAccess;
   private readonly maxBytes: number;
   private buffers = new Map<string, LogBuffer>();
@@ -109,37 +114,29 @@ export class AccessLogDelivery {
   constructor(private readonly options: AccessLogDeliveryOptions) {
     this.maxBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.access = options.access ?? new ServicePrincipalAccess();
-    this.configs = new LoggingConfigs({
-      getBucket: options.getBucket,
-      now: options.now,
-      ttlMs: options.configTtlMs ?? DEFAULT_CONFIG_TTL_MS,
-      maxEntries: MAX_CACHED_BUCKETS,
-      onError: (bucket, err) =>
-        options.logger.error({ err, bucket }, 'access logs: reading the logging configuration failed'),
-    });
   }
 
   /**
-   * Takes one request's record: cheap and synchronous. A record of a bucket whose configuration is not
-   * cached yet (its first request in this process) waits for the configuration to be read.
+   * Takes one request's record: cheap and synchronous. Whether the bucket logs, and where, is in the
+   * record (the bucket's setting as the request saw it, read with the bucket at routing): a logging
+   * change applies from the next request on, and a bucket that does not log costs one property read.
    */
   record(r: RequestRecord): void {
-    if (!hasAccessLog(r)) return;
-    const bucket = r.s3!.bucket!;
-    const cached = this.configs.get(bucket);
-    if (cached.kind === 'Known') {
-      if (cached.value?.logging !== undefined) this.append(bucket, cached.value, r.eventTime, lineOf(r, cached.value));
-      return;
-    }
-    void cached.loaded.then((source) => {
-      if (source?.logging !== undefined) this.append(bucket, source, r.eventTime, lineOf(r, source));
-    });
+    const s3 = r.s3;
+    const logging = s3?.logging;
+    if (logging === undefined || !hasAccessLog(r)) return;
+    const ownerAccountId = s3!.bucketOwnerAccountId ?? '';
+    const source: SourceBucketLogging = { logging, ownerAccountId, ownerCanonicalId: this.canonicalIdOf(ownerAccountId), region: r.region };
+    this.append(s3!.bucket!, source, r.eventTime, lineOf(r, source));
   }
 
-  /** Forgets a bucket's cached configuration (after PutBucketLogging in this process, if the caller wishes). */
-  invalidate(bucket: string): void {
-    this.configs.invalidate(bucket);
+  private canonicalIdOf(accountId: string): string {
+    let id = this.canonicalIds.get(accountId);
+    if (id === undefined) this.canonicalIds.set(accountId, (id = canonicalUserId(accountId)));
+    return id;
   }
+
+
 
   /** Buffered bytes past this share of the bound make the job deliver before its interval. */
   isFilling(): boolean {
@@ -193,7 +190,7 @@ export class AccessLogDelivery {
   }
 
   private append(sourceBucket: string, source: SourceBucketLogging, eventTime: Date, line: string): void {
-    const config = source.logging!;
+    const config = source.logging;
     const size = Buffer.byteLength(line) + 1;
     if (this.bufferedBytes + size > this.maxBytes) {
       this.overflowSincePass++;
@@ -293,8 +290,7 @@ export class AccessLogDelivery {
  * here even when the request was refused before the pipeline loaded the bucket.
  */
 function lineOf(r: RequestRecord, source: SourceBucketLogging): string {
-  if (r.s3?.bucketOwnerCanonicalId !== undefined) return accessLogLine(r);
-  return accessLogLine({ ...r, s3: { ...r.s3, bucketOwnerCanonicalId: source.ownerCanonicalId } });
+  return accessLogLine(r, { bucketOwnerCanonicalId: source.ownerCanonicalId });
 }
 
 /** One log object per source bucket and destination; with EventTime keys, per event day too. */

@@ -20,14 +20,14 @@ export function hasAccessLog(record: RequestRecord): boolean {
 }
 
 /** The access log line of `record` (no trailing newline). Throws TypeError when `hasAccessLog` is false. */
-export function accessLogLine(record: RequestRecord): string {
+export function accessLogLine(record: RequestRecord, options: { readonly bucketOwnerCanonicalId?: string } = {}): string {
   if (!hasAccessLog(record)) {
     throw new TypeError(`no S3 server access log for a ${record.service} request without a bucket`);
   }
   const s3 = record.s3!;
   const tls = record.tls;
   const fields = [
-    plain(s3.bucketOwnerCanonicalId),
+    plain(s3.bucketOwnerCanonicalId ?? options.bucketOwnerCanonicalId),
     plain(s3.bucket),
     `[${clfTime(record.eventTime)}]`,
     plain(record.sourceIp),

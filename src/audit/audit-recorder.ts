@@ -13,7 +13,7 @@
  * request; here each acknowledged request's event is durable before the acknowledgement.
  */
 import type { AuditEventStore, TrailRecord, TrailStore } from './audit-ports.js';
-import { eventSourceOf, isDataEvent } from './cloudtrail-classification.js';
+import { eventSourceOf, isDataEvent, S3_DATA_OPERATIONS } from './cloudtrail-classification.js';
 import { cloudTrailEventCopies, type CloudTrailEvent } from './cloudtrail-event.js';
 import { selectsEvent, type TrailSelectors } from './cloudtrail-selectors.js';
 import type { RequestRecord } from './request-record.js';
@@ -42,10 +42,15 @@ export class AuditRecorder implements RequestObserver {
 
   constructor(private readonly options: AuditRecorderOptions) {}
 
+  /** Management events always; data events only while some logging trail selects data events. */
+  readonly keeps = (service: string, operation: string | undefined): boolean => {
+    if (operation === undefined || eventSourceOf(service) === undefined) return false;
+    return !(service === 's3' && S3_DATA_OPERATIONS.has(operation)) || this.loggingTrails().wantData;
+  };
+
   readonly beforeResponse = (record: RequestRecord): Promise<void> | undefined => {
-    if (record.operation === undefined || eventSourceOf(record.service) === undefined) return undefined;
+    if (!this.keeps(record.service, record.operation)) return undefined;
     const data = isDataEvent(record);
-    if (data && !this.loggingTrails().wantData) return undefined;
     const copies = cloudTrailEventCopies(record, { newId: this.options.newEventId });
     const kept = data ? copies.filter((e) => this.selected(e)) : copies;
     return kept.length === 0 ? undefined : this.enqueue(kept);

@@ -83,7 +83,14 @@ const READ_ONLY_OPERATIONS: ReadonlySet<string> = new Set([
  */
 export function isReadOnlyOperation(operation: string): boolean {
   if (READ_ONLY_OPERATIONS.has(operation)) return true;
-  return READ_PREFIXES.some((p) => operation.startsWith(p) && /^[A-Z]/.test(operation.charAt(p.length)));
+  return READ_PREFIXES.some((p) => startsWithWord(operation, p));
+}
+
+/** `GetObject` starts with the word `Get`; `Getaway` does not. */
+function startsWithWord(operation: string, prefix: string): boolean {
+  if (!operation.startsWith(prefix)) return false;
+  const c = operation.charCodeAt(prefix.length);
+  return c >= 65 && c <= 90;
 }
 
 /** Reads whose event still carries the response: the credentials STS issued (secret redacted). */
@@ -98,5 +105,5 @@ const READS_WITH_RESPONSE: ReadonlySet<string> = new Set([
  */
 export function recordsResponseElements(operation: string): boolean {
   if (READS_WITH_RESPONSE.has(operation)) return true;
-  return !READ_PREFIXES.some((p) => operation.startsWith(p) && /^[A-Z]/.test(operation.charAt(p.length)));
+  return !READ_PREFIXES.some((p) => startsWithWord(operation, p));
 }

@@ -8,13 +8,12 @@ import type { RecordedResource } from './request-record.js';
 
 /** `arn:aws:<service>:<region>:<account>:<type>/...` → CloudTrail's resource type. */
 export function resourceTypeOf(arn: string): string | undefined {
+  if (arn.startsWith('arn:aws:s3:::')) return arn.indexOf('/', 13) === -1 ? 'AWS::S3::Bucket' : 'AWS::S3::Object';
   const parts = arn.split(':');
   if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  const service = parts[2];
   const rest = parts.slice(5).join(':');
-  if (service === 's3') return rest.includes('/') ? 'AWS::S3::Object' : 'AWS::S3::Bucket';
   const kind = rest.split('/')[0] ?? '';
-  switch (`${service}:${kind}`) {
+  switch (`${parts[2]}:${kind}`) {
     case 'iam:user': return 'AWS::IAM::User';
     case 'iam:role': return 'AWS::IAM::Role';
     case 'iam:group': return 'AWS::IAM::Group';

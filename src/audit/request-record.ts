@@ -6,6 +6,7 @@
  * response. Fields a request cannot have (an S3 key on an IAM call) are absent, never empty strings.
  */
 import type { Caller } from '../identity/caller.js';
+import type { BucketLoggingConfig } from './access-log-config.js';
 
 /** How the request was authenticated (S3 access logs' "Authentication Type"; CloudTrail's additionalEventData). */
 export type AuthenticationType = 'AuthHeader' | 'QueryString' | 'Post' | 'Anonymous';
@@ -93,6 +94,8 @@ export interface RecordedS3Request {
   readonly aclRequired?: boolean;
   /** Access point ARN, when the request came through one (none today). */
   readonly accessPointArn?: string;
+  /** The bucket's server access logging as the request saw it (read with the bucket at routing); absent: off. */
+  readonly logging?: BucketLoggingConfig;
 }
 
 /** The record's names for the policy type that decided (the engine's `PolicyType`, or `root`). */

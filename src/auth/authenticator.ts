@@ -115,7 +115,6 @@ export class Authenticator {
             },
           });
 
-    this.options.credentials.recordKeyUse(input.scope.accessKeyId, service, input.scope.region, now);
     return {
       caller: callerFor(record, input.scope.accessKeyId),
       service,

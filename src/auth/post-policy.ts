@@ -92,7 +92,6 @@ export async function verifyPostPolicy(
   if (now.getTime() > policy.expiration.getTime()) {
     throw s3AuthError('AccessDenied', new AuthFailure('expired', { service: 's3' }), { message: 'Invalid according to Policy: Policy expired.' });
   }
-  credentials.recordKeyUse(scope.accessKeyId, 's3', scope.region, now);
   const caller = record.caller.kind !== 'Anonymous' && record.caller.accessKeyId !== scope.accessKeyId ? { ...record.caller, accessKeyId: scope.accessKeyId } : record.caller;
   const mfaAt = record.mfaAuthenticatedAt;
   return {

@@ -18,7 +18,6 @@ for (const c of suite.cases) {
     assert.equal(result.service, 'service');
     assert.equal(result.facts.authType, 'REST-HEADER');
     assert.deepEqual(await readAll(result.body), body);
-    assert.equal(creds.uses.length, 1);
   });
 
   test(`aws-sig-v4-test-suite ${c.name}: canonical request is the suite's; tampered signature rejected`, async () => {

@@ -32,11 +32,6 @@ export interface AccessKeyLookupOptions {
 export interface CredentialProvider {
   /** `undefined` when no such key exists (→ `InvalidAccessKeyId`). */
   findAccessKey(accessKeyId: string, options?: AccessKeyLookupOptions): Promise<AccessKeyRecord | undefined>;
-  /**
-   * Records that a key was used (GetAccessKeyLastUsed). Must not slow the request path: implementations
-   * buffer and flush in the background.
-   */
-  recordKeyUse(accessKeyId: string, service: string, region: string, at: Date): void;
 }
 
 /** The raw request as received, before any decoding. */

@@ -6,7 +6,7 @@
  */
 import type { TrailRecord } from '../audit/audit-ports.js';
 import type { JsonContext, JsonOperation } from '../json-protocol/types.js';
-import { perRequest } from '../kms/per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 import { cloudTrailCheck, type CloudTrailDeps } from './cloudtrail-deps.js';
 import { cloudTrailError, trailNotFound } from './cloudtrail-errors.js';
 import { checkTrailName, trailArn, trailNameOf } from './trail-names.js';
@@ -60,7 +60,7 @@ async function checkBucket(deps: CloudTrailDeps, t: { accountId: string; name: s
 }
 
 function createTrail(deps: CloudTrailDeps): JsonOperation {
-  const request = perRequest(async (ctx) => ({
+  const request = perRequest(async (ctx: JsonContext) => ({
     name: checkTrailName(ctx.input.requiredString('Name')),
     tags: readTags(ctx.input),
   }));

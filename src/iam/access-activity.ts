@@ -109,9 +109,10 @@ function usesOf(entity: PendingEntity): AccessActivityUse[] {
  * an AWS API, not just the successful ones"); Strongbox counts the authorized ones.
  */
 export function accessActivityOf(record: RequestRecord): AccessActivity | undefined {
-  const { caller, authorizedActions } = record;
-  if (record.decision !== 'Allow' || !authorizedActions || authorizedActions.length === 0 || !caller) return undefined;
-  if (caller.kind !== 'User' && caller.kind !== 'AssumedRole') return undefined;
+  const caller = record.caller;
+  if (record.decision !== 'Allow' || caller === undefined || (caller.kind !== 'User' && caller.kind !== 'AssumedRole')) return undefined;
+  const authorizedActions = record.authorizedActions;
+  if (!authorizedActions || authorizedActions.length === 0) return undefined;
   return {
     accountId: caller.accountId,
     entityArn: caller.kind === 'User' ? caller.arn : caller.roleArn,

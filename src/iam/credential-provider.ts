@@ -107,6 +107,10 @@ export class IamCredentialProvider implements CredentialProvider {
     return { accessKeyId, secretAccessKey: key.secretAccessKey, status: key.status, caller };
   }
 
+  /**
+   * Records that a key signed a request (GetAccessKeyLastUsed, the credential report's last-used
+   * columns), from the request's record (main.ts): buffered, written once a second.
+   */
   recordKeyUse(accessKeyId: string, service: string, region: string, at: Date): void {
     this.uses.record(accessKeyId, { accessKeyId, service, region, at });
   }

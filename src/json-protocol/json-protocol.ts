@@ -59,7 +59,7 @@ export function createJsonProtocol(def: JsonServiceDefinition): ProtocolAdapter 
       return {
         name: op.name,
         checks,
-        audit: { requestParameters: structuredElements(body) },
+        audit: { get requestParameters() { return structuredElements(body); } },
         async execute(): Promise<OperationResult> {
           const result = await op.handler(ctx);
           return {

@@ -6,7 +6,7 @@ import { aliasNotFound, kmsError, pendingDeletion, validation } from './kms-erro
 import { KeyDirectory } from './key-directory.js';
 import type { LoadedKey } from './loaded-key.js';
 import { paginate, RULES, type KmsDeps } from './kms-request.js';
-import { perRequest } from './per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 
 /**
  * Aliases: friendly names (`alias/…`) for keys of one account and Region. Creating, updating or
@@ -52,7 +52,7 @@ function aliasOps(deps: KmsDeps): JsonOperation[] {
     return key;
   };
   const request = (o: { current: boolean; target: boolean }) =>
-    perRequest(async (ctx): Promise<AliasRequest> => {
+    perRequest(async (ctx: JsonContext): Promise<AliasRequest> => {
       const name = readAliasName(ctx);
       return {
         name,
@@ -129,7 +129,7 @@ function aliasOps(deps: KmsDeps): JsonOperation[] {
  */
 function listAliases(deps: KmsDeps): JsonOperation {
   const region = deps.directory.region;
-  const keyFilter = perRequest(async (ctx) => {
+  const keyFilter = perRequest(async (ctx: JsonContext) => {
     if (!ctx.input.has('KeyId')) return undefined;
     const ref = ctx.input.requiredString('KeyId', RULES.keyId);
     return (await deps.directory.find(ref, { accountId: ctx.accountId, crossAccount: false })).key;

@@ -5,7 +5,7 @@ import { keyMetadata } from './key-metadata.js';
 import { defaultKeyPolicy, validateKeyPolicy } from './key-policy.js';
 import { newMaterial, type LoadedKey } from './loaded-key.js';
 import { readTags, requestFacts, RULES, type KmsDeps } from './kms-request.js';
-import { perRequest } from './per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 
 const KEY_USAGES = ['SIGN_VERIFY', 'ENCRYPT_DECRYPT', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'];
 const KEY_SPECS = [
@@ -124,7 +124,7 @@ async function createCustomerKey(deps: KmsDeps, ctx: JsonContext, i: CreateKeyIn
  * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html
  */
 export function createKeyOperation(deps: KmsDeps): JsonOperation {
-  const input = perRequest(async (ctx) => readCreateKey(ctx));
+  const input = perRequest(async (ctx: JsonContext) => readCreateKey(ctx));
   return {
     name: 'CreateKey',
     async checks(ctx) {

@@ -7,7 +7,7 @@ import { aliasKeys, keyCheck, type Context } from './kms-checks.js';
 import { kmsError, validation } from './kms-errors.js';
 import type { LoadedKey } from './loaded-key.js';
 import { readBlob, readContext, readGrantTokens, requestedKey, type KmsDeps } from './kms-request.js';
-import { perRequest } from './per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 
 /**
  * The cryptographic operations on symmetric keys: Encrypt, Decrypt, GenerateDataKey(WithoutPlaintext)
@@ -46,7 +46,7 @@ function dryRun(ctx: JsonContext): void {
 const b64 = (b: Buffer) => b.toString('base64');
 
 function encrypt(deps: KmsDeps): JsonOperation {
-  const request = perRequest(async (ctx) => {
+  const request = perRequest(async (ctx: JsonContext) => {
     const found = await requestedKey(deps, ctx, { crossAccount: true });
     const plaintext = readBlob(ctx.input, 'Plaintext', { ...PLAINTEXT, required: true }) as Buffer;
     readGrantTokens(ctx.input);
@@ -72,7 +72,7 @@ function encrypt(deps: KmsDeps): JsonOperation {
 
 /** Decrypt finds the key in the blob; a KeyId, when given, must name that key (IncorrectKeyException). */
 function decrypt(deps: KmsDeps): JsonOperation {
-  const request = perRequest(async (ctx) => {
+  const request = perRequest(async (ctx: JsonContext) => {
     const blob = readBlob(ctx.input, 'CiphertextBlob', { ...CIPHERTEXT, required: true }) as Buffer;
     readGrantTokens(ctx.input);
     const key = await keyOfBlob(deps.directory, blob);
@@ -123,7 +123,7 @@ function dataKeyLength(input: JsonInput): number {
  */
 function generateDataKey(deps: KmsDeps, o: { withPlaintext: boolean }): JsonOperation {
   const name = o.withPlaintext ? 'GenerateDataKey' : 'GenerateDataKeyWithoutPlaintext';
-  const request = perRequest(async (ctx) => {
+  const request = perRequest(async (ctx: JsonContext) => {
     const found = await requestedKey(deps, ctx, { crossAccount: true });
     readGrantTokens(ctx.input);
     return { ...found, length: dataKeyLength(ctx.input), context: readContext(ctx.input) };
@@ -157,7 +157,7 @@ function generateDataKey(deps: KmsDeps, o: { withPlaintext: boolean }): JsonOper
  * https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html
  */
 function reEncrypt(deps: KmsDeps): JsonOperation {
-  const request = perRequest(async (ctx) => {
+  const request = perRequest(async (ctx: JsonContext) => {
     const blob = readBlob(ctx.input, 'CiphertextBlob', { ...CIPHERTEXT, required: true }) as Buffer;
     readGrantTokens(ctx.input);
     const source = await keyOfBlob(deps.directory, blob);

@@ -5,7 +5,7 @@ import { kmsError, pendingDeletion, validation } from './kms-errors.js';
 import { keyMetadata } from './key-metadata.js';
 import type { LoadedKey } from './loaded-key.js';
 import { paginate, requestedKey, RULES, type KmsDeps } from './kms-request.js';
-import { perRequest } from './per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 
 const DAY_MS = 86_400_000;
 
@@ -56,7 +56,7 @@ function readOps(deps: KmsDeps): JsonOperation[] {
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
  */
 function stateOps(deps: KmsDeps): JsonOperation[] {
-  const key = perRequest((ctx) => requestedKey(deps, ctx, { crossAccount: false }));
+  const key = perRequest((ctx: JsonContext) => requestedKey(deps, ctx, { crossAccount: false }));
   const check =
     (action: string, extra: (ctx: JsonContext) => Context = () => ({})) =>
     async (ctx: JsonContext) => {

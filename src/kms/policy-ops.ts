@@ -3,7 +3,7 @@ import { keyCheck } from './kms-checks.js';
 import { kmsError } from './kms-errors.js';
 import { KEY_POLICY_NAME, validateKeyPolicy } from './key-policy.js';
 import { requestedKey, requestFacts, RULES, type KmsDeps } from './kms-request.js';
-import { perRequest } from './per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 
 /**
  * Get/PutKeyPolicy and ListKeyPolicies. A key has one policy, named `default`. PutKeyPolicy validates
@@ -11,7 +11,7 @@ import { perRequest } from './per-request.js';
  * https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html
  */
 export function policyOperations(deps: KmsDeps): JsonOperation[] {
-  const key = perRequest((ctx) => requestedKey(deps, ctx, { crossAccount: false }));
+  const key = perRequest((ctx: JsonContext) => requestedKey(deps, ctx, { crossAccount: false }));
   const policyName = (ctx: JsonContext) => ctx.input.optionalString('PolicyName', RULES.policyName) ?? KEY_POLICY_NAME;
   const bypass = (ctx: JsonContext) => ctx.input.optionalBoolean('BypassPolicyLockoutSafetyCheck') ?? false;
   return [

@@ -3,7 +3,7 @@ import { keyCheck } from './kms-checks.js';
 import { disabled, kmsError, pendingDeletion } from './kms-errors.js';
 import type { LoadedKey } from './loaded-key.js';
 import { paginate, requestedKey, type KmsDeps } from './kms-request.js';
-import { perRequest } from './per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 
 /**
  * Key rotation: automatic (every RotationPeriodInDays, 90..2560, 365 by default) or on demand. Each
@@ -25,7 +25,7 @@ function assertRotatable(key: LoadedKey): void {
 
 /** How the rotation operations find their key and declare their check. */
 function helpers(deps: KmsDeps) {
-  const own = perRequest((ctx) => requestedKey(deps, ctx, { crossAccount: false }));
+  const own = perRequest((ctx: JsonContext) => requestedKey(deps, ctx, { crossAccount: false }));
   const check =
     (action: string, extra: (ctx: JsonContext) => Record<string, string> = () => ({})) =>
     async (ctx: JsonContext) => [
@@ -37,7 +37,7 @@ function helpers(deps: KmsDeps) {
 /** Enable/DisableKeyRotation and GetKeyRotationStatus: the automatic rotation schedule. */
 function scheduleOps(deps: KmsDeps): JsonOperation[] {
   const { own, check } = helpers(deps);
-  const anyAccount = perRequest((ctx) => requestedKey(deps, ctx, { crossAccount: true }));
+  const anyAccount = perRequest((ctx: JsonContext) => requestedKey(deps, ctx, { crossAccount: true }));
   const period = (ctx: JsonContext) =>
     ctx.input.optionalInt('RotationPeriodInDays', { min: 90, max: 2560 }) ?? DEFAULT_PERIOD_DAYS;
   return [

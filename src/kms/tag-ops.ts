@@ -1,8 +1,9 @@
+import type { JsonContext } from '../json-protocol/types.js';
 import type { JsonOperation } from '../json-protocol/types.js';
 import { keyCheck, requestTagKeys } from './kms-checks.js';
 import { kmsError, pendingDeletion } from './kms-errors.js';
 import { MAX_TAGS, paginate, readTags, requestedKey, RULES, type KmsDeps } from './kms-request.js';
-import { perRequest } from './per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 
 /**
  * Tags of customer managed keys (TagResource overwrites a key's value; UntagResource ignores keys
@@ -10,9 +11,9 @@ import { perRequest } from './per-request.js';
  * https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html
  */
 export function tagOperations(deps: KmsDeps): JsonOperation[] {
-  const key = perRequest((ctx) => requestedKey(deps, ctx, { crossAccount: false }));
-  const tags = perRequest(async (ctx) => readTags(ctx.input, 'Tags', { required: true }));
-  const tagKeys = perRequest(async (ctx) => {
+  const key = perRequest((ctx: JsonContext) => requestedKey(deps, ctx, { crossAccount: false }));
+  const tags = perRequest(async (ctx: JsonContext) => readTags(ctx.input, 'Tags', { required: true }));
+  const tagKeys = perRequest(async (ctx: JsonContext) => {
     const list = ctx.input.optionalStringList('TagKeys', RULES.tagKey);
     return list ?? [ctx.input.requiredString('TagKeys')];
   });

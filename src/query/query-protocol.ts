@@ -53,7 +53,7 @@ export function createQueryProtocol(def: QueryServiceDefinition): ProtocolAdapte
       return {
         name: op.name,
         checks,
-        audit: { requestParameters: queryRequestParameters(params.entries()) },
+        audit: { get requestParameters() { return queryRequestParameters(params.entries()); } },
         async execute(): Promise<OperationResult> {
           const result = await run.handler();
           return {

@@ -6,11 +6,32 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html
  */
 import { recordsResponseElements } from '../audit/cloudtrail-classification.js';
-import type { OperationAudit } from '../server/protocol.js';
+import type { AnswerAudit, OperationAudit } from '../server/protocol.js';
+import type { RecordedS3Request } from '../audit/request-record.js';
 import type { S3Context, S3Response } from './context.js';
-import { hostId } from './render.js';
 
-export function s3RequestAudit(ctx: S3Context): OperationAudit {
+export function s3RequestAudit(ctx: S3Context, hostId: string): OperationAudit {
+  return new S3RequestAudit(ctx, hostId);
+}
+
+/** A class, not a literal with a getter: the parameters are built only when read, with no closure per request. */
+class S3RequestAudit implements OperationAudit {
+  readonly s3: RecordedS3Request;
+  private parameters: Record<string, unknown> | undefined;
+
+  constructor(private readonly ctx: S3Context, hostId: string) {
+    const { bucket, key } = ctx.target;
+    const b = ctx.bucket;
+    this.s3 = { bucket, key, bucketOwnerAccountId: b?.ownerAccountId, versionId: ctx.query.get('versionId'), hostId, logging: b?.logging };
+  }
+
+  /** Only the audit trail reads it. */
+  get requestParameters(): Record<string, unknown> {
+    return (this.parameters ??= s3RequestParameters(this.ctx));
+  }
+}
+
+function s3RequestParameters(ctx: S3Context): Record<string, unknown> {
   const { bucket, key } = ctx.target;
   const requestParameters: Record<string, unknown> = {};
   if (bucket !== undefined) requestParameters.bucketName = bucket;
@@ -19,31 +40,19 @@ export function s3RequestAudit(ctx: S3Context): OperationAudit {
   // The query's subresources (`acl`, `versioning`) and parameters (`prefix`, `versionId`) as sent; the
   // signature's own parameters were dropped by the router.
   for (const [name, value] of ctx.query) if (!(name in requestParameters)) requestParameters[name] = value;
-  return {
-    requestParameters,
-    s3: {
-      bucket,
-      key,
-      bucketOwnerAccountId: ctx.bucket?.ownerAccountId,
-      versionId: ctx.query.get('versionId'),
-      hostId: hostId(ctx.info.requestId),
-    },
-  };
+  return requestParameters;
 }
 
-export function s3ResultAudit(ctx: S3Context, response: S3Response): OperationAudit | undefined {
+export function s3ResultAudit(ctx: S3Context, response: S3Response): AnswerAudit | undefined {
   const headers = response.headers;
   const versionId = headers['x-amz-version-id'];
   const objectSize = objectSizeOf(ctx, response);
   const responseElements = recordsResponseElements(ctx.operation) ? amzHeaders(headers) : undefined;
   if (versionId === undefined && objectSize === undefined && responseElements === undefined) return undefined;
-  return {
-    ...(responseElements !== undefined ? { responseElements } : {}),
-    s3: {
-      ...(typeof versionId === 'string' ? { versionId } : {}),
-      ...(objectSize !== undefined ? { objectSize } : {}),
-    },
-  };
+  const s3: { versionId?: string; objectSize?: number } = {};
+  if (typeof versionId === 'string') s3.versionId = versionId;
+  if (objectSize !== undefined) s3.objectSize = objectSize;
+  return responseElements === undefined ? { s3 } : { responseElements, s3 };
 }
 
 /** The object's whole size: a write's decoded body, a read's length (or a range's total). */

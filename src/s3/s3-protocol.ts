@@ -16,7 +16,7 @@ import type { S3Context, S3Deps, S3Response } from './context.js';
 import { s3Error } from './errors.js';
 import { assertValidPathKey } from './names.js';
 import { LifecycleDays } from '../lifecycle/lifecycle-days.js';
-import { requestIdHeaders, s3ErrorResponse } from './render.js';
+import { hostId, s3ErrorResponse } from './render.js';
 import { s3RequestAudit, s3ResultAudit } from './s3-audit.js';
 import { isServiceError, withHeaders } from '../errors/service-error.js';
 import type { S3Encryption } from './object-encryption.js';
@@ -122,13 +122,14 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
   };
   // Every recognised operation, implemented or not, is authorized before it answers (not-implemented.ts).
   const prep = await (isImplemented(name) ? handlerOf(name) : prepareNotImplemented(name))(ctx);
+  const host = hostId(info.requestId);
   return {
     name,
     checks: prep.checks,
     advisoryChecks: prep.advisoryChecks,
     caller: prep.caller,
     facts: prep.facts,
-    audit: s3RequestAudit(ctx),
+    audit: s3RequestAudit(ctx, host),
     async execute(advice: readonly Decision[]): Promise<OperationResult> {
       const cors = name === 'OptionsObject' ? undefined : actualRequestCorsHeaders(ctx);
       let response: S3Response;
@@ -138,8 +139,9 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
         // An error response of a CORS-allowed request still carries the CORS headers.
         throw cors !== undefined && isServiceError(e) && Object.keys(cors).length > 0 ? withHeaders(e, cors) : e;
       }
-      const headers = { ...requestIdHeaders(info.requestId), ...cors, ...response.headers };
-      return { response: { status: response.status, headers, body: response.body }, audit: s3ResultAudit(ctx, response) };
+      const leadingHeaders = ['x-amz-request-id', info.requestId, 'x-amz-id-2', host];
+      if (cors !== undefined) for (const name in cors) leadingHeaders.push(name, cors[name]!);
+      return { response: { status: response.status, leadingHeaders, headers: response.headers, body: response.body }, audit: s3ResultAudit(ctx, response) };
     },
   };
 }

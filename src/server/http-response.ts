@@ -20,7 +20,7 @@ export async function writeHttpResponse(res: ServerResponse, response: HttpRespo
   const body = response.body;
   const noBody = method === 'HEAD' || response.status === 204 || response.status === 304;
   const bytes = noBody || body === undefined || body instanceof Readable ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const head: (string | readonly string[])[] = [];
+  const head: (string | readonly string[])[] = response.leadingHeaders ?? [];
   let hasLength = false;
   const headers = response.headers;
   for (const name in headers) {

@@ -5,10 +5,9 @@ import type { Logger } from 'pino';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { ServiceError, isServiceError } from '../errors/service-error.js';
 import type { Caller } from '../identity/caller.js';
-import type { AuthType } from '../auth/types.js';
-import { decidedByName, type AuthenticationType, type RequestRecord } from '../audit/request-record.js';
-import { resourcesOf } from '../audit/recorded-resources.js';
-import type { Authorizer, AuthzCheck, AuthzOutcome, AuthzTrace, Decision, HttpResponse, OperationAudit, ProtocolAdapter, RequestInfo } from './protocol.js';
+import { decidedByName, type RequestRecord } from '../audit/request-record.js';
+import { PipelineRecord, type RecordFacts, type RequestState } from './pipeline-record.js';
+import type { Authorizer, AuthzOutcome, AuthzTrace, Decision, HttpResponse, ProtocolAdapter, RequestInfo } from './protocol.js';
 import { fixedBodyLength, writeHttpResponse } from './http-response.js';
 import type { RequestObserver } from './request-observer.js';
 import { logLineOf } from './request-log.js';
@@ -52,12 +51,12 @@ export interface PipelineDeps {
  * the only writer of responses, so it sees every outcome.
  */
 export class RequestPipeline {
-  private readonly writeAhead: readonly NonNullable<RequestObserver['beforeResponse']>[];
+  private readonly writeAhead: readonly RequestObserver[];
   private readonly afterResponse: readonly NonNullable<RequestObserver['afterResponse']>[];
 
   constructor(private readonly deps: PipelineDeps) {
     const observers = deps.observers ?? [];
-    this.writeAhead = observers.flatMap((o) => (o.beforeResponse ? [o.beforeResponse] : []));
+    this.writeAhead = observers.filter((o) => o.beforeResponse !== undefined);
     this.afterResponse = observers.flatMap((o) => (o.afterResponse ? [o.afterResponse] : []));
   }
 
@@ -80,7 +79,7 @@ export class RequestPipeline {
         bytesOut: res.writableFinished && state.bodyBytes !== undefined ? state.bodyBytes : socket.bytesWritten - writtenAtStart,
         completed: res.writableFinished,
       });
-      this.deps.logger.info(logLineOf(record, peer, state.encodedDenial));
+      if (this.deps.logger.isLevelEnabled('info')) this.deps.logger.info(logLineOf(record, peer, state.encodedDenial));
       if (state.denial !== undefined) this.deps.logger.debug({ requestId: info.requestId, authorization: state.denial }, 'access denied');
       for (const observe of this.afterResponse) {
         try {
@@ -114,7 +113,7 @@ export class RequestPipeline {
       state.authType = auth.facts.authType;
       const op = await adapter.route(raw, req, auth, info);
       state.operation = op.name;
-      state.audit = op.audit;
+      state.requestAudit = op.audit;
       state.checks = op.checks;
       const caller: Caller = op.caller ?? auth.caller;
       const authForChecks = op.facts ? { ...auth, facts: op.facts } : auth;
@@ -136,7 +135,7 @@ export class RequestPipeline {
       }
       if (expectsContinue && !bodyAuthenticates) res.writeContinue();
       const result = await op.execute(advice);
-      if (result.audit) state.audit = mergeAudit(state.audit, result.audit);
+      state.answerAudit = result.audit;
       await this.respond(req, res, info, state, result.response);
     } catch (e) {
       if (!isServiceError(e)) this.deps.logger.error({ requestId: info.requestId, err: e }, 'internal error');
@@ -148,15 +147,14 @@ export class RequestPipeline {
   private async respond(req: IncomingMessage, res: ServerResponse, info: RequestInfo, state: RequestState, response: HttpResponse): Promise<void> {
     state.status = response.status;
     state.bodyBytes = fixedBodyLength(response) ?? contentLengthOf(response);
-    if (this.writeAhead.length > 0) {
-      const record = recordOf(state, req, info, { totalTimeMs: elapsedMs(state.started), bytesIn: 0, bytesOut: state.bodyBytes ?? 0, completed: false });
-      for (const keep of this.writeAhead) {
-        const wait = keep(record);
-        if (wait === undefined) continue;
-        // Deviation from AWS: none in effect — but a failed audit write cannot undo the operation
-        // that already happened, so the answer is sent anyway and the failure is logged.
-        await wait.catch((err: unknown) => this.deps.logger.error({ requestId: info.requestId, err }, 'audit write-ahead failed'));
-      }
+    let record: RequestRecord | undefined;
+    for (const keeper of this.writeAhead) {
+      if (keeper.keeps !== undefined && !keeper.keeps(state.service, state.operation)) continue;
+      record ??= recordOf(state, req, info, { totalTimeMs: elapsedMs(state.started), bytesIn: 0, bytesOut: state.bodyBytes ?? 0, completed: false });
+      const wait = keeper.beforeResponse!(record);
+      // A failed audit write cannot undo the operation that already happened: the answer is sent
+      // anyway and the failure is logged.
+      if (wait !== undefined) await wait.catch((err: unknown) => this.deps.logger.error({ requestId: info.requestId, err }, 'audit write-ahead failed'));
     }
     await writeHttpResponse(res, response, req.method ?? 'GET');
   }
@@ -183,75 +181,8 @@ export class RequestPipeline {
   }
 }
 
-/** What the pipeline learns about a request as it goes; the record is built from it. */
-interface RequestState {
-  readonly service: string;
-  readonly started: bigint;
-  status: number;
-  operation?: string;
-  caller?: Caller;
-  authType?: AuthType;
-  decision?: Decision;
-  decidedBy?: string;
-  /** The operation's gating checks (what it acts on; if allowed, the actions it used). */
-  checks?: readonly AuthzCheck[];
-  audit?: OperationAudit;
-  errorCode?: string;
-  errorMessage?: string;
-  /** The response body's length, when known before it is sent. */
-  bodyBytes?: number;
-  denial?: unknown;
-  encodedDenial?: string;
-}
-
-interface FinalFacts {
-  readonly totalTimeMs: number;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  readonly completed: boolean;
-}
-
-const AUTHENTICATION_TYPES: Readonly<Record<AuthType, AuthenticationType>> = {
-  'REST-HEADER': 'AuthHeader',
-  'REST-QUERY-STRING': 'QueryString',
-  POST: 'Post',
-  None: 'Anonymous',
-};
-
-function recordOf(state: RequestState, req: IncomingMessage, info: RequestInfo, facts: FinalFacts): RequestRecord {
-  const caller = state.caller;
-  const authenticationType = state.authType === undefined ? 'Anonymous' : AUTHENTICATION_TYPES[state.authType];
-  return {
-    requestId: info.requestId,
-    eventTime: info.receivedAt,
-    service: state.service,
-    region: info.region,
-    operation: state.operation,
-    caller,
-    accessKeyId: caller !== undefined && caller.kind !== 'Anonymous' ? caller.accessKeyId : undefined,
-    authenticationType,
-    signatureVersion: authenticationType === 'Anonymous' ? undefined : 'SigV4',
-    sourceIp: info.sourceIp,
-    userAgent: info.userAgent,
-    referer: info.referer,
-    host: header(req, 'host'),
-    tls: tlsOf(req),
-    http: { method: req.method ?? 'GET', uri: req.url ?? '/', version: `HTTP/${req.httpVersion}` },
-    requestParameters: state.audit?.requestParameters,
-    responseElements: state.audit?.responseElements,
-    resources: state.checks === undefined ? undefined : resourcesOf(state.checks),
-    status: state.status,
-    errorCode: state.errorCode,
-    errorMessage: state.errorMessage,
-    decision: state.decision,
-    decidedBy: state.decidedBy,
-    authorizedActions: state.decision === 'Allow' ? state.checks?.map((c) => c.action) : undefined,
-    bytesIn: facts.bytesIn,
-    bytesOut: facts.bytesOut,
-    totalTimeMs: facts.totalTimeMs,
-    completed: facts.completed,
-    s3: state.audit?.s3,
-  };
+function recordOf(state: RequestState, req: IncomingMessage, info: RequestInfo, facts: RecordFacts): RequestRecord {
+  return new PipelineRecord(state, req, info, facts);
 }
 
 function bodyBytesIn(req: IncomingMessage, socketBytes: number): number {
@@ -268,22 +199,6 @@ function contentLengthOf(response: HttpResponse): number | undefined {
   return v === undefined ? undefined : Number(v);
 }
 
-function tlsOf(req: IncomingMessage): RequestRecord['tls'] {
-  const socket = req.socket as Partial<TLSSocket>;
-  if (socket.encrypted !== true) return undefined;
-  const tls = socket as TLSSocket;
-  return { version: tls.getProtocol() ?? 'unknown', cipherSuite: tls.getCipher()?.name ?? 'unknown' };
-}
-
-/** The answer's facts over the operation's (the version written replaces the one addressed). */
-function mergeAudit(routed: OperationAudit | undefined, answered: OperationAudit): OperationAudit {
-  if (routed === undefined) return answered;
-  return {
-    requestParameters: answered.requestParameters ?? routed.requestParameters,
-    responseElements: answered.responseElements ?? routed.responseElements,
-    s3: routed.s3 === undefined ? answered.s3 : answered.s3 === undefined ? routed.s3 : { ...routed.s3, ...answered.s3 },
-  };
-}
 
 function accessDenied(outcome: AuthzOutcome): ServiceError {
   return new ServiceError('AccessDenied', outcome.message ?? 'Access Denied', 403);

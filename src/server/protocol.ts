@@ -143,23 +143,36 @@ export interface RoutedOperation {
  */
 export interface HttpResponse {
   readonly status: number;
+  /**
+   * Headers every response of the protocol sends first, flat (`[name, value, ...]`): no merged copy per
+   * request. The writer appends the others to this array (the protocol makes one per response).
+   */
+  readonly leadingHeaders?: string[];
   readonly headers: Readonly<Record<string, string | number | readonly string[] | undefined>>;
   readonly body?: string | Uint8Array | Readable;
 }
 
 /** What an operation tells the request's audit record about itself (audit/request-record.ts). */
 export interface OperationAudit {
-  /** CloudTrail's requestParameters: the API's input members, lowerCamelCase; secrets are redacted later. */
+  /**
+   * CloudTrail's requestParameters: the API's input members, lowerCamelCase; secrets are redacted
+   * later. May be a getter: only the audit trail reads it, so it can be built when read.
+   */
   readonly requestParameters?: Readonly<Record<string, unknown>>;
+  readonly s3?: RecordedS3Request;
+}
+
+/** Facts only the answer knows, over the operation's. */
+export interface AnswerAudit {
   /** CloudTrail's responseElements of a call that changed something (read-only calls record none). */
   readonly responseElements?: Readonly<Record<string, unknown>>;
+  /** The version written or read, the object's size: over the request's S3 facts. */
   readonly s3?: RecordedS3Request;
 }
 
 export interface OperationResult {
   readonly response: HttpResponse;
-  /** Facts only the answer knows (the version written, the object's size); merged over the operation's. */
-  readonly audit?: OperationAudit;
+  readonly audit?: AnswerAudit;
 }
 
 /**

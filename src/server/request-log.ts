@@ -7,26 +7,24 @@ import type { RequestRecord } from '../audit/request-record.js';
 
 export function logLineOf(record: RequestRecord, peer: string, encodedDenial: string | undefined): Record<string, unknown> {
   const caller = record.caller;
-  return {
-    requestId: record.requestId,
-    sourceIp: record.sourceIp,
-    ...(peer !== record.sourceIp ? { peer } : {}),
-    method: record.http.method,
-    service: record.service,
-    operation: record.operation ?? '-',
-    caller: caller === undefined ? undefined : caller.kind === 'Anonymous' ? 'anonymous' : caller.arn,
-    authenticationType: record.authenticationType,
-    ...(record.s3?.bucket !== undefined ? { bucket: record.s3.bucket } : {}),
-    ...(record.s3?.key !== undefined ? { key: record.s3.key } : {}),
-    decision: record.decision,
-    ...(record.decidedBy !== undefined ? { decidedBy: record.decidedBy } : {}),
-    status: record.status,
-    ...(record.errorCode !== undefined ? { errorCode: record.errorCode } : {}),
-    bytesIn: record.bytesIn,
-    bytesOut: record.bytesOut,
-    latencyMs: Math.round(record.totalTimeMs * 1000) / 1000,
-    completed: record.completed,
-    ...(record.tls ? { tls: record.tls.version } : {}),
-    ...(encodedDenial !== undefined ? { encodedAuthorizationMessage: encodedDenial } : {}),
-  };
+  const line: Record<string, unknown> = { requestId: record.requestId, sourceIp: record.sourceIp };
+  if (peer !== record.sourceIp) line.peer = peer;
+  line.method = record.http.method;
+  line.service = record.service;
+  line.operation = record.operation ?? '-';
+  line.caller = caller === undefined ? undefined : caller.kind === 'Anonymous' ? 'anonymous' : caller.arn;
+  line.authenticationType = record.authenticationType;
+  if (record.s3?.bucket !== undefined) line.bucket = record.s3.bucket;
+  if (record.s3?.key !== undefined) line.key = record.s3.key;
+  line.decision = record.decision;
+  if (record.decidedBy !== undefined) line.decidedBy = record.decidedBy;
+  line.status = record.status;
+  if (record.errorCode !== undefined) line.errorCode = record.errorCode;
+  line.bytesIn = record.bytesIn;
+  line.bytesOut = record.bytesOut;
+  line.latencyMs = Math.round(record.totalTimeMs * 1000) / 1000;
+  line.completed = record.completed;
+  if (record.tls) line.tls = record.tls.version;
+  if (encodedDenial !== undefined) line.encodedAuthorizationMessage = encodedDenial;
+  return line;
 }

@@ -13,6 +13,11 @@ export interface RequestObserver {
    * Returns undefined when it keeps nothing of this request (the common, free case).
    */
   readonly beforeResponse?: (record: RequestRecord) => Promise<void> | undefined;
+  /**
+   * With `beforeResponse`: whether it may keep anything of a request of this service and operation.
+   * The pipeline builds the write-ahead record only when one observer says yes (most requests: none).
+   */
+  readonly keeps?: (service: string, operation: string | undefined) => boolean;
   /** Once the response has ended or the connection was cut: the final record. Must not throw. */
   readonly afterResponse?: (record: RequestRecord) => void;
 }

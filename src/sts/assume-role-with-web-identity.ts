@@ -1,6 +1,6 @@
 import type { RoleRow } from '../iam/store/types.js';
 import { optionalString, requiredString } from '../query/params.js';
-import { perRequest } from '../query/per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 import type { UnsignedQueryContext, UnsignedQueryOperation } from '../query/types.js';
 import { roleArnOf } from './assume-role.js';
 import { issueRoleSession } from './issue-credentials.js';

@@ -1,7 +1,7 @@
 import type { CallerSession } from '../identity/caller.js';
 import type { RoleRow } from '../iam/store/types.js';
 import { optionalString } from '../query/params.js';
-import { perRequest } from '../query/per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 import type { QueryContext, QueryOperation } from '../query/types.js';
 import type { AuthzCheck } from '../server/protocol.js';
 import { issueRoleSession } from './issue-credentials.js';

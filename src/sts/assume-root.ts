@@ -1,6 +1,6 @@
 import type { CallerSession } from '../identity/caller.js';
 import { optionalInt, requiredString } from '../query/params.js';
-import { perRequest } from '../query/per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 import type { QueryContext, QueryOperation } from '../query/types.js';
 import { issueCredentials } from './issue-credentials.js';
 import type { StsDeps } from './sts-deps.js';

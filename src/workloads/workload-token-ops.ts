@@ -2,7 +2,7 @@ import { instanceProfileArn, roleArn } from '../iam/arn.js';
 import type { IamStore, InstanceProfileRow, RoleRow, WorkloadTokenRow } from '../iam/store/types.js';
 import type { StringRules } from '../json-protocol/json-input.js';
 import type { JsonContext, JsonOperation, JsonResult } from '../json-protocol/types.js';
-import { perRequest } from '../query/per-request.js';
+import { perRequest } from '../protocol/per-request.js';
 import type { AuthzCheck } from '../server/protocol.js';
 import { workloadsError } from './errors.js';
 import {

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetAccessKeyLastUsedCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { awsCli, iamClient, startServer, stsClient, uniqueName, type Credentials, type TestServer } from './harness.js';
 
@@ -97,6 +97,15 @@ describe('CloudTrail event history with the aws CLI', () => {
     assert.equal(deniedEvent.event.userIdentity.sessionContext.sessionIssuer.arn, role.Role!.Arn);
     assert.equal(deniedEvent.event.userIdentity.sessionContext.sessionIssuer.userName, roleName);
     assert.equal(deniedEvent.Username, session);
+
+    // The user's key last signed the AssumeRole (from the same records): GetAccessKeyLastUsed says sts.
+    let lastUsed: { ServiceName?: string; Region?: string } = {};
+    for (let i = 0; i < 40 && lastUsed.ServiceName !== 'sts'; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      lastUsed = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId! }))).AccessKeyLastUsed ?? {};
+    }
+    assert.equal(lastUsed.ServiceName, 'sts');
+    assert.equal(lastUsed.Region, 'us-east-1');
   });
 
   test('a trail: create-trail needs a bucket policy for cloudtrail.amazonaws.com; start-logging; status', async () => {

@@ -1,9 +1,8 @@
 import type { AccessKeyLookupOptions, AccessKeyRecord, CredentialProvider } from '../types.js';
 
-/** In-memory CredentialProvider for tests: records lookups and key uses. */
+/** In-memory CredentialProvider for tests: records lookups. */
 export class FakeCredentials implements CredentialProvider {
   readonly keys = new Map<string, AccessKeyRecord>();
-  readonly uses: { accessKeyId: string; service: string; region: string; at: Date }[] = [];
   readonly lookups: { accessKeyId: string; options: AccessKeyLookupOptions | undefined }[] = [];
 
   add(record: Partial<AccessKeyRecord> & { accessKeyId: string; secretAccessKey: string }): this {
@@ -26,9 +25,5 @@ export class FakeCredentials implements CredentialProvider {
   async findAccessKey(accessKeyId: string, options?: AccessKeyLookupOptions): Promise<AccessKeyRecord | undefined> {
     this.lookups.push({ accessKeyId, options });
     return this.keys.get(accessKeyId);
-  }
-
-  recordKeyUse(accessKeyId: string, service: string, region: string, at: Date): void {
-    this.uses.push({ accessKeyId, service, region, at });
   }
 }

@@ -27,6 +27,8 @@ export async function routeAndRender(adapter: ProtocolAdapter, raw: RawRequest, 
     response = adapter.errorResponse(e, info, raw);
   }
   const headers: Record<string, string | number> = {};
+  const leading = response.leadingHeaders ?? [];
+  for (let i = 0; i + 1 < leading.length; i += 2) headers[leading[i]!.toLowerCase()] = leading[i + 1]!;
   for (const [k, v] of Object.entries(response.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : (v as string | number);
   return { status: response.status, headers, body: await bodyText(response.body), checks, response };
 }
