@@ -138,7 +138,19 @@ export class PipelineRecord implements RequestRecord {
     const asked = this.state.requestAudit?.s3;
     const answered = this.state.answerAudit?.s3;
     if (answered === undefined) return asked;
-    return (this.mergedS3 ??= { ...asked, ...answered });
+    // A literal of one shape, not a spread of two objects (which costs microseconds per request).
+    return (this.mergedS3 ??= {
+      bucket: asked?.bucket,
+      bucketOwnerAccountId: asked?.bucketOwnerAccountId,
+      bucketOwnerCanonicalId: asked?.bucketOwnerCanonicalId,
+      key: asked?.key,
+      versionId: answered.versionId ?? asked?.versionId,
+      objectSize: answered.objectSize ?? asked?.objectSize,
+      hostId: asked?.hostId,
+      aclRequired: answered.aclRequired ?? asked?.aclRequired,
+      accessPointArn: asked?.accessPointArn,
+      logging: asked?.logging,
+    });
   }
 
   private mergedS3: RecordedS3Request | undefined;
