@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { athenaFields, type AccessLogColumns } from './testing/athena-access-log.js';
 import { accessLogLine, accessLogOperation, hasAccessLog } from './access-log.js';
 import { ACCESS_LOG_OPERATIONS } from './access-log-operations.js';
 import type { RequestRecord } from './request-record.js';
@@ -10,24 +11,11 @@ import { IMPLEMENTED_OPERATIONS } from '../s3/operations.js';
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-s3-access-logs-to-identify-requests.html),
  * with Hive's string escaping undone.
  */
-const ATHENA_REGEX = new RegExp(
-  '([^ ]*) ([^ ]*) \\[(.*?)\\] ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ("[^"]*"|-) (-|[0-9]*) ([^ ]*) ([^ ]*) ' +
-    '([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ("[^"]*"|-) ([^ ]*)' +
-    '(?: ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*))?.*$',
-);
-const COLUMNS = [
-  'bucketowner', 'bucket_name', 'requestdatetime', 'remoteip', 'requester', 'requestid', 'operation', 'key',
-  'request_uri', 'httpstatus', 'errorcode', 'bytessent', 'objectsize', 'totaltime', 'turnaroundtime', 'referrer',
-  'useragent', 'versionid', 'hostid', 'sigv', 'ciphersuite', 'authtype', 'endpoint', 'tlsversion',
-  'accesspointarn', 'aclrequired',
-] as const;
-
-function athena(line: string): Record<(typeof COLUMNS)[number], string> {
+function athena(line: string): AccessLogColumns {
   assert.ok(!line.includes('\n'), 'one record is one line');
-  const m = ATHENA_REGEX.exec(line);
-  assert.ok(m, `the Athena regex reads ${line}`);
-  assert.equal(m.index, 0);
-  return Object.fromEntries(COLUMNS.map((c, i) => [c, m[i + 1]])) as Record<(typeof COLUMNS)[number], string>;
+  const fields = athenaFields(line);
+  assert.ok(fields, `the Athena regex reads ${line}`);
+  return fields;
 }
 
 const OWNER = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';

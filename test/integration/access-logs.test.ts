@@ -13,25 +13,13 @@ import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { canonicalUserId } from '../../src/identity/canonical-user.js';
 import { awsCli, s3Client, startServer, uniqueName, type TestServer } from './harness.js';
+import { athenaFields, COLUMNS, type AccessLogColumns } from '../../src/audit/testing/athena-access-log.js';
 
-/** The `input.regex` of AWS's Athena table for S3 access logs, with Hive's string escaping undone. */
-const ATHENA_REGEX = new RegExp(
-  '([^ ]*) ([^ ]*) \\[(.*?)\\] ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ("[^"]*"|-) (-|[0-9]*) ([^ ]*) ([^ ]*) ' +
-    '([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ("[^"]*"|-) ([^ ]*)' +
-    '(?: ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*))?.*$',
-);
-const COLUMNS = [
-  'bucketowner', 'bucket_name', 'requestdatetime', 'remoteip', 'requester', 'requestid', 'operation', 'key',
-  'request_uri', 'httpstatus', 'errorcode', 'bytessent', 'objectsize', 'totaltime', 'turnaroundtime', 'referrer',
-  'useragent', 'versionid', 'hostid', 'sigv', 'ciphersuite', 'authtype', 'endpoint', 'tlsversion',
-  'accesspointarn', 'aclrequired',
-] as const;
-type LogRecord = Record<(typeof COLUMNS)[number], string>;
+type LogRecord = AccessLogColumns;
 
 function parseLine(line: string): LogRecord {
-  const m = ATHENA_REGEX.exec(line);
-  assert.ok(m && m.index === 0, `the Athena regex reads: ${line}`);
-  const record = Object.fromEntries(COLUMNS.map((c, i) => [c, m[i + 1]])) as LogRecord;
+  const record = athenaFields(line);
+  assert.ok(record, `the Athena regex reads: ${line}`);
   // Every one of the 26 fields is present (the regex's optional tail matched).
   for (const c of COLUMNS) assert.ok(record[c] !== undefined && record[c] !== '', `field ${c} of ${line}`);
   return record;
