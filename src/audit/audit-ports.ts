@@ -8,11 +8,24 @@
 import type { CloudTrailEvent } from './cloudtrail-event.js';
 import type { AdvancedEventSelector, EventSelector } from './cloudtrail-selectors.js';
 
-/** One stored event: its place in the store's total order and the event as CloudTrail renders it. */
-export interface StoredEvent {
-  /** Increases with every append, across processes: trail delivery's cursor. */
-  readonly seq: number;
+/**
+ * An event as the recorder hands it to the store: rendered once (`json`), with the logging trails that
+ * selected it when it happened (their `trailKey`s; empty when it is kept for the event history only).
+ */
+export interface RecordedEvent {
   readonly event: CloudTrailEvent;
+  readonly json: string;
+  readonly trails: readonly string[];
+}
+
+/**
+ * One group commit's entries of the delivery log, the events trails deliver: lines that trail delivery
+ * reads without parsing the events (trail-delivery-log.ts). `seq` increases with every append, across
+ * processes, and is never reused: each trail's delivery cursor.
+ */
+export interface DeliveryBatch {
+  readonly seq: number;
+  readonly lines: string;
 }
 
 /** LookupEvents' attributes (API_LookupAttribute.html); one at most per call, as AWS allows. */
@@ -49,21 +62,31 @@ export interface LookupPage {
 
 export interface AuditEventStore {
   /**
-   * Appends events in one transaction and returns once the commit has reached the operating system
-   * (durable across a crash of the process; `synchronous=NORMAL` in WAL mode). Synchronous so that the
-   * caller decides what waits on it: the pipeline appends a batch before it sends the batch's responses.
+   * Records events in one transaction and returns once the commit has reached the operating system
+   * (durable across a crash of the process; `synchronous=NORMAL` in WAL mode): management events in
+   * the event history, events that trails selected in one batch of the delivery log. Synchronous so
+   * that the caller decides what waits on it: the pipeline appends a batch before it sends the batch's
+   * responses.
    */
-  append(events: readonly CloudTrailEvent[]): void;
+  append(events: readonly RecordedEvent[]): void;
   /**
    * Management events only, as the event history shows (LookupEvents never returns data events).
    * `InvalidNextToken`: the token is not one this store issued for the same query.
    */
   lookup(query: LookupQuery): LookupPage | 'InvalidNextToken';
-  /** Events with `seq > after`, oldest first, at most `limit`: what trail delivery reads. */
-  eventsAfter(after: number, limit: number): readonly StoredEvent[];
-  /** The highest seq stored (0 when empty). */
+  /**
+   * Delivery-log batches with `seq > after`, oldest first: at least one (when there is one), and no
+   * more once they hold `maxEvents` events. What trail delivery reads.
+   */
+  deliveryAfter(after: number, maxEvents: number): readonly DeliveryBatch[];
+  /** The highest delivery-log seq (0 before the first): where a trail that starts logging begins. */
   lastSeq(): number;
-  /** Deletes events older than `before` and, beyond `maxEvents`, the oldest; returns how many went. */
+  /** The time of the first event after `seq` in the delivery log (the delivery lag gauge). */
+  firstEventTimeAfter(seq: number): Date | undefined;
+  /**
+   * Deletes history events and delivery batches older than `before` and, beyond `maxEvents` of either,
+   * the oldest; returns how many events went.
+   */
   prune(options: { readonly before: Date; readonly maxEvents: number }): number;
 }
 
@@ -94,7 +117,7 @@ export interface TrailRecord {
 
 /** What GetTrailStatus reports and where delivery resumes. */
 export interface TrailDeliveryState {
-  /** The last event seq this trail has considered (delivered or skipped). */
+  /** The last delivery-log seq this trail has considered (AuditEventStore.deliveryAfter). */
   readonly deliveredSeq: number;
   readonly latestDeliveryTime?: Date;
   readonly latestDeliveryError?: string;

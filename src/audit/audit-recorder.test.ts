@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuditEventStore, TrailRecord, TrailStore } from './audit-ports.js';
+import type { AuditEventStore, RecordedEvent, TrailRecord, TrailStore } from './audit-ports.js';
 import { AuditRecorder } from './audit-recorder.js';
-import type { CloudTrailEvent } from './cloudtrail-event.js';
 import type { RequestRecord } from './request-record.js';
 
 const ACCT = '111122223333';
@@ -27,8 +26,8 @@ const getObject = record({
 });
 
 function bed(trails: TrailRecord[]) {
-  const appended: CloudTrailEvent[][] = [];
-  const events = { append: (e: readonly CloudTrailEvent[]) => void appended.push([...e]) } as unknown as AuditEventStore;
+  const appended: RecordedEvent[][] = [];
+  const events = { append: (e: readonly RecordedEvent[]) => void appended.push([...e]) } as unknown as AuditEventStore;
   const store = { version: () => trails.length, logging: () => trails } as unknown as TrailStore;
   let n = 0;
   const recorder = new AuditRecorder({ events, trails: store, newEventId: () => `id-${++n}` });
@@ -51,18 +50,26 @@ test('management events are written ahead, batched: requests of one turn share o
   assert.equal(appended.length, 0, 'nothing is written before the turn ends');
   await Promise.all([a, b]);
   assert.equal(appended.length, 1);
-  assert.deepEqual(appended[0]!.map((e) => e.requestID), ['A', 'B']);
+  assert.deepEqual(appended[0]!.map((r) => r.event.requestID), ['A', 'B']);
+  assert.deepEqual(appended[0]!.map((r) => r.trails), [[], []], 'kept for the event history, no trail to deliver them');
+  assert.equal(appended[0]![0]!.json, JSON.stringify(appended[0]![0]!.event), 'rendered once, for the store');
 });
 
-test('a data event is kept only when a logging trail of the account selects it', async () => {
+test('a data event is kept only when a logging trail of the account selects it, with the keys of those trails', async () => {
   assert.equal(bed([]).recorder.beforeResponse(getObject), undefined, 'no trail: nothing to wait for');
   const managementOnly = bed([trail({})]);
   assert.equal(managementOnly.recorder.beforeResponse(getObject), undefined);
   const otherBucket = bed([trail({ eventSelectors: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::other/'] }] }] })]);
-  assert.equal(otherBucket.recorder.beforeResponse(getObject), undefined);
-  const all = bed([trail({ eventSelectors: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] })]);
+  await otherBucket.recorder.beforeResponse(getObject);
+  assert.deepEqual(otherBucket.appended.flat(), [], 'selected by no trail: dropped');
+  const allData = [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }];
+  const all = bed([trail({ eventSelectors: allData }), trail({ name: 'u', eventSelectors: allData }), trail({ name: 'v' })]);
   await all.recorder.beforeResponse(getObject);
-  assert.equal(all.appended[0]![0]!.eventCategory, 'Data');
+  assert.equal(all.appended[0]![0]!.event.eventCategory, 'Data');
+  assert.deepEqual(all.appended[0]![0]!.trails, [`${ACCT}/t`, `${ACCT}/u`]);
+  const management = await all.recorder.beforeResponse(record({}));
+  assert.equal(management, undefined);
+  assert.deepEqual(all.appended[1]![0]!.trails, [`${ACCT}/t`, `${ACCT}/u`, `${ACCT}/v`], 'management events: every default trail');
 });
 
 test('a request that was never routed, or of a service CloudTrail does not know, records nothing', () => {

@@ -9,13 +9,15 @@ import type { Database } from 'better-sqlite3';
  * request may append to it, and those appends must neither take the metadata write lock that object
  * writes wait on nor make every worker process drop its IAM caches.
  *
- * `events.seq` is AUTOINCREMENT: a seq is never reused, even after pruning removed the newest rows,
- * because trail delivery keeps its place as "the last seq considered".
- *
- * The lookup indexes are partial (`WHERE management = 1`): LookupEvents only ever shows management
- * events, so data events (the bulk: every GetObject of a trail that selects them) cost one row and the
- * primary key, nothing more. Each index ends with (event_time, seq): a lookup walks it newest first
- * and needs no sort.
+ * Two logs, for two readers (since migration 2):
+ * - `events`, the event history LookupEvents reads: management events, indexed. The lookup indexes are
+ *   partial (`WHERE management = 1`, from when data events were rows too); each ends with
+ *   (event_time, seq), so a lookup walks it newest first and needs no sort.
+ * - `delivery_log`, what trails deliver: one row per group commit holding the events logging trails
+ *   selected, pre-rendered, with the keys of those trails (trail-delivery-log.ts). Data events (the
+ *   bulk: every GetObject of a trail that selects them) are only here, a line each, never a row each.
+ *   `delivery_log.seq` is AUTOINCREMENT: a seq is never reused, even after pruning removed the newest
+ *   rows, because each trail keeps its place as "the last seq considered".
  */
 export const AUDIT_MIGRATIONS: readonly string[] = [
   // 1: events and the resources they name; trails.
@@ -66,6 +68,20 @@ export const AUDIT_MIGRATIONS: readonly string[] = [
   -- trails_version: bumped by every trail write, so a process sees another's change without reading trails.
   CREATE TABLE audit_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   INSERT INTO audit_meta (key, value) VALUES ('trails_version', 0);
+  `,
+  // 2: the delivery log (trail-delivery-log.ts): trails select events when they are recorded, and each
+  // group commit's selected events are one row of pre-rendered lines, so a data event costs the request
+  // path a line in a string, not a row of its own. The event history keeps management events only;
+  // trail cursors now count delivery-log batches, so they start again at 0.
+  `
+  CREATE TABLE delivery_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    first_time INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    lines TEXT NOT NULL
+  );
+  DELETE FROM events WHERE management = 0;
+  UPDATE trails SET delivery = json_set(delivery, '$.deliveredSeq', 0);
   `,
 ];
 

@@ -90,9 +90,9 @@ export async function openAudit(options: OpenAuditOptions): Promise<OpenedAudit>
     oldestUndelivered() {
       // The oldest event after the cursor of the trail furthest behind (selected or not: an upper bound).
       const cursors = store.trails.logging().map((t) => t.delivery.deliveredSeq);
-      const next = cursors.length === 0 ? undefined : store.events.eventsAfter(Math.min(...cursors), 1)[0];
+      const next = cursors.length === 0 ? undefined : store.events.firstEventTimeAfter(Math.min(...cursors));
       return {
-        ...(next ? { cloudtrail: new Date(next.event.eventTime) } : {}),
+        ...(next ? { cloudtrail: next } : {}),
         ...(accessLogs.stats().oldestBufferedAt ? { accessLog: accessLogs.stats().oldestBufferedAt } : {}),
       };
     },

@@ -9,6 +9,8 @@ import type { LookupPage, LookupQuery, TrailRecord } from './audit-ports.js';
 import { migrateAudit } from './audit-schema.js';
 import { openAuditStore } from './sqlite-audit-store.js';
 import { LOOKUP_SQL } from './sqlite-audit-store-lookup.js';
+import { recorded } from './testing/recorded-events.js';
+import { deliveryEntries } from './trail-delivery-log.js';
 
 const ACCT = '111122223333';
 const OTHER = '444455556666';
@@ -57,7 +59,7 @@ describe('SQLite audit event store', () => {
     const c = event({ recipientAccountId: OTHER });
     const d = event({ awsRegion: 'eu-west-1' });
     const e = event({ eventName: 'DeleteUser' });
-    events.append([a, b, c, d, e]);
+    events.append(recorded([a, b, c, d, e]));
     assert.deepEqual(ids(events.lookup(q())), [e.eventID, a.eventID]);
     assert.deepEqual(ids(events.lookup(q({ accountId: OTHER }))), [c.eventID]);
     assert.deepEqual(ids(events.lookup(q({ region: 'eu-west-1' }))), [d.eventID]);
@@ -87,7 +89,7 @@ describe('SQLite audit event store', () => {
         { ARN: `arn:aws:kms:us-east-1:${ACCT}:key/k2`, accountId: ACCT, type: 'AWS::KMS::Key' },
       ],
     });
-    events.append([user, role, root, key]);
+    events.append(recorded([user, role, root, key]));
     const by = (key: NonNullable<LookupQuery['attribute']>['key'], value: string) =>
       ids(events.lookup(q({ attribute: { key, value } })));
     assert.deepEqual(by('EventId', role.eventID), [role.eventID]);
@@ -110,7 +112,7 @@ describe('SQLite audit event store', () => {
   it('bounds by time, both ends inclusive', () => {
     const { events, close } = openAuditStore({ dataDir: ':memory:' });
     const e = [0, 1, 2, 3].map((i) => event({ at: T0 + i * 60_000 }));
-    events.append(e);
+    events.append(recorded(e));
     const r = events.lookup(q({ startTime: new Date(T0 + 60_000), endTime: new Date(T0 + 120_000) }));
     assert.deepEqual(ids(r), [e[2].eventID, e[1].eventID]);
     assert.deepEqual(ids(events.lookup(q({ endTime: new Date(T0) }))), [e[0].eventID]);
@@ -120,7 +122,7 @@ describe('SQLite audit event store', () => {
   it('pages with an opaque NextToken bound to its query; equal times are ordered by append', () => {
     const { events, close } = openAuditStore({ dataDir: ':memory:' });
     const all = Array.from({ length: 7 }, (_, i) => event({ at: T0 + Math.floor(i / 2) * 1000 }));
-    events.append(all);
+    events.append(recorded(all));
     const seen: string[] = [];
     let token: string | undefined;
     let pages = 0;
@@ -157,20 +159,42 @@ describe('SQLite audit event store', () => {
     db.close();
   });
 
-  it('gives delivery events after a seq, oldest first; lastSeq never goes back after pruning', () => {
+  it('keeps the events trails selected as one delivery-log batch per append; lastSeq never goes back after pruning', () => {
     const { events, close } = openAuditStore({ dataDir: ':memory:' });
     assert.equal(events.lastSeq(), 0);
+    const first = event();
     const data = event({ managementEvent: false, eventCategory: 'Data', eventName: 'GetObject' });
-    events.append([event(), data, event()]);
-    assert.equal(events.lastSeq(), 3);
-    const after = events.eventsAfter(1, 10);
-    assert.deepEqual(after.map((s) => s.seq), [2, 3]);
-    assert.equal(after[0].event.eventID, data.eventID, 'data events are kept for delivery');
-    assert.deepEqual(events.eventsAfter(0, 1).map((s) => s.seq), [1]);
-    assert.equal(events.prune({ before: new Date(T0 + 10 ** 9), maxEvents: 100 }), 3);
-    assert.equal(events.lastSeq(), 3);
-    events.append([event()]);
-    assert.deepEqual(events.eventsAfter(0, 10).map((s) => s.seq), [4]);
+    const third = event();
+    events.append([...recorded([first], [`${ACCT}/a`, `${ACCT}/b`]), ...recorded([data], [`${ACCT}/b`]), ...recorded([event()])]);
+    events.append(recorded([third], [`${ACCT}/a`]));
+    events.append(recorded([event()]));
+    assert.equal(events.lastSeq(), 2, 'an append with no selected event adds no batch');
+    const batches = events.deliveryAfter(0, 100);
+    assert.deepEqual(batches.map((b) => b.seq), [1, 2]);
+    const idsFor = (lines: string, key: string) => deliveryEntries(lines, key).map((e) => (JSON.parse(e.json) as CloudTrailEvent).eventID);
+    assert.deepEqual(idsFor(batches[0]!.lines, `${ACCT}/b`), [first.eventID, data.eventID]);
+    assert.deepEqual(idsFor(batches[0]!.lines, `${ACCT}/a`), [first.eventID]);
+    assert.deepEqual(deliveryEntries(batches[0]!.lines, `${ACCT}/a`)[0], { region: 'us-east-1', eventTime: first.eventTime, json: JSON.stringify(first) });
+    assert.deepEqual(events.deliveryAfter(0, 1).map((b) => b.seq), [1], 'no more batches once maxEvents are read');
+    assert.deepEqual(events.deliveryAfter(1, 1).map((b) => b.seq), [2]);
+    assert.equal(events.firstEventTimeAfter(1)?.toISOString(), new Date(third.eventTime).toISOString());
+    assert.equal(events.firstEventTimeAfter(2), undefined);
+    assert.ok(!ids(events.lookup(q())).includes(data.eventID), 'data events are not in the event history');
+    assert.equal(events.prune({ before: new Date(T0 + 10 ** 9), maxEvents: 100 }), 4 + 3, 'history and delivery log');
+    assert.equal(events.lastSeq(), 2);
+    events.append(recorded([event()], [`${ACCT}/a`]));
+    assert.deepEqual(events.deliveryAfter(0, 10).map((b) => b.seq), [3]);
+    close();
+  });
+
+  it('prunes delivery-log batches older than a time, then the oldest beyond a count of events', () => {
+    const { events, close } = openAuditStore({ dataDir: ':memory:' });
+    const data = (at: number) => event({ at, managementEvent: false, eventCategory: 'Data', eventName: 'GetObject' });
+    for (const at of [T0, T0 + 1000, T0 + 2000, T0 + 3000]) events.append(recorded([data(at), data(at)], [`${ACCT}/a`]));
+    assert.equal(events.prune({ before: new Date(T0 + 1000), maxEvents: 100 }), 2);
+    assert.equal(events.prune({ before: new Date(T0), maxEvents: 3 }), 4, 'whole batches, oldest first, until at most 3 remain');
+    assert.deepEqual(events.deliveryAfter(0, 100).map((b) => b.seq), [4]);
+    assert.equal(events.prune({ before: new Date(T0), maxEvents: 3 }), 0);
     close();
   });
 
@@ -178,7 +202,7 @@ describe('SQLite audit event store', () => {
     const { events, close } = openAuditStore({ dataDir: ':memory:' });
     const res = [{ ARN: 'arn:aws:s3:::b', type: 'AWS::S3::Bucket' }];
     const e = Array.from({ length: 10 }, (_, i) => event({ at: T0 + i * 1000, resources: res }));
-    events.append(e);
+    events.append(recorded(e));
     assert.equal(events.prune({ before: new Date(T0 + 3000), maxEvents: 100 }), 3);
     assert.equal(events.prune({ before: new Date(T0), maxEvents: 4 }), 3);
     assert.deepEqual(ids(events.lookup(q())), e.slice(6).map((x) => x.eventID).reverse());
@@ -237,7 +261,7 @@ describe('SQLite trail store', () => {
       assert.notEqual(v1, v0);
       assert.deepEqual(two.trails.logging().map((t) => `${t.accountId}/${t.name}`), [`${ACCT}/a`, `${OTHER}/b`]);
       assert.equal(two.trails.version(), v1, 'no write, no move');
-      one.events.append([event()]);
+      one.events.append(recorded([event()], [`${ACCT}/a`]));
       assert.equal(two.trails.version(), v1, 'an event append is not a trail change');
       one.trails.update(ACCT, 'a', (t) => ({ ...t, isLogging: false }));
       assert.notEqual(two.trails.version(), v1);

@@ -16,10 +16,11 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailEvent } from './cloudtrail-event.js';
-import type { AuditEventStore, LookupPage, LookupQuery, StoredEvent, TrailStore } from './audit-ports.js';
+import type { AuditEventStore, DeliveryBatch, LookupPage, LookupQuery, RecordedEvent, TrailStore } from './audit-ports.js';
 import { migrateAudit } from './audit-schema.js';
 import { LookupQueries } from './sqlite-audit-store-lookup.js';
 import { SqliteTrailStore } from './sqlite-audit-store-trails.js';
+import { deliveryLine } from './trail-delivery-log.js';
 import { lookupUsername, resourceNameKeys } from '../cloudtrail/lookup-fields.js';
 
 export const AUDIT_DB_FILE = 'audit.sqlite';
@@ -78,55 +79,71 @@ const PRUNE_BATCH = 5000;
 class SqliteAuditEventStore implements AuditEventStore {
   private readonly insertEvent: Statement;
   private readonly insertResource: Statement;
-  private readonly after: Statement;
+  private readonly insertBatch: Statement;
+  private readonly batchesAfter: Statement;
   private readonly maxSeq: Statement;
-  private readonly oldest: Statement;
-  private readonly deleteEvents: Statement;
-  private readonly deleteResources: Statement;
+  private readonly firstAfter: Statement;
   private readonly lookups: LookupQueries;
-  private readonly appendAll: (events: readonly CloudTrailEvent[]) => void;
+  private readonly appendAll: (events: readonly RecordedEvent[]) => void;
+  private readonly history: PrunedTable;
+  private readonly deliveryLog: PrunedTable;
 
   constructor(private readonly db: Database) {
     this.insertEvent = db.prepare(`INSERT INTO events (event_time, account_id, region, management, read_only,
       event_id, event_name, event_source, username, access_key_id, event)
-      VALUES (@time, @account, @region, @management, @readOnly, @eventId, @eventName, @eventSource, @username,
+      VALUES (@time, @account, @region, 1, @readOnly, @eventId, @eventName, @eventSource, @username,
         @accessKeyId, @event)`);
     this.insertResource = db.prepare(`INSERT OR IGNORE INTO event_resources
       (seq, account_id, region, event_time, resource_type, resource_name) VALUES (?, ?, ?, ?, ?, ?)`);
-    this.after = db.prepare('SELECT seq, event FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.maxSeq = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'events'`).pluck();
-    this.oldest = db.prepare('SELECT seq, event_time FROM events ORDER BY seq LIMIT ?');
-    this.deleteEvents = db.prepare('DELETE FROM events WHERE seq <= ?');
-    this.deleteResources = db.prepare('DELETE FROM event_resources WHERE seq <= ?');
+    this.insertBatch = db.prepare('INSERT INTO delivery_log (first_time, count, lines) VALUES (?, ?, ?)');
+    this.batchesAfter = db.prepare('SELECT seq, count, lines FROM delivery_log WHERE seq > ? ORDER BY seq');
+    this.maxSeq = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'delivery_log'`).pluck();
+    this.firstAfter = db.prepare('SELECT first_time FROM delivery_log WHERE seq > ? ORDER BY seq LIMIT 1').pluck();
     this.lookups = new LookupQueries(db);
-    const tx = db.transaction((events: readonly CloudTrailEvent[]) => {
-      for (const event of events) this.insert(event);
+    this.history = new PrunedTable(db, {
+      oldest: 'SELECT seq, event_time AS time, 1 AS count FROM events ORDER BY seq LIMIT ?',
+      deleteThrough: ['DELETE FROM event_resources WHERE seq <= ?', 'DELETE FROM events WHERE seq <= ?'],
+      total: 'SELECT count(*) FROM events',
+    });
+    this.deliveryLog = new PrunedTable(db, {
+      oldest: 'SELECT seq, first_time AS time, count FROM delivery_log ORDER BY seq LIMIT ?',
+      deleteThrough: ['DELETE FROM delivery_log WHERE seq <= ?'],
+      total: 'SELECT coalesce(sum(count), 0) FROM delivery_log',
+    });
+    const tx = db.transaction((events: readonly RecordedEvent[]) => {
+      let lines = '';
+      let count = 0;
+      let firstTime = 0;
+      for (const recorded of events) {
+        if (recorded.event.managementEvent) this.insertHistory(recorded);
+        if (recorded.trails.length === 0) continue;
+        if (count++ === 0) firstTime = Date.parse(recorded.event.eventTime);
+        lines += deliveryLine(recorded);
+      }
+      if (count > 0) this.insertBatch.run(firstTime, count, lines);
     });
     this.appendAll = (events) => tx.immediate(events);
   }
 
-  append(events: readonly CloudTrailEvent[]): void {
+  append(events: readonly RecordedEvent[]): void {
     if (events.length > 0) this.appendAll(events);
   }
 
-  private insert(event: CloudTrailEvent): void {
+  /** The event history: management events, with the resources LookupEvents finds them by. */
+  private insertHistory({ event, json }: RecordedEvent): void {
     const time = Date.parse(event.eventTime);
-    const management = event.managementEvent;
     const { lastInsertRowid } = this.insertEvent.run({
       time,
       account: event.recipientAccountId,
       region: event.awsRegion,
-      management: management ? 1 : 0,
       readOnly: event.readOnly ? 1 : 0,
       eventId: event.eventID,
       eventName: event.eventName,
       eventSource: event.eventSource,
       username: lookupUsername(event) ?? null,
       accessKeyId: event.userIdentity.accessKeyId || null,
-      event: JSON.stringify(event),
+      event: json,
     });
-    // Only the event history looks resources up, and it shows management events only.
-    if (!management) return;
     for (const r of event.resources ?? []) {
       for (const name of resourceNameKeys(r)) {
         this.insertResource.run(lastInsertRowid, event.recipientAccountId, event.awsRegion, time, r.type, name);
@@ -138,49 +155,70 @@ class SqliteAuditEventStore implements AuditEventStore {
     return this.lookups.lookup(query);
   }
 
-  eventsAfter(after: number, limit: number): readonly StoredEvent[] {
-    const rows = this.after.all(after, limit) as { seq: number; event: string }[];
-    return rows.map((r) => ({ seq: r.seq, event: JSON.parse(r.event) as CloudTrailEvent }));
+  deliveryAfter(after: number, maxEvents: number): readonly DeliveryBatch[] {
+    const out: DeliveryBatch[] = [];
+    let events = 0;
+    for (const row of this.batchesAfter.iterate(after) as Iterable<{ seq: number; count: number; lines: string }>) {
+      out.push({ seq: row.seq, lines: row.lines });
+      events += row.count;
+      if (events >= maxEvents) break;
+    }
+    return out;
   }
 
   lastSeq(): number {
     return (this.maxSeq.get() as number | undefined) ?? 0;
   }
 
-  /**
-   * Deletes from the oldest end only, in batches of PRUNE_BATCH rows per transaction: events older than
-   * `before` up to the first one that is not (seq order is append order, close to time order; a
-   * straggler is taken by a later prune), then, beyond `maxEvents`, the oldest.
-   */
-  prune(options: { readonly before: Date; readonly maxEvents: number }): number {
-    const before = options.before.getTime();
-    let pruned = 0;
-    for (;;) {
-      const { deleted, more } = this.db.transaction(() => {
-        const rows = this.oldest.all(PRUNE_BATCH) as { seq: number; event_time: number }[];
-        const stop = rows.findIndex((r) => r.event_time >= before);
-        const expired = stop === -1 ? rows.length : stop;
-        if (expired === 0) return { deleted: 0, more: false };
-        return { deleted: this.deleteThrough(rows[expired - 1].seq), more: stop === -1 && rows.length === PRUNE_BATCH };
-      }).immediate();
-      pruned += deleted;
-      if (!more) break;
-    }
-    for (;;) {
-      const deleted = this.db.transaction(() => {
-        const keepFrom = this.lastSeq() - Math.max(0, options.maxEvents);
-        const first = (this.oldest.all(1) as { seq: number }[])[0];
-        if (first === undefined || first.seq > keepFrom) return 0;
-        return this.deleteThrough(Math.min(keepFrom, first.seq + PRUNE_BATCH - 1));
-      }).immediate();
-      pruned += deleted;
-      if (deleted === 0) break;
-    }
-    return pruned;
+  firstEventTimeAfter(seq: number): Date | undefined {
+    const time = this.firstAfter.get(seq) as number | undefined;
+    return time === undefined ? undefined : new Date(time);
   }
 
-  private deleteThrough(seq: number): number {
-    this.deleteResources.run(seq);
-    return this.deleteEvents.run(seq).changes;
+  prune(options: { readonly before: Date; readonly maxEvents: number }): number {
+    return this.history.prune(options) + this.deliveryLog.prune(options);
+  }
+}
+
+/**
+ * Pruning of a table whose rows hold `count` events each, oldest (lowest seq) first, in batches of
+ * PRUNE_BATCH rows per transaction so that appends of other requests wait at most one batch: rows older
+ * than `before` up to the first that is not (seq order is append order, close to time order; a
+ * straggler goes in a later prune), then, beyond `maxEvents` events, the oldest.
+ */
+class PrunedTable {
+  private readonly oldest: Statement;
+  private readonly deletes: readonly Statement[];
+  private readonly total: Statement;
+
+  constructor(private readonly db: Database, sql: { oldest: string; deleteThrough: readonly string[]; total: string }) {
+    this.oldest = db.prepare(sql.oldest);
+    this.deletes = sql.deleteThrough.map((d) => db.prepare(d));
+    this.total = db.prepare(sql.total).pluck();
+  }
+
+  prune(options: { readonly before: Date; readonly maxEvents: number }): number {
+    const before = options.before.getTime();
+    // Counted once, outside the write transactions: appends meanwhile only add to it.
+    let excess = (this.total.get() as number) - Math.max(0, options.maxEvents);
+    let pruned = 0;
+    for (;;) {
+      const deleted = this.db.transaction(() => {
+        const rows = this.oldest.all(PRUNE_BATCH) as { seq: number; time: number; count: number }[];
+        let through = 0;
+        let events = 0;
+        for (const row of rows) {
+          if (row.time >= before && excess - events <= 0) break;
+          events += row.count;
+          through += 1;
+        }
+        if (through > 0) for (const d of this.deletes) d.run(rows[through - 1]!.seq);
+        return events;
+      }).immediate();
+      if (deleted === 0) break;
+      pruned += deleted;
+      excess -= deleted;
+    }
+    return pruned;
   }
 }

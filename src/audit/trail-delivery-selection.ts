@@ -1,11 +1,12 @@
 /**
- * Which stored events a trail delivers (pure): the events of its account, in its regions, that its
- * event selectors select, recorded while it was logging.
+ * Which events a trail delivers (pure): the events of its account, in its regions, that its event
+ * selectors select, recorded while it was logging. The recorder applies it as each event is recorded.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html
  */
 import type { TrailRecord } from './audit-ports.js';
 import type { CloudTrailEvent } from './cloudtrail-event.js';
 import { selectsEvent, type TrailSelectors } from './cloudtrail-selectors.js';
+import { trailKey } from './trail-delivery-log.js';
 
 /** `arn:aws:cloudtrail:<homeRegion>:<account>:trail/<name>` (API_Trail.html, TrailARN). */
 export function trailArn(trail: Pick<TrailRecord, 'homeRegion' | 'accountId' | 'name'>): string {
@@ -72,4 +73,22 @@ export function trailSelectsEvent(
     && trailCoversRegion(trail, event)
     && inLoggingWindow(trail, event.eventTime)
     && selectsEvent(selectors, event);
+}
+
+/** A logging trail as the recorder selects with it: its delivery-log key and its selectors, worked out once. */
+export interface SelectingTrail {
+  readonly trail: TrailRecord;
+  readonly key: string;
+  readonly selectors: TrailSelectors;
+}
+
+export function selectingTrail(trail: TrailRecord): SelectingTrail {
+  return { trail, key: trailKey(trail), selectors: trailSelectors(trail) };
+}
+
+/** The keys of the trails that deliver the event (trail-delivery-log.ts): empty when none selects it. */
+export function selectingTrailKeys(event: CloudTrailEvent, trails: readonly SelectingTrail[]): string[] {
+  const keys: string[] = [];
+  for (const t of trails) if (trailSelectsEvent(t.trail, event, t.selectors)) keys.push(t.key);
+  return keys;
 }

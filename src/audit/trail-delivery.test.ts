@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import type { AuditEventStore, StoredEvent, TrailRecord, TrailStore } from './audit-ports.js';
+import type { AuditEventStore, DeliveryBatch, TrailRecord, TrailStore } from './audit-ports.js';
 import type { CloudTrailEvent } from './cloudtrail-event.js';
 import type { ServiceObjectPut } from '../s3/service-object-writer.js';
 import { ServiceError } from '../errors/service-error.js';
 import { publicKeyFingerprint } from './trail-digest.js';
 import { TrailDelivery, type TrailDeliveryOptions } from './trail-delivery.js';
+import { deliveryLine } from './trail-delivery-log.js';
+import { selectingTrail, selectingTrailKeys } from './trail-delivery-selection.js';
 import { MemoryTrailStore, rsaKeyPair } from './trail-test-chain.js';
 import { validateLogs } from './validate-logs.js';
 
@@ -40,15 +42,27 @@ function trail(over: Partial<TrailRecord> = {}): TrailRecord {
   };
 }
 
-class MemoryEvents implements Pick<AuditEventStore, 'eventsAfter'> {
-  readonly stored: StoredEvent[] = [];
+/**
+ * The delivery log as the recorder fills it: each event added is one batch, selected by the logging
+ * trails of the moment; an event they do not select stands for a batch of other trails' events.
+ */
+class MemoryEvents implements Pick<AuditEventStore, 'deliveryAfter' | 'lastSeq'> {
+  readonly batches: DeliveryBatch[] = [];
   reads = 0;
+  constructor(private readonly logging: () => readonly TrailRecord[]) {}
   add(...events: CloudTrailEvent[]): void {
-    for (const e of events) this.stored.push({ seq: this.stored.length + 1, event: e });
+    for (const event of events) {
+      const keys = selectingTrailKeys(event, this.logging().map(selectingTrail));
+      const trails = keys.length > 0 ? keys : ['444455556666/another-trail'];
+      this.batches.push({ seq: this.batches.length + 1, lines: deliveryLine({ event, json: JSON.stringify(event), trails }) });
+    }
   }
-  eventsAfter(after: number, limit: number): readonly StoredEvent[] {
+  deliveryAfter(after: number, maxEvents: number): readonly DeliveryBatch[] {
     this.reads += 1;
-    return this.stored.filter((e) => e.seq > after).slice(0, limit);
+    return this.batches.filter((b) => b.seq > after).slice(0, maxEvents);
+  }
+  lastSeq(): number {
+    return this.batches.length;
   }
 }
 
@@ -83,7 +97,7 @@ function fixture(t: TrailRecord, options: TrailDeliveryOptions = {}, failingWrit
   const writes: ServiceObjectPut[] = [];
   let unique = 0;
   const f: Fixture = {
-    events: new MemoryEvents(),
+    events: new MemoryEvents(() => f.trails.logging()),
     trails: new MemoryTrails(t),
     bucket,
     writes,

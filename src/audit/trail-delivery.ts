@@ -1,8 +1,8 @@
 /**
  * Trail delivery (issue #16): the background job that writes each logging trail's events to its bucket
  * as CloudTrail log files, and with log file validation an hourly signed digest of them.
- * - Each pass, for every logging trail: read the events after its cursor (`deliveredSeq`), keep those
- *   it selects (trail-delivery-selection.ts), and write one gzip `{"Records":[...]}` file per Region at
+ * - Each pass, for every logging trail: read the delivery log after its cursor (`deliveredSeq`), keep
+ *   the events recorded for it (the recorder selected them: trail-delivery-log.ts), and write one gzip `{"Records":[...]}` file per Region at
  *   CloudTrail's key, after checking the bucket policy lets `cloudtrail.amazonaws.com` write there
  *   (create-s3-bucket-policy-for-cloudtrail.html). Then the cursor advances.
  * - A refused delivery (no bucket, a policy that does not allow CloudTrail, an unusable KMS key) is
@@ -27,10 +27,10 @@ import type { BucketRecord } from '../storage/ports.js';
 import type { ServiceObjectWriter } from '../s3/service-object-writer.js';
 import type { BackgroundJob, PassContext, PassResult } from '../server/background-jobs.js';
 import type { AuditEventStore, PendingDigestFile, TrailDeliveryState, TrailRecord, TrailStore } from './audit-ports.js';
-import type { CloudTrailEvent } from './cloudtrail-event.js';
 import { buildDigest, buildLogFile, sha256Hex, type DigestLogFileEntry } from './trail-digest.js';
 import { isoSeconds } from './trail-keys.js';
-import { trailArn, trailSelectors, trailSelectsEvent } from './trail-delivery-selection.js';
+import { trailArn } from './trail-delivery-selection.js';
+import { deliveryEntries, trailKey, type DeliveryEntry } from './trail-delivery-log.js';
 
 /** The signature of `checkTrailBucketAccess` (src/cloudtrail/trail-bucket-access.ts). */
 export type TrailBucketAccessCheck = (
@@ -39,7 +39,7 @@ export type TrailBucketAccessCheck = (
 ) => Promise<'Allowed' | 'NoSuchBucket' | 'Denied'>;
 
 export interface TrailDeliveryDeps {
-  readonly events: Pick<AuditEventStore, 'eventsAfter'>;
+  readonly events: Pick<AuditEventStore, 'deliveryAfter' | 'lastSeq'>;
   readonly trails: Pick<TrailStore, 'logging' | 'update'>;
   readonly writer: ServiceObjectWriter;
   readonly getBucket: (name: string) => Promise<BucketRecord | undefined>;
@@ -112,11 +112,11 @@ export class TrailDelivery implements BackgroundJob {
     return backlog ? 'More' : 'Idle';
   }
 
-  /** One trail's pass; true when it read a full batch (more events may wait). */
+  /** One trail's pass; true when more of the delivery log waits after what it read. */
   private async deliverTrail(trail: TrailRecord, now: Date): Promise<boolean> {
-    const read = this.deps.events.eventsAfter(trail.delivery.deliveredSeq, this.maxEvents);
-    const selectors = trailSelectors(trail);
-    const selected = read.filter((e) => trailSelectsEvent(trail, e.event, selectors)).map((e) => e.event);
+    const read = this.deps.events.deliveryAfter(trail.delivery.deliveredSeq, this.maxEvents);
+    const key = trailKey(trail);
+    const selected = read.flatMap((batch) => deliveryEntries(batch.lines, key));
     let delivery = trail.delivery;
     const lastSeq = read.at(-1)?.seq;
     if (selected.length > 0) {
@@ -126,11 +126,11 @@ export class TrailDelivery implements BackgroundJob {
     }
     delivery = trail.logFileValidationEnabled ? await this.digestIfDue(trail, delivery, now) : withoutChain(delivery);
     if (delivery !== trail.delivery) this.save(trail, delivery);
-    return read.length === this.maxEvents && delivery.deliveredSeq !== trail.delivery.deliveredSeq;
+    return delivery.deliveredSeq !== trail.delivery.deliveredSeq && delivery.deliveredSeq < this.deps.events.lastSeq();
   }
 
   /** Writes one file per Region; the new state (cursor advanced), or the refusal recorded. */
-  private async deliverLogFiles(trail: TrailRecord, delivery: TrailDeliveryState, events: readonly CloudTrailEvent[],
+  private async deliverLogFiles(trail: TrailRecord, delivery: TrailDeliveryState, events: readonly DeliveryEntry[],
     at: { now: Date; lastSeq: number }): Promise<TrailDeliveryState> {
     const { now } = at;
     const attempt = { ...delivery, latestDeliveryAttemptTime: now };
@@ -140,9 +140,7 @@ export class TrailDelivery implements BackgroundJob {
       for (const [region, records] of byRegion(events)) {
         const location = { bucket: trail.s3BucketName, prefix: trail.s3KeyPrefix, accountId: trail.accountId, region };
         const uniqueString = (this.deps.uniqueString ?? randomUniqueString)();
-        // An event is a JSON record; its interface has no index signature, hence the widening.
-        const file = buildLogFile({ location, deliveredAt: now, uniqueString,
-          records: records as readonly object[] as readonly Readonly<Record<string, unknown>>[] });
+        const file = await buildLogFile({ location, deliveredAt: now, uniqueString, records });
         await this.deps.writer.put({ bucket: file.bucket, key: file.key, body: file.body, ...LOG_OBJECT,
           ...kmsKeyOf(trail) });
         delivered.push({ bucket: file.bucket, key: file.key, sha256Hex: sha256Hex(file.content),
@@ -215,11 +213,11 @@ export class TrailDelivery implements BackgroundJob {
 }
 
 /** Events grouped by their Region (the Region in the log file's key), in their order. */
-function byRegion(events: readonly CloudTrailEvent[]): Map<string, CloudTrailEvent[]> {
-  const out = new Map<string, CloudTrailEvent[]>();
+function byRegion(events: readonly DeliveryEntry[]): Map<string, DeliveryEntry[]> {
+  const out = new Map<string, DeliveryEntry[]>();
   for (const e of events) {
-    const list = out.get(e.awsRegion);
-    if (list === undefined) out.set(e.awsRegion, [e]);
+    const list = out.get(e.region);
+    if (list === undefined) out.set(e.region, [e]);
     else list.push(e);
   }
   return out;

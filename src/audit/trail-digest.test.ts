@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import {
-  buildDigest, buildLogFile, digestStringToSign, publicKeyDer, publicKeyFingerprint, sha256Hex,
+  buildDigest, buildLogFile, logFileRecord, digestStringToSign, publicKeyDer, publicKeyFingerprint, sha256Hex,
   verifyDigestSignature,
 } from './trail-digest.js';
 import { digestFileKey, digestKeyPattern, logFileKey } from './trail-keys.js';
@@ -26,17 +26,17 @@ test('log and digest keys follow CloudTrail layout (the digest doc sample key)',
   assert.ok(!pattern.test(digestFileKey({ ...loc, trailName: 'other' }, new Date())));
 });
 
-test('a log file is gzip JSON {"Records":[...]} with its event time range', () => {
-  const log = buildLogFile({ location: TRAIL, deliveredAt: CHAIN_START, uniqueString: 'u',
-    records: [{ eventTime: '2026-03-01T10:00:02Z' }, { eventTime: '2026-03-01T09:59:01Z' }] });
+test('a log file is gzip JSON {"Records":[...]} with its event time range', async () => {
+  const log = await buildLogFile({ location: TRAIL, deliveredAt: CHAIN_START, uniqueString: 'u',
+    records: [{ eventTime: '2026-03-01T10:00:02Z' }, { eventTime: '2026-03-01T09:59:01Z' }].map(logFileRecord) });
   assert.deepEqual(JSON.parse(gunzipSync(log.body).toString()), { Records: [
     { eventTime: '2026-03-01T10:00:02Z' }, { eventTime: '2026-03-01T09:59:01Z' }] });
   assert.equal(log.newestEventTime, '2026-03-01T10:00:02Z');
   assert.equal(log.oldestEventTime, '2026-03-01T09:59:01Z');
 });
 
-test('digest fields are CloudTrail\'s, in its order, linked to the previous digest', () => {
-  const { digests, logs } = buildTestChain(KEYS.privateKey);
+test('digest fields are CloudTrail\'s, in its order, linked to the previous digest', async () => {
+  const { digests, logs } = await buildTestChain(KEYS.privateKey);
   const [first, second] = digests;
   assert.deepEqual(Object.keys(second.document), ['awsAccountId', 'digestStartTime', 'digestEndTime',
     'digestS3Bucket', 'digestS3Object', 'digestPublicKeyFingerprint', 'digestSignatureAlgorithm',
@@ -55,8 +55,8 @@ test('digest fields are CloudTrail\'s, in its order, linked to the previous dige
   assert.equal(second.document.digestPublicKeyFingerprint, publicKeyFingerprint(KEYS.publicKey));
 });
 
-test('the signature covers end time, bucket/key, content hash and previous signature', () => {
-  const { digests } = buildTestChain(KEYS.privateKey);
+test('the signature covers end time, bucket/key, content hash and previous signature', async () => {
+  const { digests } = await buildTestChain(KEYS.privateKey);
   const d = digests[0];
   assert.equal(digestStringToSign(d.document, d.content), `2026-03-01T11:00:07Z\ntrail-bucket/${d.key}\n`
     + `${sha256Hex(d.content)}\nnull`);
@@ -141,7 +141,7 @@ const awscliAvailable = spawnSync('python3', ['-c', 'import awscli.customization
 test('the aws CLI\'s own validation code accepts our chain and names a tampered log file', {
   skip: awscliAvailable ? false : 'python3 with awscli is not installed',
 }, async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const clean = runCliValidation(chain.store);
   assert.equal(clean.status, 0, clean.stderr);
   assert.deepEqual(clean.events.filter((e) => e[0] === 'valid').map((e) => e[1]),

@@ -2,7 +2,7 @@
 // delivered log files, shared by the trail-digest and validate-logs tests.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { buildDigest, buildLogFile, type DeliveredLogFile, type SignedDigest, type TrailObject } from './trail-digest.js';
+import { buildDigest, buildLogFile, logFileRecord, type DeliveredLogFile, type SignedDigest, type TrailObject } from './trail-digest.js';
 import type { DigestKeyInput } from './trail-keys.js';
 import type { TrailObjectReader } from './validate-logs.js';
 
@@ -59,7 +59,7 @@ export interface TestChain {
 }
 
 /** Three hourly digests over five log files (2 + 2 + 1), delivered into a fresh store. */
-export function buildTestChain(privateKey: KeyObject): TestChain {
+export async function buildTestChain(privateKey: KeyObject): Promise<TestChain> {
   const store = new MemoryTrailStore();
   const logs: DeliveredLogFile[] = [];
   const digests: SignedDigest[] = [];
@@ -68,12 +68,12 @@ export function buildTestChain(privateKey: KeyObject): TestChain {
   for (let hour = 0; hour < perHour.length; hour += 1) {
     const start = new Date(CHAIN_START.getTime() + hour * 3_600_000);
     const end = new Date(start.getTime() + 3_600_000);
-    const hourLogs = Array.from({ length: perHour[hour] }, (_, i) => {
+    const hourLogs = await Promise.all(Array.from({ length: perHour[hour] }, (_, i) => {
       const deliveredAt = new Date(start.getTime() + (i + 1) * 600_000);
       const eventTime = new Date(deliveredAt.getTime() - 120_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
       return buildLogFile({ location: TRAIL, deliveredAt, uniqueString: `u${hour}x${i}AbCdEfGhIjKl`,
-        records: [{ eventVersion: '1.11', eventTime, eventName: 'PutObject', eventID: `e-${hour}-${i}` }] });
-    });
+        records: [logFileRecord({ eventVersion: '1.11', eventTime, eventName: 'PutObject', eventID: `e-${hour}-${i}` })] });
+    }));
     const digest = buildDigest({ trail: TRAIL, digestStartTime: start, digestEndTime: end, logFiles: hourLogs,
       previous, privateKey });
     for (const log of hourLogs) store.put(log);

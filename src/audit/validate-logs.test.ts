@@ -24,7 +24,7 @@ function invalid(result: ValidateLogsResult): FileResult[] {
 }
 
 test('a chain of 3 digests over 5 log files validates', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const result = await run(chain);
   assert.deepEqual(result.digests, { valid: 3, invalid: 0 });
   assert.deepEqual(result.logs, { valid: 5, invalid: 0 });
@@ -39,7 +39,7 @@ test('a chain of 3 digests over 5 log files validates', async () => {
 });
 
 test('one altered byte of a log file is detected and the file named', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const target = chain.logs[2];
   chain.store.alterContent(target.bucket, target.key, '"PutObject"', '"PutObjecu"');
   const result = await run(chain);
@@ -53,7 +53,7 @@ test('one altered byte of a log file is detected and the file named', async () =
 });
 
 test('a raw byte flip in a stored log file or digest breaks its gzip CRC: named as invalid format', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const log = chain.logs[0];
   const digest = chain.digests[2];
   chain.store.alter(log.bucket, log.key, log.body.length - 12);
@@ -64,7 +64,7 @@ test('a raw byte flip in a stored log file or digest breaks its gzip CRC: named 
 });
 
 test('a deleted log file is reported not found', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const target = chain.logs[4];
   chain.store.delete(target.bucket, target.key);
   const result = await run(chain);
@@ -73,7 +73,7 @@ test('a deleted log file is reported not found', async () => {
 });
 
 test('one altered byte of a digest fails its signature and the walk resumes at the older digest', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const target = chain.digests[1];
   chain.store.alterContent(target.bucket, target.key, '"SHA-256"', '"SHA-257"');
   const result = await run(chain);
@@ -84,7 +84,7 @@ test('one altered byte of a digest fails its signature and the walk resumes at t
 });
 
 test('a changed digest signature in the metadata fails verification', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const target = chain.digests[2];
   const stored = chain.store.objects.get(`${target.bucket}/${target.key}`);
   assert.ok(stored);
@@ -94,7 +94,7 @@ test('a changed digest signature in the metadata fails verification', async () =
 });
 
 test('a deleted digest is reported not found and the older digests still validate', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const target = chain.digests[1];
   chain.store.delete(target.bucket, target.key);
   const result = await run(chain);
@@ -107,7 +107,7 @@ test('a deleted digest is reported not found and the older digests still validat
 });
 
 test('a digest signed by another key fails verification', async () => {
-  const chain = buildTestChain(OTHER_KEYS.privateKey);
+  const chain = await buildTestChain(OTHER_KEYS.privateKey);
   // The verifier trusts the real key only, filed under the other key's fingerprint (a key swap).
   const result = await run(chain, new Map([[publicKeyFingerprint(OTHER_KEYS.publicKey), KEYS.publicKey]]));
   assert.deepEqual(result.digests, { valid: 0, invalid: 3 });
@@ -117,14 +117,14 @@ test('a digest signed by another key fails verification', async () => {
 });
 
 test('a digest whose key is unknown names the fingerprint', async () => {
-  const chain = buildTestChain(OTHER_KEYS.privateKey);
+  const chain = await buildTestChain(OTHER_KEYS.privateKey);
   const result = await run(chain);
   const fingerprint = publicKeyFingerprint(OTHER_KEYS.publicKey);
   assert.equal(invalid(result)[0].status, `INVALID: public key not found in region us-east-1 for fingerprint ${fingerprint}`);
 });
 
 test('a validly signed digest copied to another key is reported as moved', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const [oldest, middle] = chain.digests;
   const stored = chain.store.objects.get(`${oldest.bucket}/${oldest.key}`);
   assert.ok(stored);
@@ -135,7 +135,7 @@ test('a validly signed digest copied to another key is reported as moved', async
 });
 
 test('verbose output lists every valid file, tab-separated as the CLI', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const report = formatValidationReport(await run(chain), { verbose: true });
   const newest = chain.digests[2];
   assert.ok(report.stdout.includes(`Digest file\ts3://${newest.bucket}/${newest.key}\tvalid\n`));
@@ -143,7 +143,7 @@ test('verbose output lists every valid file, tab-separated as the CLI', async ()
 });
 
 test('a range before the chain finds no digests', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   const result = await validateLogs(chain.store, { trailArn: TRAIL_ARN, bucket: TRAIL.bucket,
     startTime: new Date('2026-02-01T00:00:00Z'), endTime: new Date('2026-02-02T00:00:00Z'),
     publicKeys: keysOf(KEYS.publicKey) });
@@ -152,7 +152,7 @@ test('a range before the chain finds no digests', async () => {
 });
 
 test('an invalid trail ARN is refused', async () => {
-  const chain = buildTestChain(KEYS.privateKey);
+  const chain = await buildTestChain(KEYS.privateKey);
   await assert.rejects(validateLogs(chain.store, { trailArn: 'arn:aws:s3:::x', bucket: TRAIL.bucket,
     startTime: CHAIN_START, endTime: END, publicKeys: keysOf(KEYS.publicKey) }), /Invalid trail ARN/);
 });

@@ -59,7 +59,7 @@ describe('strongbox validate-logs (S3 API of a test server)', () => {
     server = await startS3TestServer();
     s3 = server.client();
     await s3.send(new CreateBucketCommand({ Bucket: TRAIL.bucket }));
-    chain = buildTestChain(KEYS.privateKey);
+    chain = await buildTestChain(KEYS.privateKey);
     for (const [path, object] of chain.store.objects) await upload(path.slice(TRAIL.bucket.length + 1), object.body, object.metadata);
   });
   after(async () => {

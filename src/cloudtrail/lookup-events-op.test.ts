@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ACCOUNT, cloudTrailTestBed, T0, testEvent } from './cloudtrail-test-bed.js';
+import { recorded } from '../audit/testing/recorded-events.js';
 
 describe('LookupEvents', () => {
   it("answers the Event shape, newest first, the caller's account only", async () => {
@@ -13,7 +14,7 @@ describe('LookupEvents', () => {
         accountId: ACCOUNT, accessKeyId: 'ASIAOPS',
       },
     });
-    t.store.events.append([a, b, testEvent({ recipientAccountId: '444455556666' })]);
+    t.store.events.append(recorded([a, b, testEvent({ recipientAccountId: '444455556666' })]));
     const r = await t.call('LookupEvents');
     assert.equal(r.status, 200, r.body);
     assert.deepEqual(r.json, {
@@ -37,7 +38,7 @@ describe('LookupEvents', () => {
   it('filters by one attribute and a time range; pages with NextToken', async () => {
     const t = cloudTrailTestBed();
     const events = Array.from({ length: 5 }, () => testEvent());
-    t.store.events.append(events);
+    t.store.events.append(recorded(events));
     const byUser = await t.ok('LookupEvents', { LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: 'bob' }] });
     assert.equal((byUser.Events as unknown[]).length, 5);
     const range = await t.ok('LookupEvents', {
@@ -69,7 +70,7 @@ describe('LookupEvents', () => {
     assert.equal(await t.code('LookupEvents', { NextToken: 'nope' }), 'InvalidNextTokenException');
     assert.equal(await t.code('LookupEvents', { EventCategory: 'data' }), 'InvalidEventCategoryException');
     assert.equal(await t.code('LookupEvents', { StartTime: 'yesterday' }), 'SerializationException');
-    t.store.events.append([testEvent()]);
+    t.store.events.append(recorded([testEvent()]));
     assert.deepEqual((await t.ok('LookupEvents', { EventCategory: 'insight' })).Events, []);
   });
 });

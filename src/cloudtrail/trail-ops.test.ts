@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ACCOUNT, cloudTrailTestBed, REGION, T0, testEvent } from './cloudtrail-test-bed.js';
+import { recorded } from '../audit/testing/recorded-events.js';
 
 const ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/main`;
 
@@ -104,7 +105,8 @@ describe('CloudTrail trails', () => {
       LatestNotificationAttemptSucceeded: '', LatestDeliveryAttemptSucceeded: '', TimeLoggingStarted: '', TimeLoggingStopped: '',
     });
     assert.deepEqual(t.store.trails.logging(), []);
-    t.store.events.append([testEvent(), testEvent()]);
+    t.store.events.append(recorded([testEvent(), testEvent()], [`${ACCOUNT}/other`]));
+    t.store.events.append(recorded([testEvent()], [`${ACCOUNT}/other`]));
     t.advance(60_000);
     assert.deepEqual(await t.ok('StartLogging', { Name: 'main' }), {});
     assert.equal(t.store.trails.get(ACCOUNT, 'main')?.delivery.deliveredSeq, 2, 'delivery starts after the events stored so far');
