@@ -50,6 +50,9 @@ import { accessLogIdleMs, everyProcessLease } from './audit/access-log-delivery-
 import { accessActivityObserver, createAccessActivityRecorder } from './iam/access-activity.js';
 import { MetricsRegistry } from './metrics/metrics-registry.js';
 import { metricsEndpoint } from './metrics/metrics-endpoint.js';
+import { workerMetricsSource, type PrimaryChannel } from './metrics/cluster-metrics.js';
+import { renderExposition } from './metrics/exposition.js';
+import cluster from 'node:cluster';
 import { auditDeliveryLagGauge, backgroundJobGauges, storageGauges } from './metrics/gauge.js';
 
 export interface RunningStrongbox {
@@ -193,7 +196,12 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       { afterResponse: (r) => r.accessKeyId !== undefined && credentials.recordKeyUse(r.accessKeyId, r.service, r.region, r.eventTime) },
     ],
   });
-  const scrape = metricsEndpoint({ metrics, token: config.audit.metricsToken, baseDomain: config.baseDomain, onError: (err) => logger.error({ err }, 'metrics failed') });
+  // With workers, a scrape answers for all of them, merged by the primary (metrics/cluster-metrics.ts).
+  const clusterMetrics = role === 'worker' && process.send !== undefined
+    ? workerMetricsSource({ worker: String(cluster.worker?.id ?? process.pid), channel: process as PrimaryChannel,
+      collect: () => metrics.collectParts(), render: renderExposition })
+    : undefined;
+  const scrape = metricsEndpoint({ metrics: clusterMetrics ?? metrics, token: config.audit.metricsToken, baseDomain: config.baseDomain, onError: (err) => logger.error({ err }, 'metrics failed') });
   const workloadCredentials = workloadCredentialsEndpoint({ sts: stsDeps, authorizer, region: config.region, logger, beforeRequest, clientAddress });
 
   let ready = false;
@@ -241,6 +249,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       await audit.accessLogs.flush();
       await activity.close();
       metrics.close();
+      clusterMetrics?.close();
       audit.close();
       await credentials.close();
       await roleUses.close();

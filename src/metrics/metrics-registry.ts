@@ -4,7 +4,7 @@
  * delivery lag), rendered in the Prometheus text format for `/metrics` (metrics-endpoint.ts).
  *
  * One registry per process, made by the composition root (no module-level state). With `--workers N`
- * each worker keeps its own: a scrape answers for the worker that took the connection.
+ * each worker keeps its own, and a scrape answers for all of them (cluster-metrics.ts).
  */
 import type { RequestRecord } from '../audit/request-record.js';
 import { renderExposition, type MetricFamily } from './exposition.js';
@@ -43,8 +43,17 @@ export class MetricsRegistry implements MetricsSource {
     this.requests.record(r);
   }
 
-  /** Every family, as data (tests, and a primary that would merge its workers'). */
+  /** Every family, as data. */
   async collect(): Promise<MetricFamily[]> {
+    const { shared, process } = await this.collectParts();
+    return [...shared, ...process];
+  }
+
+  /**
+   * The families in two parts, as a worker sends them for the cluster-wide merge (cluster-metrics.ts):
+   * what workers share or add up, and this process's own gauges.
+   */
+  async collectParts(): Promise<{ shared: MetricFamily[]; process: MetricFamily[] }> {
     const gauges = await Promise.all((this.options.gauges ?? []).map((source) => this.read(source)));
     const self: MetricFamily = {
       name: 'strongbox_metrics_gauge_failures_total',
@@ -53,7 +62,7 @@ export class MetricsRegistry implements MetricsSource {
       samples: [{ suffix: '', labels: {}, value: this.gaugeFailures }],
     };
     // Grouped across sources: two sources may report series of one family (a job each).
-    return [...this.requests.collect(), ...gaugeFamilies(gauges.flat()), ...this.process.collect(), self];
+    return { shared: [...this.requests.collect(), ...gaugeFamilies(gauges.flat()), self], process: this.process.collect() };
   }
 
   async exposition(): Promise<string> {

@@ -20,6 +20,7 @@
  * write below PIPE_BUF, so lines never interleave.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { primaryMetricsBroker } from '../metrics/cluster-metrics.js';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -106,6 +107,9 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
     return worker;
   };
 
+  // A scrape of /metrics answers for every worker (metrics/cluster-metrics.ts).
+  const metricsBroker = primaryMetricsBroker({ workers: () => running().filter((w) => listening.has(w.id)) });
+  cluster.on('message', (worker, message) => metricsBroker.onMessage(worker, message));
   for (let i = 0; i < config.workers; i++) fork();
   try {
     await Promise.race([ready, fatal]);

@@ -145,3 +145,28 @@ describe('/metrics', () => {
     assert.equal(server.logs().includes(TOKEN), false, 'the token is never logged');
   });
 });
+
+describe('/metrics with two worker processes', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ extraArgs: ['--workers', '2'] });
+  });
+  after(() => server.stop());
+
+  test('every scrape counts the requests of both workers, whichever worker takes it', async () => {
+    // Each request on a new connection: the cluster module hands connections to the workers in turn.
+    const s3 = s3Client(server);
+    for (let i = 0; i < 12; i++) await s3.send(new ListBucketsCommand({}));
+    s3.destroy();
+    const listBuckets = (p: Parsed) => sampleValue(p, 'strongbox_requests_total', { service: 's3', operation: 'ListBuckets', status: '200' }) ?? 0;
+    await scrapeUntil(server, (p) => listBuckets(p) === 12);
+    for (let i = 0; i < 4; i++) {
+      const p = parseExposition((await scrape(server)).body);
+      assert.equal(listBuckets(p), 12, `scrape ${i}`);
+      assert.equal(sampleValue(p, 'strongbox_metrics_workers_missing', {}), 0);
+      const workers = (p.get('process_resident_memory_bytes')?.samples ?? []).map((s) => s.labels.worker).sort();
+      assert.equal(workers.length, 2, 'one resident-memory series per worker');
+      assert.notEqual(workers[0], workers[1]);
+    }
+  });
+});
