@@ -139,3 +139,17 @@ describe('parseServerConfig SSE keys', () => {
     assert.throws(() => parseServerConfig([], { STRONGBOX_SSE_KEY: 'c2hvcnQ=' }), ConfigError);
   });
 });
+
+describe('parseServerConfig regions', () => {
+  it('serves every commercial region by default, the default region among them', () => {
+    const c = parseServerConfig([], {});
+    assert.equal(c.region, 'us-east-1');
+    assert.ok(c.regions.includes('us-west-1') && c.regions.includes('eu-west-1') && c.regions.includes('ap-southeast-7'));
+  });
+  it('takes --regions or STRONGBOX_REGIONS, adds the default region, refuses a name that is not a region', () => {
+    assert.deepEqual(parseServerConfig(['--regions', 'eu-west-1,eu-central-1', '--region', 'eu-north-1'], {}).regions,
+      ['eu-west-1', 'eu-central-1', 'eu-north-1']);
+    assert.deepEqual(parseServerConfig([], { STRONGBOX_REGIONS: 'us-west-2 us-east-1' }).regions, ['us-west-2', 'us-east-1']);
+    assert.throws(() => parseServerConfig(['--regions', 'us-west-2,Mars'], {}), ConfigError);
+  });
+});

@@ -12,7 +12,16 @@ export interface ServerConfig {
   readonly dataDir: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * The default region: what the server's own services (KMS, CloudTrail trails) live in, and where a
+   * request names no region of its own.
+   */
   readonly region: string;
+  /**
+   * Every region this server serves (S3 buckets live in one of them; requests may be signed for any);
+   * default: every current commercial AWS region. Always includes `region`.
+   */
+  readonly regions: readonly string[];
   /** Virtual-hosted-style base domain: requests to `<bucket>.<baseDomain>` address that bucket. */
   readonly baseDomain: string | undefined;
   /**
@@ -48,6 +57,11 @@ export interface ServerConfig {
   /** Where the server's SSE keys come from (src/sse/sse-key-file.ts): env, a key file, or DATA_DIR/sse.key. */
   readonly sseKeys: SseKeySource;
   readonly audit: AuditConfig;
+  /**
+   * Accept Signature Version 2 for S3 (header-signed, v2 presigned URLs, v2 POST forms); default off,
+   * as AWS for buckets created since 2020. `s3:signatureversion` is `AWS` for such requests.
+   */
+  readonly allowSigV2: boolean;
 }
 
 /** The audit trail's bounds and delivery periods (issue #16). */
@@ -105,9 +119,20 @@ const LIST_FLAGS: Record<string, { env: string; key: keyof RawLists; separator: 
   '--trusted-proxy': { env: 'STRONGBOX_TRUSTED_PROXIES', key: 'trustedProxies', separator: /[,\s]+/ },
   // Each entry has a comma of its own (vpce,vpc): entries are separated by semicolons or spaces.
   '--network-endpoint': { env: 'STRONGBOX_NETWORK_ENDPOINTS', key: 'networkEndpoints', separator: /[;\s]+/ },
+  '--regions': { env: 'STRONGBOX_REGIONS', key: 'regions', separator: /[,\s]+/ },
 };
 
+/** Options without a value; their variable switches them on with `1` or `true` (`0`/`false`: off). */
+const SWITCHES: Record<string, { env: string; key: keyof RawSwitches }> = {
+  '--allow-sigv2': { env: 'STRONGBOX_ALLOW_SIGV2', key: 'allowSigV2' },
+};
+
+interface RawSwitches {
+  allowSigV2?: boolean;
+}
+
 interface RawLists {
+  regions?: string[];
   trustedProxies?: string[];
   networkEndpoints?: string[];
 }
@@ -134,12 +159,13 @@ interface RawConfig {
 }
 
 export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
-  const { raw, lists } = readRaw(argv, env);
+  const { raw, lists, switches } = readRaw(argv, env);
   const { host, port } = parseAddress(raw.address ?? '127.0.0.1:9000', '--address');
   const durability = raw.durability ?? 'normal';
   if (durability !== 'normal' && durability !== 'strict') throw new ConfigError(`--durability must be normal or strict`);
   const region = raw.region ?? 'us-east-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`invalid region: ${region}`);
+  if (!isRegionName(region)) throw new ConfigError(`invalid region: ${region}`);
+  const regions = parseRegions(lists.regions, region);
   const forwardedHeader = (raw.forwardedHeader ?? 'x-forwarded-for').toLowerCase();
   if (forwardedHeader !== 'x-forwarded-for' && forwardedHeader !== 'forwarded') {
     throw new ConfigError(`--forwarded-header must be x-forwarded-for or forwarded, got ${raw.forwardedHeader}`);
@@ -149,6 +175,7 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     host,
     port,
     region,
+    regions,
     baseDomain: raw.baseDomain,
     durability,
     logLevel: raw.logLevel ?? 'info',
@@ -168,7 +195,32 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       accessLogDeliveryMs: wholeNumber(raw.accessLogDeliveryMs, { flag: '--access-log-delivery-ms', min: 100, max: 86_400_000, default: 60_000 }),
       metricsToken: env.STRONGBOX_METRICS_TOKEN || undefined,
     },
+    allowSigV2: switches.allowSigV2 ?? false,
   };
+}
+
+/**
+ * The commercial AWS regions as of 2026 (botocore's endpoints.json, partition `aws`): the regions a
+ * server serves unless `--regions` names others.
+ */
+export const COMMERCIAL_REGIONS: readonly string[] = [
+  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1',
+  'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
+  'ap-southeast-6', 'ap-southeast-7', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-north-1',
+  'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1', 'me-central-1',
+  'me-south-1', 'mx-central-1', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+];
+
+function isRegionName(name: string): boolean {
+  return /^[a-z]{2}(-[a-z]+)+-\d+$/.test(name);
+}
+
+/** `--regions` as given (the default region is added when missing), or every commercial region. */
+function parseRegions(given: readonly string[] | undefined, defaultRegion: string): readonly string[] {
+  // `--regions a,b` as well as `--regions a --regions b`.
+  const names = (given ?? COMMERCIAL_REGIONS).flatMap((r) => r.split(/[,\s]+/)).filter((r) => r !== '');
+  for (const r of names) if (!isRegionName(r)) throw new ConfigError(`invalid region in --regions: ${r}`);
+  return [...new Set([...names, defaultRegion])];
 }
 
 function wholeNumber(value: string | undefined, o: { flag: string; min: number; max: number; default: number }): number {
@@ -204,9 +256,16 @@ function parseLifecycleDaySeconds(value: string | undefined): number | undefined
 }
 
 /** Environment first, flags over it; a repeated flag adds to its list (and replaces the variable's). */
-function readRaw(argv: readonly string[], env: NodeJS.ProcessEnv): { raw: RawConfig; lists: RawLists } {
+function readRaw(argv: readonly string[], env: NodeJS.ProcessEnv): { raw: RawConfig; lists: RawLists; switches: RawSwitches } {
   const raw: RawConfig = {};
   const lists: RawLists = {};
+  const switches: RawSwitches = {};
+  for (const spec of Object.values(SWITCHES)) {
+    const v = env[spec.env]?.toLowerCase();
+    if (v === undefined || v === '') continue;
+    if (v !== '1' && v !== 'true' && v !== '0' && v !== 'false') throw new ConfigError(`${spec.env} must be 1, true, 0 or false, got ${v}`);
+    switches[spec.key] = v === '1' || v === 'true';
+  }
   for (const spec of Object.values(FLAGS)) {
     const v = env[spec.env];
     if (v) raw[spec.key] = v;
@@ -221,6 +280,11 @@ function readRaw(argv: readonly string[], env: NodeJS.ProcessEnv): { raw: RawCon
     const eq = arg.indexOf('=');
     // `--flag=value`: the first `=` ends the flag (`--network-endpoint=10.0.0.0/8=vpce-…`).
     const [flag, inline] = eq > 0 && arg.startsWith('--') ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const switchSpec = SWITCHES[arg];
+    if (switchSpec) {
+      switches[switchSpec.key] = true;
+      continue;
+    }
     const spec = FLAGS[flag];
     const listSpec = LIST_FLAGS[flag];
     if (!spec && !listSpec) throw new ConfigError(`unknown option: ${arg}`);
@@ -233,7 +297,7 @@ function readRaw(argv: readonly string[], env: NodeJS.ProcessEnv): { raw: RawCon
       lists[listSpec.key]!.push(value);
     }
   }
-  return { raw, lists };
+  return { raw, lists, switches };
 }
 
 function parseTrustedProxy(cidr: string): string {

@@ -98,7 +98,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     (batch) => iamStore.roles.recordUses(batch),
     (err) => logger.error({ err }, 'recording role use failed'),
   );
-  const authenticator = new Authenticator({ credentials, region: config.region, services: ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail'] });
+  const authenticator = new Authenticator({ credentials, region: config.region, regions: config.regions, services: ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail'] });
   const lifecycleDays = LifecycleDays.ofSeconds(config.lifecycleDaySeconds);
   const awsManaged = loadAwsManagedPolicies();
   const identityPolicies = createIdentityPolicyLoader({ store: iamStore, awsManaged });
@@ -164,6 +164,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       storage,
       objects: objectsService,
       region: config.region,
+      regions: config.regions,
       baseDomain: config.baseDomain,
       verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, config.region),
       principalExists: (arn) => principalExistsIn(iamStore, arn),

@@ -25,8 +25,10 @@ import { canonicalNormalizedUri, canonicalS3Uri } from './uri-encoding.js';
 
 export interface AuthenticatorOptions {
   readonly credentials: CredentialProvider;
-  /** The region this endpoint serves (S3 scopes must name it). */
+  /** The server's default region (KMS and CloudTrail scopes must name it; named in error messages). */
   readonly region: string;
+  /** Every region the server serves (S3 scopes may name any; issue #17); default: `[region]`. */
+  readonly regions?: readonly string[];
   /** Services accepted in the credential scope; default s3, iam, sts, organizations, workloads, kms. */
   readonly services?: readonly string[];
   /** Bound of the derived-signing-key cache (entries). */
@@ -51,16 +53,24 @@ export class Authenticator {
     this.keys = options.signingKeys ?? new SigningKeyCache(options.signingKeyCacheSize);
     this.maxBuffered = options.maxBufferedBodyBytes ?? 1024 * 1024;
     const region = options.region;
+    // The default region first: it is the one error messages name, and the first compared.
+    const served = [region, ...(options.regions ?? []).filter((r) => r !== region)];
+    const global = ['us-east-1', ...served.filter((r) => r !== 'us-east-1')];
+    const sts = served.includes('us-east-1') ? served : [...served, 'us-east-1'];
     this.scopePolicy = {
-      // kms is regional: signed for this server's region only (the default rule below).
+      // kms (and cloudtrail) are served in the default region only (the last rule below).
       services: options.services ?? ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms'],
-      // IAM and Organizations are global services signed for us-east-1; STS has a global (us-east-1)
-      // and a regional endpoint. Deviation from AWS: IAM and Organizations also accept this server's
-      // own region, because SDKs pointed at a custom endpoint sign with their configured region.
+      // S3 serves every region (a bucket lives in one: the S3 protocol checks the request's region
+      // against the bucket's). IAM and Organizations are global services signed for us-east-1; STS has
+      // a global (us-east-1) and regional endpoints. Deviation from AWS: IAM and Organizations also
+      // accept every served region, because SDKs pointed at a custom endpoint sign with their
+      // configured region.
       regionsFor: (service) => {
+        if (service === 's3') return served;
+        if (service === 'sts') return sts;
         // workloads (Strongbox's own API, src/workloads) is account-wide like IAM.
-        if (service === 'iam' || service === 'organizations' || service === 'workloads') return ['us-east-1', region];
-        return service === 'sts' ? [region, 'us-east-1'] : [region];
+        if (service === 'iam' || service === 'organizations' || service === 'workloads') return global;
+        return [region];
       },
     };
   }

@@ -13,6 +13,7 @@ import { ownerNode } from './owner.js';
 import { S3_XMLNS, emptyResponse, xmlResponse } from './render.js';
 import { DEFAULT_MAX_XML_BYTES, childText, parseXml, readSmallBody } from './xml-parse.js';
 import { newBucketRecord } from '../storage/new-bucket.js';
+import { newBucketRegion } from './bucket-region.js';
 
 const MAX_BUCKETS_PER_PAGE = 10000;
 
@@ -96,36 +97,19 @@ async function readLocationConstraint(ctx: S3Context): Promise<string | undefine
   return childText(root, 'LocationConstraint');
 }
 
-/**
- * The region a new bucket gets. A server serves one region: us-east-1 takes an empty constraint
- * (and refuses an explicit "us-east-1", as S3 does); any other region requires its own name.
- */
-function bucketRegion(serverRegion: string, constraint: string | undefined): string {
-  const c = constraint === undefined || constraint === '' ? undefined : constraint === 'EU' ? 'eu-west-1' : constraint;
-  if (c !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(c)) throw s3Error('InvalidLocationConstraint', { fields: { LocationConstraint: c } });
-  if (serverRegion === 'us-east-1') {
-    if (c === undefined) return serverRegion;
-    if (c === 'us-east-1') throw s3Error('InvalidLocationConstraint', { fields: { LocationConstraint: c } });
-  } else if (c === serverRegion) {
-    return c;
-  }
-  throw s3Error('IllegalLocationConstraintException', {
-    message: `The ${c ?? 'unspecified'} location constraint is incompatible for the region specific endpoint this request was sent to.`,
-  });
-}
-
 async function createBucket(ctx: S3Context, name: string, constraint: string | undefined): Promise<S3Response> {
   const account = callerAccountId(ctx.auth.caller);
   if (account === undefined) throw s3Error('AccessDenied');
   const { ownership, acl } = await newBucketAcl(ctx, account);
-  const region = bucketRegion(ctx.deps.region, constraint);
+  const requestRegion = ctx.auth.region ?? ctx.deps.region;
+  const region = newBucketRegion({ requestRegion, constraint, served: ctx.deps.regions });
   const lock = wantsObjectLock(ctx) ? { versioning: 'Enabled' as const, objectLock: { enabled: true as const } } : {};
   const record = newBucketRecord({ name, ownerAccountId: account, region, createdAt: ctx.deps.now(), ownership, acl, ...lock });
   const outcome = await ctx.deps.storage.buckets.createBucket(record);
   if (outcome === 'ExistsOtherOwner') throw s3Error('BucketAlreadyExists', { fields: { BucketName: name } });
   // "For legacy compatibility, if you re-create an existing bucket that you already own in the North
   // Virginia Region, Amazon S3 returns 200 OK"; every other region answers BucketAlreadyOwnedByYou.
-  if (outcome === 'ExistsSameOwner' && ctx.deps.region !== 'us-east-1') throw s3Error('BucketAlreadyOwnedByYou', { fields: { BucketName: name } });
+  if (outcome === 'ExistsSameOwner' && region !== 'us-east-1') throw s3Error('BucketAlreadyOwnedByYou', { fields: { BucketName: name } });
   return emptyResponse(200, { location: ctx.target.style === 'path' ? `/${name}` : `http://${name}.${ctx.deps.baseDomain}/` });
 }
 

@@ -30,7 +30,10 @@ export interface S3Deps {
   readonly objects: ObjectsService;
   /** Checks `x-amz-mfa` (MFA Delete) against the bucket owner root's MFA device (IAM store). */
   readonly verifyMfa: MfaVerifier;
+  /** The server's default region. */
   readonly region: string;
+  /** Every region the server serves (issue #17). */
+  readonly regions: readonly string[];
   readonly baseDomain: string | undefined;
   readonly now: () => Date;
   /** Verifies a browser POST upload's signed policy (src/auth); absent: only anonymous POSTs. */

@@ -57,6 +57,11 @@ export const S3_ERRORS = {
   InvalidURI: { status: 400, message: "Couldn't parse the specified URI." },
   KeyTooLongError: { status: 400, message: 'Your key is too long' },
   /** PutBucketPolicy: the engine's S3 validation message replaces this default. */
+  /** A signed request for a bucket of another region (bucket-region.ts), as S3's regional endpoints answer it. */
+  PermanentRedirect: {
+    status: 301,
+    message: 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+  },
   MalformedPolicy: { status: 400, message: "Policies must be valid JSON and the first byte must be '{'" },
   MalformedPOSTRequest: { status: 400, message: 'The body of your POST request is not well-formed multipart/form-data.' },
   MalformedACLError: { status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema' },
@@ -72,6 +77,7 @@ export const S3_ERRORS = {
   NoSuchBucketPolicy: { status: 404, message: 'The bucket policy does not exist' },
   NoSuchCORSConfiguration: { status: 404, message: 'The CORS configuration does not exist' },
   NoSuchPublicAccessBlockConfiguration: { status: 404, message: 'The public access block configuration was not found' },
+  NoSuchTagSet: { status: 404, message: 'The TagSet does not exist' },
   NoSuchKey: { status: 404, message: 'The specified key does not exist.' },
   NoSuchObjectLockConfiguration: { status: 404, message: 'The specified object does not have a ObjectLock configuration' },
   NoSuchLifecycleConfiguration: { status: 404, message: 'The lifecycle configuration does not exist' },

@@ -25,6 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { isUnimplemented, matchOperation, parseQuery, parseTarget, type PathShape } from './router.js';
 import { handlerOf, isImplemented, ROUTES } from './operations.js';
 import { prepareNotImplemented } from './not-implemented.js';
+import { wrongRegionError } from './bucket-region.js';
 import { actualRequestCorsHeaders } from './cors.js';
 import type { PostPolicyVerifier } from './post-object.js';
 
@@ -32,8 +33,10 @@ export interface S3ProtocolOptions {
   readonly storage: S3Storage;
   /** Writes and deletes of object versions (shared with lifecycle); one over `storage` when absent. */
   readonly objects?: ObjectsService;
-  /** The region this server serves (LocationConstraint, x-amz-bucket-region). */
+  /** The server's default region. */
   readonly region: string;
+  /** Every region the server serves (a new bucket's LocationConstraint); default: `[region]`. */
+  readonly regions?: readonly string[];
   /** Virtual-hosted style: a Host of `<bucket>.<baseDomain>[:port]` addresses the bucket. */
   readonly baseDomain?: string;
   readonly now?: () => Date;
@@ -61,6 +64,7 @@ export function createS3Protocol(options: S3ProtocolOptions): ProtocolAdapter {
     objects: options.objects ?? new ObjectsService(options.storage),
     verifyMfa: options.verifyMfa ?? (async () => 'invalid'),
     region: options.region,
+    regions: options.regions ?? [options.region],
     baseDomain: options.baseDomain,
     now: options.now ?? (() => new Date()),
     verifyPostPolicy: options.verifyPostPolicy,
@@ -99,6 +103,9 @@ async function route(deps: S3Deps, raw: RawRequest, req: IncomingMessage, auth: 
     bucket = await deps.storage.buckets.getBucket(target.bucket);
     // A preflight for a missing bucket is its own 403 (cors.ts), never an authorization question.
     if (bucket === undefined && name !== 'OptionsObject') throw s3Error('NoSuchBucket', { fields: { BucketName: target.bucket } });
+    const wrongRegion = bucket === undefined ? undefined
+      : wrongRegionError({ auth, bucket: bucket.name, bucketRegion: bucket.region, operation: name, host: headerOf(raw, 'host') });
+    if (wrongRegion !== undefined) throw wrongRegion;
   }
   const publicAccess = bucket
     ? effectivePublicAccessBlock(await deps.accountPublicAccessBlock(bucket.ownerAccountId), bucket.publicAccessBlock)

@@ -94,7 +94,40 @@ export interface BucketRecord {
   readonly lifecycle: LifecycleConfiguration | undefined;
   /** Server access logging (PutBucketLogging): where the bucket's access logs go; absent when off. */
   readonly logging?: BucketLoggingConfig;
-  // ROADMAP room: website, tags — each its own column and BucketConfigChange member.
+  /** Bucket tags (PutBucketTagging), in insertion order; absent when the bucket has none. */
+  readonly tags?: readonly (readonly [string, string])[];
+  /**
+   * Attribute-based access control (PutBucketAbac, 2025): when Enabled, the bucket's tags are
+   * `aws:ResourceTag/<key>` in policies; absent: never configured (Disabled).
+   */
+  readonly abac?: 'Enabled' | 'Disabled';
+  /** Static website hosting (PutBucketWebsite), as parsed and validated; absent when none. */
+  readonly website?: BucketWebsiteConfig;
+}
+
+/**
+ * A bucket's WebsiteConfiguration (API_WebsiteConfiguration.html): either RedirectAllRequestsTo, or
+ * an index document with an optional error document and routing rules.
+ */
+export interface BucketWebsiteConfig {
+  readonly redirectAllRequestsTo?: { readonly hostName: string; readonly protocol?: 'http' | 'https' };
+  /** IndexDocument.Suffix, e.g. `index.html`. */
+  readonly indexDocumentSuffix?: string;
+  /** ErrorDocument.Key. */
+  readonly errorDocumentKey?: string;
+  readonly routingRules?: readonly WebsiteRoutingRule[];
+}
+
+/** One RoutingRule (API_RoutingRule.html). */
+export interface WebsiteRoutingRule {
+  readonly condition?: { readonly keyPrefixEquals?: string; readonly httpErrorCodeReturnedEquals?: string };
+  readonly redirect: {
+    readonly hostName?: string;
+    readonly httpRedirectCode?: string;
+    readonly protocol?: 'http' | 'https';
+    readonly replaceKeyPrefixWith?: string;
+    readonly replaceKeyWith?: string;
+  };
 }
 
 /** A bucket's default encryption (ServerSideEncryptionConfiguration, one rule as AWS allows). */
@@ -158,6 +191,11 @@ export interface BucketConfigChange {
   readonly lifecycle?: LifecycleConfiguration | null;
   /** null turns server access logging off. */
   readonly logging?: BucketLoggingConfig | null;
+  /** null deletes the bucket's tags (DeleteBucketTagging). */
+  readonly tags?: readonly (readonly [string, string])[] | null;
+  readonly abac?: 'Enabled' | 'Disabled';
+  /** null deletes the website configuration. */
+  readonly website?: BucketWebsiteConfig | null;
 }
 
 /** A run of bytes held by the blob store. An object is one or more segments (multipart: one per part). */

@@ -37,6 +37,7 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
   type S3Client,
+  type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -90,7 +91,7 @@ describe('S3 with the AWS SDK v3', () => {
     await rejects(s3.send(new HeadBucketCommand({ Bucket: names[0] })), undefined, 404);
     await rejects(s3.send(new DeleteBucketCommand({ Bucket: names[0] })), 'NoSuchBucket', 404);
     await rejects(s3.send(new CreateBucketCommand({ Bucket: 'Invalid_Name' })), 'InvalidBucketName', 400);
-    await rejects(s3.send(new CreateBucketCommand({ Bucket: uniqueName('loc'), CreateBucketConfiguration: { LocationConstraint: 'ap-south-1' } })), 'IllegalLocationConstraintException', 400);
+    await rejects(s3.send(new CreateBucketCommand({ Bucket: uniqueName('loc'), CreateBucketConfiguration: { LocationConstraint: 'xx-nowhere-1' as BucketLocationConstraint } })), 'InvalidLocationConstraint', 400);
   });
 
   test('objects: put/get/head with metadata, tags, checksums, ranges, conditions, overrides', async () => {

@@ -5,6 +5,7 @@ import type {
   AclGrant,
   BlobSegment,
   BucketConfigChange,
+  BucketWebsiteConfig,
   BucketEncryption,
   BucketRecord,
   BucketStore,
@@ -37,11 +38,15 @@ interface BucketRow {
   readonly object_lock: string | null;
   readonly lifecycle: string | null;
   readonly logging: string | null;
+  readonly tags: string | null;
+  readonly abac: string | null;
+  readonly website: string | null;
 }
 
 type InsertParams = [
   string, string, string, number, string | null, string | null, string, string | null, string | null,
   string | null, number, string | null, string | null, string | null, string | null,
+  string | null, string | null, string | null,
 ];
 
 export class SqliteBucketStore implements BucketStore {
@@ -73,8 +78,8 @@ export class SqliteBucketStore implements BucketStore {
     this.getStmt = db.prepare('SELECT * FROM buckets WHERE name = ?');
     this.insertStmt = db.prepare(
       `INSERT INTO buckets (name, owner_account_id, region, created_at, cors, policy, ownership, acl, public_access_block,
-          versioning, mfa_delete, encryption, object_lock, lifecycle, logging)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          versioning, mfa_delete, encryption, object_lock, lifecycle, logging, tags, abac, website)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Bucket names are lower-case ASCII, so TEXT order is byte order and substr is a prefix test.
     this.listStmt = db.prepare(
@@ -107,6 +112,9 @@ export class SqliteBucketStore implements BucketStore {
         jsonOrNull(bucket.objectLock),
         jsonOrNull(bucket.lifecycle),
         jsonOrNull(bucket.logging),
+        jsonOrNull(bucket.tags),
+        bucket.abac ?? null,
+        jsonOrNull(bucket.website),
       );
       return 'Created';
     }).immediate;
@@ -121,6 +129,9 @@ export class SqliteBucketStore implements BucketStore {
       objectLock: db.prepare<[string | null, string]>('UPDATE buckets SET object_lock = ? WHERE name = ?'),
       lifecycle: db.prepare<[string | null, string]>('UPDATE buckets SET lifecycle = ? WHERE name = ?'),
       logging: db.prepare<[string | null, string]>('UPDATE buckets SET logging = ? WHERE name = ?'),
+      tags: db.prepare<[string | null, string]>('UPDATE buckets SET tags = ? WHERE name = ?'),
+      abac: db.prepare<[string, string]>('UPDATE buckets SET abac = ? WHERE name = ?'),
+      website: db.prepare<[string | null, string]>('UPDATE buckets SET website = ? WHERE name = ?'),
     };
     this.updateConfigTx = db.transaction((name: string, change: BucketConfigChange) => {
       if (this.getStmt.get(name) === undefined) return false;
@@ -134,6 +145,9 @@ export class SqliteBucketStore implements BucketStore {
       if (change.objectLock !== undefined) setColumn.objectLock.run(jsonOrNull(change.objectLock), name);
       if (change.lifecycle !== undefined) setColumn.lifecycle.run(jsonOrNull(change.lifecycle), name);
       if (change.logging !== undefined) setColumn.logging.run(jsonOrNull(change.logging), name);
+      if (change.tags !== undefined) setColumn.tags.run(change.tags === null || change.tags.length === 0 ? null : JSON.stringify(change.tags), name);
+      if (change.abac !== undefined) setColumn.abac.run(change.abac, name);
+      if (change.website !== undefined) setColumn.website.run(jsonOrNull(change.website), name);
       return true;
     }).immediate;
     // The emptiness check and the delete are one transaction, so no PutObject can slip in between.
@@ -206,7 +220,7 @@ function corsJson(cors: readonly CorsRule[] | undefined): string | null {
 
 function rowToBucket(row: BucketRow): BucketRecord {
   const logging = parseJson<BucketLoggingConfig>(row.logging);
-  return {
+  const bucket: { -readonly [K in keyof BucketRecord]: BucketRecord[K] } = {
     name: row.name,
     ownerAccountId: row.owner_account_id,
     region: row.region,
@@ -221,9 +235,13 @@ function rowToBucket(row: BucketRow): BucketRecord {
     encryption: parseJson<BucketEncryption>(row.encryption),
     objectLock: parseJson<ObjectLockConfiguration>(row.object_lock),
     lifecycle: parseJson<LifecycleConfiguration>(row.lifecycle),
-    // Optional member: absent (not undefined) when off, as records built by newBucketRecord have it.
-    ...(logging === undefined ? {} : { logging }),
   };
+  // Optional members: absent (not undefined) when off, as records built by newBucketRecord have them.
+  if (logging !== undefined) bucket.logging = logging;
+  if (row.tags !== null) bucket.tags = JSON.parse(row.tags) as [string, string][];
+  if (row.abac === 'Enabled' || row.abac === 'Disabled') bucket.abac = row.abac;
+  if (row.website !== null) bucket.website = JSON.parse(row.website) as BucketWebsiteConfig;
+  return bucket;
 }
 
 function parseJson<T>(json: string | null): T | undefined {

@@ -258,8 +258,21 @@ const v8: Migration = {
   },
 };
 
+/** Bucket tags, the bucket's ABAC switch and its website configuration (issue #17): JSON, NULL when none. */
+const v9: Migration = {
+  version: 9,
+  description: 'bucket tags, ABAC and website configuration',
+  up: (db) => {
+    db.exec(`
+      ALTER TABLE buckets ADD COLUMN tags TEXT;
+      ALTER TABLE buckets ADD COLUMN abac TEXT;
+      ALTER TABLE buckets ADD COLUMN website TEXT;
+    `);
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
 
 export class SchemaTooNewError extends Error {
   readonly code = 'SchemaTooNew';
