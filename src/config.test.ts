@@ -153,3 +153,16 @@ describe('parseServerConfig regions', () => {
     assert.throws(() => parseServerConfig(['--regions', 'us-west-2,Mars'], {}), ConfigError);
   });
 });
+
+describe('parseServerConfig --allow-sigv2', () => {
+  it('is off by default; on with the flag or STRONGBOX_ALLOW_SIGV2=1/true; a bad variable is refused', () => {
+    assert.equal(parseServerConfig([], {}).allowSigV2, false);
+    assert.equal(parseServerConfig(['--allow-sigv2'], {}).allowSigV2, true);
+    assert.equal(parseServerConfig([], { STRONGBOX_ALLOW_SIGV2: '1' }).allowSigV2, true);
+    assert.equal(parseServerConfig([], { STRONGBOX_ALLOW_SIGV2: 'TRUE' }).allowSigV2, true);
+    assert.equal(parseServerConfig([], { STRONGBOX_ALLOW_SIGV2: '0' }).allowSigV2, false);
+    const flagOverVariable = parseServerConfig(['--allow-sigv2', '--region', 'eu-west-1'], { STRONGBOX_ALLOW_SIGV2: 'false' });
+    assert.equal(flagOverVariable.allowSigV2, true);
+    assert.throws(() => parseServerConfig([], { STRONGBOX_ALLOW_SIGV2: 'maybe' }), ConfigError);
+  });
+});

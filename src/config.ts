@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { NetworkEndpoint } from './policy/index.js';
 import { parseCidr } from './policy/condition/ip-value.js';
 import type { ForwardedHeader } from './server/client-address.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './server/connection-guard.js';
 import { parseSseKeys, type SseKeySource } from './sse/sse-key-file.js';
 
 export interface ServerConfig {
@@ -49,6 +50,8 @@ export interface ServerConfig {
   readonly networkEndpoints: readonly NetworkEndpoint[];
   /** The optional TLS listener, next to the plain one (aws:SecureTransport true on it). */
   readonly tls: TlsListenerConfig | undefined;
+  /** The static website listener (`--website-address`): every request on it is a website request. */
+  readonly websiteAddress: { readonly host: string; readonly port: number } | undefined;
   /**
    * The length of one lifecycle "day" in seconds (lifecycle rules count days; tests and demonstrations
    * shorten them); undefined: AWS's 86,400.
@@ -57,6 +60,8 @@ export interface ServerConfig {
   /** Where the server's SSE keys come from (src/sse/sse-key-file.ts): env, a key file, or DATA_DIR/sse.key. */
   readonly sseKeys: SseKeySource;
   readonly audit: AuditConfig;
+  /** The HTTP layer's timeouts and bounds (server/connection-guard.ts). */
+  readonly http: HttpLimits;
   /**
    * Accept Signature Version 2 for S3 (header-signed, v2 presigned URLs, v2 POST forms); default off,
    * as AWS for buckets created since 2020. `s3:signatureversion` is `AWS` for such requests.
@@ -93,39 +98,117 @@ export interface TlsListenerConfig {
 
 export class ConfigError extends Error {}
 
-const FLAGS: Record<string, { env: string; key: keyof RawConfig }> = {
-  '--data-dir': { env: 'STRONGBOX_DATA_DIR', key: 'dataDir' },
-  '--address': { env: 'STRONGBOX_ADDRESS', key: 'address' },
-  '--region': { env: 'STRONGBOX_REGION', key: 'region' },
-  '--base-domain': { env: 'STRONGBOX_BASE_DOMAIN', key: 'baseDomain' },
-  '--durability': { env: 'STRONGBOX_DURABILITY', key: 'durability' },
-  '--log-level': { env: 'STRONGBOX_LOG_LEVEL', key: 'logLevel' },
-  '--workers': { env: 'STRONGBOX_WORKERS', key: 'workers' },
-  '--forwarded-header': { env: 'STRONGBOX_FORWARDED_HEADER', key: 'forwardedHeader' },
-  '--tls-address': { env: 'STRONGBOX_TLS_ADDRESS', key: 'tlsAddress' },
-  '--tls-cert': { env: 'STRONGBOX_TLS_CERT', key: 'tlsCert' },
-  '--tls-key': { env: 'STRONGBOX_TLS_KEY', key: 'tlsKey' },
-  '--lifecycle-day-seconds': { env: 'STRONGBOX_LIFECYCLE_DAY_SECONDS', key: 'lifecycleDaySeconds' },
-  '--sse-key-file': { env: 'STRONGBOX_SSE_KEY_FILE', key: 'sseKeyFile' },
-  '--audit-retention-days': { env: 'STRONGBOX_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays' },
-  '--audit-max-events': { env: 'STRONGBOX_AUDIT_MAX_EVENTS', key: 'auditMaxEvents' },
-  '--trail-delivery-ms': { env: 'STRONGBOX_TRAIL_DELIVERY_MS', key: 'trailDeliveryMs' },
-  '--trail-digest-ms': { env: 'STRONGBOX_TRAIL_DIGEST_MS', key: 'trailDigestMs' },
-  '--access-log-delivery-ms': { env: 'STRONGBOX_ACCESS_LOG_DELIVERY_MS', key: 'accessLogDeliveryMs' },
+/** An argument that is no option of `strongbox server` (the CLI suggests the nearest one). */
+export class UnknownOptionError extends ConfigError {
+  constructor(readonly option: string) {
+    super(`unknown option: ${option}`);
+  }
+}
+
+/**
+ * What `strongbox server --help` says of an option (src/cli/server-usage.ts), declared with the option
+ * so that the help cannot drift. `value`: the placeholder of its value; `default`: the value it has
+ * when neither the flag nor the variable is given (server-usage.test.ts holds the parser to it); no
+ * `default`: unset unless given (`help` says what then).
+ */
+export interface OptionHelp {
+  readonly value?: string;
+  readonly default?: string;
+  readonly help?: string;
+}
+
+const FLAGS: Record<string, { env: string; key: keyof RawConfig } & OptionHelp> = {
+  '--data-dir': { env: 'STRONGBOX_DATA_DIR', key: 'dataDir', value: 'DIR', default: './data',
+    help: 'where the server keeps everything: databases, object bytes, keys (created private, 0700)' },
+  '--address': { env: 'STRONGBOX_ADDRESS', key: 'address', value: 'HOST:PORT', default: '127.0.0.1:9000',
+    help: 'the plain HTTP listener (port 0: any free port)' },
+  '--region': { env: 'STRONGBOX_REGION', key: 'region', value: 'REGION', default: 'us-east-1',
+    help: "the default region: KMS's and CloudTrail's, and where a request names none" },
+  '--base-domain': { env: 'STRONGBOX_BASE_DOMAIN', key: 'baseDomain', value: 'DOMAIN',
+    help: 'virtual-hosted-style requests: <bucket>.DOMAIN addresses the bucket (default: path style only)' },
+  '--durability': { env: 'STRONGBOX_DURABILITY', key: 'durability', value: 'normal|strict', default: 'normal',
+    help: 'both survive power loss; normal shares a WAL flush among concurrent commits, strict flushes each' },
+  '--log-level': { env: 'STRONGBOX_LOG_LEVEL', key: 'logLevel', value: 'LEVEL', default: 'info',
+    help: 'fatal, error, warn, info, debug or trace (JSON lines on stdout)' },
+  '--workers': { env: 'STRONGBOX_WORKERS', key: 'workers', value: 'N|auto', default: '1',
+    help: 'worker processes serving requests (auto: one per CPU), sharing the data directory' },
+  '--forwarded-header': { env: 'STRONGBOX_FORWARDED_HEADER', key: 'forwardedHeader', value: 'x-forwarded-for|forwarded',
+    default: 'x-forwarded-for', help: 'the header trusted proxies name the client in' },
+  '--tls-address': { env: 'STRONGBOX_TLS_ADDRESS', key: 'tlsAddress', value: 'HOST:PORT',
+    help: 'a TLS listener next to the plain one (with --tls-cert and --tls-key; default: none)' },
+  '--tls-cert': { env: 'STRONGBOX_TLS_CERT', key: 'tlsCert', value: 'FILE',
+    help: "the TLS listener's certificate chain, PEM (re-read on SIGHUP)" },
+  '--tls-key': { env: 'STRONGBOX_TLS_KEY', key: 'tlsKey', value: 'FILE', help: "the TLS listener's private key, PEM" },
+  '--lifecycle-day-seconds': { env: 'STRONGBOX_LIFECYCLE_DAY_SECONDS', key: 'lifecycleDaySeconds', value: 'N',
+    help: 'a shorter lifecycle day, 1 to 86400 seconds, for tests and demonstrations (default: a real day)' },
+  '--sse-key-file': { env: 'STRONGBOX_SSE_KEY_FILE', key: 'sseKeyFile', value: 'FILE',
+    help: 'the SSE keys, base64, one per line, current first (default: DATA_DIR/sse.key, made at first start)' },
+  '--audit-retention-days': { env: 'STRONGBOX_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays', value: 'N',
+    default: '90', help: 'days CloudTrail events are kept (LookupEvents)' },
+  '--audit-max-events': { env: 'STRONGBOX_AUDIT_MAX_EVENTS', key: 'auditMaxEvents', value: 'N',
+    default: '10000000', help: 'the most CloudTrail events kept; the oldest go first' },
+  '--trail-delivery-ms': { env: 'STRONGBOX_TRAIL_DELIVERY_MS', key: 'trailDeliveryMs', value: 'MS',
+    default: '60000', help: 'how often trails deliver log files' },
+  '--trail-digest-ms': { env: 'STRONGBOX_TRAIL_DIGEST_MS', key: 'trailDigestMs', value: 'MS',
+    default: '3600000', help: 'the digest period of trails with log file validation' },
+  '--access-log-delivery-ms': { env: 'STRONGBOX_ACCESS_LOG_DELIVERY_MS', key: 'accessLogDeliveryMs', value: 'MS',
+    default: '60000', help: 'how often S3 server access logs are delivered' },
+  '--idle-timeout-ms': { env: 'STRONGBOX_IDLE_TIMEOUT_MS', key: 'idleTimeoutMs', value: 'MS', default: '20000',
+    help: 'a connection idle this long is closed; a stalled request first gets 400 RequestTimeout' },
+  '--headers-timeout-ms': { env: 'STRONGBOX_HEADERS_TIMEOUT_MS', key: 'headersTimeoutMs', value: 'MS', default: '60000',
+    help: "a request's header section must arrive within this" },
+  '--max-connections': { env: 'STRONGBOX_MAX_CONNECTIONS', key: 'maxConnections', value: 'N', default: '4096',
+    help: 'open connections per listener and process; more are closed as they arrive' },
+  '--max-uploads': { env: 'STRONGBOX_MAX_UPLOADS', key: 'maxUploads', value: 'N', default: '512',
+    help: 'S3 uploads in progress per process; more are answered 503 SlowDown' },
+  '--website-address': { env: 'STRONGBOX_WEBSITE_ADDRESS', key: 'websiteAddress', value: 'HOST:PORT',
+    help: 'a listener serving static websites: the Host names the bucket (default: none)' },
 };
 
 /** Repeatable options; their variable holds a list (`separator` splits it). Flags replace the variable. */
-const LIST_FLAGS: Record<string, { env: string; key: keyof RawLists; separator: RegExp }> = {
-  '--trusted-proxy': { env: 'STRONGBOX_TRUSTED_PROXIES', key: 'trustedProxies', separator: /[,\s]+/ },
+const LIST_FLAGS: Record<string, { env: string; key: keyof RawLists; separator: RegExp } & OptionHelp> = {
+  '--trusted-proxy': { env: 'STRONGBOX_TRUSTED_PROXIES', key: 'trustedProxies', separator: /[,\s]+/, value: 'CIDR',
+    help: 'a proxy whose forwarding header names the client for aws:SourceIp (variable: comma-separated)' },
   // Each entry has a comma of its own (vpce,vpc): entries are separated by semicolons or spaces.
-  '--network-endpoint': { env: 'STRONGBOX_NETWORK_ENDPOINTS', key: 'networkEndpoints', separator: /[;\s]+/ },
-  '--regions': { env: 'STRONGBOX_REGIONS', key: 'regions', separator: /[,\s]+/ },
+  '--network-endpoint': { env: 'STRONGBOX_NETWORK_ENDPOINTS', key: 'networkEndpoints', separator: /[;\s]+/,
+    value: 'CIDR=vpce-ID[,vpc-ID]', help: 'clients in CIDR come through that VPC endpoint (variable: ;-separated)' },
+  '--regions': { env: 'STRONGBOX_REGIONS', key: 'regions', separator: /[,\s]+/, value: 'REGION[,REGION]...',
+    help: 'the regions served, with the default region (default: every commercial AWS region)' },
 };
 
 /** Options without a value; their variable switches them on with `1` or `true` (`0`/`false`: off). */
-const SWITCHES: Record<string, { env: string; key: keyof RawSwitches }> = {
-  '--allow-sigv2': { env: 'STRONGBOX_ALLOW_SIGV2', key: 'allowSigV2' },
+const SWITCHES: Record<string, { env: string; key: keyof RawSwitches } & OptionHelp> = {
+  '--allow-sigv2': { env: 'STRONGBOX_ALLOW_SIGV2', key: 'allowSigV2',
+    help: 'accept Signature Version 2 (headers, presigned URLs, POST forms); default: refused, as AWS' },
 };
+
+/** Settings read from the environment only: secrets (a command line shows in `ps`). */
+export const ENVIRONMENT_ONLY: readonly { readonly env: string; readonly help: string }[] = [
+  { env: 'STRONGBOX_ROOT_ACCESS_KEY_ID', help: "the root user's access key id, used at first start (with the next)" },
+  { env: 'STRONGBOX_ROOT_SECRET_ACCESS_KEY',
+    help: 'its secret (default: a key is generated and written to DATA_DIR/root-credentials.json)' },
+  { env: 'STRONGBOX_SSE_KEY', help: 'the SSE keys themselves, base64, current first (instead of --sse-key-file)' },
+  { env: 'STRONGBOX_METRICS_TOKEN', help: 'a bearer token that lets clients other than loopback read /metrics' },
+];
+
+/** One option of `strongbox server`, for its help: a value, a repeatable value, or a switch. */
+export interface ServerOptionDoc extends OptionHelp {
+  readonly flag: string;
+  readonly env: string;
+  readonly kind: 'value' | 'list' | 'switch';
+}
+
+/** Every option of `strongbox server`, in the order of the tables above. */
+export function serverOptionDocs(): ServerOptionDoc[] {
+  const doc = (kind: ServerOptionDoc['kind']) => ([flag, spec]: [string, { env: string } & OptionHelp]) => ({
+    flag, env: spec.env, kind, value: spec.value, default: spec.default, help: spec.help,
+  });
+  return [
+    ...Object.entries(FLAGS).map(doc('value')),
+    ...Object.entries(LIST_FLAGS).map(doc('list')),
+    ...Object.entries(SWITCHES).map(doc('switch')),
+  ];
+}
 
 interface RawSwitches {
   allowSigV2?: boolean;
@@ -156,6 +239,11 @@ interface RawConfig {
   trailDeliveryMs?: string;
   trailDigestMs?: string;
   accessLogDeliveryMs?: string;
+  idleTimeoutMs?: string;
+  headersTimeoutMs?: string;
+  maxConnections?: string;
+  maxUploads?: string;
+  websiteAddress?: string;
 }
 
 export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
@@ -185,6 +273,7 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     forwardedHeader,
     networkEndpoints: parseNetworkEndpoints(lists.networkEndpoints ?? []),
     tls: parseTls(raw, { host, port }),
+    websiteAddress: raw.websiteAddress === undefined ? undefined : parseAddress(raw.websiteAddress, '--website-address'),
     lifecycleDaySeconds: parseLifecycleDaySeconds(raw.lifecycleDaySeconds),
     sseKeys: parseSseKeySource(raw.sseKeyFile, env.STRONGBOX_SSE_KEY),
     audit: {
@@ -196,6 +285,7 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       metricsToken: env.STRONGBOX_METRICS_TOKEN || undefined,
     },
     allowSigV2: switches.allowSigV2 ?? false,
+    http: parseHttpLimits(raw),
   };
 }
 
@@ -221,6 +311,18 @@ function parseRegions(given: readonly string[] | undefined, defaultRegion: strin
   const names = (given ?? COMMERCIAL_REGIONS).flatMap((r) => r.split(/[,\s]+/)).filter((r) => r !== '');
   for (const r of names) if (!isRegionName(r)) throw new ConfigError(`invalid region in --regions: ${r}`);
   return [...new Set([...names, defaultRegion])];
+}
+
+function parseHttpLimits(raw: RawConfig): HttpLimits {
+  const d = DEFAULT_HTTP_LIMITS;
+  const ms = { min: 100, max: 3_600_000 };
+  const count = { min: 1, max: 1_000_000 };
+  return {
+    idleTimeoutMs: wholeNumber(raw.idleTimeoutMs, { flag: '--idle-timeout-ms', ...ms, default: d.idleTimeoutMs }),
+    headersTimeoutMs: wholeNumber(raw.headersTimeoutMs, { flag: '--headers-timeout-ms', ...ms, default: d.headersTimeoutMs }),
+    maxConnections: wholeNumber(raw.maxConnections, { flag: '--max-connections', ...count, default: d.maxConnections }),
+    maxUploads: wholeNumber(raw.maxUploads, { flag: '--max-uploads', ...count, default: d.maxUploads }),
+  };
 }
 
 function wholeNumber(value: string | undefined, o: { flag: string; min: number; max: number; default: number }): number {
@@ -256,14 +358,19 @@ function parseLifecycleDaySeconds(value: string | undefined): number | undefined
 }
 
 /** Environment first, flags over it; a repeated flag adds to its list (and replaces the variable's). */
-function readRaw(argv: readonly string[], env: NodeJS.ProcessEnv): { raw: RawConfig; lists: RawLists; switches: RawSwitches } {
+function readRaw(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { raw: RawConfig; lists: RawLists; switches: RawSwitches } {
   const raw: RawConfig = {};
   const lists: RawLists = {};
   const switches: RawSwitches = {};
   for (const spec of Object.values(SWITCHES)) {
     const v = env[spec.env]?.toLowerCase();
     if (v === undefined || v === '') continue;
-    if (v !== '1' && v !== 'true' && v !== '0' && v !== 'false') throw new ConfigError(`${spec.env} must be 1, true, 0 or false, got ${v}`);
+    if (v !== '1' && v !== 'true' && v !== '0' && v !== 'false') {
+      throw new ConfigError(`${spec.env} must be 1, true, 0 or false, got ${v}`);
+    }
     switches[spec.key] = v === '1' || v === 'true';
   }
   for (const spec of Object.values(FLAGS)) {
@@ -287,7 +394,7 @@ function readRaw(argv: readonly string[], env: NodeJS.ProcessEnv): { raw: RawCon
     }
     const spec = FLAGS[flag];
     const listSpec = LIST_FLAGS[flag];
-    if (!spec && !listSpec) throw new ConfigError(`unknown option: ${arg}`);
+    if (!spec && !listSpec) throw new UnknownOptionError(arg);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
     if (spec) raw[spec.key] = value;

@@ -33,8 +33,10 @@ import { workloadCredentialsEndpoint } from './workloads/workload-credentials-en
 import { openKms } from './kms/open-kms.js';
 import { loadSseKeys } from './sse/sse-key-file.js';
 import { SseKeyRing } from './sse/sse-key-ring.js';
-import { RequestPipeline } from './server/pipeline.js';
+import { RequestPipeline, type PipelineDeps } from './server/pipeline.js';
+import { createWebsiteEndpoint } from './website/website-endpoint.js';
 import { startListeners } from './server/listeners.js';
+import { UploadSlots } from './server/upload-slots.js';
 import { ClientAddressResolver } from './server/client-address.js';
 import { LogDestination, PIPE_BUF } from './server/log-destination.js';
 import { PolicyAuthorizer } from './authz/policy-authorizer.js';
@@ -98,7 +100,8 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     (batch) => iamStore.roles.recordUses(batch),
     (err) => logger.error({ err }, 'recording role use failed'),
   );
-  const authenticator = new Authenticator({ credentials, region: config.region, regions: config.regions, services: ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail'] });
+  const authenticator = new Authenticator({ credentials, region: config.region, regions: config.regions, services: ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail'],
+    sigv2: config.allowSigV2 ? { baseDomain: config.baseDomain } : undefined });
   const lifecycleDays = LifecycleDays.ofSeconds(config.lifecycleDaySeconds);
   const awsManaged = loadAwsManagedPolicies();
   const identityPolicies = createIdentityPolicyLoader({ store: iamStore, awsManaged });
@@ -157,7 +160,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   });
   const clientAddress =
     config.trustedProxies.length > 0 ? new ClientAddressResolver({ trustedProxies: config.trustedProxies, header: config.forwardedHeader }) : undefined;
-  const pipeline = new RequestPipeline({
+  const pipelineDeps: PipelineDeps = {
     authenticate: (raw, body, now) => authenticator.authenticate(raw, body, now),
     authorizer,
     s3: withS3Control(createS3Protocol({
@@ -166,7 +169,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       region: config.region,
       regions: config.regions,
       baseDomain: config.baseDomain,
-      verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, config.region),
+      verifyPostPolicy: (fields, now) => verifyPostPolicy(fields, credentials, now, [config.region, ...config.regions], { allowSigV2: config.allowSigV2 }),
       principalExists: (arn) => principalExistsIn(iamStore, arn),
       accountPublicAccessBlock: (accountId) => accountPublicAccessBlocks.effective(accountId),
       canonicalUserAccount: canonicalUserDirectory({ listAccountIds: async () => (await iamStore.accounts.list()).map((a) => a.accountId) }),
@@ -188,6 +191,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     now: () => new Date(),
     beforeRequest,
     clientAddress,
+    uploads: new UploadSlots(config.http.maxUploads),
     encodeDenial: (caller, outcome, trace) => authorizationMessages.encode(authorizationMessage(caller, { ...trace, explicitDeny: outcome.decision === 'ExplicitDeny' })),
     observers: [
       ...audit.observers,
@@ -196,7 +200,10 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       // Access keys' last use (GetAccessKeyLastUsed, the credential report) from the same records.
       { afterResponse: (r) => r.accessKeyId !== undefined && credentials.recordKeyUse(r.accessKeyId, r.service, r.region, r.eventTime) },
     ],
-  });
+  };
+  const pipeline = new RequestPipeline(pipelineDeps);
+  // Static websites (src/website): website host names on this listener, and the website listener.
+  const website = createWebsiteEndpoint({ api: pipelineDeps, storage, baseDomain: config.baseDomain });
   // With workers, a scrape answers for all of them, merged by the primary (metrics/cluster-metrics.ts).
   const clusterMetrics = role === 'worker' && process.send !== undefined
     ? workerMetricsSource({ worker: String(cluster.worker?.id ?? process.pid), channel: process as PrimaryChannel,
@@ -210,15 +217,27 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     host: config.host,
     port: config.port,
     tls: config.tls,
-    handle: pipeline.handle,
+    handle: website.dispatch(pipeline.handle),
     isReady: () => ready,
     localEndpoint: (req, res) => scrape(req, res) || workloadCredentials(req, res),
     logger,
+    limits: config.http,
+    refusals: pipeline,
   });
+  const websiteListener = config.websiteAddress && (await startListeners({
+    ...config.websiteAddress,
+    tls: undefined,
+    handle: website.pipeline.handle,
+    isReady: () => ready,
+    logger,
+    limits: config.http,
+    refusals: website.pipeline,
+  }));
   ready = true;
   const { endpoint, tlsEndpoint, certificate } = listeners;
   // A worker's primary says 'listening' once every worker listens.
-  const tlsLog = tlsEndpoint ? { tlsEndpoint, certificate } : {};
+  const websiteLog = websiteListener ? { websiteEndpoint: websiteListener.endpoint } : {};
+  const tlsLog = { ...(tlsEndpoint ? { tlsEndpoint, certificate } : {}), ...websiteLog };
   startupLog(logger).info({ endpoint, ...tlsLog, accountId: boot.accountId, dataDir, region: config.region }, shared ? 'worker listening' : 'listening');
   logger.flush();
   // After listening: background work never delays the start. One process per data directory runs it.
@@ -246,7 +265,8 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     reloadTls: () => listeners.reloadTls(),
     async shutdown() {
       ready = false;
-      await Promise.all([listeners.shutdown(config.shutdownGraceMs), background.stop(), accessLogJobs.stop()]);
+      const grace = config.shutdownGraceMs;
+      await Promise.all([listeners.shutdown(grace), websiteListener?.shutdown(grace), background.stop(), accessLogJobs.stop()]);
       await audit.accessLogs.flush();
       await activity.close();
       metrics.close();

@@ -71,18 +71,20 @@ export const ACCESS_LOG_OPERATIONS: Readonly<Record<S3OperationName, string>> = 
   GetObjectLegalHold: 'REST.GET.LEGAL_HOLD',
   GetBucketLogging: 'REST.GET.LOGGING_STATUS', // [doc]
   PutBucketLogging: 'REST.PUT.LOGGING_STATUS',
+  GetBucketWebsite: 'REST.GET.WEBSITE',
+  PutBucketWebsite: 'REST.PUT.WEBSITE',
+  DeleteBucketWebsite: 'REST.DELETE.WEBSITE',
+  GetBucketTagging: 'REST.GET.TAGGING',
+  PutBucketTagging: 'REST.PUT.TAGGING',
+  DeleteBucketTagging: 'REST.DELETE.TAGGING',
+  GetBucketAbac: 'REST.GET.ABAC',
+  PutBucketAbac: 'REST.PUT.ABAC',
   PostObject: 'REST.POST.OBJECT',
   OptionsObject: 'REST.OPTIONS.PREFLIGHT',
 };
 
 /** Operations routed but answered NotImplemented that a client may still send (logged all the same). */
 const OTHER_OPERATIONS: Readonly<Record<string, string>> = {
-  GetBucketTagging: 'REST.GET.TAGGING',
-  PutBucketTagging: 'REST.PUT.TAGGING',
-  DeleteBucketTagging: 'REST.DELETE.TAGGING',
-  GetBucketWebsite: 'REST.GET.WEBSITE',
-  PutBucketWebsite: 'REST.PUT.WEBSITE',
-  DeleteBucketWebsite: 'REST.DELETE.WEBSITE',
   GetBucketNotificationConfiguration: 'REST.GET.NOTIFICATION',
   PutBucketNotificationConfiguration: 'REST.PUT.NOTIFICATION',
   GetBucketReplication: 'REST.GET.REPLICATION',

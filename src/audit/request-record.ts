@@ -37,7 +37,7 @@ export interface RequestRecord {
   /** The access key id the request was signed with, even when authentication failed. */
   readonly accessKeyId?: string;
   readonly authenticationType: AuthenticationType;
-  /** `SigV4` (the only one today; `SigV2` is issue #17). */
+  /** `SigV4`, or `SigV2` for a request signed with Signature Version 2 (`--allow-sigv2`). */
   readonly signatureVersion?: 'SigV4' | 'SigV2';
   readonly sourceIp: string;
   readonly userAgent?: string;

@@ -19,6 +19,8 @@ import { readBodyLimited } from './payload/read-body-limited.js';
 import { hasQueryAuth } from './parse-presigned-query.js';
 import { checkSignedHeaders, headerSignatureInput, headerString, querySignatureInput, type SignatureInput } from './signature-input.js';
 import { SigningKeyCache, signaturesEqual } from './signing-key-cache.js';
+import { SigV2Authenticator, type SigV2Options } from './sigv2-authenticator.js';
+import { isSigV2Authorization, isSigV2Query } from './sigv2-request.js';
 import { UNSIGNED_PAYLOAD } from './sigv4-constants.js';
 import { UNSIGNED_FACTS, type AccessKeyRecord, type AuthenticationResult, type AuthFacts, type CredentialProvider, type RawRequest } from './types.js';
 import { canonicalNormalizedUri, canonicalS3Uri } from './uri-encoding.js';
@@ -37,6 +39,8 @@ export interface AuthenticatorOptions {
   readonly signingKeys?: SigningKeyCache;
   /** Largest body buffered for non-S3 (Query protocol) requests; default 1 MiB. */
   readonly maxBufferedBodyBytes?: number;
+  /** Accept Signature Version 2 for S3 (`--allow-sigv2`, sigv2-authenticator.ts); undefined: refused. */
+  readonly sigv2?: SigV2Options;
 }
 
 /**
@@ -48,9 +52,11 @@ export class Authenticator {
   private readonly keys: SigningKeyCache;
   private readonly scopePolicy: ScopePolicy;
   private readonly maxBuffered: number;
+  private readonly sigv2: SigV2Authenticator | undefined;
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.keys = options.signingKeys ?? new SigningKeyCache(options.signingKeyCacheSize);
+    this.sigv2 = options.sigv2 && new SigV2Authenticator({ ...options.sigv2, credentials: options.credentials });
     this.maxBuffered = options.maxBufferedBodyBytes ?? 1024 * 1024;
     const region = options.region;
     // The default region first: it is the one error messages name, and the first compared.
@@ -87,6 +93,10 @@ export class Authenticator {
       });
     }
     if (authorization === undefined && !queryAuth) return this.anonymous(raw, body);
+    // One prefix test when SigV2 is allowed (none when it is not: SigV4's parsers refuse it as today).
+    if (this.sigv2 && (authorization !== undefined ? isSigV2Authorization(authorization) : isSigV2Query(params))) {
+      return this.sigv2.authenticate(raw, { authorization, params }, body, now);
+    }
 
     const input =
       authorization !== undefined

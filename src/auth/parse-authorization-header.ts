@@ -17,8 +17,9 @@ export function parseAuthorizationHeader(header: string): ParsedAuthorization {
   const space = header.indexOf(' ');
   const algorithm = space < 0 ? header : header.slice(0, space);
   if (algorithm !== ALGORITHM) {
-    // SigV2 ("AWS AKID:sig") and SigV4a are real AWS mechanisms that Strongbox does not implement.
-    // Deviation from AWS: S3 in us-east-1 still accepts SigV2; Strongbox answers as a SigV4-only region does.
+    // SigV2 ("AWS AKID:sig") reaches here only when the server does not allow it (`--allow-sigv2`,
+    // sigv2-authenticator.ts): refused as a bucket that does not support SigV2 refuses it. SigV4a is
+    // not implemented.
     if (algorithm === 'AWS' || algorithm === 'AWS4-ECDSA-P256-SHA256') {
       throw s3AuthError('InvalidRequest', new AuthFailure('unsupported-algorithm', { authorization: header }), {
         message: UNSUPPORTED_MECHANISM,

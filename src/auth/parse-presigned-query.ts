@@ -42,7 +42,8 @@ export function parsePresignedQuery(params: readonly QueryParam[], options: { re
   const credential = find(params, 'X-Amz-Credential');
   const service = credential?.split('/')[3];
   if (algorithm === undefined && find(params, 'AWSAccessKeyId') !== undefined) {
-    // Deviation from AWS: SigV2 presigned URLs (AWSAccessKeyId/Signature/Expires) are not supported.
+    // SigV2 presigned URLs (AWSAccessKeyId/Signature/Expires) reach here only when the server does not
+    // allow SigV2 (`--allow-sigv2`, sigv2-authenticator.ts).
     throw s3AuthError('InvalidRequest', new AuthFailure('unsupported-algorithm'), {
       message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
     });

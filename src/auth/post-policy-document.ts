@@ -31,8 +31,19 @@ function integer(v: unknown, text: string): number {
   return n;
 }
 
+/**
+ * The condition as JSON text, for messages and `text`. Nested values (never valid) are cut at a few
+ * levels: a policy of thousands of nested arrays made JSON.stringify overflow the stack (a 500).
+ */
+function conditionText(c: unknown, depth = 0): string {
+  if (Array.isArray(c)) return depth > 2 ? '[...]' : `[${c.map((v) => conditionText(v, depth + 1)).join(',')}]`;
+  if (c === null || typeof c !== 'object') return JSON.stringify(c);
+  if (depth > 2) return '{...}';
+  return `{${Object.entries(c).map(([k, v]) => `${JSON.stringify(k)}:${conditionText(v, depth + 1)}`).join(',')}}`;
+}
+
 function parseCondition(c: unknown): PolicyCondition {
-  const text = JSON.stringify(c);
+  const text = conditionText(c);
   if (Array.isArray(c)) {
     const op = typeof c[0] === 'string' ? c[0].toLowerCase() : '';
     if (c.length !== 3) throw invalid(`Invalid Condition: ${text}`);

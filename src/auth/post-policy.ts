@@ -7,6 +7,7 @@ import { parseCredential, validateScope, validateScopeDate } from './credential-
 import { checkPostConditions, type PostUploadFacts } from './post-policy-conditions.js';
 import { parsePostPolicy, type PostPolicyDocument } from './post-policy-document.js';
 import { SigningKeyCache, signaturesEqual } from './signing-key-cache.js';
+import { isSigV2Form, verifySigV2PostPolicy } from './sigv2-post-policy.js';
 import { ALGORITHM } from './sigv4-constants.js';
 import { UNSIGNED_FACTS, type AuthFacts, type CredentialProvider } from './types.js';
 
@@ -46,12 +47,14 @@ export async function verifyPostPolicy(
   fields: Readonly<Record<string, string>>,
   credentials: CredentialProvider,
   now: Date,
-  region: string,
-  options: { signingKeys?: SigningKeyCache } = {},
+  /** The regions the server serves (the first is named in errors); one name: that region only. */
+  regions: string | readonly string[],
+  options: { signingKeys?: SigningKeyCache; allowSigV2?: boolean } = {},
 ): Promise<PostPolicyVerification> {
   const f = lower(fields);
-  if (f.has('awsaccesskeyid') || (f.has('signature') && !f.has('x-amz-signature'))) {
-    // Deviation from AWS: SigV2 POST forms are not supported.
+  if (isSigV2Form(f)) {
+    if (options.allowSigV2 === true) return verifySigV2PostPolicy(f, credentials, now);
+    // SigV2 forms are refused unless the server allows SigV2 (`--allow-sigv2`, sigv2-post-policy.ts).
     throw s3AuthError('InvalidRequest', new AuthFailure('unsupported-algorithm', { service: 's3' }), {
       message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
     });
@@ -67,7 +70,7 @@ export async function verifyPostPolicy(
     });
   }
   const scope = parseCredential(get('x-amz-credential'), 'query');
-  validateScope(scope, { services: ['s3'], regionsFor: () => [region] }, 'query');
+  validateScope(scope, { services: ['s3'], regionsFor: () => (typeof regions === 'string' ? [regions] : regions) }, 'query');
   const amzDate = get('x-amz-date');
   if (parseAmzDate(amzDate) === undefined) {
     throw s3AuthError('InvalidArgument', new AuthFailure('bad-date', { service: 's3' }), {

@@ -52,7 +52,8 @@ export type AuthType = 'REST-HEADER' | 'REST-QUERY-STRING' | 'POST' | 'None';
 /** Facts the authorization step turns into condition keys (s3:authType, s3:signatureAge, aws:MultiFactorAuthPresent ...). */
 export interface AuthFacts {
   readonly authType: AuthType;
-  readonly signatureVersion: 'AWS4-HMAC-SHA256' | undefined;
+  /** `s3:signatureversion`: `AWS` for Signature Version 2 (`--allow-sigv2`, S3 only). */
+  readonly signatureVersion: 'AWS4-HMAC-SHA256' | 'AWS' | undefined;
   /** Milliseconds between X-Amz-Date and the time of verification. */
   readonly signatureAgeMs: number | undefined;
   readonly multiFactorAuthPresent: boolean;

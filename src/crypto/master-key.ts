@@ -10,7 +10,7 @@ export const MASTER_KEY_FILE = 'master.key';
  * `wx` makes creation atomic: two processes starting on one data dir cannot both write a key.
  */
 export function loadOrCreateMasterKey(dataDir: string): SealingKey {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, MASTER_KEY_FILE);
   try {
     const fd = openSync(path, 'wx', 0o600);

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sealer } from '../crypto/sealer.js';
 import { ExternalChanges } from '../storage/sqlite/external-changes.js';
@@ -189,8 +190,11 @@ export function createSqliteKeyStore(options: SqliteKeyStoreOptions): KmsKeyStor
 
 /** Opens `<dataDir>/kms.sqlite` (migrating it). */
 export function openKeyStore(options: { dataDir: string; sealer: Sealer; shared?: boolean }): KmsKeyStore {
+  const path = join(options.dataDir, KMS_DB_FILE);
+  // Created private before SQLite opens it (its -wal and -shm files get the same mode).
+  closeSync(openSync(path, 'a', 0o600));
   return createSqliteKeyStore({
-    path: join(options.dataDir, KMS_DB_FILE),
+    path,
     sealer: options.sealer,
     shared: options.shared,
   });

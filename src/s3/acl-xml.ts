@@ -1,18 +1,17 @@
 /**
  * The AccessControlPolicy document: read from PutBucketAcl / PutObjectAcl bodies, written by
  * GetBucketAcl / GetObjectAcl. A Grantee's kind is its `xsi:type` attribute, which the generic
- * XML reader (xml-parse.ts) drops, so this document has its own reader; its problems are
- * MalformedACLError, as S3 answers.
+ * XML element view (xml-parse.ts) drops, so this document is read from the XML tree itself; its
+ * problems are MalformedACLError, as S3 answers.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAcl.html
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { escapeXml } from '../protocol/xml.js';
 import type { AclGrant, AclGrantee, AclPermission } from '../storage/ports.js';
 import { emailGranteeError, granteeOf } from './acl-request.js';
 import { s3Error } from './errors.js';
 import { ownerNode } from './owner.js';
 import { S3_XMLNS } from './render.js';
-import { decodeEntities } from './xml-parse.js';
+import { readXml, XmlNotWellFormed, type XmlNode } from './xml-reader.js';
 
 const PERMISSIONS: readonly AclPermission[] = ['FULL_CONTROL', 'READ', 'WRITE', 'READ_ACP', 'WRITE_ACP'];
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -23,56 +22,60 @@ export interface AccessControlPolicy {
   readonly grants: readonly AclGrant[];
 }
 
-type Node = { readonly [name: string]: unknown };
-
 function malformed() {
   return s3Error('MalformedACLError');
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  isArray: (name) => name === 'Grant',
-});
-
 /** Reads a PutBucketAcl / PutObjectAcl body. The Owner element is required, its ID too. */
 export function parseAccessControlPolicy(text: string): AccessControlPolicy {
-  if (/<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) throw malformed();
-  const doc = parser.parse(text) as Node;
-  const root = doc.AccessControlPolicy;
-  if (Object.keys(doc).filter((k) => !k.startsWith('@')).length !== 1 || !isNode(root)) throw malformed();
-  const owner = root.Owner;
-  const ownerId = isNode(owner) ? text_(owner.ID) : undefined;
+  let root: XmlNode;
+  try {
+    root = readXml(text);
+  } catch (e) {
+    if (e instanceof XmlNotWellFormed) throw malformed();
+    throw e;
+  }
+  if (root.name !== 'AccessControlPolicy') throw malformed();
+  const owner = single(root, 'Owner');
+  const ownerId = owner === undefined ? undefined : textOf(single(owner, 'ID'));
   if (ownerId === undefined || ownerId === '') throw malformed();
-  const list = root.AccessControlList;
-  if (list !== undefined && list !== '' && !isNode(list)) throw malformed();
-  const grants = isNode(list) ? ((list.Grant as unknown[] | undefined) ?? []).map(readGrant) : [];
+  const list = single(root, 'AccessControlList');
+  if (list !== undefined && list.children.length === 0 && list.text.trim() !== '') throw malformed();
+  const grants = list === undefined ? [] : list.children.filter((c) => c.name === 'Grant').map(readGrant);
   return { ownerId, grants };
 }
 
-function readGrant(g: unknown): AclGrant {
-  if (!isNode(g) || !isNode(g.Grantee)) throw malformed();
-  const permission = text_(g.Permission);
-  if (permission === undefined || !(PERMISSIONS as readonly string[]).includes(permission)) throw malformed();
-  return { grantee: readGrantee(g.Grantee), permission: permission as AclPermission };
+/** The one child named `name`, undefined when absent; a repeated one is malformed. */
+function single(el: XmlNode, name: string): XmlNode | undefined {
+  let found: XmlNode | undefined;
+  for (const c of el.children) {
+    if (c.name !== name) continue;
+    if (found !== undefined) throw malformed();
+    found = c;
+  }
+  return found;
 }
 
-function readGrantee(g: Node): AclGrantee {
-  const type = g['@type'];
+/** An element's text, trimmed; undefined when absent or when it has child elements. */
+function textOf(el: XmlNode | undefined): string | undefined {
+  return el === undefined || el.children.length > 0 ? undefined : el.text.trim();
+}
+
+function readGrant(g: XmlNode): AclGrant {
+  const grantee = single(g, 'Grantee');
+  if (grantee === undefined) throw malformed();
+  const permission = textOf(single(g, 'Permission'));
+  if (permission === undefined || !(PERMISSIONS as readonly string[]).includes(permission)) throw malformed();
+  return { grantee: readGrantee(grantee), permission: permission as AclPermission };
+}
+
+function readGrantee(g: XmlNode): AclGrantee {
   const value = (name: string): string => {
-    const v = text_(g[name]);
+    const v = textOf(single(g, name));
     if (v === undefined || v === '') throw malformed();
     return v;
   };
-  switch (type) {
+  switch (g.attributes.get('type')) {
     case 'CanonicalUser':
       return granteeOf('id', value('ID'));
     case 'Group':
@@ -82,20 +85,6 @@ function readGrantee(g: Node): AclGrantee {
     default:
       throw malformed();
   }
-}
-
-function isNode(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** An element's text (entities decoded); undefined when absent or not a text element. */
-function text_(v: unknown): string | undefined {
-  if (typeof v === 'string') return decodeEntities(v);
-  if (isNode(v) && Object.keys(v).every((k) => k.startsWith('@'))) {
-    const t = v['#text'];
-    return typeof t === 'string' ? decodeEntities(t) : '';
-  }
-  return undefined;
 }
 
 function granteeXml(g: AclGrantee): string {

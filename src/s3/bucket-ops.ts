@@ -88,7 +88,7 @@ export const prepareCreateBucket: OperationHandler = async (ctx) => {
 
 /** The body's `<LocationConstraint>`, '' when the body is empty or names none. */
 async function readLocationConstraint(ctx: S3Context): Promise<string | undefined> {
-  const body = await readSmallBody(ctx.auth.body, DEFAULT_MAX_XML_BYTES);
+  const body = await readSmallBody(ctx.auth.body, DEFAULT_MAX_XML_BYTES, ctx.auth.decodedContentLength);
   if (body.length === 0) return undefined;
   const root = parseXml(body.toString('utf8'), 'CreateBucketConfiguration', ['Tag']);
   if (root.Tags !== undefined || root.Bucket !== undefined || root.Location !== undefined) {

@@ -19,6 +19,7 @@ import type { BucketRecord, ObjectRecord, PublicAccessBlock, S3Storage } from '.
 import type { MfaVerifier } from './mfa-delete.js';
 import { s3Error } from './errors.js';
 import { resourceSide } from './resource-side.js';
+import { withBucketResourceTags } from './bucket-abac.js';
 import type { PostPolicyVerifier } from './post-object.js';
 import type { S3Encryption } from './object-encryption.js';
 import type { Target, UnimplementedOperationName } from './router.js';
@@ -126,10 +127,14 @@ export function objectArn(bucket: string, key: string): string {
 
 type ConditionContext = Record<string, string | readonly string[]>;
 
-/** The check of a bucket-level action on the addressed bucket, with the bucket's policy and ACL. */
+/**
+ * The check of a bucket-level action on the addressed bucket, with the bucket's policy and ACL, and its
+ * tags as aws:ResourceTag keys while its ABAC is Enabled (bucket-abac.ts; objectCheck alike).
+ */
 export function bucketCheck(ctx: S3Context, action: string, context: ConditionContext = {}): AuthzCheck {
   const bucket = requireBucket(ctx);
-  return { action, resource: bucketArn(bucket.name), context, bucket: bucket.name, ...resourceSide(bucket, action, ctx.publicAccess) };
+  const keys = withBucketResourceTags(bucket, context);
+  return { action, resource: bucketArn(bucket.name), context: keys, bucket: bucket.name, ...resourceSide(bucket, action, ctx.publicAccess) };
 }
 
 /** An object an action is about: another bucket's (a copy source) brings its own Block Public Access. */
@@ -156,7 +161,7 @@ export function objectCheck(
   return {
     action,
     resource: objectArn(target.bucket.name, target.key),
-    context,
+    context: withBucketResourceTags(target.bucket, context),
     bucket: target.bucket.name,
     ...resourceSide(target.bucket, action, bpa, target.object),
   };

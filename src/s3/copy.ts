@@ -113,7 +113,7 @@ async function copyObject(ctx: S3Context, loaded: LoadedSource, request: CopyReq
   }
   const metadata =
     metadataDirective === 'REPLACE'
-      ? { ...parseContentHeaders((n) => ctx.header(n)), userMetadata: parseUserMetadata(ctx.raw.headers) }
+      ? { ...parseContentHeaders(ctx.raw), userMetadata: parseUserMetadata(ctx.raw) }
       : {
           contentType: src.contentType,
           contentEncoding: src.contentEncoding,

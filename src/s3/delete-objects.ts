@@ -34,6 +34,8 @@ import { readVerifiedBody } from './request-body.js';
 import { childText, children, parseXml } from './xml-parse.js';
 
 const MAX_DELETE_KEYS = 1000;
+/** 1,000 keys of up to 1,024 bytes with their version ids; AWS documents the key count, no byte limit. */
+const MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
 
 function deleteAction(hasVersionId: boolean): string {
   return hasVersionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject';
@@ -154,7 +156,7 @@ export function parseDeleteDocument(xml: string): { entries: DeleteEntry[]; quie
  */
 export const prepareDeleteObjects: OperationHandler = async (ctx) => {
   const bucket = requireBucket(ctx);
-  const body = await readVerifiedBody(ctx, { requireIntegrity: true });
+  const body = await readVerifiedBody(ctx, { requireIntegrity: true, maxBytes: MAX_DELETE_BODY_BYTES });
   const { entries, quiet } = parseDeleteDocument(body.toString('utf8'));
   const advisoryChecks: AuthzCheck[] = entries.map((e) =>
     objectCheck(ctx, deleteAction(e.versionId !== undefined), {}, { bucket, key: e.key }),

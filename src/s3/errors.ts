@@ -29,6 +29,8 @@ export const S3_ERRORS = {
     message: 'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',
   },
   IncompleteBody: { status: 400, message: 'You did not provide the number of bytes specified by the Content-Length HTTP header' },
+  /** The website endpoint of another Region than the bucket's (WebsiteEndpoints.html: 400). */
+  IncorrectEndpoint: { status: 400, message: 'The specified bucket exists in another region. Please direct requests to the specified endpoint.' },
   IncorrectNumberOfFilesInPostRequest: { status: 400, message: 'POST requires exactly one file upload per request.' },
   InternalError: { status: 500, message: 'We encountered an internal error. Please try again.' },
   InvalidArgument: { status: 400, message: 'Invalid Argument' },
@@ -86,6 +88,7 @@ export const S3_ERRORS = {
     message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
   },
   NoSuchVersion: { status: 404, message: 'The specified version does not exist.' },
+  NoSuchWebsiteConfiguration: { status: 404, message: 'The specified bucket does not have a website configuration' },
   NotImplemented: { status: 501, message: 'A header you provided implies functionality that is not implemented' },
   ObjectLockConfigurationNotFoundError: { status: 404, message: 'Object Lock configuration does not exist for this bucket' },
   OwnershipControlsNotFoundError: { status: 404, message: 'The bucket ownership controls were not found' },

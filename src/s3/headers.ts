@@ -3,7 +3,7 @@
  * Cache-Control, ...), storage class, and the response headers GetObject / HeadObject answer with.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { RawRequest } from '../auth/types.js';
 import type { ObjectRecord } from '../storage/ports.js';
 import type { HeaderValue } from './context.js';
 import { invalidArgument, s3Error } from './errors.js';
@@ -14,18 +14,47 @@ export const MAX_USER_METADATA_BYTES = 2048;
 
 const META_PREFIX = 'x-amz-meta-';
 
+/** A request's headers: node's (names lower-cased, repeats joined) and as sent (`rawHeaders`). */
+export type HeaderSource = Pick<RawRequest, 'headers' | 'rawHeaders'>;
+
 /**
- * `x-amz-meta-*` headers, names lower-cased without the prefix. Size is the sum of the bytes of each
- * name and value (UTF-8 on the wire; node hands header values over as latin1, one char per byte).
+ * A header's value as S3 stores and returns it: exactly as sent (`deflate, gzip` stays so); a header
+ * sent several times, its values joined with ',' ("Amazon S3 combines headers that have the same name
+ * (ignoring case) into a comma-delimited list", UsingMetadata.html). Node joins repeats with ', ', so
+ * only a value that holds ', ' is looked up in `rawHeaders`, to tell one header from several.
+ * Deviation from AWS: of a repeated Content-Type or Expires, node keeps only the first.
  */
-export function parseUserMetadata(headers: IncomingHttpHeaders): Record<string, string> {
+export function storedHeaderValue(source: HeaderSource, name: string): string | undefined {
+  const value = source.headers[name];
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.join(',');
+  if (!value.includes(', ')) return value;
+  return joinedRawValues(source.rawHeaders, name) ?? value;
+}
+
+function joinedRawValues(rawHeaders: readonly string[], name: string): string | undefined {
+  let joined: string | undefined;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const n = rawHeaders[i];
+    if (n.length !== name.length || n.toLowerCase() !== name) continue;
+    joined = joined === undefined ? rawHeaders[i + 1] : `${joined},${rawHeaders[i + 1]}`;
+  }
+  return joined;
+}
+
+/**
+ * `x-amz-meta-*` headers, names lower-cased without the prefix, values as stored (storedHeaderValue).
+ * Size is the sum of the bytes of each name and value (UTF-8 on the wire; node hands header values
+ * over as latin1, one char per byte).
+ */
+export function parseUserMetadata(source: HeaderSource): Record<string, string> {
   const out: Record<string, string> = {};
   let size = 0;
-  for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith(META_PREFIX) || value === undefined) continue;
+  for (const name of Object.keys(source.headers)) {
+    if (!name.startsWith(META_PREFIX)) continue;
+    const v = storedHeaderValue(source, name);
+    if (v === undefined) continue;
     const key = name.slice(META_PREFIX.length);
-    // "Amazon S3 combines headers that have the same name (ignoring case) into a comma-delimited list."
-    const v = Array.isArray(value) ? value.join(',') : value;
     out[key] = v;
     size += Buffer.byteLength(key, 'latin1') + Buffer.byteLength(v, 'latin1');
   }
@@ -71,25 +100,28 @@ export interface ContentHeaders {
   readonly expires: string | undefined;
 }
 
-export function parseContentHeaders(header: (name: string) => string | undefined): ContentHeaders {
+/** The system metadata headers, each stored as sent (storedHeaderValue). */
+export function parseContentHeaders(source: HeaderSource): ContentHeaders {
   return {
-    contentType: header('content-type'),
-    contentEncoding: stripAwsChunked(header('content-encoding')),
-    contentDisposition: header('content-disposition'),
-    contentLanguage: header('content-language'),
-    cacheControl: header('cache-control'),
-    expires: header('expires'),
+    contentType: storedHeaderValue(source, 'content-type'),
+    contentEncoding: stripAwsChunked(storedHeaderValue(source, 'content-encoding')),
+    contentDisposition: storedHeaderValue(source, 'content-disposition'),
+    contentLanguage: storedHeaderValue(source, 'content-language'),
+    cacheControl: storedHeaderValue(source, 'cache-control'),
+    expires: storedHeaderValue(source, 'expires'),
   };
 }
 
 /**
  * `aws-chunked` is a transfer framing, not the object's encoding: S3 drops it from Content-Encoding
- * and keeps any other codings ("Content-Encoding: aws-chunked,gzip" stores "gzip").
+ * and keeps any other codings ("Content-Encoding: aws-chunked,gzip" stores "gzip"). The rest stays as
+ * sent: without aws-chunked the value is untouched (`deflate, gzip` is not respaced).
  */
-function stripAwsChunked(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const codings = value.split(',').map((s) => s.trim()).filter((s) => s !== '' && s.toLowerCase() !== 'aws-chunked');
-  return codings.length === 0 ? undefined : codings.join(',');
+export function stripAwsChunked(value: string | undefined): string | undefined {
+  if (value === undefined || !/aws-chunked/i.test(value)) return value;
+  const kept = value.split(',').filter((c) => c.trim().toLowerCase() !== 'aws-chunked');
+  const stored = kept.join(',').trim();
+  return stored.replace(/,/g, '').trim() === '' ? undefined : stored;
 }
 
 /** RFC 1123 date, as in `Last-Modified`: `Wed, 21 Oct 2015 07:28:00 GMT`. */

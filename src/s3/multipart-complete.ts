@@ -32,7 +32,10 @@ interface RequestedPart {
   readonly checksums: Readonly<Partial<Record<ChecksumAlgorithm, string>>>;
 }
 
-const CHECKSUM_ELEMENTS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
+const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
+/** Each algorithm with its element name (built once, not per part). */
+const CHECKSUM_ELEMENTS = CHECKSUM_ALGORITHMS.map((alg) => [alg, `Checksum${alg}`] as const);
+/** 10,000 parts of ~200 bytes (an ETag and a checksum each) with room to spare; AWS documents no byte limit. */
 const MAX_COMPLETE_BODY = 4 * 1024 * 1024;
 
 /** The `<CompleteMultipartUpload>` document: at least one Part, in strictly ascending part order. */
@@ -43,8 +46,8 @@ export function parseCompleteDocument(xml: string): RequestedPart[] {
     const etag = childText(p, 'ETag');
     if (num === undefined || etag === undefined || !/^\s*\d{1,5}\s*$/.test(num)) throw s3Error('MalformedXML');
     const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
-    for (const alg of CHECKSUM_ELEMENTS) {
-      const v = childText(p, `Checksum${alg}`);
+    for (const [alg, element] of CHECKSUM_ELEMENTS) {
+      const v = childText(p, element);
       if (v !== undefined) checksums[alg] = v.trim();
     }
     return { partNumber: Number(num), etag: normalizeEtag(etag), checksums };
@@ -66,7 +69,7 @@ export const prepareCompleteMultipartUpload: OperationHandler = async (ctx) => {
 async function complete(ctx: S3Context): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
-  const body = await readSmallBody(ctx.auth.body, MAX_COMPLETE_BODY);
+  const body = await readSmallBody(ctx.auth.body, MAX_COMPLETE_BODY, ctx.auth.decodedContentLength);
   if (body.length === 0) throw s3Error('MalformedXML');
   const requested = parseCompleteDocument(body.toString('utf8'));
   const uploadId = ctx.query.get('uploadId') ?? '';

@@ -10,7 +10,7 @@ import {
   CreateBucketCommand,
   GetBucketReplicationCommand,
   GetObjectTorrentCommand,
-  PutBucketWebsiteCommand,
+  PutBucketRequestPaymentCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   S3ServiceException,
@@ -36,8 +36,8 @@ async function code(p: Promise<unknown>): Promise<string> {
   }
 }
 
-const website = (s3: S3Client, b: string) =>
-  s3.send(new PutBucketWebsiteCommand({ Bucket: b, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' } } }));
+const requestPayment = (s3: S3Client, b: string) =>
+  s3.send(new PutBucketRequestPaymentCommand({ Bucket: b, RequestPaymentConfiguration: { Payer: 'BucketOwner' } }));
 
 describe('unimplemented operations are authorized before they answer', () => {
   it('AccessDenied without permission, NotImplemented with it (bucket and object operations)', async () => {
@@ -47,10 +47,10 @@ describe('unimplemented operations are authorized before they answer', () => {
     await root.send(new CreateBucketCommand({ Bucket: b }));
     await root.send(new PutObjectCommand({ Bucket: b, Key: 'k', Body: 'x' }));
     assert.equal(await code(bob.send(new GetBucketReplicationCommand({ Bucket: b }))), 'AccessDenied');
-    assert.equal(await code(website(bob, b)), 'AccessDenied');
+    assert.equal(await code(requestPayment(bob, b)), 'AccessDenied');
     assert.equal(await code(bob.send(new GetObjectTorrentCommand({ Bucket: b, Key: 'k' }))), 'AccessDenied');
     assert.equal(await code(root.send(new GetBucketReplicationCommand({ Bucket: b }))), 'NotImplemented');
-    assert.equal(await code(website(root, b)), 'NotImplemented');
+    assert.equal(await code(requestPayment(root, b)), 'NotImplemented');
     assert.equal(await code(root.send(new GetObjectTorrentCommand({ Bucket: b, Key: 'k' }))), 'NotImplemented');
     // The check is the operation's IAM action: a bucket policy granting it lets bob through to NotImplemented.
     const grant = {
@@ -63,7 +63,7 @@ describe('unimplemented operations are authorized before they answer', () => {
     await root.send(new PutBucketPolicyCommand({ Bucket: b, Policy: policy }));
     assert.equal(await code(bob.send(new GetBucketReplicationCommand({ Bucket: b }))), 'NotImplemented');
     assert.equal(await code(bob.send(new GetObjectTorrentCommand({ Bucket: b, Key: 'k' }))), 'NotImplemented');
-    assert.equal(await code(website(bob, b)), 'AccessDenied');
+    assert.equal(await code(requestPayment(bob, b)), 'AccessDenied');
   });
 
   it('a missing bucket is NoSuchBucket before authorization, for any caller', async () => {

@@ -65,7 +65,7 @@ async function putObject(ctx: S3Context, tags: TagSet, sse: NewObjectEncryptionP
   requireLockedUploadIntegrity(ctx, objectLock);
   const cipher = await newObjectCipher(ctx, bucket, sse);
   const owner = await newObjectAcl(ctx, { bucket, requested: requestedAclFromHeaders((n) => ctx.header(n)) });
-  const userMetadata = parseUserMetadata(ctx.raw.headers);
+  const userMetadata = parseUserMetadata(ctx.raw);
   const storageClass = parseStorageClass(ctx.header('x-amz-storage-class'));
   const length = requireContentLength(ctx, MAX_PUT_BYTES);
   const contentMd5 = parseContentMd5(ctx.header('content-md5'));
@@ -83,7 +83,7 @@ async function putObject(ctx: S3Context, tags: TagSet, sse: NewObjectEncryptionP
     trailers: ctx.auth.trailers,
     encryption: cipher.payload,
   });
-  const fields = { ...parseContentHeaders((n) => ctx.header(n)), userMetadata, tags, storageClass, encryption: cipher.encryption, objectLock };
+  const fields = { ...parseContentHeaders(ctx.raw), userMetadata, tags, storageClass, encryption: cipher.encryption, objectLock };
   const record = newObjectRecord(ctx, bucket, key, received, fields, owner);
   const versionId = await commitObject(ctx, record, expect);
   const expiration = bucket.lifecycle && expirationHeader(bucket, record, ctx.deps.lifecycleDays);

@@ -38,6 +38,9 @@ import { prepareListObjectVersions } from './list-object-versions.js';
 import { prepareGetObjectAttributes } from './object-attributes.js';
 import { prepareGetObjectLockConfiguration, preparePutObjectLockConfiguration } from './object-lock-config.js';
 import { prepareGetBucketLogging, preparePutBucketLogging } from './bucket-logging.js';
+import { prepareDeleteBucketWebsite, prepareGetBucketWebsite, preparePutBucketWebsite } from './bucket-website.js';
+import { prepareDeleteBucketTagging, prepareGetBucketTagging, preparePutBucketTagging } from './bucket-tagging.js';
+import { prepareGetBucketAbac, preparePutBucketAbac } from './bucket-abac.js';
 import { prepareGetObjectLegalHold, prepareGetObjectRetention, preparePutObjectLegalHold, preparePutObjectRetention } from './object-lock.js';
 import type { OperationHandler } from './context.js';
 import { q, r, UNIMPLEMENTED_ROUTES, type Rule, type RouteSpec } from './router.js';
@@ -79,6 +82,14 @@ const DECLARED = {
   GetObjectLockConfiguration: { route: r('GET', 'bucket', q('object-lock')), handler: prepareGetObjectLockConfiguration },
   PutBucketLogging: { route: r('PUT', 'bucket', q('logging')), handler: preparePutBucketLogging },
   GetBucketLogging: { route: r('GET', 'bucket', q('logging')), handler: prepareGetBucketLogging },
+  PutBucketWebsite: { route: r('PUT', 'bucket', q('website')), handler: preparePutBucketWebsite },
+  GetBucketWebsite: { route: r('GET', 'bucket', q('website')), handler: prepareGetBucketWebsite },
+  DeleteBucketWebsite: { route: r('DELETE', 'bucket', q('website')), handler: prepareDeleteBucketWebsite },
+  PutBucketTagging: { route: r('PUT', 'bucket', q('tagging')), handler: preparePutBucketTagging },
+  GetBucketTagging: { route: r('GET', 'bucket', q('tagging')), handler: prepareGetBucketTagging },
+  DeleteBucketTagging: { route: r('DELETE', 'bucket', q('tagging')), handler: prepareDeleteBucketTagging },
+  PutBucketAbac: { route: r('PUT', 'bucket', q('abac')), handler: preparePutBucketAbac },
+  GetBucketAbac: { route: r('GET', 'bucket', q('abac')), handler: prepareGetBucketAbac },
   DeleteObjects: { route: r('POST', 'bucket', q('delete')), handler: prepareDeleteObjects },
   ListObjectsV2: { route: r('GET', 'bucket', { queryValue: ['list-type', '2'] }), handler: prepareListObjectsV2 },
   ListObjects: { route: r('GET', 'bucket'), handler: prepareListObjects },

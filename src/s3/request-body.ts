@@ -19,7 +19,9 @@ export async function readVerifiedBody(ctx: BodyRequest, opts: { requireIntegrit
   if (opts.requireIntegrity && contentMd5 === undefined && checksum.algorithm === undefined) {
     throw s3Error('InvalidRequest', { message: 'Missing required header for this request: Content-MD5' });
   }
-  const body = await readSmallBody(ctx.auth.body, opts.maxBytes ?? DEFAULT_MAX_XML_BYTES);
+  // Refused by its declared length before any byte is read (MaxMessageLengthExceeded).
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_XML_BYTES;
+  const body = await readSmallBody(ctx.auth.body, maxBytes, ctx.auth.decodedContentLength);
   if (contentMd5 !== undefined && !hashOf('MD5', body).equals(contentMd5)) throw s3Error('BadDigest');
   if (checksum.algorithm !== undefined) {
     const expected = checksum.inTrailer ? ctx.auth.trailers()[`x-amz-checksum-${checksum.algorithm.toLowerCase()}`] : checksum.value;

@@ -36,7 +36,6 @@ export const q = (...names: string[]) => ({ query: names });
  */
 const UNIMPLEMENTED_BUCKET_SUBRESOURCES = [
   // [query name, method, operation]
-  ['abac', 'GET', 'GetBucketAbac'], ['abac', 'PUT', 'PutBucketAbac'],
   ['accelerate', 'GET', 'GetBucketAccelerateConfiguration'], ['accelerate', 'PUT', 'PutBucketAccelerateConfiguration'],
   ['analytics', 'GET', 'GetBucketAnalyticsConfiguration'], ['analytics', 'PUT', 'PutBucketAnalyticsConfiguration'], ['analytics', 'DELETE', 'DeleteBucketAnalyticsConfiguration'],
   ['intelligent-tiering', 'GET', 'GetBucketIntelligentTieringConfiguration'], ['intelligent-tiering', 'PUT', 'PutBucketIntelligentTieringConfiguration'], ['intelligent-tiering', 'DELETE', 'DeleteBucketIntelligentTieringConfiguration'],
@@ -50,8 +49,6 @@ const UNIMPLEMENTED_BUCKET_SUBRESOURCES = [
   ['replication', 'GET', 'GetBucketReplication'], ['replication', 'PUT', 'PutBucketReplication'], ['replication', 'DELETE', 'DeleteBucketReplication'],
   ['requestPayment', 'GET', 'GetBucketRequestPayment'], ['requestPayment', 'PUT', 'PutBucketRequestPayment'],
   ['session', 'GET', 'CreateSession'],
-  ['tagging', 'GET', 'GetBucketTagging'], ['tagging', 'PUT', 'PutBucketTagging'], ['tagging', 'DELETE', 'DeleteBucketTagging'],
-  ['website', 'GET', 'GetBucketWebsite'], ['website', 'PUT', 'PutBucketWebsite'], ['website', 'DELETE', 'DeleteBucketWebsite'],
 ] as const;
 
 const UNIMPLEMENTED_OBJECT_SUBRESOURCES = [

@@ -13,6 +13,7 @@
  * SQLITE_BUSY. Portable, and released by the kernel however the holder dies.
  */
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BACKGROUND_LOCK_FILE = 'background.lock';
@@ -25,7 +26,9 @@ export class BackgroundLease {
   /** Whether this process holds the lease now (taking it if it is free). Never waits. */
   tryHold(): boolean {
     if (this.db?.open) return true;
-    const db = new BetterSqlite3(join(this.dataDir, BACKGROUND_LOCK_FILE));
+    const path = join(this.dataDir, BACKGROUND_LOCK_FILE);
+    closeSync(openSync(path, 'a', 0o600)); // private, as every file of the data directory (and its journal)
+    const db = new BetterSqlite3(path);
     try {
       db.pragma('busy_timeout = 0');
       db.exec('BEGIN IMMEDIATE'); // RESERVED until the connection closes

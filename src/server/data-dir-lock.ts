@@ -14,6 +14,7 @@
  *   start-up sweep runs, so the sweep never deletes a file a live worker is writing.
  */
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LOCK_FILE = 'server.lock';
@@ -83,7 +84,9 @@ export class DataDirLock {
 }
 
 function open(dataDir: string, waitMs: number): Database {
-  const db = new BetterSqlite3(join(dataDir, LOCK_FILE));
+  const path = join(dataDir, LOCK_FILE);
+  closeSync(openSync(path, 'a', 0o600)); // private, as every file of the data directory (and its journal)
+  const db = new BetterSqlite3(path);
   db.pragma(`busy_timeout = ${waitMs}`);
   return db;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { ConnectionGuard, DEFAULT_HTTP_LIMITS, type HttpLimits, type HttpRefusals } from './connection-guard.js';
 import type { TlsCredentials } from './tls-credentials.js';
 
 export interface HttpServerOptions {
@@ -19,6 +20,13 @@ export interface HttpServerOptions {
    * handler; the pipeline sees the TLS socket (aws:SecureTransport, s3:TlsVersion).
    */
   readonly tls?: TlsCredentials;
+  /** Timeouts and bounds (connection-guard.ts); default DEFAULT_HTTP_LIMITS. */
+  readonly limits?: HttpLimits;
+  /**
+   * Who answers what the HTTP layer refuses (parse errors, stalled requests): the pipeline. Without it
+   * such connections are closed with no answer.
+   */
+  readonly refusals?: HttpRefusals;
 }
 
 export interface RunningHttpServer {
@@ -40,12 +48,17 @@ export interface RunningHttpServer {
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  const guard = new ConnectionGuard({ limits: opts.limits ?? DEFAULT_HTTP_LIMITS, refusals: opts.refusals });
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight++;
+    const socket = req.socket;
+    guard.requestStarted(socket, res);
     res.once('close', () => {
       inFlight--;
+      guard.requestEnded(socket, res);
       if (inFlight === 0 && drained) drained();
     });
+    if (guard.refuseWithoutHost(req, res)) return;
     if (isHealthProbe(req)) {
       const ready = req.url === '/health/live' || opts.isReady();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -55,12 +68,16 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     if (opts.localEndpoint?.(req, res)) return;
     opts.handle(req, res);
   };
-  const common: ServerOptions = { keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 };
+  const common: ServerOptions = guard.serverOptions();
   const tls = opts.tls;
   const server = tls ? createHttpsServer({ ...common, cert: tls.cert, key: tls.key }, onRequest) : createServer(common, onRequest);
+  guard.install(server);
   // `Expect: 100-continue`: no automatic "100 Continue". The pipeline sends it once the request is
   // authenticated and authorized, so a refused upload is answered before the client sends its body.
   server.on('checkContinue', onRequest);
+  // Any other expectation is ignored, as S3 ignores it (only 100-continue means anything to it), where
+  // node would answer 417: RFC 9110 §10.1.1 lets a server ignore an expectation it does not know.
+  server.on('checkExpectation', onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

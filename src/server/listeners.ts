@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { TlsListenerConfig } from '../config.js';
+import type { HttpLimits, HttpRefusals } from './connection-guard.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { describeCertificate, readTlsCredentials, type CertificateSummary } from './tls-credentials.js';
 
@@ -25,6 +26,10 @@ export interface ListenersOptions {
   readonly isReady: () => boolean;
   readonly localEndpoint?: (req: IncomingMessage, res: ServerResponse) => boolean;
   readonly logger: Logger;
+  /** Timeouts and bounds of both listeners (connection-guard.ts). */
+  readonly limits?: HttpLimits;
+  /** Who answers the HTTP layer's refusals (the pipeline). */
+  readonly refusals?: HttpRefusals;
 }
 
 export interface RunningListeners {
@@ -43,7 +48,8 @@ export interface RunningListeners {
 export async function startListeners(opts: ListenersOptions): Promise<RunningListeners> {
   // Read (and check) the certificate before listening at all: a wrong file fails the start at once.
   const credentials = opts.tls ? await readTlsCredentials(opts.tls) : undefined;
-  const common = { handle: opts.handle, isReady: opts.isReady, localEndpoint: opts.localEndpoint };
+  const { handle, isReady, localEndpoint, limits, refusals } = opts;
+  const common = { handle, isReady, localEndpoint, limits, refusals };
   const plain = await startHttpServer({ ...common, host: opts.host, port: opts.port });
   let secure: RunningHttpServer | undefined;
   if (opts.tls && credentials) {

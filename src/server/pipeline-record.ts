@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { AuthType } from '../auth/types.js';
+import type { AuthFacts, AuthType } from '../auth/types.js';
 import { resourcesOf } from '../audit/recorded-resources.js';
 import type { AuthenticationType, RecordedDecision, RecordedResource, RecordedS3Request, RequestRecord } from '../audit/request-record.js';
 import type { Caller } from '../identity/caller.js';
@@ -19,6 +19,8 @@ export interface RequestState {
   operation?: string;
   caller?: Caller;
   authType?: AuthType;
+  /** `AWS` for SigV2 (`--allow-sigv2`): the record's `SigV2`. */
+  signatureVersion?: AuthFacts['signatureVersion'];
   decision?: RecordedDecision;
   decidedBy?: string;
   /** The operation's gating checks (what it acts on; if allowed, the actions it used). */
@@ -97,8 +99,9 @@ export class PipelineRecord implements RequestRecord {
     return caller !== undefined && caller.kind !== 'Anonymous' ? caller.accessKeyId : undefined;
   }
 
-  get signatureVersion(): 'SigV4' | undefined {
-    return this.authenticationType === 'Anonymous' ? undefined : 'SigV4';
+  get signatureVersion(): 'SigV4' | 'SigV2' | undefined {
+    if (this.authenticationType === 'Anonymous') return undefined;
+    return this.state.signatureVersion === 'AWS' ? 'SigV2' : 'SigV4';
   }
 
   get host(): string | undefined {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
@@ -15,6 +16,9 @@ import { normalizePeer, type ClientAddressResolver } from './client-address.js';
 import { newRequestId } from './request-id.js';
 import { detectService } from './service-detect.js';
 import { originForm } from './origin-form.js';
+import type { HttpRefusals } from './connection-guard.js';
+import { httpLayerError } from './http-layer-errors.js';
+import { isUpload, type UploadSlots } from './upload-slots.js';
 
 export interface PipelineDeps {
   /** SigV4 (or anonymous) authentication of the raw request; the body is verified as it streams. */
@@ -24,6 +28,8 @@ export interface PipelineDeps {
   readonly s3: ProtocolAdapter;
   /** The other services by SigV4 service name (`iam`, `sts`: Query protocol; `organizations`: JSON). */
   readonly services: ReadonlyMap<string, ProtocolAdapter>;
+  /** A pipeline that serves one service only (the website endpoint, `s3`) names it: no detection. */
+  readonly service?: string;
   readonly region: string;
   readonly logger: Logger;
   readonly now: () => Date;
@@ -41,6 +47,8 @@ export interface PipelineDeps {
   readonly encodeDenial?: (caller: Caller, outcome: AuthzOutcome, trace: AuthzTrace) => Promise<string>;
   /** Who reads each request's record (audit trail, access logs, metrics, access advisor). */
   readonly observers?: readonly RequestObserver[];
+  /** The bound on S3 uploads in progress (beyond it: 503 SlowDown); none: unbounded. */
+  readonly uploads?: UploadSlots;
 }
 
 /**
@@ -50,7 +58,7 @@ export interface PipelineDeps {
  * line. Protocols own parsing and rendering (as HttpResponse values); this file owns the order and is
  * the only writer of responses, so it sees every outcome.
  */
-export class RequestPipeline {
+export class RequestPipeline implements HttpRefusals {
   private readonly writeAhead: readonly RequestObserver[];
   private readonly afterResponse: readonly NonNullable<RequestObserver['afterResponse']>[];
 
@@ -60,7 +68,40 @@ export class RequestPipeline {
     this.afterResponse = observers.flatMap((o) => (o.afterResponse ? [o.afterResponse] : []));
   }
 
-  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => this.start(req, res, undefined);
+
+  /**
+   * HttpRefusals (connection-guard.ts): the HTTP layer refuses a request whose headers were read (its
+   * client stalled, its body cannot be parsed, it has no Host). Answered, logged and recorded like any
+   * request, by the protocol the request was for.
+   */
+  readonly refuseRequest = (req: IncomingMessage, res: ServerResponse, error: ServiceError): void => {
+    const refuse = (res as RefusableResponse)[REFUSE];
+    if (refuse !== undefined) refuse(error);
+    else this.start(req, res, error);
+  };
+
+  /** HttpRefusals: a refusal with no request to attach it to (S3's error document; the log line says why). */
+  readonly refuseConnection = (error: ServiceError, socket: Socket, reason: string): HttpResponse => {
+    const requestId = newRequestId();
+    const sourceIp = normalizePeer(socket.remoteAddress ?? '');
+    const logged = { requestId, sourceIp, status: error.status, errorCode: error.code, reason };
+    this.deps.logger.info(logged, 'request refused by the HTTP layer');
+    const info: RequestInfo = {
+      requestId,
+      receivedAt: this.deps.now(),
+      sourceIp,
+      secureTransport: false,
+      userAgent: undefined,
+      referer: undefined,
+      region: this.deps.region,
+    };
+    const raw: RawRequest = { method: 'GET', rawPath: '/', rawQuery: '', headers: {}, rawHeaders: [] };
+    return this.deps.s3.errorResponse(error, info, raw);
+  };
+
+  /** One request: run, or (`refusal`) answered with that error at once. */
+  private start(req: IncomingMessage, res: ServerResponse, refusal: ServiceError | undefined): void {
     const started = process.hrtime.bigint();
     this.deps.beforeRequest?.();
     const socket = req.socket;
@@ -69,8 +110,14 @@ export class RequestPipeline {
     const receivedAt = this.deps.now();
     const { info, peer } = requestInfoOf(req, { requestId: newRequestId(), receivedAt, region: this.deps.region, clientAddress: this.deps.clientAddress });
     const raw = toRawRequest(req);
-    const state: RequestState = { service: detectService(raw), started, status: 0 };
+    const state: RequestState = { service: this.deps.service ?? detectService(raw), started, status: 0 };
+    // An S3 upload holds a slot until its answer is done; with none free it is answered SlowDown.
+    const wantsSlot =
+      refusal === undefined && this.deps.uploads !== undefined && state.service === 's3' && isUpload(req);
+    const holdsSlot = wantsSlot && this.deps.uploads!.tryAcquire();
+    if (wantsSlot && !holdsSlot) refusal = httpLayerError('SlowDown');
     res.once('close', () => {
+      if (holdsSlot) this.deps.uploads?.release();
       const record = recordOf(state, req, info, {
         totalTimeMs: elapsedMs(started),
         // The request's headers (and a small body) were read before this handler ran: the body's
@@ -89,8 +136,38 @@ export class RequestPipeline {
         }
       }
     });
+    if (refusal !== undefined) {
+      void this.fail(refusal, req, res, raw, info, this.adapterOf(state), state);
+      return;
+    }
+    (res as RefusableResponse)[REFUSE] = (error) => void this.refuse(req, res, raw, info, state, error);
     void this.run(req, res, raw, info, state);
-  };
+  }
+
+  private adapterOf(state: RequestState): ProtocolAdapter {
+    return this.deps.services.get(state.service) ?? this.deps.s3;
+  }
+
+  /**
+   * The HTTP layer's refusal of a request in progress: answered now (the connection then closes); the
+   * operation's failure that follows is its echo.
+   */
+  private async refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: RawRequest,
+    info: RequestInfo,
+    state: RequestState,
+    error: ServiceError,
+  ): Promise<void> {
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    const logged = { requestId: info.requestId, operation: state.operation, errorCode: error.code };
+    this.deps.logger.info(logged, 'request refused by the HTTP layer');
+    await this.fail(error, req, res, raw, info, this.adapterOf(state), state);
+  }
 
   private async run(req: IncomingMessage, res: ServerResponse, raw: RawRequest, info: RequestInfo, state: RequestState): Promise<void> {
     const other = this.deps.services.get(state.service);
@@ -111,6 +188,7 @@ export class RequestPipeline {
       }
       state.caller = auth.caller;
       state.authType = auth.facts.authType;
+      state.signatureVersion = auth.facts.signatureVersion;
       const op = await adapter.route(raw, req, auth, info);
       state.operation = op.name;
       state.requestAudit = op.audit;
@@ -119,6 +197,7 @@ export class RequestPipeline {
       const authForChecks = op.facts ? { ...auth, facts: op.facts } : auth;
       state.caller = caller;
       if (op.facts) state.authType = op.facts.authType;
+      if (op.facts) state.signatureVersion = op.facts.signatureVersion;
       if (op.checks.length > 0) {
         const outcome = await this.deps.authorizer.authorize(caller, op.checks, info, authForChecks);
         state.decision = outcome.decision;
@@ -135,10 +214,16 @@ export class RequestPipeline {
       }
       if (expectsContinue && !bodyAuthenticates) res.writeContinue();
       const result = await op.execute(advice);
+      if (state.errorCode !== undefined) return discard(result.response); // refused by the HTTP layer meanwhile
       state.answerAudit = result.audit;
       await this.respond(req, res, info, state, result.response);
     } catch (e) {
-      if (!isServiceError(e)) this.deps.logger.error({ requestId: info.requestId, err: e }, 'internal error');
+      // An error code already set: the HTTP layer refused the request meanwhile (refuse) and answered it.
+      if (state.errorCode !== undefined) return;
+      if (clientGone(res)) {
+        const logged = { requestId: info.requestId, operation: state.operation };
+        this.deps.logger.info(logged, 'client closed the connection before the answer');
+      } else if (!isServiceError(e)) this.deps.logger.error({ requestId: info.requestId, err: e }, 'internal error');
       await this.fail(e, req, res, raw, info, adapter, state);
     }
   }
@@ -199,6 +284,23 @@ function contentLengthOf(response: HttpResponse): number | undefined {
   return v === undefined ? undefined : Number(v);
 }
 
+
+/** An answer that will not be sent: a stream body (an open file) is closed. */
+function discard(response: HttpResponse): void {
+  const body = response.body;
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) body.destroy();
+}
+
+/** The connection closed before the answer was sent: the client hung up (or its socket failed). */
+function clientGone(res: ServerResponse): boolean {
+  return res.destroyed && !res.writableEnded;
+}
+
+/** A response the pipeline is running; the HTTP layer refuses its request through this (refuseRequest). */
+const REFUSE = Symbol('strongbox.refuseRequest');
+interface RefusableResponse extends ServerResponse {
+  [REFUSE]?: (error: ServiceError) => void;
+}
 
 function accessDenied(outcome: AuthzOutcome): ServiceError {
   return new ServiceError('AccessDenied', outcome.message ?? 'Access Denied', 403);

@@ -64,9 +64,9 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
   /** Workers listening now; `endpoint` is where the first one said it listens (they share the port). */
   const listening = new Set<number>();
   let endpoint = '';
-  /** Listens each worker made: the plain listener's, then the TLS one's (listeners.ts opens them in that order). */
+  /** Listens each worker made: the plain listener's, the TLS one's, the website's (main.ts opens them in that order). */
   const listens = new Map<number, number>();
-  const listensPerWorker = config.tls ? 2 : 1;
+  const listensPerWorker = (config.tls ? 2 : 1) + (config.websiteAddress ? 1 : 0);
   let tlsEndpoint: string | undefined;
   let started = false;
   let allListening: () => void = () => undefined;
@@ -81,7 +81,7 @@ export async function runPrimary(config: ServerConfig, env: NodeJS.ProcessEnv, l
       const made = (listens.get(worker.id) ?? 0) + 1;
       listens.set(worker.id, made);
       if (made === 1) endpoint ||= `http://${host ?? config.host}:${address.port}`;
-      else tlsEndpoint ??= `https://${host ?? config.tls?.host}:${address.port}`;
+      else if (made === 2 && config.tls) tlsEndpoint ??= `https://${host ?? config.tls?.host}:${address.port}`;
       if (made < listensPerWorker) return;
       listening.add(worker.id);
       if (listening.size === config.workers) allListening();

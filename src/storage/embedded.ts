@@ -7,6 +7,7 @@
  * The sweep removes what a crash can leave behind: temp files of interrupted writes, and blobs that
  * were written but never committed (or whose deletion after an overwrite was interrupted).
  */
+import { closeSync, openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileBlobStore } from './file-blob-store.js';
@@ -70,10 +71,13 @@ export interface EmbeddedStorage extends S3Storage {
 export const METADATA_FILE = 'metadata.sqlite';
 
 export async function openEmbeddedStorage(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
-  await mkdir(options.dataDir, { recursive: true });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const shared = options.shared === true;
   const blobs = await FileBlobStore.open({ dataDir: options.dataDir, shared });
   const path = join(options.dataDir, METADATA_FILE);
+  // Created private before SQLite opens it (its -wal and -shm files get the same mode): small objects
+  // are stored inline in it.
+  closeSync(openSync(path, 'a', 0o600));
   const durability = options.durability ?? 'normal';
   const db = openMetadataDatabase({ path, durability, shared });
   const barrier = durabilityBarrier(path, durability);

@@ -86,8 +86,9 @@ export class FileBlobStore implements BlobStore {
 
   static async open(options: FileBlobStoreOptions): Promise<FileBlobStore> {
     const store = new FileBlobStore(options.dataDir, options.shared === true);
-    await mkdir(store.blobsDir, { recursive: true });
-    await mkdir(store.tmpDir, { recursive: true });
+    // Private whatever the umask or the data directory's mode: the files in them are object bytes.
+    await mkdir(store.blobsDir, { recursive: true, mode: 0o700 });
+    await mkdir(store.tmpDir, { recursive: true, mode: 0o700 });
     return store;
   }
 
@@ -280,7 +281,7 @@ export class FileBlobStore implements BlobStore {
   /** Creates a fan-out directory once, fsyncing the parents of what was created so the entry is durable. */
   private async ensureDir(dir: string): Promise<void> {
     if (this.knownDirs.has(dir)) return;
-    const firstCreated = await mkdir(dir, { recursive: true });
+    const firstCreated = await mkdir(dir, { recursive: true, mode: 0o700 });
     if (firstCreated !== undefined) {
       for (let d = dir; ; d = dirname(d)) {
         await fsyncDirectory(dirname(d));

@@ -249,6 +249,8 @@ export interface ObjectRecord {
   readonly encryption?: ObjectEncryption;
   /** Object Lock retention and legal hold of this version; absent when it has neither. */
   readonly objectLock?: ObjectLockState;
+  /** `x-amz-website-redirect-location`: the website endpoint answers 301 to it; absent: none. */
+  readonly websiteRedirectLocation?: string;
   // Delete markers are DeleteMarkerRecord.
 }
 

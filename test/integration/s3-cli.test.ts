@@ -133,7 +133,7 @@ describe('S3 with the aws CLI', { concurrency: 4 }, () => {
     assert.equal(await fails(['s3api', 'list-objects-v2', '--bucket', uniqueName('none')]), 'NoSuchBucket');
     assert.equal(await fails(['s3api', 'get-bucket-cors', '--bucket', b]), 'NoSuchCORSConfiguration');
     assert.equal(await fails(['s3api', 'abort-multipart-upload', '--bucket', b, '--key', 'k', '--upload-id', 'nope']), 'NoSuchUpload');
-    assert.equal(await fails(['s3api', 'get-bucket-website', '--bucket', b]), 'NotImplemented');
+    assert.equal(await fails(['s3api', 'get-bucket-website', '--bucket', b]), 'NoSuchWebsiteConfiguration');
     await json(['s3api', 'delete-bucket', '--bucket', b]);
   });
 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sealer } from '../../crypto/sealer.js';
 import { loadOrCreateMasterKey } from '../../crypto/master-key.js';
@@ -90,7 +90,10 @@ export function createSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
  * (created on first start, mode 0600).
  */
 export function openIamStore(options: { dataDir: string; now?: () => Date; shared?: boolean }): IamStore {
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const sealer = new Sealer(loadOrCreateMasterKey(options.dataDir));
-  return createSqliteIamStore({ path: join(options.dataDir, IAM_DB_FILE), sealer, now: options.now, shared: options.shared });
+  const path = join(options.dataDir, IAM_DB_FILE);
+  // Created private before SQLite opens it (its -wal and -shm files get the same mode): password hashes.
+  closeSync(openSync(path, 'a', 0o600));
+  return createSqliteIamStore({ path, sealer, now: options.now, shared: options.shared });
 }
