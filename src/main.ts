@@ -177,7 +177,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       sse: s3Encryption,
       // MFA Delete: the bucket owner root's device, each code once (the IAM store's MFA devices).
       verifyMfa: (check) => verifyMfaCode(iamStore, { ...check, owner: { kind: 'root' } }),
-    }), createS3ControlProtocol({ store: iamStore, accountPublicAccessBlocks })),
+    }), createS3ControlProtocol({ store: iamStore, accountPublicAccessBlocks, buckets: storage.buckets })),
     services: new Map([
       ['iam', createIamProtocol({ store: iamStore, awsManaged })],
       ['sts', createStsProtocol(stsDeps)],

@@ -227,6 +227,8 @@ function buildIamActionTable(): Map<string, S3ResourceKind> {
     's3:ObjectOwnerOverrideToBucketOwner', 's3:InitiateReplication', 's3:PutObjectVersionAcl', 's3:PutObjectVersionTagging',
   ];
   const buckets = ['s3:PutBucketAcl', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning', 's3:PutBucketOwnershipControls', 's3:ListBucketByTags'];
+  // S3 Control's resource tagging (src/s3control/resource-tagging-ops.ts), on buckets here.
+  buckets.push('s3:TagResource', 's3:UntagResource', 's3:ListTagsForResource');
   const accountLevel = [
     's3:ListAllMyBuckets', 's3:GetAccountPublicAccessBlock', 's3:PutAccountPublicAccessBlock', 's3:ListAccessPoints',
     's3:CreateJob', 's3:ListJobs', 's3:ListStorageLensConfigurations', 's3:ListMultiRegionAccessPoints',

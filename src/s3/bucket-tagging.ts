@@ -10,7 +10,8 @@
  * of 1..128 and values of 0..256 characters from letters, numbers, spaces and `_ . : / = + - @`, and
  * no user-defined key starting with `aws:` — the limits differ from objects' (tag-set.ts: 10 tags).
  * While the bucket's ABAC is Enabled, PutBucketTagging and DeleteBucketTagging no longer change tags
- * (bucket-abac.ts); GetBucketTagging keeps working ("Enabling ABAC in general purpose buckets").
+ * (bucket-abac.ts): S3 Control's TagResource and UntagResource do (s3control/resource-tagging-ops.ts);
+ * GetBucketTagging keeps working ("Enabling ABAC in general purpose buckets").
  */
 import {
   bucketCheck,
@@ -97,8 +98,6 @@ export function parseBucketTagging(text: string): TagSet {
  * While ABAC is Enabled, tags change only through S3 Control's TagResource / UntagResource. AWS
  * documents no error code for a PutBucketTagging or DeleteBucketTagging sent anyway; we answer
  * BadRequest (400) with the message S3 is reported to send.
- * Deviation from AWS: Strongbox's S3 Control has no TagResource / UntagResource yet, so the tags of a
- * bucket with ABAC Enabled change by turning ABAC off, tagging, and turning it on again.
  */
 function refuseWhileAbacEnabled(ctx: S3Context, verb: 'add tags to' | 'delete tags from'): void {
   if (!abacEnabled(requireBucket(ctx))) return;

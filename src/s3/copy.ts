@@ -32,6 +32,7 @@ import { xmlResponse } from './render.js';
 import { expirationHeader } from '../lifecycle/expiration-header.js';
 import { parseTaggingHeader, requestTagContext, type TagSet } from './tag-set.js';
 import { MAX_PUT_BYTES } from './upload.js';
+import { WEBSITE_REDIRECT_HEADER, websiteRedirectField } from './website-redirect-location.js';
 
 function directive(ctx: S3Context, header: string, what: string): 'COPY' | 'REPLACE' {
   const v = ctx.header(header);
@@ -96,6 +97,9 @@ async function copyObject(ctx: S3Context, loaded: LoadedSource, request: CopyReq
     throw s3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}` });
   }
   const storageClass = parseStorageClass(ctx.header('x-amz-storage-class'));
+  // "This value is unique to each object and is not copied when using the x-amz-metadata-directive
+  // header" (CopyObject, WebsiteRedirectLocation): the copy has the request's value, whichever the directive.
+  const redirect = websiteRedirectField(ctx.header(WEBSITE_REDIRECT_HEADER));
   // Copying an earlier version over its own key is how a version is restored: only the current one is "itself".
   const sameObject = loaded.source.bucket === bucket.name && loaded.source.key === key && loaded.source.versionId === undefined;
   const changesSomething =
@@ -132,7 +136,14 @@ async function copyObject(ctx: S3Context, loaded: LoadedSource, request: CopyReq
     target: cipher.payload,
   });
   const objectLock = newObjectLock(bucket, request.lock, ctx.deps.now());
-  const fields = { ...metadata, tags: newTags ?? src.tags, storageClass, encryption: cipher.encryption, objectLock };
+  const fields = {
+    ...metadata,
+    tags: newTags ?? src.tags,
+    storageClass,
+    encryption: cipher.encryption,
+    objectLock,
+    ...redirect,
+  };
   const record = newObjectRecord(ctx, bucket, key, received, fields, owner);
   const checksum = record.checksum;
   const versionId = await commitObject(ctx, record, expect);

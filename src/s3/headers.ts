@@ -161,6 +161,7 @@ export function objectResponseHeaders(obj: ObjectRecord): Record<string, HeaderV
     // AWS omits x-amz-storage-class for STANDARD objects.
     'x-amz-storage-class': obj.storageClass === 'STANDARD' ? undefined : obj.storageClass,
     'x-amz-tagging-count': obj.tags.length > 0 ? String(obj.tags.length) : undefined,
+    'x-amz-website-redirect-location': obj.websiteRedirectLocation,
   };
   for (const [k, v] of Object.entries(obj.userMetadata)) h[META_PREFIX + k] = v;
   Object.assign(h, encryptionResponseHeaders(obj.encryption));

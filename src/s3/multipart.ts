@@ -30,6 +30,7 @@ import { parseCopySourceRange } from './range.js';
 import { emptyResponse, xmlResponse } from './render.js';
 import { parseTaggingHeader } from './tag-set.js';
 import { declaredChecksum, parseContentMd5, receivePayload, type ReceivedPayload } from './upload.js';
+import { WEBSITE_REDIRECT_HEADER, websiteRedirectField } from './website-redirect-location.js';
 
 /** "Part size: 5 MiB to 5 GiB. There is no minimum size limit on the last part of your multipart upload." */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -84,6 +85,8 @@ export function multipartChecksumChoice(ctx: S3Context): ChecksumChoice {
 async function createUpload(ctx: S3Context, tags: readonly (readonly [string, string])[], sse: NewObjectEncryptionPlan): Promise<S3Response> {
   const bucket = requireBucket(ctx);
   const key = requireKey(ctx);
+  // The completed object gets the redirect (CreateMultipartUpload, WebsiteRedirectLocation).
+  const redirect = websiteRedirectField(ctx.header(WEBSITE_REDIRECT_HEADER));
   // One data key for the whole upload: every part is encrypted under it (uploads.encryption).
   const cipher = await newObjectCipher(ctx, bucket, sse);
   // The completed object's owner and ACL are fixed now, with the rest of what PutObject would store.
@@ -109,6 +112,7 @@ async function createUpload(ctx: S3Context, tags: readonly (readonly [string, st
       encryption: cipher.encryption,
       // "the object creation date is the date of initiation": a default retention counts from now.
       objectLock: newObjectLock(bucket, requestedObjectLock(ctx, now), now),
+      ...redirect,
     },
     checksumAlgorithm: choice.algorithm,
     checksumType: choice.type,

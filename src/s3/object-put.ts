@@ -31,6 +31,7 @@ import {
 import { emptyResponse } from './render.js';
 import { parseTaggingHeader, requestTagContext, type TagSet } from './tag-set.js';
 import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receiveObjectBody } from './upload.js';
+import { WEBSITE_REDIRECT_HEADER, websiteRedirectField } from './website-redirect-location.js';
 
 export const preparePutObject: OperationHandler = async (ctx) => {
   const tags = parseTaggingHeader(ctx.header('x-amz-tagging'));
@@ -67,6 +68,7 @@ async function putObject(ctx: S3Context, tags: TagSet, sse: NewObjectEncryptionP
   const owner = await newObjectAcl(ctx, { bucket, requested: requestedAclFromHeaders((n) => ctx.header(n)) });
   const userMetadata = parseUserMetadata(ctx.raw);
   const storageClass = parseStorageClass(ctx.header('x-amz-storage-class'));
+  const redirect = websiteRedirectField(ctx.header(WEBSITE_REDIRECT_HEADER));
   const length = requireContentLength(ctx, MAX_PUT_BYTES);
   const contentMd5 = parseContentMd5(ctx.header('content-md5'));
   const checksum = declaredChecksum(ctx.raw.headers);
@@ -83,7 +85,15 @@ async function putObject(ctx: S3Context, tags: TagSet, sse: NewObjectEncryptionP
     trailers: ctx.auth.trailers,
     encryption: cipher.payload,
   });
-  const fields = { ...parseContentHeaders(ctx.raw), userMetadata, tags, storageClass, encryption: cipher.encryption, objectLock };
+  const fields = {
+    ...parseContentHeaders(ctx.raw),
+    userMetadata,
+    tags,
+    storageClass,
+    encryption: cipher.encryption,
+    objectLock,
+    ...redirect,
+  };
   const record = newObjectRecord(ctx, bucket, key, received, fields, owner);
   const versionId = await commitObject(ctx, record, expect);
   const expiration = bucket.lifecycle && expirationHeader(bucket, record, ctx.deps.lifecycleDays);

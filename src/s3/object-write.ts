@@ -19,6 +19,7 @@ import { storedBytes, type ReceivedObject } from './upload.js';
 export type NewObjectFields = Pick<
   ObjectRecord,
   'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'expires' | 'userMetadata' | 'tags' | 'storageClass' | 'encryption' | 'objectLock'
+  | 'websiteRedirectLocation'
 >;
 
 /** The record of a new current object made of one received body (inline or one blob), with its owner and ACL. */

@@ -16,7 +16,7 @@ import type { AuthzCheck } from '../server/protocol.js';
 import type { AccountPublicAccessBlocks } from './account-public-access-blocks.js';
 import type { S3ControlResult } from './render.js';
 import { s3ControlError } from './s3control-errors.js';
-import type { S3ControlContext, S3ControlOperation } from './s3control-operation.js';
+import { prepared, type S3ControlContext, type S3ControlOperation } from './s3control-operation.js';
 
 export interface PublicAccessBlockDeps {
   readonly store: IamStore;
@@ -53,29 +53,29 @@ export function publicAccessBlockOperations(deps: PublicAccessBlockDeps): S3Cont
       name: 'PutPublicAccessBlock',
       method: 'PUT',
       path: PUBLIC_ACCESS_BLOCK_PATH,
-      checks: (ctx) => [accountCheck(ctx, 's3:PutAccountPublicAccessBlock')],
-      handler: async (ctx) => {
-        const body = await readVerifiedBody(ctx, { requireIntegrity: false, maxBytes: MAX_DOCUMENT_BYTES });
-        const settings = parsePublicAccessBlockConfiguration(body.toString('utf8'));
-        await refuseWhenManagedByOrganization(deps, ctx.accountId);
-        await deps.store.settings.putPublicAccessBlock(ctx.accountId, settings);
-        return ok();
-      },
+      prepare: async (ctx) =>
+        prepared([accountCheck(ctx, 's3:PutAccountPublicAccessBlock')], async () => {
+          const body = await readVerifiedBody(ctx, { requireIntegrity: false, maxBytes: MAX_DOCUMENT_BYTES });
+          const settings = parsePublicAccessBlockConfiguration(body.toString('utf8'));
+          await refuseWhenManagedByOrganization(deps, ctx.accountId);
+          await deps.store.settings.putPublicAccessBlock(ctx.accountId, settings);
+          return ok();
+        }),
     },
     {
       // The effective account-level configuration: the organization's S3 policy when one applies.
       name: 'GetPublicAccessBlock',
       method: 'GET',
       path: PUBLIC_ACCESS_BLOCK_PATH,
-      checks: (ctx) => [accountCheck(ctx, 's3:GetAccountPublicAccessBlock')],
-      handler: async (ctx) => {
-        const { effective } = await deps.accountPublicAccessBlocks.state(ctx.accountId);
-        if (effective === undefined) {
-          throw s3ControlError('NoSuchPublicAccessBlockConfiguration', { fields: { AccountId: ctx.accountId } });
-        }
-        const body = publicAccessBlockXml(effective);
-        return { status: 200, document: { root: 'PublicAccessBlockConfiguration', body } };
-      },
+      prepare: async (ctx) =>
+        prepared([accountCheck(ctx, 's3:GetAccountPublicAccessBlock')], async () => {
+          const { effective } = await deps.accountPublicAccessBlocks.state(ctx.accountId);
+          if (effective === undefined) {
+            throw s3ControlError('NoSuchPublicAccessBlockConfiguration', { fields: { AccountId: ctx.accountId } });
+          }
+          const body = publicAccessBlockXml(effective);
+          return { status: 200, document: { root: 'PublicAccessBlockConfiguration', body } };
+        }),
     },
     {
       // No delete permission exists: DeletePublicAccessBlock needs s3:PutAccountPublicAccessBlock.
@@ -83,12 +83,12 @@ export function publicAccessBlockOperations(deps: PublicAccessBlockDeps): S3Cont
       name: 'DeletePublicAccessBlock',
       method: 'DELETE',
       path: PUBLIC_ACCESS_BLOCK_PATH,
-      checks: (ctx) => [accountCheck(ctx, 's3:PutAccountPublicAccessBlock')],
-      handler: async (ctx) => {
-        await refuseWhenManagedByOrganization(deps, ctx.accountId);
-        await deps.store.settings.deletePublicAccessBlock(ctx.accountId);
-        return ok();
-      },
+      prepare: async (ctx) =>
+        prepared([accountCheck(ctx, 's3:PutAccountPublicAccessBlock')], async () => {
+          await refuseWhenManagedByOrganization(deps, ctx.accountId);
+          await deps.store.settings.deletePublicAccessBlock(ctx.accountId);
+          return ok();
+        }),
     },
   ];
 }

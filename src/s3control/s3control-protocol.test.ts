@@ -46,6 +46,8 @@ const INFO: RequestInfo = {
 };
 const CONFIG = (inner: string) =>
   `<PublicAccessBlockConfiguration xmlns="${XMLNS}">${inner}</PublicAccessBlockConfiguration>`;
+/** No bucket exists: these tests are about the account level (resource tagging: resource-tagging-ops.test.ts). */
+const NO_BUCKETS = { getBucket: async () => undefined, updateBucketConfig: async () => false };
 const NO_SETTINGS = {
   blockPublicAcls: false,
   ignorePublicAcls: false,
@@ -95,7 +97,7 @@ async function bed(): Promise<Bed> {
   const store = openMemoryIamStore();
   await store.accounts.create(ACCOUNT, { isManagement: true });
   const blocks = createAccountPublicAccessBlocks(store);
-  const adapter = createS3ControlProtocol({ store, accountPublicAccessBlocks: blocks });
+  const adapter = createS3ControlProtocol({ store, accountPublicAccessBlocks: blocks, buckets: NO_BUCKETS });
   return {
     store,
     blocks,
@@ -239,7 +241,7 @@ test('an organization S3 policy decides the account level; account-level writes 
   const store = org.store;
   const account = org.root.accountId;
   const blocks = createAccountPublicAccessBlocks(store);
-  const adapter = createS3ControlProtocol({ store, accountPublicAccessBlocks: blocks });
+  const adapter = createS3ControlProtocol({ store, accountPublicAccessBlocks: blocks, buckets: NO_BUCKETS });
   const caller: Caller = { ...org.root };
   const call = async (method: string, body = '') => {
     const raw = rawRequest(method, PATH, { 'x-amz-account-id': account });

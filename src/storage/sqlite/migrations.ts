@@ -271,8 +271,24 @@ const v9: Migration = {
   },
 };
 
+/**
+ * An object version's `x-amz-website-redirect-location` (issue #17), NULL when it has none: a column of
+ * both version tables, so it travels with its version between them (object-rows.ts VERSION_COLUMNS).
+ * A multipart upload keeps it in its template JSON with the rest of the completed object's metadata.
+ */
+const v10: Migration = {
+  version: 10,
+  description: 'website redirect location of object versions',
+  up: (db) => {
+    db.exec(`
+      ALTER TABLE objects ADD COLUMN website_redirect_location TEXT;
+      ALTER TABLE object_versions ADD COLUMN website_redirect_location TEXT;
+    `);
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10];
 
 export class SchemaTooNewError extends Error {
   readonly code = 'SchemaTooNew';

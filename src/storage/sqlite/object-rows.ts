@@ -35,6 +35,8 @@ export interface ObjectRow {
   readonly encryption: string | null;
   /** JSON Object Lock state (object-lock.ts `lockToJson`), or NULL for none. */
   readonly object_lock: string | null;
+  /** `x-amz-website-redirect-location`, or NULL for none. */
+  readonly website_redirect_location: string | null;
 }
 
 /** A listed row: segments folded into one JSON column `[[blobId, size], ...]`, no inline bytes. */
@@ -55,7 +57,7 @@ export interface ReadObjectRow extends ObjectRow {
  */
 export const VERSION_COLUMNS = `version_id, size, etag, last_modified, content_type, content_encoding,
   content_disposition, content_language, cache_control, expires, user_metadata, tags, checksum, parts_count,
-  storage_class, owner_account_id, inline_id, acl, encryption, object_lock`;
+  storage_class, owner_account_id, inline_id, acl, encryption, object_lock, website_redirect_location`;
 
 /** VERSION_COLUMNS prefixed with a table alias (`o.version_id, o.size, ...`). */
 export function qualifiedColumns(alias: string): string {
@@ -78,10 +80,12 @@ export const READ_OBJECT_SQL = `SELECT ${OBJECT_FIELDS}, d.bytes AS inline_bytes
 
 export const INSERT_OBJECT_SQL = `INSERT OR REPLACE INTO objects (bucket, key, version_id, size, etag, last_modified,
   content_type, content_encoding, content_disposition, content_language, cache_control, expires, user_metadata,
-  tags, checksum, parts_count, storage_class, owner_account_id, inline_id, acl, encryption, object_lock)
+  tags, checksum, parts_count, storage_class, owner_account_id, inline_id, acl, encryption, object_lock,
+  website_redirect_location)
   VALUES (@bucket, @key, @version_id, @size, @etag, @last_modified, @content_type, @content_encoding,
   @content_disposition, @content_language, @cache_control, @expires, @user_metadata, @tags, @checksum,
-  @parts_count, @storage_class, @owner_account_id, @inline_id, @acl, @encryption, @object_lock)`;
+  @parts_count, @storage_class, @owner_account_id, @inline_id, @acl, @encryption, @object_lock,
+  @website_redirect_location)`;
 
 /** A listed row as a record (segments from its JSON column; never inline bytes). */
 export function listedRowToObject(row: ListedObjectRow): ObjectRecord {
@@ -115,6 +119,7 @@ export function rowToObject(row: ObjectRow, key: string, segments: BlobSegment[]
     ...(row.acl === null ? {} : { acl: JSON.parse(row.acl) as AclGrant[] }),
     ...(row.encryption === null ? {} : { encryption: JSON.parse(row.encryption) as ObjectEncryption }),
     ...(row.object_lock === null ? {} : { objectLock: lockFromJson(row.object_lock) }),
+    ...(row.website_redirect_location === null ? {} : { websiteRedirectLocation: row.website_redirect_location }),
   };
   return inline === undefined ? record : { ...record, inline };
 }
@@ -144,6 +149,7 @@ export function objectToParams(record: ObjectRecord, inlineId: number | null): R
     acl: record.acl === undefined ? null : JSON.stringify(record.acl),
     encryption: record.encryption === undefined ? null : JSON.stringify(record.encryption),
     object_lock: lockToJson(record.objectLock),
+    website_redirect_location: record.websiteRedirectLocation ?? null,
   };
 }
 

@@ -47,6 +47,8 @@ interface TemplateJson {
   readonly acl?: AclGrant[];
   /** The Object Lock state the completed object gets (object-lock.ts `lockToJson`). */
   readonly objectLock?: string;
+  /** The completed object's `x-amz-website-redirect-location` (absent: none, and in older uploads). */
+  readonly websiteRedirectLocation?: string;
 }
 
 export function uploadToParams(u: MultipartUpload): Record<string, string | number | Buffer | null> {
@@ -65,6 +67,7 @@ export function uploadToParams(u: MultipartUpload): Record<string, string | numb
     ownerAccountId: t.ownerAccountId,
     ...(t.acl === undefined ? {} : { acl: t.acl.map((g) => ({ ...g })) }),
     ...(t.objectLock === undefined ? {} : { objectLock: lockToJson(t.objectLock) ?? undefined }),
+    ...(t.websiteRedirectLocation === undefined ? {} : { websiteRedirectLocation: t.websiteRedirectLocation }),
   };
   return {
     upload_id: u.uploadId,
@@ -98,6 +101,7 @@ export function rowToUpload(row: UploadRow): MultipartUpload {
     ownerAccountId: t.ownerAccountId,
     ...(t.acl === undefined ? {} : { acl: t.acl }),
     ...(t.objectLock === undefined ? {} : { objectLock: lockFromJson(t.objectLock) }),
+    ...(t.websiteRedirectLocation === undefined ? {} : { websiteRedirectLocation: t.websiteRedirectLocation }),
     ...(row.encryption === null ? {} : { encryption: JSON.parse(row.encryption) as ObjectEncryption }),
   };
   return {
