@@ -50,18 +50,20 @@ export interface HttpRefusals {
   refuseRequest(req: IncomingMessage, res: ServerResponse, error: ServiceError): void;
 }
 
-const ACTIVE = Symbol('strongbox.activeResponse');
-const READ_MARK = Symbol('strongbox.bytesReadAtLastAnswer');
-const CLOSING = Symbol('strongbox.closing');
-
-/** What the guard keeps on each socket: two property writes per request, no map. */
-interface GuardedSocket extends Socket {
-  [ACTIVE]?: ServerResponse;
-  [READ_MARK]?: number;
-  [CLOSING]?: boolean;
+/**
+ * What the guard keeps per socket, in a WeakMap rather than as properties on node's sockets: a
+ * property added to every socket (or response) changes its hidden class, which made node's own HTTP
+ * code polymorphic and cost the request path far more than the lookups do.
+ */
+interface SocketState {
+  active: ServerResponse | undefined;
+  readMark: number;
+  closing: boolean;
 }
 
 export class ConnectionGuard {
+  private readonly sockets = new WeakMap<Socket, SocketState>();
+
   constructor(private readonly o: { readonly limits: HttpLimits; readonly refusals: HttpRefusals | undefined }) {}
 
   /** The timeouts as node's server options (requestTimeout 0: a 5 GB upload may take long; idleness ends it). */
@@ -81,19 +83,27 @@ export class ConnectionGuard {
   install(server: Server | HttpsServer): void {
     server.maxConnections = this.o.limits.maxConnections;
     server.setTimeout(this.o.limits.idleTimeoutMs);
-    server.on('timeout', (socket: Socket) => this.onIdle(socket as GuardedSocket));
-    server.on('clientError', (err: Error, socket: Socket) => this.onClientError(err, socket as GuardedSocket));
+    server.on('timeout', (socket: Socket) => this.onIdle(socket));
+    server.on('clientError', (err: Error, socket: Socket) => this.onClientError(err, socket));
   }
 
   requestStarted(socket: Socket, res: ServerResponse): void {
-    (socket as GuardedSocket)[ACTIVE] = res;
+    const state = this.sockets.get(socket);
+    if (state === undefined) this.sockets.set(socket, { active: res, readMark: 0, closing: false });
+    else state.active = res;
   }
 
   requestEnded(socket: Socket, res: ServerResponse): void {
-    const s = socket as GuardedSocket;
-    if (s[ACTIVE] !== res) return;
-    s[ACTIVE] = undefined;
-    s[READ_MARK] = s.bytesRead;
+    const state = this.sockets.get(socket);
+    if (state === undefined || state.active !== res) return;
+    state.active = undefined;
+    state.readMark = socket.bytesRead;
+  }
+
+  private stateOf(socket: Socket): SocketState {
+    let state = this.sockets.get(socket);
+    if (state === undefined) this.sockets.set(socket, (state = { active: undefined, readMark: 0, closing: false }));
+    return state;
   }
 
   /** HTTP/1.1 requires Host (RFC 9112 §3.2); the check node would make, answered with S3's error. */
@@ -103,16 +113,17 @@ export class ConnectionGuard {
     return true;
   }
 
-  private onIdle(socket: GuardedSocket): void {
-    if (socket[CLOSING]) {
+  private onIdle(socket: Socket): void {
+    const state = this.stateOf(socket);
+    if (state.closing) {
       socket.destroy();
       return;
     }
-    const res = socket[ACTIVE];
+    const res = state.active;
     if (res === undefined) {
       // Between requests: nothing since the last answer is an idle keep-alive connection, closed
       // silently; part of a header section is a stalled request.
-      const stalled = socket.bytesRead > (socket[READ_MARK] ?? 0);
+      const stalled = socket.bytesRead > state.readMark;
       if (stalled) this.refuseConnection(socket, httpLayerError('RequestTimeout'), 'idle');
       else socket.destroy();
       return;
@@ -134,12 +145,13 @@ export class ConnectionGuard {
     this.refuseRequest(req, res, httpLayerError('RequestTimeout'));
   }
 
-  private onClientError(err: Error & { code?: string }, socket: GuardedSocket): void {
-    if (socket[CLOSING] || !socket.writable) {
+  private onClientError(err: Error & { code?: string }, socket: Socket): void {
+    const state = this.stateOf(socket);
+    if (state.closing || !socket.writable) {
       socket.destroy();
       return;
     }
-    const res = socket[ACTIVE];
+    const res = state.active;
     const midBody = res !== undefined && !res.req.complete;
     const refusal = parserRefusal(err, { midBody });
     if (refusal === undefined) {
@@ -155,7 +167,7 @@ export class ConnectionGuard {
       return;
     }
     // The error is in what follows a complete request (a pipelined one): answer that request, then close.
-    socket[CLOSING] = true;
+    state.closing = true;
     if (res.headersSent) res.once('finish', () => socket.end());
     else res.shouldKeepAlive = false;
   }
@@ -168,14 +180,14 @@ export class ConnectionGuard {
     this.o.refusals.refuseRequest(req, res, error);
   }
 
-  private refuseConnection(socket: GuardedSocket, error: ServiceError, reason: string): void {
-    socket[CLOSING] = true;
+  private refuseConnection(socket: Socket, error: ServiceError, reason: string): void {
+    this.stateOf(socket).closing = true;
     if (this.o.refusals === undefined) {
       socket.destroy();
       return;
     }
     const bytes = rawHttpResponse(this.o.refusals.refuseConnection(error, socket, reason));
-    // Closed once the answer is flushed; a client that does not read it meets the idle timeout (CLOSING).
+    // Closed once the answer is flushed; a client that does not read it meets the idle timeout (closing).
     socket.end(bytes, () => socket.destroy());
   }
 }

@@ -59,6 +59,11 @@ export interface PipelineDeps {
  * the only writer of responses, so it sees every outcome.
  */
 export class RequestPipeline implements HttpRefusals {
+  /**
+   * The responses the pipeline is running, and how the HTTP layer refuses each one's request
+   * (refuseRequest). A WeakMap, not a property on node's response: that would change its hidden class.
+   */
+  private readonly refusers = new WeakMap<ServerResponse, (error: ServiceError) => void>();
   private readonly writeAhead: readonly RequestObserver[];
   private readonly afterResponse: readonly NonNullable<RequestObserver['afterResponse']>[];
 
@@ -76,7 +81,7 @@ export class RequestPipeline implements HttpRefusals {
    * request, by the protocol the request was for.
    */
   readonly refuseRequest = (req: IncomingMessage, res: ServerResponse, error: ServiceError): void => {
-    const refuse = (res as RefusableResponse)[REFUSE];
+    const refuse = this.refusers.get(res);
     if (refuse !== undefined) refuse(error);
     else this.start(req, res, error);
   };
@@ -140,7 +145,7 @@ export class RequestPipeline implements HttpRefusals {
       void this.fail(refusal, req, res, raw, info, this.adapterOf(state), state);
       return;
     }
-    (res as RefusableResponse)[REFUSE] = (error) => void this.refuse(req, res, raw, info, state, error);
+    this.refusers.set(res, (error) => void this.refuse(req, res, raw, info, state, error));
     void this.run(req, res, raw, info, state);
   }
 
@@ -294,12 +299,6 @@ function discard(response: HttpResponse): void {
 /** The connection closed before the answer was sent: the client hung up (or its socket failed). */
 function clientGone(res: ServerResponse): boolean {
   return res.destroyed && !res.writableEnded;
-}
-
-/** A response the pipeline is running; the HTTP layer refuses its request through this (refuseRequest). */
-const REFUSE = Symbol('strongbox.refuseRequest');
-interface RefusableResponse extends ServerResponse {
-  [REFUSE]?: (error: ServiceError) => void;
 }
 
 function accessDenied(outcome: AuthzOutcome): ServiceError {
