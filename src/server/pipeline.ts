@@ -62,6 +62,10 @@ export class RequestPipeline implements HttpRefusals {
   /**
    * The responses the pipeline is running, and how the HTTP layer refuses each one's request
    * (refuseRequest). A WeakMap, not a property on node's response: that would change its hidden class.
+   * Each entry is removed when its response closes: node keeps a response alive well after its answer,
+   * and an entry left behind (its closure holds the request's whole state) made every request's
+   * objects outlive the young generation: promoted, then collected by mark-compacts (GC went from 2 %
+   * to 9 % of the 4 KiB GET's time).
    */
   private readonly refusers = new WeakMap<ServerResponse, (error: ServiceError) => void>();
   private readonly writeAhead: readonly RequestObserver[];
@@ -122,6 +126,7 @@ export class RequestPipeline implements HttpRefusals {
     const holdsSlot = wantsSlot && this.deps.uploads!.tryAcquire();
     if (wantsSlot && !holdsSlot) refusal = httpLayerError('SlowDown');
     res.once('close', () => {
+      this.refusers.delete(res);
       if (holdsSlot) this.deps.uploads?.release();
       const record = recordOf(state, req, info, {
         totalTimeMs: elapsedMs(started),
