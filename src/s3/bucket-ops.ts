@@ -14,6 +14,8 @@ import { S3_XMLNS, emptyResponse, xmlResponse } from './render.js';
 import { DEFAULT_MAX_XML_BYTES, childText, parseXml, readSmallBody } from './xml-parse.js';
 import { newBucketRecord } from '../storage/new-bucket.js';
 import { newBucketRegion } from './bucket-region.js';
+import { bucketRequestTagContext, onlyTagList, validateBucketTagSet } from './bucket-tagging.js';
+import type { TagSet } from './tag-set.js';
 
 const MAX_BUCKETS_PER_PAGE = 10000;
 
@@ -74,37 +76,58 @@ export function decodeToken(token: string, parameter: string): string {
   return Buffer.from(token, 'base64url').toString('utf8');
 }
 
+/**
+ * CreateBucket: s3:CreateBucket, with s3:PutBucketAcl / s3:PutBucketOwnershipControls for the ACL and
+ * ownership headers, the Object Lock permissions, and s3:TagResource when the configuration carries
+ * Tags ("You must have the s3:TagResource permission to create a general purpose bucket with tags").
+ * Every check sees `s3:LocationConstraint` and the tags as `aws:RequestTag/<key>` and `aws:TagKeys`,
+ * so a policy can require (or forbid) tags on new buckets.
+ */
 export const prepareCreateBucket: OperationHandler = async (ctx) => {
   const name = ctx.target.bucket as string;
   assertValidBucketName(name);
-  const constraint = await readLocationConstraint(ctx);
-  const context: Record<string, string> = newBucketConditionContext(ctx);
+  const { constraint, tags } = await readCreateBucketConfiguration(ctx);
+  const context: Record<string, string | readonly string[]> = newBucketConditionContext(ctx);
   if (constraint !== undefined) context['s3:LocationConstraint'] = constraint;
+  if (tags !== undefined) Object.assign(context, bucketRequestTagContext(tags));
   const check = (action: string) => ({ action, resource: bucketArn(name), resourceAccount: undefined, context, bucket: name });
   // Object Lock at creation also sets the lock configuration and enables versioning: both permissions.
   const lockChecks = wantsObjectLock(ctx) ? [check('s3:PutBucketObjectLockConfiguration'), check('s3:PutBucketVersioning')] : [];
-  return prepared([check('s3:CreateBucket'), ...newBucketExtraChecks(ctx, name), ...lockChecks], () => createBucket(ctx, name, constraint));
+  const tagChecks = tags !== undefined ? [check('s3:TagResource')] : [];
+  const checks = [check('s3:CreateBucket'), ...newBucketExtraChecks(ctx, name), ...lockChecks, ...tagChecks];
+  return prepared(checks, () => createBucket(ctx, name, constraint, tags));
 };
 
-/** The body's `<LocationConstraint>`, '' when the body is empty or names none. */
-async function readLocationConstraint(ctx: S3Context): Promise<string | undefined> {
-  const body = await readSmallBody(ctx.auth.body, DEFAULT_MAX_XML_BYTES, ctx.auth.decodedContentLength);
-  if (body.length === 0) return undefined;
-  const root = parseXml(body.toString('utf8'), 'CreateBucketConfiguration', ['Tag']);
-  if (root.Tags !== undefined || root.Bucket !== undefined || root.Location !== undefined) {
-    throw s3Error('NotImplemented', { message: 'CreateBucketConfiguration Tags, Bucket and Location are not implemented' });
-  }
-  return childText(root, 'LocationConstraint');
+interface CreateBucketConfiguration {
+  /** undefined when the body is empty or names none. */
+  readonly constraint: string | undefined;
+  /** undefined when the body has no Tags (an empty Tags is an empty set: nothing to tag). */
+  readonly tags: TagSet | undefined;
 }
 
-async function createBucket(ctx: S3Context, name: string, constraint: string | undefined): Promise<S3Response> {
+/**
+ * The body's `<LocationConstraint>` and `<Tags>`. Location and Bucket are for directory buckets only
+ * ("This functionality is only supported by directory buckets"), which Strongbox does not serve.
+ */
+async function readCreateBucketConfiguration(ctx: S3Context): Promise<CreateBucketConfiguration> {
+  const body = await readSmallBody(ctx.auth.body, DEFAULT_MAX_XML_BYTES, ctx.auth.decodedContentLength);
+  if (body.length === 0) return { constraint: undefined, tags: undefined };
+  const root = parseXml(body.toString('utf8'), 'CreateBucketConfiguration', ['Tag', 'Tags']);
+  if (root.Bucket !== undefined || root.Location !== undefined) {
+    throw s3Error('NotImplemented', { message: 'CreateBucketConfiguration Bucket and Location are for directory buckets, which are not implemented' });
+  }
+  const tags = root.Tags === undefined ? undefined : validateBucketTagSet(onlyTagList(root, 'Tags'));
+  return { constraint: childText(root, 'LocationConstraint'), tags: tags?.length === 0 ? undefined : tags };
+}
+
+async function createBucket(ctx: S3Context, name: string, constraint: string | undefined, tags: TagSet | undefined): Promise<S3Response> {
   const account = callerAccountId(ctx.auth.caller);
   if (account === undefined) throw s3Error('AccessDenied');
   const { ownership, acl } = await newBucketAcl(ctx, account);
   const requestRegion = ctx.auth.region ?? ctx.deps.region;
   const region = newBucketRegion({ requestRegion, constraint, served: ctx.deps.regions });
   const lock = wantsObjectLock(ctx) ? { versioning: 'Enabled' as const, objectLock: { enabled: true as const } } : {};
-  const record = newBucketRecord({ name, ownerAccountId: account, region, createdAt: ctx.deps.now(), ownership, acl, ...lock });
+  const record = newBucketRecord({ name, ownerAccountId: account, region, createdAt: ctx.deps.now(), ownership, acl, ...lock, tags });
   const outcome = await ctx.deps.storage.buckets.createBucket(record);
   if (outcome === 'ExistsOtherOwner') throw s3Error('BucketAlreadyExists', { fields: { BucketName: name } });
   // "For legacy compatibility, if you re-create an existing bucket that you already own in the North

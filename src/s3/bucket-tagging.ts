@@ -26,7 +26,7 @@ import { s3Error } from './errors.js';
 import { emptyResponse, xmlResponse } from './render.js';
 import { readVerifiedBody } from './request-body.js';
 import type { TagSet } from './tag-set.js';
-import { childText, children, onlyKnown, parseXml } from './xml-parse.js';
+import { childText, children, onlyKnown, parseXml, type XmlElement } from './xml-parse.js';
 
 export const MAX_BUCKET_TAGS = 50;
 const MAX_KEY = 128;
@@ -61,6 +61,16 @@ export function validateBucketTagSet(tags: TagSet): TagSet {
   return tags;
 }
 
+/**
+ * `aws:RequestTag/<key>` for every tag a request puts on a bucket, and their keys as `aws:TagKeys`
+ * (S3 Control TagResource, CreateBucket with Tags).
+ */
+export function bucketRequestTagContext(tags: TagSet): Record<string, string | readonly string[]> {
+  const out: Record<string, string | readonly string[]> = { 'aws:TagKeys': tags.map(([key]) => key) };
+  for (const [key, value] of tags) out[`aws:RequestTag/${key}`] = value;
+  return out;
+}
+
 function invalidTag(message: string) {
   return s3Error('InvalidTag', { message });
 }
@@ -80,18 +90,28 @@ function reservedPrefixMessage(key: string): string {
 export function parseBucketTagging(text: string): TagSet {
   const root = parseXml(text, 'Tagging', ['Tag', 'TagSet']);
   onlyKnown(root, ['TagSet']);
-  const tagSets = children(root, 'TagSet');
-  if (tagSets.length !== 1) throw s3Error('MalformedXML');
-  onlyKnown(tagSets[0], ['Tag']);
+  return validateBucketTagSet(onlyTagList(root, 'TagSet'));
+}
+
+/**
+ * The one `<list>` element of `parent`, a list of `<Tag><Key/><Value/></Tag>` (Tagging's TagSet,
+ * CreateBucketConfiguration's and S3 Control TagResourceRequest's Tags): every Tag with a Key and a
+ * Value (both required by the models) and nothing else; MalformedXML otherwise (the same code, status
+ * and message in S3 and S3 Control). Not validated here (validateBucketTagSet).
+ */
+export function onlyTagList(parent: XmlElement, list: string): TagSet {
+  const lists = children(parent, list);
+  if (lists.length !== 1) throw s3Error('MalformedXML');
+  onlyKnown(lists[0], ['Tag']);
   const tags: [string, string][] = [];
-  for (const tag of children(tagSets[0], 'Tag')) {
+  for (const tag of children(lists[0], 'Tag')) {
     onlyKnown(tag, ['Key', 'Value']);
     const key = childText(tag, 'Key');
     const value = childText(tag, 'Value');
     if (key === undefined || value === undefined) throw s3Error('MalformedXML');
     tags.push([key, value]);
   }
-  return validateBucketTagSet(tags);
+  return tags;
 }
 
 /**

@@ -79,7 +79,12 @@ const PARSERS: Readonly<Record<string, DocumentParser>> = {
       '</Expiration><Transition><Days>10</Days><StorageClass>GLACIER</StorageClass></Transition>' +
       '</Rule><Rule><Status>Disabled</Status><Filter></Filter><AbortIncompleteMultipartUpload>' +
       '<DaysAfterInitiation>2</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>',
-    parse: (xml) => validateLifecycleRules(parseLifecycleDocument(xml), () => 'generated'),
+    // Distinct generated IDs: a mutant may leave several rules without one, and the validator draws
+    // IDs until one is free (a constant here looped forever).
+    parse: (xml) => {
+      let n = 0;
+      return validateLifecycleRules(parseLifecycleDocument(xml), () => `generated-${n++}`);
+    },
   },
   PutBucketVersioning: {
     root: 'VersioningConfiguration',

@@ -75,8 +75,9 @@ class Buckets {
     const b = this.records.get(name);
     if (b === undefined) return false;
     const next: { -readonly [K in keyof BucketRecord]: BucketRecord[K] } = { ...b };
-    if (change.tags === null) delete next.tags;
-    else if (change.tags !== undefined) next.tags = change.tags;
+    const tags = typeof change.tags === 'function' ? change.tags(b.tags ?? []) : change.tags;
+    if (tags === null || tags?.length === 0) delete next.tags;
+    else if (tags !== undefined) next.tags = tags;
     if (change.abac !== undefined) next.abac = change.abac;
     this.records.set(name, next);
     return true;

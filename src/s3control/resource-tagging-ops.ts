@@ -17,14 +17,10 @@
  * codes for general purpose buckets here ("List of Amazon S3 Tagging error codes" lists Batch
  * Operations' job tagging); Strongbox answers PutBucketTagging's: InvalidTag, BadRequest for more than
  * 50 tags, MalformedXML, NoSuchBucket.
- *
- * Deviation from AWS: TagResource and UntagResource read the bucket's tags and write the whole new set
- * in two steps (the storage port replaces a tag set), so two of them racing on one bucket can lose
- * one's change.
  */
-import { MAX_BUCKET_TAGS, validateBucketTagSet } from '../s3/bucket-tagging.js';
+import { MAX_BUCKET_TAGS, bucketRequestTagContext, onlyTagList, validateBucketTagSet } from '../s3/bucket-tagging.js';
 import type { TagSet } from '../s3/tag-set.js';
-import { childText, children, onlyKnown, parseXml } from '../s3/xml-parse.js';
+import { onlyKnown, parseXml } from '../s3/xml-parse.js';
 import { readVerifiedBody } from '../s3/request-body.js';
 import type { S3ControlResult } from './render.js';
 import { s3ControlError } from './s3control-errors.js';
@@ -39,8 +35,6 @@ export const TAGS_PATH = '/v20180820/tags/{resourceArn+}';
 const MAX_DOCUMENT_BYTES = 256 * 1024;
 const MAX_KEY = 128;
 
-type ConditionContext = Record<string, string | readonly string[]>;
-
 /**
  * `<TagResourceRequest><Tags><Tag><Key/><Value/></Tag>...</Tags></TagResourceRequest>` (the model's
  * TagList, members named `Tag`). Tags is required; every Tag has a Key and a Value; nothing else.
@@ -50,18 +44,7 @@ type ConditionContext = Record<string, string | readonly string[]>;
 export function parseTagResourceRequest(text: string): TagSet {
   const root = parseXml(text, 'TagResourceRequest', ['Tag', 'Tags']);
   onlyKnown(root, ['Tags']);
-  const lists = children(root, 'Tags');
-  if (lists.length !== 1) throw s3ControlError('MalformedXML');
-  onlyKnown(lists[0], ['Tag']);
-  const tags: [string, string][] = [];
-  for (const tag of children(lists[0], 'Tag')) {
-    onlyKnown(tag, ['Key', 'Value']);
-    const key = childText(tag, 'Key');
-    const value = childText(tag, 'Value');
-    if (key === undefined || value === undefined) throw s3ControlError('MalformedXML');
-    tags.push([key, value]);
-  }
-  return tags;
+  return onlyTagList(root, 'Tags');
 }
 
 /** `tagKeys=a&tagKeys=b`: every value of a repeated query parameter, form-decoded. */
@@ -76,13 +59,6 @@ export function queryValues(rawQuery: string, name: string): string[] {
       throw s3ControlError('InvalidRequest', { message: `The ${name} query parameter is not correctly encoded` });
     }
   }
-  return out;
-}
-
-/** `aws:RequestTag/<key>` for every tag a request sets, and their keys as `aws:TagKeys`. */
-export function requestTagContext(tags: TagSet): ConditionContext {
-  const out: ConditionContext = { 'aws:TagKeys': tags.map(([key]) => key) };
-  for (const [key, value] of tags) out[`aws:RequestTag/${key}`] = value;
   return out;
 }
 
@@ -109,14 +85,12 @@ export function removeTags(current: TagSet, keys: readonly string[]): TagSet {
 }
 
 /**
- * Applies `change` to the bucket's tags as they are now (not as loaded for authorization, which may
- * be older) and stores the result; no tags left deletes the tag set, as DeleteBucketTagging does.
+ * Applies `change` to the bucket's tags as they are when stored (not as loaded for authorization,
+ * which may be older), in the storage's transaction; no tags left deletes the tag set, as
+ * DeleteBucketTagging does.
  */
 async function changeTags(deps: ResourceTaggingDeps, name: string, change: (tags: TagSet) => TagSet): Promise<void> {
-  const bucket = await deps.buckets.getBucket(name);
-  if (bucket === undefined) throw s3ControlError('NoSuchBucket', { fields: { BucketName: name } });
-  const tags = change(bucket.tags ?? []);
-  if (!(await deps.buckets.updateBucketConfig(name, { tags: tags.length === 0 ? null : tags }))) {
+  if (!(await deps.buckets.updateBucketConfig(name, { tags: change }))) {
     throw s3ControlError('NoSuchBucket', { fields: { BucketName: name } });
   }
 }
@@ -135,7 +109,7 @@ export function resourceTaggingOperations(deps: ResourceTaggingDeps): S3ControlO
         // The model requires no Content-MD5 or checksum here; one sent is verified.
         const body = await readVerifiedBody(ctx, { requireIntegrity: false, maxBytes: MAX_DOCUMENT_BYTES });
         const tags = parseTagResourceRequest(body.toString('utf8'));
-        const check = await taggedBucketCheck(deps, bucket, 's3:TagResource', requestTagContext(tags));
+        const check = await taggedBucketCheck(deps, bucket, 's3:TagResource', bucketRequestTagContext(tags));
         return prepared([check], async () => {
           await changeTags(deps, bucket.name, (current) => addTags(current, tags));
           return noContent();

@@ -182,12 +182,15 @@ export class RequestPipeline implements HttpRefusals {
   private async run(req: IncomingMessage, res: ServerResponse, raw: RawRequest, info: RequestInfo, state: RequestState): Promise<void> {
     const other = this.deps.services.get(state.service);
     const adapter = other ?? this.deps.s3;
-    const expectsContinue = header(req, 'expect')?.toLowerCase() === '100-continue';
+    // `Expect: 100-continue`: the client sends its body once told to. The answer goes out when the
+    // server first needs the body — after authorization, or earlier for an operation that reads it to
+    // know what it authorizes (DeleteObjects' keys) — so a refused upload is answered before its body.
+    const sendContinue = header(req, 'expect')?.toLowerCase() === '100-continue' ? once(() => res.writeContinue()) : undefined;
     try {
       // A Query or JSON protocol body is part of what is signed, and a browser POST upload carries its
       // credentials in the form: both bodies must arrive before authentication.
       const bodyAuthenticates = other !== undefined || /^multipart\/form-data/i.test(header(req, 'content-type') ?? '');
-      if (expectsContinue && bodyAuthenticates) res.writeContinue();
+      if (sendContinue && bodyAuthenticates) sendContinue();
       let auth: AuthenticationResult;
       try {
         auth = await this.deps.authenticate(raw, req, info.receivedAt);
@@ -199,6 +202,7 @@ export class RequestPipeline implements HttpRefusals {
       state.caller = auth.caller;
       state.authType = auth.facts.authType;
       state.signatureVersion = auth.facts.signatureVersion;
+      if (sendContinue) onFirstRead(auth.body, sendContinue);
       const op = await adapter.route(raw, req, auth, info);
       state.operation = op.name;
       state.requestAudit = op.audit;
@@ -222,7 +226,7 @@ export class RequestPipeline implements HttpRefusals {
       for (const check of op.advisoryChecks ?? []) {
         advice.push((await this.deps.authorizer.authorize(caller, [check], info, authForChecks)).decision);
       }
-      if (expectsContinue && !bodyAuthenticates) res.writeContinue();
+      sendContinue?.();
       const result = await op.execute(advice);
       if (state.errorCode !== undefined) return discard(result.response); // refused by the HTTP layer meanwhile
       state.answerAudit = result.audit;
@@ -308,6 +312,25 @@ function clientGone(res: ServerResponse): boolean {
 
 function accessDenied(outcome: AuthzOutcome): ServiceError {
   return new ServiceError('AccessDenied', outcome.message ?? 'Access Denied', 403);
+}
+
+function once(f: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    f();
+  };
+}
+
+/** `f` when a consumer first attaches to `body` (a 'data' or 'readable' listener: pipe, iterator, on). */
+function onFirstRead(body: Readable, f: () => void): void {
+  const watch = (event: string | symbol): void => {
+    if (event !== 'data' && event !== 'readable') return;
+    body.off('newListener', watch);
+    f();
+  };
+  body.on('newListener', watch);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -95,7 +95,7 @@ export interface BucketRecord {
   /** Server access logging (PutBucketLogging): where the bucket's access logs go; absent when off. */
   readonly logging?: BucketLoggingConfig;
   /** Bucket tags (PutBucketTagging), in insertion order; absent when the bucket has none. */
-  readonly tags?: readonly (readonly [string, string])[];
+  readonly tags?: BucketTags;
   /**
    * Attribute-based access control (PutBucketAbac, 2025): when Enabled, the bucket's tags are
    * `aws:ResourceTag/<key>` in policies; absent: never configured (Disabled).
@@ -172,6 +172,9 @@ export interface ObjectEncryption {
   readonly chunkSize: number;
 }
 
+/** Bucket tags in insertion order: key, value. */
+export type BucketTags = readonly (readonly [string, string])[];
+
 /** The parts of a bucket's configuration a write replaces; absent parts stay as they are. */
 export interface BucketConfigChange {
   /** null deletes the bucket policy. */
@@ -191,8 +194,13 @@ export interface BucketConfigChange {
   readonly lifecycle?: LifecycleConfiguration | null;
   /** null turns server access logging off. */
   readonly logging?: BucketLoggingConfig | null;
-  /** null deletes the bucket's tags (DeleteBucketTagging). */
-  readonly tags?: readonly (readonly [string, string])[] | null;
+  /**
+   * The bucket's new tags; null (or none) deletes them (DeleteBucketTagging). A function computes them
+   * from the tags the bucket has within the update's transaction (TagResource adds to them,
+   * UntagResource removes from them: two racing on one bucket both count); what it throws aborts the
+   * update and reaches the caller.
+   */
+  readonly tags?: BucketTags | null | ((current: BucketTags) => BucketTags);
   readonly abac?: 'Enabled' | 'Disabled';
   /** null deletes the website configuration. */
   readonly website?: BucketWebsiteConfig | null;

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateBucketCommand,
+  GetBucketTaggingCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutBucketAbacCommand,
@@ -199,6 +200,40 @@ print(json.dumps(out))
     const noValue = '<Tagging><TagSet><Tag><Key>a</Key></Tag></TagSet></Tagging>';
     assert.equal((await signed(noValue, md5(noValue))).code, 'MalformedXML');
     assert.equal((await signed('<Tagging><TagSet>', md5('<Tagging><TagSet>'))).code, 'MalformedXML');
+  });
+
+  test('CreateBucket with Tags: stored as the bucket tags; s3:TagResource needed; aws:RequestTag enforced', async () => {
+    // The SDK v3 and the aws CLI send CreateBucketConfiguration.Tags.
+    const sdkBucket = uniqueName('born-tagged');
+    const Tags = [{ Key: 'team', Value: 'blue' }, { Key: 'cost', Value: '42' }];
+    await root.send(new CreateBucketCommand({ Bucket: sdkBucket, CreateBucketConfiguration: { Tags } }));
+    assert.deepEqual((await root.send(new GetBucketTaggingCommand({ Bucket: sdkBucket }))).TagSet, Tags);
+    const cliBucket = uniqueName('born-tagged-cli');
+    const config = JSON.stringify({ LocationConstraint: 'eu-west-1', Tags: [{ Key: 'team', Value: 'red' }] });
+    await cliJson(['s3api', 'create-bucket', '--bucket', cliBucket, '--region', 'eu-west-1', '--create-bucket-configuration', config]);
+    // No region flag: the CLI follows the 301 to the bucket's region, as on AWS.
+    assert.deepEqual(await cliJson(['s3api', 'get-bucket-tagging', '--bucket', cliBucket]), { TagSet: [{ Key: 'team', Value: 'red' }] });
+    // Tags are validated as PutBucketTagging validates them, before anything is created.
+    const reserved = uniqueName('born-reserved');
+    const bad = new CreateBucketCommand({ Bucket: reserved, CreateBucketConfiguration: { Tags: [{ Key: 'aws:x', Value: '1' }] } });
+    assert.equal(await outcome(root.send(bad)), 'InvalidTag');
+    assert.equal(await outcome(root.send(new GetBucketTaggingCommand({ Bucket: reserved }))), 'NoSuchBucket');
+
+    // A user allowed to create buckets only when tagged with its own team, and to tag them.
+    const requireTeam = { StringEquals: { 'aws:RequestTag/team': '${aws:PrincipalTag/team}' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } };
+    const onlyCreate = await userWith([{ Key: 'team', Value: 'blue' }], [{ Effect: 'Allow', Action: 's3:CreateBucket', Resource: '*' }]);
+    const creator = await userWith(
+      [{ Key: 'team', Value: 'blue' }],
+      [{ Effect: 'Allow', Action: ['s3:CreateBucket', 's3:TagResource'], Resource: '*', Condition: requireTeam }],
+    );
+    const create = (s3: S3Client, tags?: { Key: string; Value: string }[]) =>
+      s3.send(new CreateBucketCommand({ Bucket: uniqueName('by-user'), ...(tags ? { CreateBucketConfiguration: { Tags: tags } } : {}) }));
+    assert.equal(await outcome(create(onlyCreate.s3)), 'allowed');
+    assert.equal(await outcome(create(onlyCreate.s3, [{ Key: 'team', Value: 'blue' }])), 'AccessDenied'); // no s3:TagResource
+    assert.equal(await outcome(create(creator.s3, [{ Key: 'team', Value: 'blue' }])), 'allowed');
+    assert.equal(await outcome(create(creator.s3, [{ Key: 'team', Value: 'red' }])), 'AccessDenied');
+    assert.equal(await outcome(create(creator.s3, [{ Key: 'team', Value: 'blue' }, { Key: 'x', Value: 'y' }])), 'AccessDenied');
+    assert.equal(await outcome(create(creator.s3)), 'AccessDenied'); // no aws:RequestTag/team at all
   });
 
   test('identity policy on aws:ResourceTag/team = the principal\'s team: enforced only with ABAC Enabled', async () => {

@@ -50,6 +50,8 @@ interface BodyPlan {
   /** Sent as Content-Length; without it the body is chunked (Transfer-Encoding). */
   readonly declaredLength?: number;
   readonly expectContinue: boolean;
+  /** The body's integrity header; default a CRC32 that only an empty body matches. */
+  readonly integrity?: HeaderMap;
 }
 
 /** The headers of a DeleteObjects request signed with UNSIGNED-PAYLOAD. */
@@ -59,7 +61,7 @@ async function signedDeleteHeaders(server: TestServer, bucket: string, plan: Bod
   const headers: HeaderMap = {
     host: url.host,
     'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
-    'x-amz-checksum-crc32': 'AAAAAA==',
+    ...(plan.integrity ?? { 'x-amz-checksum-crc32': 'AAAAAA==' }),
     ...(length === undefined ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(length) }),
     ...(plan.expectContinue ? { expect: '100-continue' } : {}),
   };
@@ -156,6 +158,17 @@ describe('XML bodies: depth and size limits against the real server', () => {
     const pieces = [Buffer.alloc(4 * MIB, 0x20)];
     const answer = await deleteWithBody(server, bucket, { pieces, declaredLength: 4 * MIB, expectContinue: true });
     assert.deepEqual(answer, { status: 400, code: 'MaxMessageLengthExceeded', sent: 0 });
+  });
+
+  test('DeleteObjects with Expect: 100-continue gets its 100 Continue (its keys are read before authorization)', async () => {
+    const s3 = s3Client(server);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'continued', Body: 'x' }));
+    const body = Buffer.from('<Delete><Object><Key>continued</Key></Object><Quiet>true</Quiet></Delete>');
+    const integrity = { 'content-md5': createHash('md5').update(body).digest('base64') };
+    const plan = { pieces: [body], declaredLength: body.length, expectContinue: true, integrity };
+    const answer = await deleteWithBody(server, bucket, plan);
+    assert.deepEqual(answer, { status: 200, code: undefined, sent: body.length });
+    await assert.rejects(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'continued' })), { name: 'NoSuchKey' });
   });
 
   test('a streamed body (no Content-Length) is refused once it passes the limit', async () => {

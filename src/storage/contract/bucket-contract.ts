@@ -80,6 +80,28 @@ export function bucketContract(ctx: ContractContext): void {
       assert.equal(await ctx.storage().buckets.updateBucketConfig(ctx.uniqueBucketName('absent'), { logging: null }), false);
     });
 
+    it('stores tags given at creation, replaces them, changes them from the stored set, and deletes them', async () => {
+      const { buckets } = ctx.storage();
+      const name = ctx.uniqueBucketName('tags');
+      await buckets.createBucket(bucketRecord(name, { tags: [['team', 'a'], ['env', 'dev']] }));
+      assert.deepEqual((await buckets.getBucket(name))?.tags, [['team', 'a'], ['env', 'dev']]);
+      await buckets.updateBucketConfig(name, { tags: [['team', 'b']] });
+      // A function sees the tags as stored, whatever the caller last read: changes do not overwrite each other.
+      const add = (tag: readonly [string, string]) => (current: readonly (readonly [string, string])[]) => [...current, tag];
+      await Promise.all([buckets.updateBucketConfig(name, { tags: add(['x', '1']) }), buckets.updateBucketConfig(name, { tags: add(['y', '2']) })]);
+      assert.deepEqual((await buckets.getBucket(name))?.tags, [['team', 'b'], ['x', '1'], ['y', '2']]);
+      // What the function throws reaches the caller, and nothing changes.
+      const refuse = () => {
+        throw new Error('too many tags');
+      };
+      await assert.rejects(buckets.updateBucketConfig(name, { tags: refuse, abac: 'Enabled' }), /too many tags/);
+      const kept = await buckets.getBucket(name);
+      assert.deepEqual([kept?.tags?.length, kept?.abac], [3, undefined]);
+      await buckets.updateBucketConfig(name, { tags: () => [] });
+      assert.equal((await buckets.getBucket(name))?.tags, undefined);
+      assert.equal(await buckets.updateBucketConfig(ctx.uniqueBucketName('absent'), { tags: add(['z', '3']) }), false);
+    });
+
     it('refuses to delete a bucket holding objects; unfinished uploads go with it, their parts as garbage', async () => {
       const { buckets, objects, multipart } = ctx.storage();
       const name = ctx.uniqueBucketName('delete');

@@ -134,7 +134,8 @@ export class SqliteBucketStore implements BucketStore {
       website: db.prepare<[string | null, string]>('UPDATE buckets SET website = ? WHERE name = ?'),
     };
     this.updateConfigTx = db.transaction((name: string, change: BucketConfigChange) => {
-      if (this.getStmt.get(name) === undefined) return false;
+      const row = this.getStmt.get(name);
+      if (row === undefined) return false;
       if (change.policy !== undefined) setPolicy.run(change.policy, name);
       if (change.ownership !== undefined) setOwnership.run(change.ownership ?? '', name);
       if (change.acl !== undefined) setAcl.run(aclJson(change.acl ?? undefined), name);
@@ -145,7 +146,10 @@ export class SqliteBucketStore implements BucketStore {
       if (change.objectLock !== undefined) setColumn.objectLock.run(jsonOrNull(change.objectLock), name);
       if (change.lifecycle !== undefined) setColumn.lifecycle.run(jsonOrNull(change.lifecycle), name);
       if (change.logging !== undefined) setColumn.logging.run(jsonOrNull(change.logging), name);
-      if (change.tags !== undefined) setColumn.tags.run(change.tags === null || change.tags.length === 0 ? null : JSON.stringify(change.tags), name);
+      if (change.tags !== undefined) {
+        const tags = typeof change.tags === 'function' ? change.tags(rowToBucket(row).tags ?? []) : change.tags;
+        setColumn.tags.run(tags === null || tags.length === 0 ? null : JSON.stringify(tags), name);
+      }
       if (change.abac !== undefined) setColumn.abac.run(change.abac, name);
       if (change.website !== undefined) setColumn.website.run(jsonOrNull(change.website), name);
       return true;
