@@ -3,6 +3,7 @@
  * process on an ephemeral port with a fresh data directory, and builds real clients for it: the AWS
  * SDK v3, the `aws` CLI and python boto3. No mocks of our own server.
  */
+import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -195,6 +196,43 @@ export function run(cmd: string, args: readonly string[], opts: { env?: NodeJS.P
 /** `aws --endpoint-url  (STRONGBOX_TEST_AWS overrides which binary; .ci/run sets it when it installs one) <server> ...args` with the given credentials (root by default). */
 export function awsCli(server: TestServer, args: readonly string[], opts: { creds?: Credentials; cwd?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
   return run(process.env.STRONGBOX_TEST_AWS ?? 'aws', ['--endpoint-url', server.endpoint, ...args], { env: clientEnv(server, opts.creds), cwd: opts.cwd, timeoutMs: opts.timeoutMs });
+}
+
+/**
+ * clientEnv with the server as the HTTP proxy too: S3 Control requests go to `http://<account>.<host>`,
+ * a name that does not resolve; a proxy is sent the whole URL instead. NO_PROXY must not exempt it.
+ */
+export function proxiedClientEnv(server: TestServer, creds?: Credentials): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...clientEnv(server, creds), HTTP_PROXY: server.endpoint };
+  delete env.NO_PROXY;
+  delete env.no_proxy;
+  return env;
+}
+
+/**
+ * The aws CLI for S3 Control, through the server as its proxy (proxiedClientEnv). `json` expects success and parses the output; `fails` expects an
+ * error and returns its code. `server` is read at each call (a suite starts it in `before`).
+ */
+export function s3ControlCli(server: () => TestServer): {
+  aws(args: readonly string[], creds?: Credentials): Promise<ProcessResult>;
+  json(args: readonly string[], creds?: Credentials): Promise<Record<string, unknown>>;
+  fails(args: readonly string[], creds?: Credentials): Promise<string>;
+} {
+  const aws = (args: readonly string[], creds?: Credentials): Promise<ProcessResult> =>
+    run(process.env.STRONGBOX_TEST_AWS ?? 'aws', ['--endpoint-url', server().endpoint, ...args], { env: proxiedClientEnv(server(), creds) });
+  return {
+    aws,
+    async json(args, creds) {
+      const r = await aws([...args, '--output', 'json'], creds);
+      assert.equal(r.code, 0, `aws ${args.join(' ')}\n${r.stderr}`);
+      return r.stdout.trim() === '' ? {} : (JSON.parse(r.stdout) as Record<string, unknown>);
+    },
+    async fails(args, creds) {
+      const r = await aws(args, creds);
+      assert.notEqual(r.code, 0, `expected aws ${args.join(' ')} to fail`);
+      return /An error occurred \(([^)]+)\)/.exec(r.stderr)?.[1] ?? r.stderr;
+    },
+  };
 }
 
 /**

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { clientEnv, iamClient, run, startServer, uniqueName } from './harness.js';
+import { iamClient, proxiedClientEnv, run, s3ControlCli, startServer, uniqueName } from './harness.js';
 import type { Credentials, ProcessResult, TestServer } from './harness.js';
 
 const OTHER_ACCOUNT = '999988887777';
@@ -26,30 +26,7 @@ describe('Block Public Access: bucket, account (S3 Control) and organization lev
     await server?.stop();
   });
 
-  /**
-   * The aws CLI with the server as its HTTP proxy: S3 Control requests go to `http://<account>.<host>`,
-   * a name that does not resolve; a proxy is sent the whole URL instead. NO_PROXY must not exempt it.
-   */
-  function proxyEnv(creds?: Credentials): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...clientEnv(server, creds), HTTP_PROXY: server.endpoint };
-    delete env.NO_PROXY;
-    delete env.no_proxy;
-    return env;
-  }
-  function aws(args: readonly string[], creds?: Credentials): Promise<ProcessResult> {
-    const env = proxyEnv(creds);
-    return run(process.env.STRONGBOX_TEST_AWS ?? 'aws', ['--endpoint-url', server.endpoint, ...args], { env });
-  }
-  async function json(args: readonly string[], creds?: Credentials): Promise<Record<string, unknown>> {
-    const r = await aws([...args, '--output', 'json'], creds);
-    assert.equal(r.code, 0, `aws ${args.join(' ')}\n${r.stderr}`);
-    return r.stdout.trim() === '' ? {} : (JSON.parse(r.stdout) as Record<string, unknown>);
-  }
-  async function fails(args: readonly string[], creds?: Credentials): Promise<string> {
-    const r = await aws(args, creds);
-    assert.notEqual(r.code, 0, `expected aws ${args.join(' ')} to fail`);
-    return /An error occurred \(([^)]+)\)/.exec(r.stderr)?.[1] ?? r.stderr;
-  }
+  const { aws, json, fails } = s3ControlCli(() => server);
   const control = (op: string, ...args: string[]) => ['s3control', op, '--account-id', account, ...args];
   const settings = (v: Record<string, unknown>) => v.PublicAccessBlockConfiguration;
   /** `--public-access-block-configuration` in the CLI's shorthand. */
@@ -133,7 +110,7 @@ except c.exceptions.NoSuchPublicAccessBlockConfiguration as e:
 print(json.dumps(out))
 `;
     const args = ['-c', script, account, OTHER_ACCOUNT];
-    const r = await run(process.env.STRONGBOX_TEST_PYTHON ?? 'python3', args, { env: proxyEnv() });
+    const r = await run(process.env.STRONGBOX_TEST_PYTHON ?? 'python3', args, { env: proxiedClientEnv(server) });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
       get: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: true },

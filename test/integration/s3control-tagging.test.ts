@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { clientEnv, iamClient, run, s3Client, startServer, uniqueName } from './harness.js';
+import { iamClient, s3Client, s3ControlCli, startServer, uniqueName } from './harness.js';
 import type { Credentials, ProcessResult, TestServer } from './harness.js';
 
 const OTHER_ACCOUNT = '999988887777';
@@ -34,23 +34,7 @@ describe('S3 Control bucket tagging: TagResource, UntagResource, ListTagsForReso
     await server?.stop();
   });
 
-  /** The aws CLI with the server as its HTTP proxy (NO_PROXY must not exempt it). */
-  function aws(args: readonly string[], creds?: Credentials): Promise<ProcessResult> {
-    const env: NodeJS.ProcessEnv = { ...clientEnv(server, creds), HTTP_PROXY: server.endpoint };
-    delete env.NO_PROXY;
-    delete env.no_proxy;
-    return run(process.env.STRONGBOX_TEST_AWS ?? 'aws', ['--endpoint-url', server.endpoint, ...args], { env });
-  }
-  async function json(args: readonly string[], creds?: Credentials): Promise<Record<string, unknown>> {
-    const r = await aws([...args, '--output', 'json'], creds);
-    assert.equal(r.code, 0, `aws ${args.join(' ')}\n${r.stderr}`);
-    return r.stdout.trim() === '' ? {} : (JSON.parse(r.stdout) as Record<string, unknown>);
-  }
-  async function fails(args: readonly string[], creds?: Credentials): Promise<string> {
-    const r = await aws(args, creds);
-    assert.notEqual(r.code, 0, `expected aws ${args.join(' ')} to fail`);
-    return /An error occurred \(([^)]+)\)/.exec(r.stderr)?.[1] ?? r.stderr;
-  }
+  const { aws, json, fails } = s3ControlCli(() => server);
   const arnOf = (bucket: string) => `arn:aws:s3:::${bucket}`;
   const control = (op: string, bucket: string, ...args: string[]) =>
     ['s3control', op, '--account-id', account, '--resource-arn', arnOf(bucket), ...args];
