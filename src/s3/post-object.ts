@@ -5,6 +5,7 @@
  * the file are read at route time (they carry the credentials, so the caller is known before
  * authorization); the file itself streams into the blob store after authorization.
  */
+import { WEBSITE_REDIRECT_HEADER, websiteRedirectField } from './website-redirect-location.js';
 import type { PostPolicyVerification } from '../auth/post-policy.js';
 import { UNSIGNED_FACTS } from '../auth/types.js';
 import { ANONYMOUS } from '../identity/caller.js';
@@ -74,7 +75,7 @@ export function preparePostObjectWith(verify: PostPolicyVerifier | undefined): O
       ...requestTagContext(tags),
       ...writeConditionContext(ctx),
     };
-    for (const f of ['acl', 'x-amz-server-side-encryption', 'x-amz-storage-class']) {
+    for (const f of ['acl', 'x-amz-server-side-encryption', 'x-amz-storage-class', WEBSITE_REDIRECT_HEADER]) {
       const v = fields.get(f);
       if (v !== undefined) context[f === 'acl' ? 's3:x-amz-acl' : `s3:${f}`] = v;
     }
@@ -134,6 +135,8 @@ async function postObject(
   const owner = await newObjectAcl(ctx, { bucket, requested, caller: verification?.caller ?? ANONYMOUS });
   const storageClass = fields.has('x-amz-storage-class') ? parseStorageClass(fields.get('x-amz-storage-class')) : STORAGE_CLASSES[0];
   const userMetadata = fieldMetadata(fields);
+  // The form's x-amz-website-redirect-location field, as PutObject's header (RESTObjectPOST.html).
+  const redirect = websiteRedirectField(fields.get(WEBSITE_REDIRECT_HEADER));
   const range = verification?.policy?.conditions.find((c) => c.op === 'content-length-range');
   const checksumFields: Record<string, string> = {};
   for (const [k, v] of fields) if (k.startsWith('x-amz-checksum-') && k !== 'x-amz-checksum-algorithm') checksumFields[k] = v;
@@ -169,6 +172,7 @@ async function postObject(
     encryption: cipher.encryption,
     // A form sets no lock of its own; the bucket's default retention applies.
     objectLock: newObjectLock(bucket, {}, ctx.deps.now()),
+    ...redirect,
   }, owner);
 
   try {

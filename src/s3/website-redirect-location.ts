@@ -1,6 +1,6 @@
 /**
  * `x-amz-website-redirect-location`: an object's own page redirect. PutObject, CopyObject and
- * CreateMultipartUpload take it as a header, the object keeps it (ObjectRecord.websiteRedirectLocation),
+ * CreateMultipartUpload take it as a header, PostObject as a form field, the object keeps it (ObjectRecord.websiteRedirectLocation),
  * GetObject and HeadObject answer with it, and the website endpoint answers a request for the object
  * with a 301 to it (src/website/website-protocol.ts).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-to-page-redirect.html

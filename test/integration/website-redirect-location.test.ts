@@ -1,8 +1,8 @@
 /**
  * Object page redirects end to end: the aws CLI sets `x-amz-website-redirect-location` on an object
- * (`s3api put-object --website-redirect-location`, `s3 cp --website-redirect`), `head-object` shows it,
- * a bad value is refused with S3's code, and the website listener answers a browser's GET for the
- * object with 301 and the stored Location.
+ * (`s3api put-object --website-redirect-location`, `s3 cp --website-redirect`), a browser POST form
+ * sets it as a field, `head-object` shows it, a bad value is refused with S3's code, and the website
+ * listener answers a browser's GET for the object with 301 and the stored Location.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-to-page-redirect.html
  */
 import assert from 'node:assert/strict';
@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { awsCli, startServer, uniqueName, type TestServer } from './harness.js';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { awsCli, s3Client, startServer, uniqueName, type TestServer } from './harness.js';
 
 interface Page {
   readonly status: number;
@@ -85,6 +86,25 @@ describe('object website redirects with the aws CLI', () => {
     assert.equal(await headRedirect('moved.html'), 'https://example.com/new');
     const page = await browse(website, bucket, '/moved.html');
     assert.deepEqual([page.status, page.location], [301, 'https://example.com/new']);
+  });
+
+  test('a browser POST form (SDK presigned post) sets it with its x-amz-website-redirect-location field', async () => {
+    const s3 = s3Client(server);
+    try {
+      const Fields = { 'x-amz-website-redirect-location': '/index.html' };
+      const Conditions = [{ 'x-amz-website-redirect-location': '/index.html' }];
+      const presigned = await createPresignedPost(s3, { Bucket: bucket, Key: 'posted.html', Fields, Conditions, Expires: 600 });
+      const form = new FormData();
+      for (const [k, v] of Object.entries(presigned.fields)) form.append(k, v);
+      form.append('file', new Blob(['<p>posted</p>']), 'posted.html');
+      const res = await fetch(`${server.endpoint}/${bucket}`, { method: 'POST', body: form });
+      assert.equal(res.status, 204, await res.text());
+    } finally {
+      s3.destroy();
+    }
+    assert.equal(await headRedirect('posted.html'), '/index.html');
+    const page = await browse(website, bucket, '/posted.html');
+    assert.deepEqual([page.status, page.location], [301, '/index.html']);
   });
 
   test('a value without /, http:// or https:// is refused with InvalidRedirectLocation', async () => {
