@@ -92,13 +92,20 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   const sessionKeys = new SessionKeyRing(iamStore.sessionKeys, { now: () => new Date() });
   const sessionTokens = new SessionTokenCodec(sessionKeys);
   const authorizationMessages = new AuthorizationMessageCodec(sessionKeys);
+  // How often last-use data (access keys, roles, the access advisor) is written. With workers, each
+  // write makes the other workers drop their IAM caches (a commit by another connection is all they
+  // can see), so they write every 10 s rather than every second (AWS: "Recent activity usually appears within
+  // four hours", GenerateServiceLastAccessedDetails).
+  const usageFlushMs = shared ? 10_000 : 1_000;
   const credentials = createCredentialProvider(iamStore, {
     onError: (err) => logger.error({ err }, 'recording access-key use failed'),
     sessions: sessionTokens,
+    flushIntervalMs: usageFlushMs,
   });
   const roleUses = new LastUseBuffer<{ roleId: string; at: Date; region: string }>(
     (batch) => iamStore.roles.recordUses(batch),
     (err) => logger.error({ err }, 'recording role use failed'),
+    usageFlushMs,
   );
   const authenticator = new Authenticator({ credentials, region: config.region, regions: config.regions, services: ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail'],
     sigv2: config.allowSigV2 ? { baseDomain: config.baseDomain } : undefined });
@@ -139,6 +146,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   const audit = await openAudit({ dataDir, shared, region: config.region, config: config.audit, storage, objectsService, sse: s3Encryption, logger });
   const activity = createAccessActivityRecorder({
     store: iamStore.accessActivity,
+    intervalMs: usageFlushMs,
     onError: (err) => logger.error({ err }, 'recording access activity failed'),
   });
   const metrics = new MetricsRegistry({

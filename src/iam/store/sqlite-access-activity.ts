@@ -1,4 +1,4 @@
-import { toDate, type SqliteContext } from './sqlite-context.js';
+import { toDate, type SqliteContext, usageCommit } from './sqlite-context.js';
 import type { AccessActivityRepo, AccessActivityUse, AccessAdvisorGranularity, AccessAdvisorJobRow } from './types.js';
 
 interface UseDb {
@@ -80,7 +80,7 @@ export function sqliteAccessActivity(ctx: SqliteContext): AccessActivityRepo {
 
   return {
     async recordUses(uses) {
-      if (uses.length > 0) recordTx.immediate(uses);
+      if (uses.length > 0) usageCommit(db, recordTx, uses);
     },
     async listForEntities(accountId, entityArns, since) {
       if (entityArns.length === 0) return [];

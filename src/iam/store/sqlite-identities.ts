@@ -1,5 +1,5 @@
 import { iamError } from '../errors.js';
-import { likePrefix, orUndefined, toDate, type SqliteContext } from './sqlite-context.js';
+import { likePrefix, orUndefined, toDate, type SqliteContext, usageCommit } from './sqlite-context.js';
 import type { AccessKeyRepo, AccessKeyRow, AccessKeyWithSecret, AccountRepo, AccountRow, KeyStatus, KeyUse, Tag, UserRepo, UserRow } from './types.js';
 
 interface AccountDb { account_id: string; is_management: number; created_at: number; name: string | null; email: string | null }
@@ -200,7 +200,7 @@ export function sqliteAccessKeys(ctx: SqliteContext): AccessKeyRepo {
       ctx.emit({ kind: 'accessKey', accountId: r.account_id, accessKeyId });
     },
     async recordUses(uses) {
-      if (uses.length > 0) recordTx.immediate(uses);
+      if (uses.length > 0) usageCommit(db, recordTx, uses);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { iamError } from '../errors.js';
-import { likePrefix, orUndefined, toDate, type SqliteContext } from './sqlite-context.js';
+import { likePrefix, orUndefined, toDate, type SqliteContext, usageCommit } from './sqlite-context.js';
 import type { InstanceProfileRepo, InstanceProfileRow, RoleRepo, RoleRow, Tag, TaggableKind } from './types.js';
 
 /** Tag writes inside this repository's transactions (CreateRole / CreateInstanceProfile with Tags). */
@@ -160,7 +160,7 @@ export function sqliteRoles(ctx: SqliteContext, insertTags: TagInserter): RoleRe
       changed(accountId, id);
     },
     async recordUses(uses) {
-      if (uses.length > 0) recordTx.immediate(uses);
+      if (uses.length > 0) usageCommit(db, recordTx, uses);
     },
   };
 }
