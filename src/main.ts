@@ -94,8 +94,8 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   const authorizationMessages = new AuthorizationMessageCodec(sessionKeys);
   // How often last-use data (access keys, roles, the access advisor) is written. With workers, each
   // write makes the other workers drop their IAM caches (a commit by another connection is all they
-  // can see), so they write every 10 s rather than every second (AWS: "Recent activity usually appears within
-  // four hours", GenerateServiceLastAccessedDetails).
+  // can see), so they write every 10 s rather than every second. AWS: "Recent activity usually
+  // appears within four hours" (GenerateServiceLastAccessedDetails).
   const usageFlushMs = shared ? 10_000 : 1_000;
   const credentials = createCredentialProvider(iamStore, {
     onError: (err) => logger.error({ err }, 'recording access-key use failed'),

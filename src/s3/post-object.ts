@@ -5,7 +5,6 @@
  * the file are read at route time (they carry the credentials, so the caller is known before
  * authorization); the file itself streams into the blob store after authorization.
  */
-import { WEBSITE_REDIRECT_HEADER, websiteRedirectField } from './website-redirect-location.js';
 import type { PostPolicyVerification } from '../auth/post-policy.js';
 import { UNSIGNED_FACTS } from '../auth/types.js';
 import { ANONYMOUS } from '../identity/caller.js';
@@ -27,6 +26,7 @@ import { parseWriteEncryption } from './sse-headers.js';
 import { parseTaggingDocument, requestTagContext, type TagSet } from './tag-set.js';
 import { MAX_PUT_BYTES, declaredChecksum, parseContentMd5, receivePayload } from './upload.js';
 import { parseXml } from './xml-parse.js';
+import { WEBSITE_REDIRECT_HEADER, websiteRedirectField } from './website-redirect-location.js';
 import { toXml } from '../protocol/xml.js';
 
 /**

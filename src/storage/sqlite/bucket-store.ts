@@ -147,7 +147,7 @@ export class SqliteBucketStore implements BucketStore {
       if (change.lifecycle !== undefined) setColumn.lifecycle.run(jsonOrNull(change.lifecycle), name);
       if (change.logging !== undefined) setColumn.logging.run(jsonOrNull(change.logging), name);
       if (change.tags !== undefined) {
-        const tags = typeof change.tags === 'function' ? change.tags(rowToBucket(row).tags ?? []) : change.tags;
+        const tags = typeof change.tags === 'function' ? change.tags(row.tags === null ? [] : (JSON.parse(row.tags) as [string, string][])) : change.tags;
         setColumn.tags.run(tags === null || tags.length === 0 ? null : JSON.stringify(tags), name);
       }
       if (change.abac !== undefined) setColumn.abac.run(change.abac, name);
