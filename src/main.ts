@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
 import { verifyPostPolicy } from './auth/post-policy.js';
 import type { ServerConfig } from './config.js';
-import { openEmbeddedStorage, type EmbeddedStorage } from './storage/embedded.js';
+import { METADATA_FILE, openEmbeddedStorage, type EmbeddedStorage } from './storage/embedded.js';
 import { DataDirLock } from './server/data-dir-lock.js';
 import type { IamStore } from './iam/store/types.js';
 import { bootstrapManagementAccount, createCredentialProvider, openIamStore } from './iam/index.js';
@@ -48,6 +48,8 @@ import { BackgroundLease } from './server/background-lease.js';
 import { LifecycleDays } from './lifecycle/lifecycle-days.js';
 import { lifecycleIdleMs, lifecycleJob } from './lifecycle/lifecycle-job.js';
 import { openAudit } from './audit/open-audit.js';
+import { AUDIT_DB_FILE } from './audit/sqlite-audit-store.js';
+import { Checkpointer } from './storage/sqlite/checkpointer.js';
 import { accessLogIdleMs, everyProcessLease } from './audit/access-log-delivery-job.js';
 import { accessActivityObserver, createAccessActivityRecorder } from './iam/access-activity.js';
 import { MetricsRegistry } from './metrics/metrics-registry.js';
@@ -144,6 +146,9 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   const s3Encryption = { keys: sse, kms: kms.keys };
   // The audit trail (src/audit): event history and trails in audit.sqlite, written ahead of each response.
   const audit = await openAudit({ dataDir, shared, region: config.region, config: config.audit, storage, objectsService, sse: s3Encryption, logger });
+  // The files several connections write are checkpointed on a thread, not in a request's commit.
+  const checkpointer = new Checkpointer([join(dataDir, AUDIT_DB_FILE), ...(shared ? [join(dataDir, METADATA_FILE)] : [])],
+    { onError: (file, message) => logger.warn({ file, message }, 'WAL checkpoint failed') });
   const activity = createAccessActivityRecorder({
     store: iamStore.accessActivity,
     intervalMs: usageFlushMs,
@@ -279,6 +284,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       await activity.close();
       metrics.close();
       clusterMetrics?.close();
+      await checkpointer.close();
       audit.close();
       await credentials.close();
       await roleUses.close();

@@ -70,6 +70,12 @@ export interface AuditEventStore {
    */
   append(events: readonly RecordedEvent[]): void;
   /**
+   * `append` without waiting: false when another process holds the store's write lock right now, and
+   * then nothing was written (try again later). What the request path uses, so that a worker never
+   * sleeps on its event loop while another worker commits.
+   */
+  tryAppend(events: readonly RecordedEvent[]): boolean;
+  /**
    * Management events only, as the event history shows (LookupEvents never returns data events).
    * `InvalidNextToken`: the token is not one this store issued for the same query.
    */

@@ -27,7 +27,8 @@ const getObject = record({
 
 function bed(trails: TrailRecord[]) {
   const appended: RecordedEvent[][] = [];
-  const events = { append: (e: readonly RecordedEvent[]) => void appended.push([...e]) } as unknown as AuditEventStore;
+  const append = (e: readonly RecordedEvent[]) => void appended.push([...e]);
+  const events = { append, tryAppend: (e: readonly RecordedEvent[]) => (append(e), true) } as unknown as AuditEventStore;
   const store = { version: () => trails.length, logging: () => trails } as unknown as TrailStore;
   let n = 0;
   const recorder = new AuditRecorder({ events, trails: store, newEventId: () => `id-${++n}` });
@@ -79,7 +80,63 @@ test('a request that was never routed, or of a service CloudTrail does not know,
 });
 
 test('a failed append rejects the batch it was for', async () => {
-  const events = { append: () => { throw new Error('disk full'); } } as unknown as AuditEventStore;
+  const events = { tryAppend: () => { throw new Error('disk full'); } } as unknown as AuditEventStore;
   const recorder = new AuditRecorder({ events, trails: { version: () => 0, logging: () => [] } as unknown as TrailStore, newEventId: () => 'x' });
   await assert.rejects(recorder.beforeResponse(record({}))!, /disk full/);
+});
+
+test('while another process holds the store busy, batches are held without waiting, later ones join in order', async () => {
+  const appended: string[][] = [];
+  let busyFor = 4;
+  const tries: number[] = [];
+  let clock = 0;
+  const events = {
+    tryAppend: (e: readonly RecordedEvent[]) => {
+      tries.push(e.length);
+      if (busyFor-- > 0) return false;
+      appended.push(e.map((r) => r.event.requestID));
+      return true;
+    },
+    append: () => assert.fail('no waiting append while the hold lasts'),
+  } as unknown as AuditEventStore;
+  const trails = { version: () => 0, logging: () => [] } as unknown as TrailStore;
+  const recorder = new AuditRecorder({ events, trails, newEventId: () => 'x', nowMs: () => clock });
+  const a = recorder.beforeResponse(record({ requestId: 'A' }))!;
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(tries, [1], 'tried once at the end of the turn, found busy, returned at once');
+  const b = recorder.beforeResponse(record({ requestId: 'B' }))!;
+  await Promise.all([a, b]);
+  assert.deepEqual(appended, [['A', 'B']], 'one append, in arrival order, once the lock was free');
+  assert.ok(tries.length >= 5 && tries.length <= 7, `a bounded number of tries: ${tries}`);
+
+  // Past the hold limit a batch waits for the lock (the store's busy timeout), and fails with it.
+  const waited: string[] = [];
+  const stuck = {
+    tryAppend: () => false,
+    append: (e: readonly RecordedEvent[]) => {
+      waited.push(...e.map((r) => r.event.requestID));
+      throw new Error('database is locked');
+    },
+  } as unknown as AuditEventStore;
+  const late = new AuditRecorder({ events: stuck, trails, newEventId: () => 'y', nowMs: () => clock });
+  const c = late.beforeResponse(record({ requestId: 'C' }))!;
+  await new Promise((r) => setImmediate(r));
+  clock += 1000;
+  await assert.rejects(c, /database is locked/);
+  assert.deepEqual(waited, ['C']);
+});
+
+test('flush (shutdown) writes held and pending batches, waiting for the lock', async () => {
+  const appended: string[][] = [];
+  const events = {
+    tryAppend: () => false,
+    append: (e: readonly RecordedEvent[]) => void appended.push(e.map((r) => r.event.requestID)),
+  } as unknown as AuditEventStore;
+  const recorder = new AuditRecorder({ events, trails: { version: () => 0, logging: () => [] } as unknown as TrailStore, newEventId: () => 'x' });
+  const a = recorder.beforeResponse(record({ requestId: 'A' }))!;
+  await new Promise((r) => setImmediate(r));
+  const b = recorder.beforeResponse(record({ requestId: 'B' }))!;
+  recorder.flush();
+  await Promise.all([a, b]);
+  assert.deepEqual(appended, [['A', 'B']]);
 });

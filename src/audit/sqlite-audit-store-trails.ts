@@ -22,6 +22,7 @@ export class SqliteTrailStore implements TrailStore {
     readonly delete: Statement;
     readonly bump: Statement;
     readonly version: Statement;
+    readonly dataVersion: Statement;
   };
   /** PRAGMA data_version when `storedVersion` was read: it moves when another connection commits. */
   private dataVersion = -1;
@@ -40,6 +41,8 @@ export class SqliteTrailStore implements TrailStore {
       delete: db.prepare('DELETE FROM trails WHERE account_id = ? AND name = ?'),
       bump: db.prepare(`UPDATE audit_meta SET value = value + 1 WHERE key = 'trails_version'`),
       version: db.prepare(`SELECT value FROM audit_meta WHERE key = 'trails_version'`).pluck(),
+      // Prepared once: db.pragma() compiles its statement on every call.
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
   }
 
@@ -89,7 +92,7 @@ export class SqliteTrailStore implements TrailStore {
    * connection (an event append, mostly) is the stored counter read again.
    */
   version(): number {
-    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const dataVersion = this.s.dataVersion.get() as number;
     if (dataVersion !== this.dataVersion) {
       this.dataVersion = dataVersion;
       this.storedVersion = this.s.version.get() as number;

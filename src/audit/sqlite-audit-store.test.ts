@@ -273,4 +273,27 @@ describe('SQLite trail store', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('tryAppend returns false at once while another process holds the write lock, and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-store-'));
+    try {
+      const store = openAuditStore({ dataDir: dir, shared: true, busyTimeoutMs: 2000 });
+      const other = new BetterSqlite3(join(dir, 'audit.sqlite'));
+      other.exec('BEGIN IMMEDIATE');
+      const started = Date.now();
+      assert.equal(store.events.tryAppend(recorded([event()], [`${ACCT}/a`])), false);
+      assert.ok(Date.now() - started < 500, 'no busy wait');
+      other.exec('COMMIT');
+      assert.equal(store.events.lastSeq(), 0, 'nothing written');
+      assert.equal(store.events.tryAppend(recorded([event()], [`${ACCT}/a`])), true);
+      assert.equal(store.events.lastSeq(), 1);
+      other.exec('BEGIN IMMEDIATE');
+      assert.throws(() => store.events.append(recorded([event()], [`${ACCT}/a`])), /locked/, 'append waits its busy timeout, then fails');
+      assert.ok(Date.now() - started >= 1900);
+      other.exec('ROLLBACK');
+      other.close();
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

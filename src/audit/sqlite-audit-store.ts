@@ -22,6 +22,7 @@ import { LookupQueries } from './sqlite-audit-store-lookup.js';
 import { SqliteTrailStore } from './sqlite-audit-store-trails.js';
 import { deliveryLine } from './trail-delivery-log.js';
 import { lookupUsername, resourceNameKeys } from '../cloudtrail/lookup-fields.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES } from '../storage/sqlite/checkpointer.js';
 
 export const AUDIT_DB_FILE = 'audit.sqlite';
 
@@ -41,31 +42,44 @@ export interface AuditStore {
 }
 
 export function openAuditStore(options: OpenAuditStoreOptions): AuditStore {
-  const db = openAuditDatabase(options);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const db = openAuditDatabase(options.dataDir, busyTimeoutMs);
+  let appender: Database | undefined;
   try {
     migrateAudit(db);
-    const events = new SqliteAuditEventStore(db);
+    // Appends have a connection of their own that never waits for a lock (tryAppend); in memory there is
+    // no other process, and a second connection would be a second database.
+    if (options.dataDir === ':memory:') appender = db;
+    else (appender = openAuditDatabase(options.dataDir, busyTimeoutMs)).pragma('busy_timeout = 0');
+    const events = new SqliteAuditEventStore(db, appender, busyTimeoutMs);
     const trails = new SqliteTrailStore(db);
-    return { events, trails, close: () => db.close() };
+    return { events, trails, close: () => closeBoth(db, appender) };
   } catch (e) {
-    db.close();
+    closeBoth(db, appender);
     throw e;
   }
 }
 
-function openAuditDatabase(options: OpenAuditStoreOptions): Database {
-  const memory = options.dataDir === ':memory:';
-  const path = memory ? ':memory:' : join(options.dataDir, AUDIT_DB_FILE);
+function closeBoth(db: Database, appender: Database | undefined): void {
+  if (appender !== undefined && appender !== db) appender.close();
+  db.close();
+}
+
+function openAuditDatabase(dataDir: string, busyTimeoutMs: number): Database {
+  const memory = dataDir === ':memory:';
+  const path = memory ? ':memory:' : join(dataDir, AUDIT_DB_FILE);
   // Created (if new) with 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
   if (!memory) closeSync(openSync(path, 'a', 0o600));
   const db = new BetterSqlite3(path);
   try {
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (!memory) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new Error(`SQLite refused WAL mode on ${path} (got ${String(mode)})`);
     }
     db.pragma('synchronous = NORMAL');
+    // The server checkpoints this file on a thread (storage/sqlite/checkpointer.ts), not in a commit.
+    if (!memory) db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     return db;
   } catch (e) {
     db.close();
@@ -88,14 +102,18 @@ class SqliteAuditEventStore implements AuditEventStore {
   private readonly history: PrunedTable;
   private readonly deliveryLog: PrunedTable;
 
-  constructor(private readonly db: Database) {
-    this.insertEvent = db.prepare(`INSERT INTO events (event_time, account_id, region, management, read_only,
+  /**
+   * `db` serves reads and the background writes (pruning), waiting up to `busyTimeoutMs` for a lock;
+   * `appender`, with no busy timeout, the appends.
+   */
+  constructor(private readonly db: Database, private readonly appender: Database, private readonly busyTimeoutMs: number) {
+    this.insertEvent = appender.prepare(`INSERT INTO events (event_time, account_id, region, management, read_only,
       event_id, event_name, event_source, username, access_key_id, event)
       VALUES (@time, @account, @region, 1, @readOnly, @eventId, @eventName, @eventSource, @username,
         @accessKeyId, @event)`);
-    this.insertResource = db.prepare(`INSERT OR IGNORE INTO event_resources
+    this.insertResource = appender.prepare(`INSERT OR IGNORE INTO event_resources
       (seq, account_id, region, event_time, resource_type, resource_name) VALUES (?, ?, ?, ?, ?, ?)`);
-    this.insertBatch = db.prepare('INSERT INTO delivery_log (first_time, count, lines) VALUES (?, ?, ?)');
+    this.insertBatch = appender.prepare('INSERT INTO delivery_log (first_time, count, lines) VALUES (?, ?, ?)');
     this.batchesAfter = db.prepare('SELECT seq, count, lines FROM delivery_log WHERE seq > ? ORDER BY seq');
     this.maxSeq = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'delivery_log'`).pluck();
     this.firstAfter = db.prepare('SELECT first_time FROM delivery_log WHERE seq > ? ORDER BY seq LIMIT 1').pluck();
@@ -110,7 +128,7 @@ class SqliteAuditEventStore implements AuditEventStore {
       deleteThrough: ['DELETE FROM delivery_log WHERE seq <= ?'],
       total: 'SELECT coalesce(sum(count), 0) FROM delivery_log',
     });
-    const tx = db.transaction((events: readonly RecordedEvent[]) => {
+    const tx = appender.transaction((events: readonly RecordedEvent[]) => {
       let lines = '';
       let count = 0;
       let firstTime = 0;
@@ -126,7 +144,26 @@ class SqliteAuditEventStore implements AuditEventStore {
   }
 
   append(events: readonly RecordedEvent[]): void {
-    if (events.length > 0) this.appendAll(events);
+    if (events.length === 0) return;
+    if (this.appender === this.db) return this.appendAll(events);
+    this.appender.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+    try {
+      this.appendAll(events);
+    } finally {
+      this.appender.pragma('busy_timeout = 0');
+    }
+  }
+
+  tryAppend(events: readonly RecordedEvent[]): boolean {
+    if (events.length === 0) return true;
+    try {
+      this.appendAll(events);
+      return true;
+    } catch (e) {
+      // BEGIN IMMEDIATE found the write lock taken (nothing was written; the transaction never began).
+      if (e instanceof BetterSqlite3.SqliteError && e.code.startsWith('SQLITE_BUSY')) return false;
+      throw e;
+    }
   }
 
   /** The event history: management events, with the resources LookupEvents finds them by. */

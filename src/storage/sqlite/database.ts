@@ -23,6 +23,7 @@
  * (server/data-dir-lock.ts) then keeps other servers out.
  */
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import { migrate } from './migrations.js';
 import { SYNCED_BY_SQLITE, WalSync, type DurabilityBarrier } from './wal-sync.js';
 
@@ -51,6 +52,8 @@ export function openMetadataDatabase(options: OpenMetadataOptions): Database {
     if (mode !== 'wal') throw new Error(`SQLite refused WAL mode on ${options.path} (got ${String(mode)})`);
     db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`);
     db.pragma(`cache_size = -${CACHE_KIB}`);
+    // Shared, the server checkpoints this file on a thread (checkpointer.ts), not in a commit.
+    if (options.shared === true) db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     // Referential integrity is enforced by the stores' transactions (they return typed outcomes);
     // foreign keys would only turn races into untyped constraint errors.
     db.pragma('foreign_keys = OFF');
