@@ -48,6 +48,7 @@ import { BackgroundLease } from './server/background-lease.js';
 import { LifecycleDays } from './lifecycle/lifecycle-days.js';
 import { lifecycleIdleMs, lifecycleJob } from './lifecycle/lifecycle-job.js';
 import { openAudit } from './audit/open-audit.js';
+import { ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol } from './accessanalyzer/access-analyzer-protocol.js';
 import { AUDIT_DB_FILE } from './audit/sqlite-audit-store.js';
 import { Checkpointer } from './storage/sqlite/checkpointer.js';
 import { accessLogIdleMs, everyProcessLease } from './audit/access-log-delivery-job.js';
@@ -109,7 +110,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     (err) => logger.error({ err }, 'recording role use failed'),
     usageFlushMs,
   );
-  const authenticator = new Authenticator({ credentials, region: config.region, regions: config.regions, services: ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail'],
+  const authenticator = new Authenticator({ credentials, region: config.region, regions: config.regions, services: SERVICES,
     sigv2: config.allowSigV2 ? { baseDomain: config.baseDomain } : undefined });
   const lifecycleDays = LifecycleDays.ofSeconds(config.lifecycleDaySeconds);
   const awsManaged = loadAwsManagedPolicies();
@@ -156,7 +157,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   });
   const metrics = new MetricsRegistry({
     now: () => Date.now(),
-    services: ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail'],
+    services: SERVICES,
     gauges: [
       async () => storageGauges(storage.totals()),
       async () => backgroundJobGauges(background.states()),
@@ -198,6 +199,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       ['workloads', createWorkloadsProtocol({ store: iamStore })],
       ['kms', kms.protocol],
       ['cloudtrail', audit.protocol],
+      [ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol()],
     ]),
     region: config.region,
     logger,
@@ -318,6 +320,9 @@ async function openSseKeys(config: ServerConfig, dataDir: string, logger: Logger
 
 /** How long a worker waits for its primary to hand the data directory over (DataDirLock.hold). */
 const WORKER_JOIN_WAIT_MS = 10_000;
+/** The SigV4 service names this server answers (S3 also for unsigned requests). */
+const SERVICES = ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail', ACCESS_ANALYZER_SERVICE];
+
 /** How long a starting server waits for the workers of a server that just died to exit. */
 export const TAKEOVER_WAIT_MS = 10_000;
 

@@ -16,6 +16,7 @@ const EVENT_SOURCES: Readonly<Record<string, string>> = {
   organizations: 'organizations.amazonaws.com',
   kms: 'kms.amazonaws.com',
   cloudtrail: 'cloudtrail.amazonaws.com',
+  'access-analyzer': 'access-analyzer.amazonaws.com',
 };
 
 export function eventSourceOf(service: string): string | undefined {
@@ -74,6 +75,7 @@ const READ_ONLY_OPERATIONS: ReadonlySet<string> = new Set([
   'GenerateDataKeyPairWithoutPlaintext', 'GenerateRandom', 'GenerateMac', 'VerifyMac', 'Sign', 'Verify',
   'SelectObjectContent', 'GenerateCredentialReport', 'GenerateServiceLastAccessedDetails',
   'GenerateOrganizationsAccessReport',
+  'ValidatePolicy', 'CheckNoNewAccess', 'CheckAccessNotGranted', 'CheckNoPublicAccess',
 ]);
 
 /**

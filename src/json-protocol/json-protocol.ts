@@ -89,7 +89,8 @@ function operationOf(raw: RawRequest, prefix: string, byName: ReadonlyMap<string
   return op;
 }
 
-async function readJsonBody(body: Readable, maxBody: number): Promise<Readonly<Record<string, unknown>>> {
+/** The JSON object of a request body (empty: `{}`), at most `maxBody` bytes. */
+export async function readJsonBody(body: Readable, maxBody: number): Promise<Readonly<Record<string, unknown>>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

@@ -16,7 +16,7 @@ export interface JsonCallResult {
   /** The parsed body ({} for an empty one). */
   readonly json: Record<string, unknown>;
   readonly checks: readonly AuthzCheck[];
-  /** `__type` for errors, undefined for success. */
+  /** `__type` (or REST-JSON's `x-amzn-ErrorType`) for errors, undefined for success. */
   readonly errorCode: string | undefined;
 }
 
@@ -24,6 +24,9 @@ export interface JsonCallOptions {
   /** A raw body instead of `JSON.stringify(input)`. */
   readonly body?: string;
   readonly method?: string;
+  /** REST-JSON: the URI (still percent-encoded) and query string; default `/` and none. */
+  readonly rawPath?: string;
+  readonly rawQuery?: string;
 }
 
 /** `target` is the whole `X-Amz-Target` header: `AWSOrganizationsV20161128.ListAccounts`. */
@@ -37,8 +40,8 @@ export async function callJson(
   const text = options.body ?? JSON.stringify(input);
   const raw: RawRequest = {
     method: options.method ?? 'POST',
-    rawPath: '/',
-    rawQuery: '',
+    rawPath: options.rawPath ?? '/',
+    rawQuery: options.rawQuery ?? '',
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
     rawHeaders: [],
   };
@@ -69,6 +72,7 @@ export async function callJson(
   };
   const res = await routeAndRender(adapter, raw, auth, info);
   const json = res.body === '' ? {} : (JSON.parse(res.body) as Record<string, unknown>);
-  const errorCode = res.status === 200 ? undefined : (json.__type as string | undefined);
+  // JSON 1.1 names the error in the body; REST-JSON in the x-amzn-ErrorType header.
+  const errorCode = res.status === 200 ? undefined : ((json.__type as string | undefined) ?? (res.headers['x-amzn-errortype'] as string | undefined));
   return { status: res.status, headers: res.headers, body: res.body, json, checks: res.checks, errorCode };
 }

@@ -26,7 +26,15 @@ export type JsonParseResult =
   | { readonly ok: true; readonly value: JsonValue; readonly spans: ReadonlyMap<object, SourceSpan> }
   | { readonly ok: false; readonly reason: string };
 
-class JsonSyntaxError extends Error {}
+class JsonSyntaxError extends Error {
+  /** Where the problem is (UTF-16 offset into the text). */
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Parses `text`; never throws. Duplicate keys keep the last value, as `JSON.parse` does. */
 export function parseJsonWithSpans(text: string): JsonParseResult {
@@ -35,7 +43,7 @@ export function parseJsonWithSpans(text: string): JsonParseResult {
     parser.skipWhitespace();
     const value = parser.parseValue();
     parser.skipWhitespace();
-    if (parser.pos !== text.length) throw new JsonSyntaxError(`unexpected data at offset ${parser.pos}`);
+    if (parser.pos !== text.length) throw new JsonSyntaxError(`unexpected data at offset ${parser.pos}`, parser.pos);
     return { ok: true, value, spans: parser.spans };
   } catch (e) {
     if (e instanceof JsonSyntaxError) return { ok: false, reason: e.message };
@@ -49,8 +57,8 @@ const MAX_DEPTH = 256;
 class Parser {
   pos = 0;
   readonly spans = new Map<object, SourceSpan>();
-  private depth = 0;
-  constructor(private readonly text: string) {}
+  protected depth = 0;
+  constructor(protected readonly text: string) {}
 
   skipWhitespace(): void {
     const t = this.text;
@@ -78,12 +86,12 @@ class Parser {
         return this.parseLiteral('null', null);
       default:
         if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.parseNumber();
-        throw new JsonSyntaxError(`unexpected character at offset ${this.pos}`);
+        throw new JsonSyntaxError(`unexpected character at offset ${this.pos}`, this.pos);
     }
   }
 
-  private enter(): void {
-    if (++this.depth > MAX_DEPTH) throw new JsonSyntaxError('document nested too deeply');
+  protected enter(): void {
+    if (++this.depth > MAX_DEPTH) throw new JsonSyntaxError('document nested too deeply', this.pos);
   }
 
   private parseObject(): JsonObject {
@@ -97,10 +105,10 @@ class Parser {
     } else {
       for (;;) {
         this.skipWhitespace();
-        if (this.text[this.pos] !== '"') throw new JsonSyntaxError(`expected a key at offset ${this.pos}`);
+        if (this.text[this.pos] !== '"') throw new JsonSyntaxError(`expected a key at offset ${this.pos}`, this.pos);
         const key = this.parseString();
         this.skipWhitespace();
-        if (this.text[this.pos] !== ':') throw new JsonSyntaxError(`expected ':' at offset ${this.pos}`);
+        if (this.text[this.pos] !== ':') throw new JsonSyntaxError(`expected ':' at offset ${this.pos}`, this.pos);
         this.pos++;
         this.skipWhitespace();
         // defineProperty: a key named "__proto__" must be data, not a prototype change.
@@ -108,7 +116,7 @@ class Parser {
         this.skipWhitespace();
         const sep = this.text[this.pos++];
         if (sep === '}') break;
-        if (sep !== ',') throw new JsonSyntaxError(`expected ',' or '}' at offset ${this.pos - 1}`);
+        if (sep !== ',') throw new JsonSyntaxError(`expected ',' or '}' at offset ${this.pos - 1}`, this.pos - 1);
       }
     }
     this.spans.set(out, { start, end: this.position(this.pos - 1) });
@@ -131,7 +139,7 @@ class Parser {
         this.skipWhitespace();
         const sep = this.text[this.pos++];
         if (sep === ']') break;
-        if (sep !== ',') throw new JsonSyntaxError(`expected ',' or ']' at offset ${this.pos - 1}`);
+        if (sep !== ',') throw new JsonSyntaxError(`expected ',' or ']' at offset ${this.pos - 1}`, this.pos - 1);
       }
     }
     this.spans.set(out, { start, end: this.position(this.pos - 1) });
@@ -145,10 +153,10 @@ class Parser {
     let out = '';
     let chunkStart = i;
     for (;;) {
-      if (i >= t.length) throw new JsonSyntaxError('unterminated string');
+      if (i >= t.length) throw new JsonSyntaxError('unterminated string', t.length);
       const c = t.charCodeAt(i);
       if (c === 0x22) break;
-      if (c < 0x20) throw new JsonSyntaxError(`control character in string at offset ${i}`);
+      if (c < 0x20) throw new JsonSyntaxError(`control character in string at offset ${i}`, i);
       if (c === 0x5c) {
         out += t.slice(chunkStart, i);
         const e = t[i + 1];
@@ -164,13 +172,13 @@ class Parser {
           case 't': out += '\t'; break;
           case 'u': {
             const hex = t.slice(i, i + 4);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonSyntaxError(`bad unicode escape at offset ${i}`);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonSyntaxError(`bad unicode escape at offset ${i}`, i);
             out += String.fromCharCode(parseInt(hex, 16));
             i += 4;
             break;
           }
           default:
-            throw new JsonSyntaxError(`bad escape at offset ${i - 1}`);
+            throw new JsonSyntaxError(`bad escape at offset ${i - 1}`, i - 1);
         }
         chunkStart = i;
         continue;
@@ -182,17 +190,19 @@ class Parser {
     return out;
   }
 
-  private parseNumber(): number {
+  protected parseNumber(): number {
     const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
     m.lastIndex = this.pos;
     const r = m.exec(this.text);
-    if (!r) throw new JsonSyntaxError(`bad number at offset ${this.pos}`);
+    if (!r) throw new JsonSyntaxError(`bad number at offset ${this.pos}`, this.pos);
     this.pos += r[0].length;
     return Number(r[0]);
   }
 
-  private parseLiteral<T extends JsonValue>(word: string, value: T): T {
-    if (!this.text.startsWith(word, this.pos)) throw new JsonSyntaxError(`unexpected token at offset ${this.pos}`);
+  protected parseLiteral<T extends JsonValue>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) {
+      throw new JsonSyntaxError(`unexpected token at offset ${this.pos}`, this.pos);
+    }
     this.pos += word.length;
     return value;
   }
@@ -222,4 +232,177 @@ export function isJsonObject(v: JsonValue | undefined): v is JsonObject {
 
 export function isJsonArray(v: JsonValue | undefined): v is JsonArray {
   return Array.isArray(v);
+}
+
+/**
+ * A position as IAM Access Analyzer's ValidatePolicy reports it (its `Position` shape): line from 1,
+ * column and offset from 0, counted in UTF-16 code units of the document text.
+ */
+export interface TextPosition {
+  readonly line: number;
+  readonly column: number;
+  readonly offset: number;
+}
+
+/** A range of the text; `end` is exclusive (Access Analyzer's `Span`). */
+export interface TextSpan {
+  readonly start: TextPosition;
+  readonly end: TextPosition;
+}
+
+/**
+ * The document as a tree of located nodes, for tools that point into the text (ValidatePolicy's
+ * `locations`). Every value has a span (a string's span includes its quotes), every object member the
+ * span of its key; members keep their order, duplicates included.
+ */
+export type JsonNode = JsonObjectNode | JsonArrayNode | JsonScalarNode;
+
+export interface JsonObjectNode {
+  readonly kind: 'object';
+  readonly span: TextSpan;
+  readonly entries: readonly JsonEntryNode[];
+}
+
+export interface JsonEntryNode {
+  readonly key: string;
+  readonly keySpan: TextSpan;
+  readonly value: JsonNode;
+}
+
+export interface JsonArrayNode {
+  readonly kind: 'array';
+  readonly span: TextSpan;
+  readonly items: readonly JsonNode[];
+}
+
+export type JsonScalarNode =
+  | { readonly kind: 'string'; readonly span: TextSpan; readonly value: string }
+  | { readonly kind: 'number'; readonly span: TextSpan; readonly value: number }
+  | { readonly kind: 'boolean'; readonly span: TextSpan; readonly value: boolean }
+  | { readonly kind: 'null'; readonly span: TextSpan; readonly value: null };
+
+export type JsonTreeResult =
+  | { readonly ok: true; readonly root: JsonNode }
+  | { readonly ok: false; readonly reason: string; readonly at: TextPosition };
+
+/** Parses `text` into located nodes with the same grammar as parseJsonWithSpans; never throws. */
+export function parseJsonTree(text: string): JsonTreeResult {
+  const parser = new TreeParser(text);
+  try {
+    parser.skipWhitespace();
+    const root = parser.parseNode();
+    parser.skipWhitespace();
+    if (parser.pos !== text.length) throw new JsonSyntaxError(`unexpected data at offset ${parser.pos}`, parser.pos);
+    return { ok: true, root };
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return { ok: false, reason: e.message, at: parser.at(e.offset) };
+    if (e instanceof RangeError) return { ok: false, reason: 'document nested too deeply', at: parser.at(parser.pos) };
+    throw e;
+  }
+}
+
+class TreeParser extends Parser {
+  private readonly lines: LineIndex;
+  constructor(text: string) {
+    super(text);
+    this.lines = new LineIndex(text);
+  }
+
+  at(offset: number): TextPosition {
+    return this.lines.position(Math.min(Math.max(offset, 0), this.text.length));
+  }
+
+  parseNode(): JsonNode {
+    const start = this.pos;
+    switch (this.text[start]) {
+      case '{':
+        return this.parseObjectNode();
+      case '[':
+        return this.parseArrayNode();
+      case '"': {
+        const value = this.parseString();
+        return { kind: 'string', value, span: this.spanFrom(start) };
+      }
+      default: {
+        // The base parser refuses what is not a number or a literal.
+        const value = this.parseValue();
+        const span = this.spanFrom(start);
+        if (typeof value === 'number') return { kind: 'number', value, span };
+        if (typeof value === 'boolean') return { kind: 'boolean', value, span };
+        return { kind: 'null', value: null, span };
+      }
+    }
+  }
+
+  private spanFrom(start: number): TextSpan {
+    return { start: this.lines.position(start), end: this.lines.position(this.pos) };
+  }
+
+  private parseObjectNode(): JsonObjectNode {
+    this.enter();
+    const start = this.pos++;
+    const entries: JsonEntryNode[] = [];
+    this.skipWhitespace();
+    if (this.text[this.pos] === '}') this.pos++;
+    else {
+      for (;;) {
+        this.skipWhitespace();
+        if (this.text[this.pos] !== '"') throw new JsonSyntaxError(`expected a key at offset ${this.pos}`, this.pos);
+        const keyStart = this.pos;
+        const key = this.parseString();
+        const keySpan = this.spanFrom(keyStart);
+        this.skipWhitespace();
+        if (this.text[this.pos] !== ':') throw new JsonSyntaxError(`expected ':' at offset ${this.pos}`, this.pos);
+        this.pos++;
+        this.skipWhitespace();
+        entries.push({ key, keySpan, value: this.parseNode() });
+        this.skipWhitespace();
+        const sep = this.text[this.pos++];
+        if (sep === '}') break;
+        if (sep !== ',') throw new JsonSyntaxError(`expected ',' or '}' at offset ${this.pos - 1}`, this.pos - 1);
+      }
+    }
+    this.depth--;
+    return { kind: 'object', entries, span: this.spanFrom(start) };
+  }
+
+  private parseArrayNode(): JsonArrayNode {
+    this.enter();
+    const start = this.pos++;
+    const items: JsonNode[] = [];
+    this.skipWhitespace();
+    if (this.text[this.pos] === ']') this.pos++;
+    else {
+      for (;;) {
+        this.skipWhitespace();
+        items.push(this.parseNode());
+        this.skipWhitespace();
+        const sep = this.text[this.pos++];
+        if (sep === ']') break;
+        if (sep !== ',') throw new JsonSyntaxError(`expected ',' or ']' at offset ${this.pos - 1}`, this.pos - 1);
+      }
+    }
+    this.depth--;
+    return { kind: 'array', items, span: this.spanFrom(start) };
+  }
+}
+
+/** Line starts of a text, for offset → line/column in O(log lines). */
+class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0x0a) this.starts.push(i + 1);
+  }
+
+  position(offset: number): TextPosition {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo], offset };
+  }
 }

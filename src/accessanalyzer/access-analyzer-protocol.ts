@@ -1,0 +1,143 @@
+import { ServiceError } from '../errors/service-error.js';
+import type { InputProblem, JsonInput } from '../json-protocol/json-input.js';
+import { createRestJsonProtocol, type RestJsonOperation } from '../json-protocol/rest-json-protocol.js';
+import type { JsonContext } from '../json-protocol/types.js';
+import type { AuthzCheck, ProtocolAdapter } from '../server/protocol.js';
+import { checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, type AccessCheckPolicyType } from './policy-checks.js';
+import { validatePolicy, type ValidatePolicyResourceType, type ValidatePolicyType } from './validate-policy.js';
+
+/**
+ * IAM Access Analyzer (issue #18) over REST-JSON, signed for the service `access-analyzer` in the
+ * server's region: the policy checks that need no analyzer — ValidatePolicy, CheckNoNewAccess,
+ * CheckAccessNotGranted, CheckNoPublicAccess — computed by reasoning over the policy language
+ * (validate-policy.ts, policy-checks.ts). Each is authorized as `access-analyzer:<Operation>` on `*`,
+ * as the Service Authorization Reference lists them (no resource type).
+ * https://docs.aws.amazon.com/access-analyzer/latest/APIReference/
+ */
+export const ACCESS_ANALYZER_SERVICE = 'access-analyzer';
+
+const POLICY_TYPES: readonly ValidatePolicyType[] = ['IDENTITY_POLICY', 'RESOURCE_POLICY', 'SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'];
+const CHECK_POLICY_TYPES: readonly AccessCheckPolicyType[] = ['IDENTITY_POLICY', 'RESOURCE_POLICY'];
+const VALIDATE_RESOURCE_TYPES: readonly ValidatePolicyResourceType[] = ['AWS::S3::Bucket', 'AWS::S3::AccessPoint',
+  'AWS::S3::MultiRegionAccessPoint', 'AWS::S3ObjectLambda::AccessPoint', 'AWS::IAM::AssumeRolePolicyDocument', 'AWS::DynamoDB::Table'];
+const LOCALES = ['DE', 'EN', 'ES', 'FR', 'IT', 'JA', 'KO', 'PT_BR', 'ZH_CN', 'ZH_TW'];
+/** botocore's AccessCheckResourceType. */
+const CHECK_RESOURCE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::Stream', 'AWS::EFS::FileSystem',
+  'AWS::OpenSearchService::Domain', 'AWS::Kinesis::Stream', 'AWS::Kinesis::StreamConsumer', 'AWS::KMS::Key',
+  'AWS::Lambda::Function', 'AWS::S3::Bucket', 'AWS::S3::AccessPoint', 'AWS::S3Express::DirectoryBucket', 'AWS::S3::Glacier',
+  'AWS::S3Outposts::Bucket', 'AWS::S3Outposts::AccessPoint', 'AWS::SecretsManager::Secret', 'AWS::SNS::Topic',
+  'AWS::SQS::Queue', 'AWS::IAM::AssumeRolePolicyDocument', 'AWS::S3Tables::TableBucket', 'AWS::ApiGateway::RestApi',
+  'AWS::CodeArtifact::Domain', 'AWS::Backup::BackupVault', 'AWS::CloudTrail::Dashboard', 'AWS::CloudTrail::EventDataStore',
+  'AWS::S3Tables::Table', 'AWS::S3Express::AccessPoint'];
+
+/** Access Analyzer's ValidationException: `reason` from the model's ValidationExceptionReason. */
+export function accessAnalyzerInvalidInput(p: InputProblem): ServiceError {
+  const at = p.member.charAt(0).toLowerCase() + p.member.slice(1);
+  const shown = p.value === undefined ? 'null' : `'${String(p.value)}'`;
+  return new ServiceError('ValidationException', `1 validation error detected: Value ${shown} at '${at}' failed to satisfy constraint: ${p.constraint}`,
+    400, { fields: { reason: 'fieldValidationFailed' } });
+}
+
+function invalidToken(): ServiceError {
+  return new ServiceError('ValidationException', 'Invalid pagination token.', 400, { fields: { reason: 'other' } });
+}
+
+/** An operation allowed by `access-analyzer:<name>` on `*`. */
+function anyResource(name: string): (ctx: JsonContext) => Promise<readonly AuthzCheck[]> {
+  return async () => [{ action: `access-analyzer:${name}`, resource: '*', resourceAccount: undefined, context: {} }];
+}
+
+const validatePolicyOperation: RestJsonOperation = {
+  name: 'ValidatePolicy',
+  method: 'POST',
+  uri: '/policy/validation',
+  query: { maxResults: { member: 'maxResults', type: 'integer' }, nextToken: { member: 'nextToken', type: 'string' } },
+  checks: anyResource('ValidatePolicy'),
+  async handler({ input }) {
+    input.optionalString('locale', { enum: LOCALES });
+    const findings = validatePolicy({
+      policyDocument: input.requiredString('policyDocument'),
+      policyType: input.requiredString('policyType', { enum: POLICY_TYPES }) as ValidatePolicyType,
+      validatePolicyResourceType: input.optionalString('validatePolicyResourceType', { enum: VALIDATE_RESOURCE_TYPES }) as
+        ValidatePolicyResourceType | undefined,
+    });
+    const { page, nextToken } = paginate(findings, input);
+    return { findings: page, nextToken };
+  },
+};
+
+/** A page of `items`: `nextToken` is the index of the next item; `maxResults` default: all. */
+function paginate<T>(items: readonly T[], input: JsonInput): { page: readonly T[]; nextToken?: string } {
+  const token = input.optionalString('nextToken');
+  const start = token === undefined ? 0 : Number(token);
+  if (!Number.isSafeInteger(start) || start < 0 || start > items.length || (token !== undefined && String(start) !== token)) throw invalidToken();
+  const max = input.optionalInt('maxResults', { min: 1 }) ?? items.length;
+  const end = Math.min(items.length, start + max);
+  return { page: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };
+}
+
+const checkNoNewAccessOperation: RestJsonOperation = {
+  name: 'CheckNoNewAccess',
+  method: 'POST',
+  uri: '/policy/check-no-new-access',
+  checks: anyResource('CheckNoNewAccess'),
+  async handler({ input }) {
+    return { ...checkNoNewAccess({
+      newPolicyDocument: input.requiredString('newPolicyDocument'),
+      existingPolicyDocument: input.requiredString('existingPolicyDocument'),
+      policyType: input.requiredString('policyType', { enum: CHECK_POLICY_TYPES }) as AccessCheckPolicyType,
+    }) };
+  },
+};
+
+const checkAccessNotGrantedOperation: RestJsonOperation = {
+  name: 'CheckAccessNotGranted',
+  method: 'POST',
+  uri: '/policy/check-access-not-granted',
+  checks: anyResource('CheckAccessNotGranted'),
+  async handler({ input }) {
+    const policyDocument = input.requiredString('policyDocument');
+    const access = input.optionalStructureList('access');
+    if (access === undefined) throw input.problem('access', 'INPUT_REQUIRED', undefined, 'Member must not be null');
+    if (access.length > 1) throw input.problem('access', 'MAX_LENGTH_EXCEEDED', access.length, 'Member must have length less than or equal to 1');
+    return { ...checkAccessNotGranted({
+      policyDocument,
+      access: access.map((a) => ({ actions: listOf(a, 'actions', {}), resources: listOf(a, 'resources', { max: 2048 }) })),
+      policyType: input.requiredString('policyType', { enum: CHECK_POLICY_TYPES }) as AccessCheckPolicyType,
+    }) };
+  },
+};
+
+/** A list member of at most 100 strings (AccessActionsList, AccessResourcesList). */
+function listOf(input: JsonInput, member: string, rules: { max?: number }): string[] | undefined {
+  const list = input.optionalStringList(member, rules);
+  if (list !== undefined && list.length > 100) throw input.problem(member, 'MAX_LENGTH_EXCEEDED', list.length, 'Member must have length less than or equal to 100');
+  return list;
+}
+
+const checkNoPublicAccessOperation: RestJsonOperation = {
+  name: 'CheckNoPublicAccess',
+  method: 'POST',
+  uri: '/policy/check-no-public-access',
+  checks: anyResource('CheckNoPublicAccess'),
+  async handler({ input }) {
+    return { ...checkNoPublicAccess({
+      policyDocument: input.requiredString('policyDocument'),
+      resourceType: input.requiredString('resourceType', { enum: CHECK_RESOURCE_TYPES }),
+    }) };
+  },
+};
+
+export function accessAnalyzerOperations(): RestJsonOperation[] {
+  return [validatePolicyOperation, checkNoNewAccessOperation, checkAccessNotGrantedOperation, checkNoPublicAccessOperation];
+}
+
+export function createAccessAnalyzerProtocol(): ProtocolAdapter {
+  return createRestJsonProtocol({
+    service: ACCESS_ANALYZER_SERVICE,
+    operations: accessAnalyzerOperations(),
+    invalidInput: accessAnalyzerInvalidInput,
+    internalErrorCode: 'InternalServerException',
+    unknownOperation: () => new ServiceError('ValidationException', 'The requested operation does not exist.', 400, { fields: { reason: 'unknownOperation' } }),
+  });
+}
