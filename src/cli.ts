@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `strongbox server [OPTION]...`, `strongbox workload-token ...`, `strongbox validate-logs ...`,
+ * `strongbox server [OPTION]...`, `strongbox workload-token ...`, `strongbox validate-logs ...`, `strongbox audit ...`,
  * `strongbox --help`, `strongbox --version`. The server's options and their help come from the option
  * table of src/config.ts (src/cli/server-usage.ts renders it).
  */
@@ -15,6 +15,7 @@ import { runPrimary } from './server/workers.js';
 import { readTlsCredentials, TlsCredentialsError } from './server/tls-credentials.js';
 import { runWorkloadTokenCommand } from './cli/workload-token-command.js';
 import { runValidateLogsCommand } from './cli/validate-logs-command.js';
+import { runAuditCommand } from './cli/audit-command.js';
 import { mainUsage, serverUsage, unknownCommandMessage, unknownOptionMessage } from './cli/server-usage.js';
 import { watchLauncher } from './cli/launcher-watch.js';
 
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const out = (t: string) => process.stdout.write(t);
   const err = (t: string) => process.stderr.write(t);
+  if (command === 'audit') return runAuditCommand(rest, { stdout: out, stderr: err });
   if (command === 'workload-token' || command === 'validate-logs') {
     const io = { env: process.env, stdout: out, stderr: err };
     return command === 'workload-token' ? runWorkloadTokenCommand(rest, io) : runValidateLogsCommand(rest, io);

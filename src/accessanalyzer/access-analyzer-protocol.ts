@@ -16,13 +16,13 @@ import { validatePolicy, type ValidatePolicyResourceType, type ValidatePolicyTyp
  */
 export const ACCESS_ANALYZER_SERVICE = 'access-analyzer';
 
-const POLICY_TYPES: readonly ValidatePolicyType[] = ['IDENTITY_POLICY', 'RESOURCE_POLICY', 'SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'];
-const CHECK_POLICY_TYPES: readonly AccessCheckPolicyType[] = ['IDENTITY_POLICY', 'RESOURCE_POLICY'];
-const VALIDATE_RESOURCE_TYPES: readonly ValidatePolicyResourceType[] = ['AWS::S3::Bucket', 'AWS::S3::AccessPoint',
+export const POLICY_TYPES: readonly ValidatePolicyType[] = ['IDENTITY_POLICY', 'RESOURCE_POLICY', 'SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'];
+export const CHECK_POLICY_TYPES: readonly AccessCheckPolicyType[] = ['IDENTITY_POLICY', 'RESOURCE_POLICY'];
+export const VALIDATE_RESOURCE_TYPES: readonly ValidatePolicyResourceType[] = ['AWS::S3::Bucket', 'AWS::S3::AccessPoint',
   'AWS::S3::MultiRegionAccessPoint', 'AWS::S3ObjectLambda::AccessPoint', 'AWS::IAM::AssumeRolePolicyDocument', 'AWS::DynamoDB::Table'];
 const LOCALES = ['DE', 'EN', 'ES', 'FR', 'IT', 'JA', 'KO', 'PT_BR', 'ZH_CN', 'ZH_TW'];
 /** botocore's AccessCheckResourceType. */
-const CHECK_RESOURCE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::Stream', 'AWS::EFS::FileSystem',
+export const CHECK_RESOURCE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::Stream', 'AWS::EFS::FileSystem',
   'AWS::OpenSearchService::Domain', 'AWS::Kinesis::Stream', 'AWS::Kinesis::StreamConsumer', 'AWS::KMS::Key',
   'AWS::Lambda::Function', 'AWS::S3::Bucket', 'AWS::S3::AccessPoint', 'AWS::S3Express::DirectoryBucket', 'AWS::S3::Glacier',
   'AWS::S3Outposts::Bucket', 'AWS::S3Outposts::AccessPoint', 'AWS::SecretsManager::Secret', 'AWS::SNS::Topic',

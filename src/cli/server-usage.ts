@@ -5,15 +5,18 @@
  */
 import { ENVIRONMENT_ONLY, serverOptionDocs, type ServerOptionDoc } from '../config.js';
 
-const SUBCOMMANDS = ['server', 'workload-token', 'validate-logs'] as const;
+const SUBCOMMANDS = ['server', 'workload-token', 'validate-logs', 'audit'] as const;
 
 export function mainUsage(version: string): string {
   return `strongbox ${version}: a self-hosted S3-compatible object store whose IAM behaves like AWS's
 
-usage: strongbox server [OPTION]...        serve S3, IAM, STS, Organizations, KMS and CloudTrail
+usage: strongbox server [OPTION]...        serve S3, IAM, STS, Organizations, KMS, CloudTrail and
+                                           IAM Access Analyzer's policy checks
                                            (strongbox server --help: every option)
        strongbox workload-token create|list|revoke ...   (strongbox workload-token --help)
        strongbox validate-logs --trail-arn ARN --start-time TIME ...   (strongbox validate-logs --help)
+       strongbox audit check validate|no-new-access|access-not-granted|no-public-access ... FILE
+                                           (strongbox audit --help)
        strongbox --version
 `;
 }
@@ -22,9 +25,9 @@ export function serverUsage(): string {
   const lines = [
     'usage: strongbox server [OPTION]...',
     '',
-    'Serves S3, IAM, STS, Organizations, KMS and CloudTrail on one endpoint. Every option can be given by',
-    'its environment variable instead; a flag wins over its variable. SIGTERM or SIGINT stop the server',
-    'gracefully (in-flight requests finish).',
+    'Serves S3, IAM, STS, Organizations, KMS, CloudTrail and IAM Access Analyzer on one endpoint. Every',
+    'option can be given by its environment variable instead; a flag wins over its variable. SIGTERM or',
+    'SIGINT stop the server gracefully (in-flight requests finish).',
     '',
     'Options:',
   ];
