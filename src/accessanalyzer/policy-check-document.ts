@@ -1,5 +1,6 @@
 import { ServiceError } from '../errors/service-error.js';
-import type { Effect, PolicyDocument, PolicyStatement } from '../policy/policy-document.js';
+import type { PolicyDocument } from '../policy/policy-document.js';
+import { toPolicyDocument } from '../policy/parse-policy.js';
 import { PolicyRejection } from '../policy/policy-error.js';
 import { readPolicySyntax, type RawDocument } from '../policy/policy-syntax.js';
 
@@ -38,7 +39,7 @@ export function readCheckDocument(text: string, kind: CheckPolicyKind): PolicyDo
   }
   const problem = statementProblem(raw, kind);
   if (problem !== undefined) throw invalidParameter(problem);
-  return toDocument(raw);
+  return toPolicyDocument(raw);
 }
 
 /** IAM's checks after the grammar that every service's policies share, with IAM's messages. */
@@ -63,26 +64,4 @@ function statementProblem(raw: RawDocument, kind: CheckPolicyKind): string | und
     } else if (!s.principal && !s.notPrincipal) return 'Policy statement must contain a principal.';
   }
   return undefined;
-}
-
-function toDocument(raw: RawDocument): PolicyDocument {
-  return {
-    version: raw.version === '2012-10-17' ? '2012-10-17' : '2008-10-17',
-    versionGiven: raw.version !== undefined,
-    id: raw.id,
-    statements: raw.statements.map(
-      (s): PolicyStatement => ({
-        sid: s.sid,
-        effect: s.effect as Effect,
-        principal: s.principal,
-        notPrincipal: s.notPrincipal,
-        action: s.action,
-        notAction: s.notAction,
-        resource: s.resource,
-        notResource: s.notResource,
-        conditions: s.conditions,
-        span: s.span,
-      }),
-    ),
-  };
 }

@@ -49,7 +49,7 @@ export function parsePolicy(text: string, options: ParsePolicyOptions): ParsePol
         principalExists: options.principalExists,
       });
     }
-    return { ok: true, document: toDocument(raw) };
+    return { ok: true, document: toPolicyDocument(raw) };
   } catch (e) {
     if (!(e instanceof PolicyRejection)) throw e;
     if (options.kind === 'scp' || options.kind === 'rcp') return { ok: false, error: malformed(options.kind, SCP_INVALID) };
@@ -58,7 +58,8 @@ export function parsePolicy(text: string, options: ParsePolicyOptions): ParsePol
   }
 }
 
-function toDocument(raw: RawDocument): PolicyDocument {
+/** A document that passed validation, as the engine's model (Access Analyzer's checks read it too). */
+export function toPolicyDocument(raw: RawDocument): PolicyDocument {
   return {
     version: raw.version === '2012-10-17' ? '2012-10-17' : '2008-10-17',
     versionGiven: raw.version !== undefined,
