@@ -3,7 +3,12 @@ import type { InputProblem, JsonInput } from '../json-protocol/json-input.js';
 import { createRestJsonProtocol, type RestJsonOperation } from '../json-protocol/rest-json-protocol.js';
 import type { JsonContext } from '../json-protocol/types.js';
 import type { AuthzCheck, ProtocolAdapter } from '../server/protocol.js';
-import { checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, type AccessCheckPolicyType } from './policy-checks.js';
+import {
+  checkAccessNotGranted,
+  checkNoNewAccess,
+  checkNoPublicAccess,
+  type AccessCheckPolicyType,
+} from './policy-checks.js';
 import { validatePolicy, type ValidatePolicyResourceType, type ValidatePolicyType } from './validate-policy.js';
 
 /**
@@ -16,26 +21,62 @@ import { validatePolicy, type ValidatePolicyResourceType, type ValidatePolicyTyp
  */
 export const ACCESS_ANALYZER_SERVICE = 'access-analyzer';
 
-export const POLICY_TYPES: readonly ValidatePolicyType[] = ['IDENTITY_POLICY', 'RESOURCE_POLICY', 'SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'];
+export const POLICY_TYPES: readonly ValidatePolicyType[] = [
+  'IDENTITY_POLICY',
+  'RESOURCE_POLICY',
+  'SERVICE_CONTROL_POLICY',
+  'RESOURCE_CONTROL_POLICY',
+];
 export const CHECK_POLICY_TYPES: readonly AccessCheckPolicyType[] = ['IDENTITY_POLICY', 'RESOURCE_POLICY'];
-export const VALIDATE_RESOURCE_TYPES: readonly ValidatePolicyResourceType[] = ['AWS::S3::Bucket', 'AWS::S3::AccessPoint',
-  'AWS::S3::MultiRegionAccessPoint', 'AWS::S3ObjectLambda::AccessPoint', 'AWS::IAM::AssumeRolePolicyDocument', 'AWS::DynamoDB::Table'];
+export const VALIDATE_RESOURCE_TYPES: readonly ValidatePolicyResourceType[] = [
+  'AWS::S3::Bucket',
+  'AWS::S3::AccessPoint',
+  'AWS::S3::MultiRegionAccessPoint',
+  'AWS::S3ObjectLambda::AccessPoint',
+  'AWS::IAM::AssumeRolePolicyDocument',
+  'AWS::DynamoDB::Table',
+];
 const LOCALES = ['DE', 'EN', 'ES', 'FR', 'IT', 'JA', 'KO', 'PT_BR', 'ZH_CN', 'ZH_TW'];
 /** botocore's AccessCheckResourceType. */
-export const CHECK_RESOURCE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::Stream', 'AWS::EFS::FileSystem',
-  'AWS::OpenSearchService::Domain', 'AWS::Kinesis::Stream', 'AWS::Kinesis::StreamConsumer', 'AWS::KMS::Key',
-  'AWS::Lambda::Function', 'AWS::S3::Bucket', 'AWS::S3::AccessPoint', 'AWS::S3Express::DirectoryBucket', 'AWS::S3::Glacier',
-  'AWS::S3Outposts::Bucket', 'AWS::S3Outposts::AccessPoint', 'AWS::SecretsManager::Secret', 'AWS::SNS::Topic',
-  'AWS::SQS::Queue', 'AWS::IAM::AssumeRolePolicyDocument', 'AWS::S3Tables::TableBucket', 'AWS::ApiGateway::RestApi',
-  'AWS::CodeArtifact::Domain', 'AWS::Backup::BackupVault', 'AWS::CloudTrail::Dashboard', 'AWS::CloudTrail::EventDataStore',
-  'AWS::S3Tables::Table', 'AWS::S3Express::AccessPoint'];
+export const CHECK_RESOURCE_TYPES = [
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::Stream',
+  'AWS::EFS::FileSystem',
+  'AWS::OpenSearchService::Domain',
+  'AWS::Kinesis::Stream',
+  'AWS::Kinesis::StreamConsumer',
+  'AWS::KMS::Key',
+  'AWS::Lambda::Function',
+  'AWS::S3::Bucket',
+  'AWS::S3::AccessPoint',
+  'AWS::S3Express::DirectoryBucket',
+  'AWS::S3::Glacier',
+  'AWS::S3Outposts::Bucket',
+  'AWS::S3Outposts::AccessPoint',
+  'AWS::SecretsManager::Secret',
+  'AWS::SNS::Topic',
+  'AWS::SQS::Queue',
+  'AWS::IAM::AssumeRolePolicyDocument',
+  'AWS::S3Tables::TableBucket',
+  'AWS::ApiGateway::RestApi',
+  'AWS::CodeArtifact::Domain',
+  'AWS::Backup::BackupVault',
+  'AWS::CloudTrail::Dashboard',
+  'AWS::CloudTrail::EventDataStore',
+  'AWS::S3Tables::Table',
+  'AWS::S3Express::AccessPoint',
+];
 
 /** Access Analyzer's ValidationException: `reason` from the model's ValidationExceptionReason. */
 export function accessAnalyzerInvalidInput(p: InputProblem): ServiceError {
   const at = p.member.charAt(0).toLowerCase() + p.member.slice(1);
   const shown = p.value === undefined ? 'null' : `'${String(p.value)}'`;
-  return new ServiceError('ValidationException', `1 validation error detected: Value ${shown} at '${at}' failed to satisfy constraint: ${p.constraint}`,
-    400, { fields: { reason: 'fieldValidationFailed' } });
+  return new ServiceError(
+    'ValidationException',
+    `1 validation error detected: Value ${shown} at '${at}' failed to satisfy constraint: ${p.constraint}`,
+    400,
+    { fields: { reason: 'fieldValidationFailed' } },
+  );
 }
 
 /**
@@ -71,8 +112,9 @@ const validatePolicyOperation: RestJsonOperation = {
     const findings = validatePolicy({
       policyDocument: input.requiredString('policyDocument'),
       policyType: input.requiredString('policyType', { enum: POLICY_TYPES }) as ValidatePolicyType,
-      validatePolicyResourceType: input.optionalString('validatePolicyResourceType', { enum: VALIDATE_RESOURCE_TYPES }) as
-        ValidatePolicyResourceType | undefined,
+      validatePolicyResourceType: input.optionalString('validatePolicyResourceType', {
+        enum: VALIDATE_RESOURCE_TYPES,
+      }) as ValidatePolicyResourceType | undefined,
     });
     const { page, nextToken } = paginate(findings, input);
     return { findings: page, nextToken };
@@ -83,7 +125,13 @@ const validatePolicyOperation: RestJsonOperation = {
 function paginate<T>(items: readonly T[], input: JsonInput): { page: readonly T[]; nextToken?: string } {
   const token = input.optionalString('nextToken');
   const start = token === undefined ? 0 : Number(token);
-  if (!Number.isSafeInteger(start) || start < 0 || start > items.length || (token !== undefined && String(start) !== token)) throw invalidToken();
+  if (
+    !Number.isSafeInteger(start) ||
+    start < 0 ||
+    start > items.length ||
+    (token !== undefined && String(start) !== token)
+  )
+    throw invalidToken();
   const max = input.optionalInt('maxResults', { min: 1 }) ?? items.length;
   const end = Math.min(items.length, start + max);
   return { page: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };
@@ -95,11 +143,13 @@ const checkNoNewAccessOperation: RestJsonOperation = {
   uri: '/policy/check-no-new-access',
   checks: anyResource('CheckNoNewAccess'),
   async handler({ input }) {
-    return { ...checkNoNewAccess({
-      newPolicyDocument: checkDocument(input, 'newPolicyDocument'),
-      existingPolicyDocument: checkDocument(input, 'existingPolicyDocument'),
-      policyType: input.requiredString('policyType', { enum: CHECK_POLICY_TYPES }) as AccessCheckPolicyType,
-    }) };
+    return {
+      ...checkNoNewAccess({
+        newPolicyDocument: checkDocument(input, 'newPolicyDocument'),
+        existingPolicyDocument: checkDocument(input, 'existingPolicyDocument'),
+        policyType: input.requiredString('policyType', { enum: CHECK_POLICY_TYPES }) as AccessCheckPolicyType,
+      }),
+    };
   },
 };
 
@@ -112,19 +162,36 @@ const checkAccessNotGrantedOperation: RestJsonOperation = {
     const policyDocument = checkDocument(input, 'policyDocument');
     const access = input.optionalStructureList('access');
     if (access === undefined) throw input.problem('access', 'INPUT_REQUIRED', undefined, 'Member must not be null');
-    if (access.length > 1) throw input.problem('access', 'MAX_LENGTH_EXCEEDED', access.length, 'Member must have length less than or equal to 1');
-    return { ...checkAccessNotGranted({
-      policyDocument,
-      access: access.map((a) => ({ actions: listOf(a, 'actions', {}), resources: listOf(a, 'resources', { max: 2048 }) })),
-      policyType: input.requiredString('policyType', { enum: CHECK_POLICY_TYPES }) as AccessCheckPolicyType,
-    }) };
+    if (access.length > 1)
+      throw input.problem(
+        'access',
+        'MAX_LENGTH_EXCEEDED',
+        access.length,
+        'Member must have length less than or equal to 1',
+      );
+    return {
+      ...checkAccessNotGranted({
+        policyDocument,
+        access: access.map((a) => ({
+          actions: listOf(a, 'actions', {}),
+          resources: listOf(a, 'resources', { max: 2048 }),
+        })),
+        policyType: input.requiredString('policyType', { enum: CHECK_POLICY_TYPES }) as AccessCheckPolicyType,
+      }),
+    };
   },
 };
 
 /** A list member of at most 100 strings (AccessActionsList, AccessResourcesList). */
 function listOf(input: JsonInput, member: string, rules: { max?: number }): string[] | undefined {
   const list = input.optionalStringList(member, rules);
-  if (list !== undefined && list.length > 100) throw input.problem(member, 'MAX_LENGTH_EXCEEDED', list.length, 'Member must have length less than or equal to 100');
+  if (list !== undefined && list.length > 100)
+    throw input.problem(
+      member,
+      'MAX_LENGTH_EXCEEDED',
+      list.length,
+      'Member must have length less than or equal to 100',
+    );
   return list;
 }
 
@@ -134,15 +201,22 @@ const checkNoPublicAccessOperation: RestJsonOperation = {
   uri: '/policy/check-no-public-access',
   checks: anyResource('CheckNoPublicAccess'),
   async handler({ input }) {
-    return { ...checkNoPublicAccess({
-      policyDocument: checkDocument(input, 'policyDocument'),
-      resourceType: input.requiredString('resourceType', { enum: CHECK_RESOURCE_TYPES }),
-    }) };
+    return {
+      ...checkNoPublicAccess({
+        policyDocument: checkDocument(input, 'policyDocument'),
+        resourceType: input.requiredString('resourceType', { enum: CHECK_RESOURCE_TYPES }),
+      }),
+    };
   },
 };
 
 export function accessAnalyzerOperations(): RestJsonOperation[] {
-  return [validatePolicyOperation, checkNoNewAccessOperation, checkAccessNotGrantedOperation, checkNoPublicAccessOperation];
+  return [
+    validatePolicyOperation,
+    checkNoNewAccessOperation,
+    checkAccessNotGrantedOperation,
+    checkNoPublicAccessOperation,
+  ];
 }
 
 export function createAccessAnalyzerProtocol(): ProtocolAdapter {
@@ -151,6 +225,9 @@ export function createAccessAnalyzerProtocol(): ProtocolAdapter {
     operations: accessAnalyzerOperations(),
     invalidInput: accessAnalyzerInvalidInput,
     internalErrorCode: 'InternalServerException',
-    unknownOperation: () => new ServiceError('ValidationException', 'The requested operation does not exist.', 400, { fields: { reason: 'unknownOperation' } }),
+    unknownOperation: () =>
+      new ServiceError('ValidationException', 'The requested operation does not exist.', 400, {
+        fields: { reason: 'unknownOperation' },
+      }),
   });
 }

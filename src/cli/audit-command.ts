@@ -8,9 +8,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { isServiceError } from '../errors/service-error.js';
-import { checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, type PolicyCheckResult } from '../accessanalyzer/policy-checks.js';
+import {
+  checkAccessNotGranted,
+  checkNoNewAccess,
+  checkNoPublicAccess,
+  type PolicyCheckResult,
+} from '../accessanalyzer/policy-checks.js';
 import { validatePolicy, type ValidatePolicyFinding } from '../accessanalyzer/validate-policy.js';
-import { CHECK_POLICY_TYPES, CHECK_RESOURCE_TYPES, POLICY_TYPES, VALIDATE_RESOURCE_TYPES } from '../accessanalyzer/access-analyzer-protocol.js';
+import {
+  CHECK_POLICY_TYPES,
+  CHECK_RESOURCE_TYPES,
+  POLICY_TYPES,
+  VALIDATE_RESOURCE_TYPES,
+} from '../accessanalyzer/access-analyzer-protocol.js';
 
 export const AUDIT_USAGE = `usage: strongbox audit check validate --policy-type TYPE [--resource-type RTYPE] [--json] FILE
        strongbox audit check no-new-access --policy-type IDENTITY_POLICY|RESOURCE_POLICY --existing FILE --new FILE [--json]
@@ -57,25 +67,44 @@ export function runAuditCommand(argv: readonly string[], io: AuditIo): number {
     };
     switch (check) {
       case 'validate':
-        return report(io, args.json, validatePolicy({
-          policyDocument: policy(one(args.files, 'FILE')),
-          policyType: oneOf(required(args, '--policy-type'), POLICY_TYPES),
-          validatePolicyResourceType: optionalOneOf(optional(args, '--resource-type'), VALIDATE_RESOURCE_TYPES),
-        }));
+        return report(
+          io,
+          args.json,
+          validatePolicy({
+            policyDocument: policy(one(args.files, 'FILE')),
+            policyType: oneOf(required(args, '--policy-type'), POLICY_TYPES),
+            validatePolicyResourceType: optionalOneOf(optional(args, '--resource-type'), VALIDATE_RESOURCE_TYPES),
+          }),
+        );
       case 'no-new-access':
-        return verdict(io, args.json, checkNoNewAccess({
-          existingPolicyDocument: policy(required(args, '--existing')),
-          newPolicyDocument: policy(required(args, '--new')),
-          policyType: oneOf(required(args, '--policy-type'), CHECK_POLICY_TYPES),
-        }));
+        return verdict(
+          io,
+          args.json,
+          checkNoNewAccess({
+            existingPolicyDocument: policy(required(args, '--existing')),
+            newPolicyDocument: policy(required(args, '--new')),
+            policyType: oneOf(required(args, '--policy-type'), CHECK_POLICY_TYPES),
+          }),
+        );
       case 'access-not-granted':
-        return verdict(io, args.json, checkAccessNotGranted({
-          policyDocument: policy(one(args.files, 'FILE')),
-          access: [{ actions: args.options.get('--action'), resources: args.options.get('--resource') }],
-          policyType: oneOf(required(args, '--policy-type'), CHECK_POLICY_TYPES),
-        }));
+        return verdict(
+          io,
+          args.json,
+          checkAccessNotGranted({
+            policyDocument: policy(one(args.files, 'FILE')),
+            access: [{ actions: args.options.get('--action'), resources: args.options.get('--resource') }],
+            policyType: oneOf(required(args, '--policy-type'), CHECK_POLICY_TYPES),
+          }),
+        );
       case 'no-public-access':
-        return verdict(io, args.json, checkNoPublicAccess({ policyDocument: policy(one(args.files, 'FILE')), resourceType: oneOf(required(args, '--resource-type'), CHECK_RESOURCE_TYPES) }));
+        return verdict(
+          io,
+          args.json,
+          checkNoPublicAccess({
+            policyDocument: policy(one(args.files, 'FILE')),
+            resourceType: oneOf(required(args, '--resource-type'), CHECK_RESOURCE_TYPES),
+          }),
+        );
       default:
         throw new UsageError(`unknown check '${check ?? ''}'`);
     }
@@ -116,7 +145,8 @@ function optional(args: Parsed, option: string): string | undefined {
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`'${value}' is not one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`'${value}' is not one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -136,7 +166,9 @@ function report(io: AuditIo, json: boolean, findings: readonly ValidatePolicyFin
   else {
     for (const f of findings) {
       const at = f.locations[0]?.span.start;
-      io.stdout(`${f.findingType.padEnd(16)} ${f.issueCode.padEnd(40)} ${at ? `${at.line}:${at.column}` : '-'}\n  ${f.findingDetails}\n  ${f.learnMoreLink}\n`);
+      io.stdout(
+        `${f.findingType.padEnd(16)} ${f.issueCode.padEnd(40)} ${at ? `${at.line}:${at.column}` : '-'}\n  ${f.findingDetails}\n  ${f.learnMoreLink}\n`,
+      );
     }
   }
   return findings.some((f) => f.findingType === 'ERROR' || f.findingType === 'SECURITY_WARNING') ? 1 : 0;

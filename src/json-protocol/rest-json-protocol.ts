@@ -1,7 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { isServiceError, ServiceError } from '../errors/service-error.js';
-import type { AuthzCheck, HttpResponse, OperationResult, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import type {
+  AuthzCheck,
+  HttpResponse,
+  OperationResult,
+  ProtocolAdapter,
+  RequestInfo,
+  RoutedOperation,
+} from '../server/protocol.js';
 import { structuredElements } from '../audit/audit-parameters.js';
 import { recordsResponseElements } from '../audit/cloudtrail-classification.js';
 import { missingAuthenticationToken, toJsonProtocolAuthError } from './json-auth-errors.js';
@@ -64,19 +71,34 @@ export function createRestJsonProtocol(def: RestJsonServiceDefinition): Protocol
   return {
     service: def.service,
     authError: restJsonAuthError,
-    async route(raw: RawRequest, _req: IncomingMessage, auth: AuthenticationResult, info: RequestInfo): Promise<RoutedOperation> {
+    async route(
+      raw: RawRequest,
+      _req: IncomingMessage,
+      auth: AuthenticationResult,
+      info: RequestInfo,
+    ): Promise<RoutedOperation> {
       const caller = auth.caller;
       if (caller.kind === 'Anonymous') throw missingAuthenticationToken();
       const { op, members } = matchRoute(routes, raw, def.unknownOperation);
       const body = await readJsonBody(auth.body, def.maxBodyBytes ?? 1024 * 1024);
       const input = { ...body, ...queryMembers(raw.rawQuery, op.query), ...members };
-      const ctx: JsonContext = { input: new JsonInput(input, def.invalidInput), caller, accountId: caller.accountId, info, auth };
+      const ctx: JsonContext = {
+        input: new JsonInput(input, def.invalidInput),
+        caller,
+        accountId: caller.accountId,
+        info,
+        auth,
+      };
       const checks = await op.checks(ctx);
       const withResponse = recordsResponseElements(op.name);
       return {
         name: op.name,
         checks,
-        audit: { get requestParameters() { return structuredElements(input); } },
+        audit: {
+          get requestParameters() {
+            return structuredElements(input);
+          },
+        },
         async execute(): Promise<OperationResult> {
           const result = await op.handler(ctx);
           return {
@@ -86,7 +108,8 @@ export function createRestJsonProtocol(def: RestJsonServiceDefinition): Protocol
         },
       };
     },
-    errorResponse: (err, info) => restJsonErrorResponse(err, { requestId: info.requestId, renames, internalErrorCode: def.internalErrorCode }),
+    errorResponse: (err, info) =>
+      restJsonErrorResponse(err, { requestId: info.requestId, renames, internalErrorCode: def.internalErrorCode }),
   };
 }
 
@@ -101,7 +124,11 @@ function compileRoute(op: RestJsonOperation): CompiledRoute {
   return { op, pattern: new RegExp(`^${source.join('/')}$`), labels };
 }
 
-function matchRoute(routes: readonly CompiledRoute[], raw: RawRequest, unknown: () => ServiceError): { op: RestJsonOperation; members: Record<string, string> } {
+function matchRoute(
+  routes: readonly CompiledRoute[],
+  raw: RawRequest,
+  unknown: () => ServiceError,
+): { op: RestJsonOperation; members: Record<string, string> } {
   for (const r of routes) {
     if (r.op.method !== raw.method) continue;
     const m = r.pattern.exec(raw.rawPath);
@@ -123,7 +150,10 @@ function decodeLabel(text: string): string {
   }
 }
 
-function queryMembers(rawQuery: string, spec: Readonly<Record<string, QueryMember>> | undefined): Record<string, unknown> {
+function queryMembers(
+  rawQuery: string,
+  spec: Readonly<Record<string, QueryMember>> | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (spec === undefined || rawQuery === '') return out;
   for (const [name, value] of new URLSearchParams(rawQuery)) {
@@ -132,7 +162,8 @@ function queryMembers(rawQuery: string, spec: Readonly<Record<string, QueryMembe
     if (q.type === 'list') out[q.member] = [...((out[q.member] as string[] | undefined) ?? []), value];
     else if (q.type === 'integer') {
       const n = Number(value);
-      if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) throw serializationError(`Expected an integer for ${name}`);
+      if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n))
+        throw serializationError(`Expected an integer for ${name}`);
       out[q.member] = n;
     } else out[q.member] = value;
   }
@@ -154,20 +185,36 @@ export function restJsonText(result: JsonResult): string {
 function restJsonAuthError(err: ServiceError): ServiceError {
   const mapped = toJsonProtocolAuthError(err);
   if (mapped === err || mapped.status !== 400) return mapped;
-  return new ServiceError(mapped.code, mapped.message, 403, { fields: mapped.fields, headers: mapped.headers, cause: err });
+  return new ServiceError(mapped.code, mapped.message, 403, {
+    fields: mapped.fields,
+    headers: mapped.headers,
+    cause: err,
+  });
 }
 
 function restJsonErrorResponse(
   err: unknown,
-  o: { readonly requestId: string; readonly renames: Readonly<Record<string, ErrorRename>>; readonly internalErrorCode: string },
+  o: {
+    readonly requestId: string;
+    readonly renames: Readonly<Record<string, ErrorRename>>;
+    readonly internalErrorCode: string;
+  },
 ): HttpResponse {
   const e = isServiceError(err) ? err : new ServiceError(o.internalErrorCode, 'Internal Failure', 500, { cause: err });
   const rename = o.renames[e.code];
   const code = rename?.code ?? e.code;
   const status = rename?.status ?? e.status;
-  return answer(status, JSON.stringify({ message: e.message, ...e.fields }), o.requestId, { ...e.headers, 'x-amzn-ErrorType': code });
+  return answer(status, JSON.stringify({ message: e.message, ...e.fields }), o.requestId, {
+    ...e.headers,
+    'x-amzn-ErrorType': code,
+  });
 }
 
-function answer(status: number, text: string, requestId: string, headers: Readonly<Record<string, string>>): HttpResponse {
+function answer(
+  status: number,
+  text: string,
+  requestId: string,
+  headers: Readonly<Record<string, string>>,
+): HttpResponse {
   return { status, headers: { ...headers, 'x-amzn-RequestId': requestId, 'Content-Type': CONTENT_TYPE }, body: text };
 }

@@ -47,28 +47,70 @@ describe('IAM Access Analyzer policy checks with the aws CLI and boto3', () => {
     await server?.stop();
   });
 
-  test('validate-policy flags the seed\'s s3:* on * and a PassRole on *, with the path and span of each', async () => {
-    const seed = (await json(server, ['accessanalyzer', 'validate-policy', '--policy-type', 'IDENTITY_POLICY', '--policy-document', SEED_S3_FULL]))
-      .findings as Finding[];
+  test("validate-policy flags the seed's s3:* on * and a PassRole on *, with the path and span of each", async () => {
+    const seed = (
+      await json(server, [
+        'accessanalyzer',
+        'validate-policy',
+        '--policy-type',
+        'IDENTITY_POLICY',
+        '--policy-document',
+        SEED_S3_FULL,
+      ])
+    ).findings as Finding[];
     const warning = seed.find((f) => f.findingType === 'SECURITY_WARNING');
     assert.ok(warning, `a security warning for s3:* on *: ${JSON.stringify(seed)}`);
     assert.ok(warning.locations.length > 0 && warning.locations[0]!.path.length > 0);
     assert.equal(warning.locations[0]!.span.start.line > 1, true, 'a span into the document, not its start');
 
     const passRole = doc([{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }]);
-    const found = (await json(server, ['accessanalyzer', 'validate-policy', '--policy-type', 'IDENTITY_POLICY', '--policy-document', passRole]))
-      .findings as Finding[];
-    assert.ok(found.some((f) => f.findingType === 'SECURITY_WARNING' && f.issueCode === 'PASS_ROLE_WITH_STAR_IN_RESOURCE'), JSON.stringify(found));
+    const found = (
+      await json(server, [
+        'accessanalyzer',
+        'validate-policy',
+        '--policy-type',
+        'IDENTITY_POLICY',
+        '--policy-document',
+        passRole,
+      ])
+    ).findings as Finding[];
+    assert.ok(
+      found.some((f) => f.findingType === 'SECURITY_WARNING' && f.issueCode === 'PASS_ROLE_WITH_STAR_IN_RESOURCE'),
+      JSON.stringify(found),
+    );
 
     const clean = doc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }]);
-    assert.deepEqual((await json(server, ['accessanalyzer', 'validate-policy', '--policy-type', 'IDENTITY_POLICY', '--policy-document', clean])).findings, []);
+    assert.deepEqual(
+      (
+        await json(server, [
+          'accessanalyzer',
+          'validate-policy',
+          '--policy-type',
+          'IDENTITY_POLICY',
+          '--policy-document',
+          clean,
+        ])
+      ).findings,
+      [],
+    );
 
-    const broken = (await json(server, ['accessanalyzer', 'validate-policy', '--policy-type', 'IDENTITY_POLICY', '--policy-document', '{"Version": "2012-10-17", "Statement": ['])).findings as Finding[];
+    const broken = (
+      await json(server, [
+        'accessanalyzer',
+        'validate-policy',
+        '--policy-type',
+        'IDENTITY_POLICY',
+        '--policy-document',
+        '{"Version": "2012-10-17", "Statement": [',
+      ])
+    ).findings as Finding[];
     assert.equal(broken[0]?.findingType, 'ERROR');
   });
 
   test('boto3: validate_policy pages with maxResults and nextToken; a bad enum is a ValidationException', async () => {
-    const r = await python(server, `
+    const r = await python(
+      server,
+      `
 import boto3, json, botocore, os
 c = boto3.client('accessanalyzer', endpoint_url=os.environ['STRONGBOX_ENDPOINT'])
 policy = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -83,7 +125,8 @@ try:
 except botocore.exceptions.ClientError as e:
     bad = [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]
 print(json.dumps({"first": len(first['findings']), "rest": len(rest['findings']), "every": len(every), "bad": bad}))
-`);
+`,
+    );
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { first: number; rest: number; every: number; bad: unknown };
     assert.equal(out.first, 1);
@@ -93,53 +136,146 @@ print(json.dumps({"first": len(first['findings']), "rest": len(rest['findings'])
   });
 
   test('check-no-new-access catches a widened policy version and passes a narrowed one', async () => {
-    const existing = doc([{ Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }]);
+    const existing = doc([
+      { Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' },
+    ]);
     const widened = doc([{ Sid: 'Read', Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::reports/*' }]);
-    const narrowed = doc([{ Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/2026/*' }]);
-    const fail = await json(server, ['accessanalyzer', 'check-no-new-access', '--policy-type', 'IDENTITY_POLICY',
-      '--existing-policy-document', existing, '--new-policy-document', widened]);
+    const narrowed = doc([
+      { Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/2026/*' },
+    ]);
+    const fail = await json(server, [
+      'accessanalyzer',
+      'check-no-new-access',
+      '--policy-type',
+      'IDENTITY_POLICY',
+      '--existing-policy-document',
+      existing,
+      '--new-policy-document',
+      widened,
+    ]);
     assert.equal(fail.result, 'FAIL');
-    assert.ok((fail.reasons as { statementIndex?: number }[]).some((r) => r.statementIndex === 0), JSON.stringify(fail));
-    const pass = await json(server, ['accessanalyzer', 'check-no-new-access', '--policy-type', 'IDENTITY_POLICY',
-      '--existing-policy-document', existing, '--new-policy-document', narrowed]);
+    assert.ok(
+      (fail.reasons as { statementIndex?: number }[]).some((r) => r.statementIndex === 0),
+      JSON.stringify(fail),
+    );
+    const pass = await json(server, [
+      'accessanalyzer',
+      'check-no-new-access',
+      '--policy-type',
+      'IDENTITY_POLICY',
+      '--existing-policy-document',
+      existing,
+      '--new-policy-document',
+      narrowed,
+    ]);
     assert.equal(pass.result, 'PASS');
   });
 
   test('check-access-not-granted and check-no-public-access', async () => {
     const reader = doc([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: '*' }]);
-    const notGranted = await json(server, ['accessanalyzer', 'check-access-not-granted', '--policy-type', 'IDENTITY_POLICY',
-      '--policy-document', reader, '--access', 'actions=s3:DeleteObject,s3:PutBucketPolicy']);
+    const notGranted = await json(server, [
+      'accessanalyzer',
+      'check-access-not-granted',
+      '--policy-type',
+      'IDENTITY_POLICY',
+      '--policy-document',
+      reader,
+      '--access',
+      'actions=s3:DeleteObject,s3:PutBucketPolicy',
+    ]);
     assert.equal(notGranted.result, 'PASS');
-    const granted = await json(server, ['accessanalyzer', 'check-access-not-granted', '--policy-type', 'IDENTITY_POLICY',
-      '--policy-document', reader, '--access', 'actions=s3:GetObject']);
+    const granted = await json(server, [
+      'accessanalyzer',
+      'check-access-not-granted',
+      '--policy-type',
+      'IDENTITY_POLICY',
+      '--policy-document',
+      reader,
+      '--access',
+      'actions=s3:GetObject',
+    ]);
     assert.equal(granted.result, 'FAIL');
 
-    const publicRead = doc([{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::site/*' }]);
-    const pinned = doc([{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::site/*',
-      Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }]);
-    const isPublic = await json(server, ['accessanalyzer', 'check-no-public-access', '--resource-type', 'AWS::S3::Bucket', '--policy-document', publicRead]);
+    const publicRead = doc([
+      { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::site/*' },
+    ]);
+    const pinned = doc([
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::site/*',
+        Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+      },
+    ]);
+    const isPublic = await json(server, [
+      'accessanalyzer',
+      'check-no-public-access',
+      '--resource-type',
+      'AWS::S3::Bucket',
+      '--policy-document',
+      publicRead,
+    ]);
     assert.equal(isPublic.result, 'FAIL');
-    const notPublic = await json(server, ['accessanalyzer', 'check-no-public-access', '--resource-type', 'AWS::S3::Bucket', '--policy-document', pinned]);
+    const notPublic = await json(server, [
+      'accessanalyzer',
+      'check-no-public-access',
+      '--resource-type',
+      'AWS::S3::Bucket',
+      '--policy-document',
+      pinned,
+    ]);
     assert.equal(notPublic.result, 'PASS');
   });
 
   test('each check is authorized as access-analyzer:<Operation>, and recorded in the event history', async () => {
     const name = uniqueName('analyst');
     await json(server, ['iam', 'create-user', '--user-name', name]);
-    const k = (await json(server, ['iam', 'create-access-key', '--user-name', name])).AccessKey as Record<string, string>;
+    const k = (await json(server, ['iam', 'create-access-key', '--user-name', name])).AccessKey as Record<
+      string,
+      string
+    >;
     const creds = { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey! };
-    const args = ['accessanalyzer', 'validate-policy', '--policy-type', 'IDENTITY_POLICY', '--policy-document', SEED_S3_FULL];
+    const args = [
+      'accessanalyzer',
+      'validate-policy',
+      '--policy-type',
+      'IDENTITY_POLICY',
+      '--policy-document',
+      SEED_S3_FULL,
+    ];
     const denied = await awsCli(server, args, { creds });
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /\(AccessDeniedException\)/);
-    await json(server, ['iam', 'put-user-policy', '--user-name', name, '--policy-name', 'validate', '--policy-document',
-      doc([{ Effect: 'Allow', Action: 'access-analyzer:ValidatePolicy', Resource: '*' }])]);
+    await json(server, [
+      'iam',
+      'put-user-policy',
+      '--user-name',
+      name,
+      '--policy-name',
+      'validate',
+      '--policy-document',
+      doc([{ Effect: 'Allow', Action: 'access-analyzer:ValidatePolicy', Resource: '*' }]),
+    ]);
     await json(server, args, creds);
-    const events = (await json(server, ['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=ValidatePolicy']))
-      .Events as { Username?: string; CloudTrailEvent: string }[];
-    const mine = events.map((e) => JSON.parse(e.CloudTrailEvent) as Record<string, unknown>).filter((e) => (e.userIdentity as { userName?: string }).userName === name);
-    assert.deepEqual(mine.map((e) => [e.eventSource, e.errorCode ?? 'ok']).sort(), [
-      ['access-analyzer.amazonaws.com', 'AccessDenied'], ['access-analyzer.amazonaws.com', 'ok']].sort());
+    const events = (
+      await json(server, [
+        'cloudtrail',
+        'lookup-events',
+        '--lookup-attributes',
+        'AttributeKey=EventName,AttributeValue=ValidatePolicy',
+      ])
+    ).Events as { Username?: string; CloudTrailEvent: string }[];
+    const mine = events
+      .map((e) => JSON.parse(e.CloudTrailEvent) as Record<string, unknown>)
+      .filter((e) => (e.userIdentity as { userName?: string }).userName === name);
+    assert.deepEqual(
+      mine.map((e) => [e.eventSource, e.errorCode ?? 'ok']).sort(),
+      [
+        ['access-analyzer.amazonaws.com', 'AccessDenied'],
+        ['access-analyzer.amazonaws.com', 'ok'],
+      ].sort(),
+    );
     assert.equal(mine[0]!.recipientAccountId, accountId);
   });
 });

@@ -11,7 +11,11 @@ if (port === null) throw new Error('checkpoint-thread must run in a worker threa
 const { paths, intervalMs, restartFrames } = workerData as CheckpointThreadData;
 
 function report(path: string, e: unknown): void {
-  port!.postMessage({ kind: 'error', path, message: e instanceof Error ? e.message : String(e) } satisfies CheckpointThreadMessage);
+  port!.postMessage({
+    kind: 'error',
+    path,
+    message: e instanceof Error ? e.message : String(e),
+  } satisfies CheckpointThreadMessage);
 }
 
 const dbs: { readonly path: string; readonly db: Database }[] = [];

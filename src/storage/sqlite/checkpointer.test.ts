@@ -31,7 +31,11 @@ test('the thread copies the WAL into the database while the writer goes on, and 
   const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
   const page = Buffer.alloc(4000, 7);
   const errors: string[] = [];
-  const checkpointer = new Checkpointer([path], { intervalMs: 20, restartFrames: 1000, onError: (_, m) => errors.push(m) });
+  const checkpointer = new Checkpointer([path], {
+    intervalMs: 20,
+    restartFrames: 1000,
+    onError: (_, m) => errors.push(m),
+  });
   try {
     const before = statSync(path).size;
     for (let i = 0; i < 600; i++) insert.run(page);
@@ -56,7 +60,10 @@ test('the thread copies the WAL into the database while the writer goes on, and 
 test('a file the thread cannot open is reported, and close still returns', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'checkpointer-'));
   const errors: string[] = [];
-  const checkpointer = new Checkpointer([join(dir, 'missing.sqlite')], { intervalMs: 10, onError: (file, m) => errors.push(`${file}: ${m}`) });
+  const checkpointer = new Checkpointer([join(dir, 'missing.sqlite')], {
+    intervalMs: 10,
+    onError: (file, m) => errors.push(`${file}: ${m}`),
+  });
   try {
     await until('the failure was reported', () => errors.length > 0);
     assert.match(errors[0]!, /missing\.sqlite: unable to open database file/);

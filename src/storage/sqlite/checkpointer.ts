@@ -48,12 +48,17 @@ export class Checkpointer {
   private readonly exited: Promise<void>;
 
   constructor(paths: readonly string[], options: CheckpointerOptions = {}) {
-    const workerData: CheckpointThreadData = { paths, intervalMs: options.intervalMs ?? 100,
-      restartFrames: options.restartFrames ?? RESTART_FRAMES };
+    const workerData: CheckpointThreadData = {
+      paths,
+      intervalMs: options.intervalMs ?? 100,
+      restartFrames: options.restartFrames ?? RESTART_FRAMES,
+    };
     this.worker = new Worker(new URL('./checkpoint-thread.js', import.meta.url), { workerData });
     this.worker.on('message', (m: CheckpointThreadMessage) => options.onError?.(m.path, m.message));
     // An error thrown in the thread arrives cloned, not always as an Error.
-    this.worker.on('error', (e: unknown) => options.onError?.('(thread)', (e as { message?: string })?.message ?? String(e)));
+    this.worker.on('error', (e: unknown) =>
+      options.onError?.('(thread)', (e as { message?: string })?.message ?? String(e)),
+    );
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     // Never what keeps a process alive: a server stops by closing it, a test may simply end.
     this.worker.unref();
