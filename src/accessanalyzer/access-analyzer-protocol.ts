@@ -1,5 +1,5 @@
 import { ServiceError } from '../errors/service-error.js';
-import type { InputProblem, JsonInput } from '../json-protocol/json-input.js';
+import { validationException, type InputProblem, type JsonInput } from '../json-protocol/json-input.js';
 import { createRestJsonProtocol, type RestJsonOperation } from '../json-protocol/rest-json-protocol.js';
 import type { JsonContext } from '../json-protocol/types.js';
 import type { AuthzCheck, ProtocolAdapter } from '../server/protocol.js';
@@ -69,14 +69,8 @@ export const CHECK_RESOURCE_TYPES = [
 
 /** Access Analyzer's ValidationException: `reason` from the model's ValidationExceptionReason. */
 export function accessAnalyzerInvalidInput(p: InputProblem): ServiceError {
-  const at = p.member.charAt(0).toLowerCase() + p.member.slice(1);
-  const shown = p.value === undefined ? 'null' : `'${String(p.value)}'`;
-  return new ServiceError(
-    'ValidationException',
-    `1 validation error detected: Value ${shown} at '${at}' failed to satisfy constraint: ${p.constraint}`,
-    400,
-    { fields: { reason: 'fieldValidationFailed' } },
-  );
+  const e = validationException(p);
+  return new ServiceError(e.code, e.message, e.status, { fields: { reason: 'fieldValidationFailed' } });
 }
 
 /**

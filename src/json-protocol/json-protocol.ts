@@ -2,13 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { ServiceError } from '../errors/service-error.js';
-import type { OperationResult, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
+import type { HttpResponse, OperationResult, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
 import { missingAuthenticationToken, requestTooLarge, toJsonProtocolAuthError } from './json-auth-errors.js';
-import { isObject, JsonInput, serializationError, validationException } from './json-input.js';
+import { isObject, JsonInput, serializationError, validationException, type InputProblem } from './json-input.js';
 import { jsonErrorResponse, jsonResultResponse } from './render.js';
 import { structuredElements } from '../audit/audit-parameters.js';
 import { recordsResponseElements } from '../audit/cloudtrail-classification.js';
-import type { ErrorRename, JsonContext, JsonOperation, JsonServiceDefinition } from './types.js';
+import type { ErrorRename, JsonContext, JsonOperation, JsonResult, JsonServiceDefinition } from './types.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -43,31 +43,15 @@ export function createJsonProtocol(def: JsonServiceDefinition): ProtocolAdapter 
       auth: AuthenticationResult,
       info: RequestInfo,
     ): Promise<RoutedOperation> {
-      const caller = auth.caller;
-      if (caller.kind === 'Anonymous') throw missingAuthenticationToken();
+      if (auth.caller.kind === 'Anonymous') throw missingAuthenticationToken();
       const op = operationOf(raw, def.targetPrefix, byName);
       const body = await readJsonBody(auth.body, maxBody);
-      const ctx: JsonContext = {
-        input: new JsonInput(body, problems),
-        caller,
-        accountId: caller.accountId,
-        info,
+      return routeJsonOperation(op, body, {
         auth,
-      };
-      const checks = await op.checks(ctx);
-      const withResponse = recordsResponseElements(op.name);
-      return {
-        name: op.name,
-        checks,
-        audit: { get requestParameters() { return structuredElements(body); } },
-        async execute(): Promise<OperationResult> {
-          const result = await op.handler(ctx);
-          return {
-            response: jsonResultResponse(result, { contentType, requestId: info.requestId }),
-            audit: withResponse ? { responseElements: structuredElements(result) } : undefined,
-          };
-        },
-      };
+        info,
+        problems,
+        render: (result) => jsonResultResponse(result, { contentType, requestId: info.requestId }),
+      });
     },
     errorResponse: (err, info) => jsonErrorResponse(err, { contentType, requestId: info.requestId, renames, internalErrorCode }),
   };
@@ -110,4 +94,38 @@ export async function readJsonBody(body: Readable, maxBody: number): Promise<Rea
   }
   if (!isObject(parsed)) throw serializationError('Start of structure or map found where not expected.');
   return parsed;
+}
+
+/**
+ * The routed operation of a request whose members were read into `input` (the JSON and REST-JSON
+ * protocols): the operation's checks run now, its handler on execute, its result rendered by `render`;
+ * the audit record gets the input and, where CloudTrail records one, the result.
+ */
+export async function routeJsonOperation(
+  op: Pick<JsonOperation, 'name' | 'checks' | 'handler'>,
+  input: Readonly<Record<string, unknown>>,
+  o: {
+    readonly auth: AuthenticationResult;
+    readonly info: RequestInfo;
+    readonly problems: (problem: InputProblem) => ServiceError;
+    readonly render: (result: JsonResult | undefined) => HttpResponse;
+  },
+): Promise<RoutedOperation> {
+  const caller = o.auth.caller;
+  if (caller.kind === 'Anonymous') throw missingAuthenticationToken();
+  const ctx: JsonContext = { input: new JsonInput(input, o.problems), caller, accountId: caller.accountId, info: o.info, auth: o.auth };
+  const checks = await op.checks(ctx);
+  const withResponse = recordsResponseElements(op.name);
+  return {
+    name: op.name,
+    checks,
+    audit: { get requestParameters() { return structuredElements(input); } },
+    async execute(): Promise<OperationResult> {
+      const result = await op.handler(ctx);
+      return {
+        response: o.render(result),
+        audit: withResponse ? { responseElements: structuredElements(result) } : undefined,
+      };
+    },
+  };
 }

@@ -1,19 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthenticationResult, RawRequest } from '../auth/types.js';
 import { isServiceError, ServiceError } from '../errors/service-error.js';
-import type {
-  AuthzCheck,
-  HttpResponse,
-  OperationResult,
-  ProtocolAdapter,
-  RequestInfo,
-  RoutedOperation,
-} from '../server/protocol.js';
-import { structuredElements } from '../audit/audit-parameters.js';
-import { recordsResponseElements } from '../audit/cloudtrail-classification.js';
+import type { AuthzCheck, HttpResponse, ProtocolAdapter, RequestInfo, RoutedOperation } from '../server/protocol.js';
 import { missingAuthenticationToken, toJsonProtocolAuthError } from './json-auth-errors.js';
-import { JsonInput, serializationError, type InputProblem } from './json-input.js';
-import { readJsonBody } from './json-protocol.js';
+import { serializationError, type InputProblem } from './json-input.js';
+import { readJsonBody, routeJsonOperation } from './json-protocol.js';
 import type { ErrorRename, JsonContext, JsonResult } from './types.js';
 
 /**
@@ -77,36 +68,15 @@ export function createRestJsonProtocol(def: RestJsonServiceDefinition): Protocol
       auth: AuthenticationResult,
       info: RequestInfo,
     ): Promise<RoutedOperation> {
-      const caller = auth.caller;
-      if (caller.kind === 'Anonymous') throw missingAuthenticationToken();
+      if (auth.caller.kind === 'Anonymous') throw missingAuthenticationToken();
       const { op, members } = matchRoute(routes, raw, def.unknownOperation);
       const body = await readJsonBody(auth.body, def.maxBodyBytes ?? 1024 * 1024);
-      const input = { ...body, ...queryMembers(raw.rawQuery, op.query), ...members };
-      const ctx: JsonContext = {
-        input: new JsonInput(input, def.invalidInput),
-        caller,
-        accountId: caller.accountId,
-        info,
+      return routeJsonOperation(op, { ...body, ...queryMembers(raw.rawQuery, op.query), ...members }, {
         auth,
-      };
-      const checks = await op.checks(ctx);
-      const withResponse = recordsResponseElements(op.name);
-      return {
-        name: op.name,
-        checks,
-        audit: {
-          get requestParameters() {
-            return structuredElements(input);
-          },
-        },
-        async execute(): Promise<OperationResult> {
-          const result = await op.handler(ctx);
-          return {
-            response: answer(200, result === undefined ? '' : restJsonText(result), info.requestId, {}),
-            audit: withResponse ? { responseElements: structuredElements(result) } : undefined,
-          };
-        },
-      };
+        info,
+        problems: def.invalidInput,
+        render: (result) => answer(200, result === undefined ? '' : restJsonText(result), info.requestId, {}),
+      });
     },
     errorResponse: (err, info) =>
       restJsonErrorResponse(err, { requestId: info.requestId, renames, internalErrorCode: def.internalErrorCode }),
