@@ -60,6 +60,7 @@ export interface ServerConfig {
   /** Where the server's SSE keys come from (src/sse/sse-key-file.ts): env, a key file, or DATA_DIR/sse.key. */
   readonly sseKeys: SseKeySource;
   readonly audit: AuditConfig;
+  readonly auditor: AuditorConfig;
   /** The HTTP layer's timeouts and bounds (server/connection-guard.ts). */
   readonly http: HttpLimits;
   /**
@@ -86,6 +87,14 @@ export interface AuditConfig {
    * secret on the command line shows in `ps`); undefined: loopback clients only.
    */
   readonly metricsToken: string | undefined;
+}
+
+/** The continuous auditor (issue #18): how soon it analyzes a change, how often it rescans everything. */
+export interface AuditorConfig {
+  readonly intervalMs: number;
+  readonly scanIntervalMs: number;
+  /** The length of a day for unused-access ages (shorter for tests and demonstrations). */
+  readonly dayMs: number;
 }
 
 export interface TlsListenerConfig {
@@ -153,6 +162,12 @@ const FLAGS: Record<string, { env: string; key: keyof RawConfig } & OptionHelp> 
     default: '3600000', help: 'the digest period of trails with log file validation' },
   '--access-log-delivery-ms': { env: 'STRONGBOX_ACCESS_LOG_DELIVERY_MS', key: 'accessLogDeliveryMs', value: 'MS',
     default: '60000', help: 'how often S3 server access logs are delivered' },
+  '--auditor-interval-ms': { env: 'STRONGBOX_AUDITOR_INTERVAL_MS', key: 'auditorIntervalMs', value: 'MS',
+    default: '1000', help: 'how soon the auditor analyzes a change (its findings and configuration history)' },
+  '--auditor-scan-ms': { env: 'STRONGBOX_AUDITOR_SCAN_MS', key: 'auditorScanMs', value: 'MS',
+    default: '86400000', help: 'how often each analyzer scans all its resources again' },
+  '--auditor-day-seconds': { env: 'STRONGBOX_AUDITOR_DAY_SECONDS', key: 'auditorDaySeconds', value: 'N',
+    help: 'a shorter day for unused-access ages, 1 to 86400 seconds, for tests and demonstrations (default: a real day)' },
   '--idle-timeout-ms': { env: 'STRONGBOX_IDLE_TIMEOUT_MS', key: 'idleTimeoutMs', value: 'MS', default: '20000',
     help: 'a connection idle this long is closed; a stalled request first gets 400 RequestTimeout' },
   '--headers-timeout-ms': { env: 'STRONGBOX_HEADERS_TIMEOUT_MS', key: 'headersTimeoutMs', value: 'MS', default: '60000',
@@ -239,6 +254,9 @@ interface RawConfig {
   trailDeliveryMs?: string;
   trailDigestMs?: string;
   accessLogDeliveryMs?: string;
+  auditorIntervalMs?: string;
+  auditorScanMs?: string;
+  auditorDaySeconds?: string;
   idleTimeoutMs?: string;
   headersTimeoutMs?: string;
   maxConnections?: string;
@@ -283,6 +301,11 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       trailDigestMs: wholeNumber(raw.trailDigestMs, { flag: '--trail-digest-ms', min: 100, max: 86_400_000, default: 3_600_000 }),
       accessLogDeliveryMs: wholeNumber(raw.accessLogDeliveryMs, { flag: '--access-log-delivery-ms', min: 100, max: 86_400_000, default: 60_000 }),
       metricsToken: env.STRONGBOX_METRICS_TOKEN || undefined,
+    },
+    auditor: {
+      intervalMs: wholeNumber(raw.auditorIntervalMs, { flag: '--auditor-interval-ms', min: 50, max: 3_600_000, default: 1000 }),
+      scanIntervalMs: wholeNumber(raw.auditorScanMs, { flag: '--auditor-scan-ms', min: 1000, max: 30 * 86_400_000, default: 86_400_000 }),
+      dayMs: 1000 * wholeNumber(raw.auditorDaySeconds, { flag: '--auditor-day-seconds', min: 1, max: 86_400, default: 86_400 }),
     },
     allowSigV2: switches.allowSigV2 ?? false,
     http: parseHttpLimits(raw),

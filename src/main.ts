@@ -17,7 +17,7 @@ import { canonicalUserDirectory } from './s3/canonical-user-directory.js';
 import { createAccountPublicAccessBlocks } from './s3control/account-public-access-blocks.js';
 import { createS3ControlProtocol } from './s3control/s3control-protocol.js';
 import { withS3Control } from './s3control/with-s3-control.js';
-import { createIamProtocol } from './iam/iam-protocol.js';
+import { createIamProtocol, iamOperationNames } from './iam/iam-protocol.js';
 import { createStsProtocol } from './sts/sts-protocol.js';
 import { createOrganizationsProtocol } from './organizations/organizations-protocol.js';
 import { createOrganizationPolicyLoader } from './organizations/organization-policies.js';
@@ -48,6 +48,10 @@ import { BackgroundLease } from './server/background-lease.js';
 import { LifecycleDays } from './lifecycle/lifecycle-days.js';
 import { lifecycleIdleMs, lifecycleJob } from './lifecycle/lifecycle-job.js';
 import { openAudit } from './audit/open-audit.js';
+import { auditorJob } from './auditor/auditor-job.js';
+import { trackedActionCatalog } from './iam/api/access-advisor-services.js';
+import { resourcesOfEvent } from './auditor/configuration/resources-of-event.js';
+import { openAuditorStore } from './auditor/sqlite-auditor-store.js';
 import { ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol } from './accessanalyzer/access-analyzer-protocol.js';
 import { AUDIT_DB_FILE } from './audit/sqlite-audit-store.js';
 import { Checkpointer } from './storage/sqlite/checkpointer.js';
@@ -150,6 +154,8 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   // The files several connections write are checkpointed on a thread, not in a request's commit.
   const checkpointer = new Checkpointer([join(dataDir, AUDIT_DB_FILE), ...(shared ? [join(dataDir, METADATA_FILE)] : [])],
     { onError: (file, message) => logger.warn({ file, message }, 'WAL checkpoint failed') });
+  // The continuous auditor (src/auditor): analyzers, findings and configuration history in auditor.sqlite.
+  const auditorStore = openAuditorStore(dataDir);
   const activity = createAccessActivityRecorder({
     store: iamStore.accessActivity,
     intervalMs: usageFlushMs,
@@ -199,7 +205,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       ['workloads', createWorkloadsProtocol({ store: iamStore })],
       ['kms', kms.protocol],
       ['cloudtrail', audit.protocol],
-      [ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol()],
+      [ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol({ store: auditorStore, iam: iamStore, now: () => new Date() })],
     ]),
     region: config.region,
     logger,
@@ -257,7 +263,20 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   logger.flush();
   // After listening: background work never delays the start. One process per data directory runs it.
   const background = new BackgroundJobs({
-    jobs: [lifecycleJob({ storage, objectsService, days: lifecycleDays, logger }), ...audit.jobs],
+    jobs: [
+      lifecycleJob({ storage, objectsService, days: lifecycleDays, logger }),
+      ...audit.jobs,
+      auditorJob({
+        store: auditorStore,
+        events: audit.store.events,
+        sources: { buckets: storage.buckets, iam: iamStore, kms: kms.store },
+        resourcesOfEvent,
+        unused: { iam: iamStore, awsManaged, trackedActions: trackedActionCatalog(iamOperationNames(iamStore)), dayMs: config.auditor.dayMs },
+        intervalMs: config.auditor.intervalMs,
+        scanIntervalMs: config.auditor.scanIntervalMs,
+        now: () => new Date(),
+      }),
+    ],
     lease: new BackgroundLease(dataDir),
     logger,
     idleIntervalMs: Math.min(lifecycleIdleMs(lifecycleDays), config.audit.trailDeliveryMs),
@@ -288,6 +307,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       clusterMetrics?.close();
       await checkpointer.close();
       audit.close();
+      auditorStore.close();
       await credentials.close();
       await roleUses.close();
       identityPolicies.close();

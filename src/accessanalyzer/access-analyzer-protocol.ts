@@ -3,6 +3,8 @@ import { validationException, type InputProblem, type JsonInput } from '../json-
 import { createRestJsonProtocol, type RestJsonOperation } from '../json-protocol/rest-json-protocol.js';
 import type { JsonContext } from '../json-protocol/types.js';
 import type { AuthzCheck, ProtocolAdapter } from '../server/protocol.js';
+import { analyzerOperations, pageOf, type AnalyzerDeps } from './analyzer-operations.js';
+import { findingOperations } from './finding-operations.js';
 import {
   checkAccessNotGranted,
   checkNoNewAccess,
@@ -86,10 +88,6 @@ function checkDocument(input: JsonInput, member: string): string {
   return input.requiredString(member, { max: MAX_CHECK_DOCUMENT });
 }
 
-function invalidToken(): ServiceError {
-  return new ServiceError('ValidationException', 'Invalid pagination token.', 400, { fields: { reason: 'other' } });
-}
-
 /** An operation allowed by `access-analyzer:<name>` on `*`. */
 function anyResource(name: string): (ctx: JsonContext) => Promise<readonly AuthzCheck[]> {
   return async () => [{ action: `access-analyzer:${name}`, resource: '*', resourceAccount: undefined, context: {} }];
@@ -110,26 +108,10 @@ const validatePolicyOperation: RestJsonOperation = {
         enum: VALIDATE_RESOURCE_TYPES,
       }) as ValidatePolicyResourceType | undefined,
     });
-    const { page, nextToken } = paginate(findings, input);
+    const { page, nextToken } = pageOf(findings, input, findings.length);
     return { findings: page, nextToken };
   },
 };
-
-/** A page of `items`: `nextToken` is the index of the next item; `maxResults` default: all. */
-function paginate<T>(items: readonly T[], input: JsonInput): { page: readonly T[]; nextToken?: string } {
-  const token = input.optionalString('nextToken');
-  const start = token === undefined ? 0 : Number(token);
-  if (
-    !Number.isSafeInteger(start) ||
-    start < 0 ||
-    start > items.length ||
-    (token !== undefined && String(start) !== token)
-  )
-    throw invalidToken();
-  const max = input.optionalInt('maxResults', { min: 1 }) ?? items.length;
-  const end = Math.min(items.length, start + max);
-  return { page: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };
-}
 
 const checkNoNewAccessOperation: RestJsonOperation = {
   name: 'CheckNoNewAccess',
@@ -213,10 +195,14 @@ export function accessAnalyzerOperations(): RestJsonOperation[] {
   ];
 }
 
-export function createAccessAnalyzerProtocol(): ProtocolAdapter {
+/** The policy checks always; analyzers and findings with the auditor's store. */
+export function createAccessAnalyzerProtocol(auditor?: AnalyzerDeps): ProtocolAdapter {
   return createRestJsonProtocol({
     service: ACCESS_ANALYZER_SERVICE,
-    operations: accessAnalyzerOperations(),
+    operations: [
+      ...accessAnalyzerOperations(),
+      ...(auditor ? [...analyzerOperations(auditor), ...findingOperations(auditor)] : []),
+    ],
     invalidInput: accessAnalyzerInvalidInput,
     internalErrorCode: 'InternalServerException',
     unknownOperation: () =>

@@ -60,6 +60,12 @@ export interface LookupPage {
   readonly nextToken?: string;
 }
 
+/** An event of the event history, as recorded (JSON), with its place in it. */
+export interface HistoryEvent {
+  readonly seq: number;
+  readonly json: string;
+}
+
 export interface AuditEventStore {
   /**
    * Records events in one transaction and returns once the commit has reached the operating system
@@ -87,6 +93,13 @@ export interface AuditEventStore {
   deliveryAfter(after: number, maxEvents: number): readonly DeliveryBatch[];
   /** The highest delivery-log seq (0 before the first): where a trail that starts logging begins. */
   lastSeq(): number;
+  /**
+   * Event-history events that changed something (not read-only) with `seq > after`, oldest first, at
+   * most `limit`: what the auditor follows to re-analyze what changed (src/auditor).
+   */
+  writesAfter(after: number, limit: number): readonly HistoryEvent[];
+  /** The highest event-history seq (0 before the first). */
+  lastHistorySeq(): number;
   /** The time of the first event after `seq` in the delivery log (the delivery lag gauge). */
   firstEventTimeAfter(seq: number): Date | undefined;
   /**

@@ -16,7 +16,7 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailEvent } from './cloudtrail-event.js';
-import type { AuditEventStore, DeliveryBatch, LookupPage, LookupQuery, RecordedEvent, TrailStore } from './audit-ports.js';
+import type { AuditEventStore, DeliveryBatch, HistoryEvent, LookupPage, LookupQuery, RecordedEvent, TrailStore } from './audit-ports.js';
 import { migrateAudit } from './audit-schema.js';
 import { LookupQueries } from './sqlite-audit-store-lookup.js';
 import { SqliteTrailStore } from './sqlite-audit-store-trails.js';
@@ -97,6 +97,8 @@ class SqliteAuditEventStore implements AuditEventStore {
   private readonly batchesAfter: Statement;
   private readonly maxSeq: Statement;
   private readonly firstAfter: Statement;
+  private readonly writes: Statement;
+  private readonly maxHistorySeq: Statement;
   private readonly lookups: LookupQueries;
   private readonly appendAll: (events: readonly RecordedEvent[]) => void;
   private readonly history: PrunedTable;
@@ -117,6 +119,8 @@ class SqliteAuditEventStore implements AuditEventStore {
     this.batchesAfter = db.prepare('SELECT seq, count, lines FROM delivery_log WHERE seq > ? ORDER BY seq');
     this.maxSeq = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'delivery_log'`).pluck();
     this.firstAfter = db.prepare('SELECT first_time FROM delivery_log WHERE seq > ? ORDER BY seq LIMIT 1').pluck();
+    this.writes = db.prepare('SELECT seq, event AS json FROM events WHERE seq > ? AND read_only = 0 ORDER BY seq LIMIT ?');
+    this.maxHistorySeq = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'events'`).pluck();
     this.lookups = new LookupQueries(db);
     this.history = new PrunedTable(db, {
       oldest: 'SELECT seq, event_time AS time, 1 AS count FROM events ORDER BY seq LIMIT ?',
@@ -205,6 +209,14 @@ class SqliteAuditEventStore implements AuditEventStore {
 
   lastSeq(): number {
     return (this.maxSeq.get() as number | undefined) ?? 0;
+  }
+
+  writesAfter(after: number, limit: number): readonly HistoryEvent[] {
+    return this.writes.all(after, limit) as HistoryEvent[];
+  }
+
+  lastHistorySeq(): number {
+    return (this.maxHistorySeq.get() as number | undefined) ?? 0;
   }
 
   firstEventTimeAfter(seq: number): Date | undefined {

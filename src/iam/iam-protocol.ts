@@ -68,6 +68,11 @@ export function iamOperations(deps: IamApiDeps): QueryOperation[] {
   ];
 }
 
+/** The names of IAM's operations (the access advisor's tracked IAM actions). */
+export function iamOperationNames(store: IamProtocolOptions['store']): string[] {
+  return iamOperations(iamApiDeps({ store })).map((o) => o.name);
+}
+
 /** IAM is a global service: requests are signed for us-east-1 whatever region the server serves. */
 export function createIamProtocol(options: IamProtocolOptions): ProtocolAdapter {
   const deps = iamApiDeps(options);

@@ -158,6 +158,27 @@ export class JsonInput {
     });
   }
 
+  /** A structure member, read through its own JsonInput. */
+  optionalStructure(member: string): JsonInput | undefined {
+    const v = this.raw(member);
+    if (v === undefined) return undefined;
+    if (!isObject(v)) throw serializationError(`Expected a structure for ${this.at(member)}`);
+    return new JsonInput(v, this.problems, `${this.at(member)}.`);
+  }
+
+  /** A map of strings to structures (Access Analyzer's FilterCriteriaMap), each read through its own JsonInput. */
+  optionalStructureMap(member: string): Record<string, JsonInput> | undefined {
+    const v = this.raw(member);
+    if (v === undefined) return undefined;
+    if (!isObject(v)) throw serializationError(`Expected a map for ${this.at(member)}`);
+    const out: Record<string, JsonInput> = {};
+    for (const [k, value] of Object.entries(v)) {
+      if (!isObject(value)) throw serializationError(`Expected a structure for ${this.at(member)}.${k}`);
+      out[k] = new JsonInput(value, this.problems, `${this.at(member)}.${k}.`);
+    }
+    return out;
+  }
+
   /** A problem with `member` in the service's terms (for checks the model cannot express). */
   problem(member: string, reason: InputReason, value: unknown, constraint: string): ServiceError {
     return this.problems({ member: this.at(member), reason, value, constraint });

@@ -3,6 +3,7 @@ import { Sealer } from '../crypto/sealer.js';
 import type { ProtocolAdapter } from '../server/protocol.js';
 import { KeyDirectory } from './key-directory.js';
 import { KeyService } from './key-service.js';
+import type { KmsKeyStore } from './key-types.js';
 import { createKmsProtocol } from './kms-protocol.js';
 import { openKeyStore } from './sqlite-key-store.js';
 
@@ -24,6 +25,8 @@ export interface Kms {
   readonly protocol: ProtocolAdapter;
   /** What S3's SSE-KMS uses in-process (key-service.ts). */
   readonly keys: KeyService;
+  /** The key records, for readers outside the request path (the auditor). */
+  readonly store: KmsKeyStore;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export function openKms(options: KmsOptions): Kms {
   return {
     protocol: createKmsProtocol({ directory, principalExists: options.principalExists, now }),
     keys: new KeyService(directory),
+    store,
     close: () => store.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { canonicalUserId } from '../identity/canonical-user.js';
 import type { AclAccess } from '../server/protocol.js';
+import { S3_IAM_ACTIONS } from '../policy/s3-actions.js';
 import { ACL_GROUPS, type AclGrant, type AclPermission } from '../storage/ports.js';
 
 /**
@@ -32,6 +33,15 @@ const MAPPING: Readonly<Record<string, AclTarget>> = {
 export function aclTargetOf(action: string): AclTarget | undefined {
   return MAPPING[action.toLowerCase()];
 }
+
+/** The S3 actions a bucket ACL grant of `permission` allows (FULL_CONTROL: all of them), as IAM names them. */
+export function bucketAclActions(permission: AclPermission): string[] {
+  return Object.entries(MAPPING)
+    .filter(([, t]) => t.on === 'bucket' && (permission === 'FULL_CONTROL' || t.permission === permission))
+    .map(([action]) => S3_IAM_NAMES.get(action) ?? action);
+}
+
+const S3_IAM_NAMES: ReadonlyMap<string, string> = new Map([...S3_IAM_ACTIONS.keys()].map((a) => [a.toLowerCase(), a]));
 
 /** The owner's FULL_CONTROL alone: the ACL of a bucket or object that has no grants of its own. */
 export function defaultAcl(ownerAccountId: string): AclGrant[] {

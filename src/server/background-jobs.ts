@@ -33,6 +33,8 @@ export interface BackgroundJob {
   readonly name: string;
   /** One bounded pass. A thrown error is logged and the job runs again after the idle interval. */
   runPass(ctx: PassContext): Promise<PassResult>;
+  /** This job's pause after an `Idle` pass, when it differs from the runner's (the auditor: 1 s). */
+  readonly idleIntervalMs?: number;
 }
 
 /** The lease on running background work in this data directory (background-lease.ts). */
@@ -80,17 +82,22 @@ export class BackgroundJobs {
   private async run(): Promise<void> {
     const { signal } = this.abort;
     const retryMs = this.options.leaseRetryMs ?? 5_000;
+    // When each job is due next (ms since the epoch): a job runs again after its own pause.
+    const due = new Map<BackgroundJob, number>();
     while (!signal.aborted) {
       if (!this.holdLease()) {
         await pause(retryMs, signal);
         continue;
       }
-      let more = false;
       for (const job of this.options.jobs) {
         if (signal.aborted) break;
-        more = (await this.runPass(job, signal)) === 'More' || more;
+        if ((due.get(job) ?? 0) > Date.now()) continue;
+        const more = (await this.runPass(job, signal)) === 'More';
+        const wait = more ? (this.options.busyPauseMs ?? 10) : (job.idleIntervalMs ?? this.options.idleIntervalMs);
+        due.set(job, Date.now() + wait);
       }
-      await pause(more ? (this.options.busyPauseMs ?? 10) : this.options.idleIntervalMs, signal);
+      const next = Math.min(...this.options.jobs.map((j) => due.get(j) ?? 0));
+      await pause(Math.max(0, next - Date.now()), signal);
     }
   }
 

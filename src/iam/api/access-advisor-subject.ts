@@ -81,7 +81,7 @@ async function policySubject(deps: IamApiDeps, accountId: string, arn: string): 
 }
 
 /** The inline and attached managed policies of principals (a managed policy attached twice counts once). */
-async function policiesOf(deps: IamApiDeps, principals: readonly Principal[]): Promise<PolicyDocument[]> {
+async function policiesOf(deps: Pick<IamApiDeps, 'store' | 'awsManaged'>, principals: readonly Principal[]): Promise<PolicyDocument[]> {
   const texts: string[] = [];
   const managed = new Set<string>();
   for (const p of principals) {
@@ -104,6 +104,16 @@ function parsed(texts: readonly string[]): PolicyDocument[] {
     if (r.ok) documents.push(r.document);
   }
   return documents;
+}
+
+/**
+ * The identity policies that decide what a user (with its groups') or a role may do, parsed: what the
+ * auditor's unused-access analysis weighs against the entity's recorded uses.
+ */
+export async function entityPolicies(deps: Pick<IamApiDeps, 'store' | 'awsManaged'>, entity: { kind: 'user' | 'role'; id: string }): Promise<PolicyDocument[]> {
+  const principals: Principal[] = [{ kind: entity.kind, id: entity.id }];
+  if (entity.kind === 'user') for (const g of await deps.store.groups.listForUser(entity.id)) principals.push({ kind: 'group', id: g.groupId });
+  return policiesOf(deps, principals);
 }
 
 function userEntity(u: UserRow): ReportEntity {

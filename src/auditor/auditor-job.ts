@@ -1,0 +1,234 @@
+import type { AuditEventStore } from '../audit/audit-ports.js';
+import type { BackgroundJob, PassContext, PassResult } from '../server/background-jobs.js';
+import { analyzeResource, resourcesOf, zoneOf, type AuditorSources, type ResourceRef } from './audited-resources.js';
+import type { AnalyzerRecord, FindingChanges } from './auditor-types.js';
+import { analyzeUnusedAccess, type UnusedAccessDeps } from './unused-access.js';
+import type { ConfigurationEventInput } from './configuration/resources-of-event.js';
+import type { SqliteAuditorStore } from './sqlite-auditor-store.js';
+
+/** A resource an event changed, as the configuration history names it (configuration/resources-of-event.ts). */
+export interface ChangedResource {
+  readonly resourceType: string;
+  readonly accountId: string;
+  readonly name: string;
+}
+
+/** A recorded write event, parsed (the members the configuration history reads, and the rest). */
+export type RecordedWrite = ConfigurationEventInput & Readonly<Record<string, unknown>>;
+
+export interface AuditorJobOptions {
+  readonly store: SqliteAuditorStore;
+  readonly events: Pick<AuditEventStore, 'writesAfter' | 'lastHistorySeq'>;
+  readonly sources: AuditorSources;
+  readonly resourcesOfEvent: (event: RecordedWrite) => readonly ChangedResource[];
+  /** How often every analyzer looks at all its resources again, besides what events point to. */
+  readonly scanIntervalMs: number;
+  /** How soon a change is analyzed: the job's pause when idle. */
+  readonly intervalMs: number;
+  readonly now: () => Date;
+  /** New and resolved findings, after they are stored (alerts). */
+  readonly onFindings?: (
+    analyzer: AnalyzerRecord,
+    changes: FindingChanges,
+    cause: RecordedWrite | undefined,
+  ) => Promise<void>;
+  /** The unused-access analysis' sources, and the length of its days. */
+  readonly unused: UnusedAccessDeps & { readonly dayMs: number };
+  /** Each batch of write events, before the job moves past them (configuration history, event alerts). */
+  readonly onEvents?: (events: readonly RecordedWrite[]) => Promise<void>;
+}
+
+/** Events read per pass: a burst of changes is worked off in passes between which requests run. */
+const EVENTS_PER_PASS = 200;
+/** A scan gives the event loop back after this much work. */
+const SLICE_MS = 10;
+
+const EXTERNAL_ACCESS = new Set(['ACCOUNT', 'ORGANIZATION']);
+const UNUSED_ACCESS = new Set(['ACCOUNT_UNUSED_ACCESS', 'ORGANIZATION_UNUSED_ACCESS']);
+/** AWS's default unusedAccessAge. */
+const DEFAULT_UNUSED_AGE_DAYS = 90;
+
+/**
+ * The continuous auditor's background job (issue #18), run by the process that holds the background
+ * lease. Event-driven: it follows the event history's write events (every change to a bucket, role,
+ * key, Block Public Access setting or the organization is one) and re-analyzes the resources each
+ * names, so a finding appears or resolves within `intervalMs` of the change. Scheduled: each analyzer
+ * also scans all its resources when created and every `scanIntervalMs`, which resolves the findings of
+ * resources that are gone and catches anything the history no longer holds (retention).
+ * Cost: an event costs the analysis of the resources it names for each analyzer covering their account
+ * (O(statements × actions) each); a scan is O(resources) analyses, sliced so requests run between.
+ */
+export function auditorJob(o: AuditorJobOptions): BackgroundJob {
+  return {
+    name: 'auditor',
+    idleIntervalMs: o.intervalMs,
+    async runPass(ctx: PassContext): Promise<PassResult> {
+      const more = await followEvents(o);
+      await scanDue(o, ctx);
+      return more ? 'More' : 'Idle';
+    },
+  };
+}
+
+async function followEvents(o: AuditorJobOptions): Promise<boolean> {
+  let cursor = o.store.progress<number>('events');
+  if (cursor === undefined) {
+    // First run: start at the end of the history; the analyzers' first scans cover what came before.
+    o.store.setProgress('events', o.events.lastHistorySeq());
+    return false;
+  }
+  const batch = o.events.writesAfter(cursor, EVENTS_PER_PASS);
+  if (batch.length === 0) return false;
+  const events = batch.map((e) => JSON.parse(e.json) as RecordedWrite);
+  const analyzers = externalAnalyzers(o.store);
+  for (const event of events) {
+    if (event.errorCode !== undefined) continue;
+    for (const changed of o.resourcesOfEvent(event)) await reanalyze(o, analyzers, changed, event);
+  }
+  await o.onEvents?.(events);
+  cursor = batch[batch.length - 1]!.seq;
+  o.store.setProgress('events', cursor);
+  return batch.length === EVENTS_PER_PASS;
+}
+
+function externalAnalyzers(store: SqliteAuditorStore): AnalyzerRecord[] {
+  return store
+    .allAnalyzers()
+    .map((a) => a.analyzer)
+    .filter((a) => EXTERNAL_ACCESS.has(a.type));
+}
+
+/** Re-analyzes what an event changed for every analyzer that covers it, or asks for a scan. */
+async function reanalyze(
+  o: AuditorJobOptions,
+  analyzers: readonly AnalyzerRecord[],
+  changed: ChangedResource,
+  event: RecordedWrite,
+): Promise<void> {
+  const now = o.now();
+  for (const analyzer of analyzers) {
+    const zone = await zoneOf(analyzer, o.sources.iam);
+    const ref = refOf(changed);
+    if (ref === 'scan') {
+      // An account's Block Public Access or the organization changed: every resource may be affected.
+      if (
+        changed.resourceType.startsWith('AWS::Organizations::')
+          ? analyzer.type === 'ORGANIZATION'
+          : zone.covered.includes(changed.accountId)
+      ) {
+        o.store.requestScan(analyzer.arn, now.getTime());
+      }
+      continue;
+    }
+    if (ref === undefined || !zone.covered.includes(changed.accountId)) continue;
+    const analysis = await analyzeResource(o.sources, analyzer, zone, ref);
+    const arn = 'gone' in analysis ? goneArn(ref, changed) : analysis.arn;
+    if (arn === undefined) continue;
+    const changes = o.store.reconcileFindings(analyzer.arn, arn, 'gone' in analysis ? [] : analysis.found, now);
+    if (changes.created.length > 0 || changes.resolved.length > 0) await o.onFindings?.(analyzer, changes, event);
+  }
+}
+
+function refOf(c: ChangedResource): ResourceRef | 'scan' | undefined {
+  switch (c.resourceType) {
+    case 'AWS::S3::Bucket':
+      return { type: 'AWS::S3::Bucket', name: c.name };
+    case 'AWS::IAM::Role':
+      return { type: 'AWS::IAM::Role', accountId: c.accountId, name: c.name };
+    case 'AWS::KMS::Key':
+      return { type: 'AWS::KMS::Key', keyId: c.name };
+    case 'AWS::S3::AccountPublicAccessBlock':
+      return 'scan';
+    default:
+      return c.resourceType.startsWith('AWS::Organizations::') ? 'scan' : undefined;
+  }
+}
+
+/** The ARN a deleted resource's findings are filed under (a role's path is unknown: the scan resolves those). */
+function goneArn(ref: ResourceRef, changed: ChangedResource): string | undefined {
+  if (ref.type === 'AWS::S3::Bucket') return `arn:aws:s3:::${ref.name}`;
+  return ref.type === 'AWS::IAM::Role' ? `arn:aws:iam::${changed.accountId}:role/${ref.name}` : undefined;
+}
+
+/** Scans the analyzers whose scan is due (asked for, or older than the interval). */
+async function scanDue(o: AuditorJobOptions, ctx: PassContext): Promise<void> {
+  for (const { analyzer, scanRequestedAt } of o.store.allAnalyzers()) {
+    if (ctx.signal.aborted) return;
+    const last = o.store.progress<number>(`scan:${analyzer.arn}`) ?? 0;
+    if (scanRequestedAt === undefined && o.now().getTime() - last < o.scanIntervalMs) continue;
+    const started = o.now();
+    if (UNUSED_ACCESS.has(analyzer.type)) await scanUnused(o, analyzer);
+    else if (!(await scan(o, analyzer, ctx))) return;
+    o.store.setProgress(`scan:${analyzer.arn}`, started.getTime());
+    if (scanRequestedAt !== undefined) o.store.scanDone(analyzer.arn, scanRequestedAt);
+  }
+}
+
+/** One full scan; false when stopped by shutdown (it starts over next time). */
+async function scan(o: AuditorJobOptions, analyzer: AnalyzerRecord, ctx: PassContext): Promise<boolean> {
+  const zone = await zoneOf(analyzer, o.sources.iam);
+  const seen = new Set<string>();
+  let sliceStart = Date.now();
+  let last: string | undefined;
+  for await (const ref of resourcesOf(o.sources, analyzer, zone.covered)) {
+    if (ctx.signal.aborted) return false;
+    const analysis = await analyzeResource(o.sources, analyzer, zone, ref);
+    if ('gone' in analysis) continue;
+    seen.add(analysis.arn);
+    last = analysis.arn;
+    const changes = o.store.reconcileFindings(analyzer.arn, analysis.arn, analysis.found, o.now());
+    if (changes.created.length > 0 || changes.resolved.length > 0) await o.onFindings?.(analyzer, changes, undefined);
+    if (Date.now() - sliceStart > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = Date.now();
+    }
+  }
+  await resolveUnseen(o, analyzer, seen);
+  const current = o.store.getAnalyzerByArn(analyzer.arn);
+  if (current)
+    o.store.updateAnalyzer({
+      ...current,
+      ...(last ? { lastResourceAnalyzed: last } : {}),
+      lastResourceAnalyzedAt: o.now(),
+    });
+  return true;
+}
+
+/** The unused-access analysis of every user and role the analyzer covers; findings of deleted ones resolve. */
+async function scanUnused(o: AuditorJobOptions, analyzer: AnalyzerRecord): Promise<void> {
+  const zone = await zoneOf(analyzer, o.sources.iam);
+  const configured = (analyzer.configuration?.unusedAccess as { unusedAccessAge?: number } | undefined)
+    ?.unusedAccessAge;
+  const seen = new Set<string>();
+  for (const accountId of zone.covered) {
+    const now = o.now();
+    const entities = await analyzeUnusedAccess(o.unused, {
+      accountId,
+      now,
+      ageDays: configured ?? DEFAULT_UNUSED_AGE_DAYS,
+      dayMs: o.unused.dayMs,
+    });
+    for (const e of entities) {
+      seen.add(e.resource);
+      const changes = o.store.reconcileFindings(analyzer.arn, e.resource, e.found, now);
+      if (changes.created.length > 0 || changes.resolved.length > 0) await o.onFindings?.(analyzer, changes, undefined);
+    }
+  }
+  await resolveUnseen(o, analyzer, seen);
+  const current = o.store.getAnalyzerByArn(analyzer.arn);
+  if (current) o.store.updateAnalyzer({ ...current, lastResourceAnalyzedAt: o.now() });
+}
+
+/** Findings on resources a scan no longer found: the resource is gone (or moved out of the zone). */
+async function resolveUnseen(o: AuditorJobOptions, analyzer: AnalyzerRecord, seen: ReadonlySet<string>): Promise<void> {
+  const stale = new Set(
+    o.store
+      .listFindings(analyzer.arn)
+      .filter((f) => f.status !== 'RESOLVED' && !seen.has(f.resource))
+      .map((f) => f.resource),
+  );
+  for (const resource of stale) {
+    const changes = o.store.reconcileFindings(analyzer.arn, resource, [], o.now());
+    await o.onFindings?.(analyzer, changes, undefined);
+  }
+}

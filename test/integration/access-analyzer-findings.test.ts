@@ -1,0 +1,332 @@
+/**
+ * The continuous auditor's external access findings (issue #18) with the real `aws accessanalyzer` CLI:
+ * an analyzer of the account; a bucket made public by its policy and by its ACL raises a finding within
+ * the auditor's interval; Block Public Access resolves it; a role trusting another account raises a
+ * finding that an archive rule archives; UpdateFindings; the errors and the authorization of the API.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { awsCli, startServer, uniqueName, type Credentials, type TestServer } from './harness.js';
+
+interface Finding {
+  id: string;
+  principal?: Record<string, string>;
+  action?: string[];
+  resource: string;
+  resourceType: string;
+  isPublic?: boolean;
+  status: string;
+  condition: Record<string, string>;
+  sources?: { type: string }[];
+}
+
+const OTHER = '111122223333';
+
+describe('Access Analyzer analyzers and findings with the aws CLI', () => {
+  let server: TestServer;
+  let analyzerArn = '';
+
+  async function json(args: string[], creds?: Credentials): Promise<Record<string, unknown>> {
+    const r = await awsCli(server, [...args, '--output', 'json'], { creds });
+    assert.equal(r.code, 0, `aws ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim() === '' ? {} : (JSON.parse(r.stdout) as Record<string, unknown>);
+  }
+
+  async function findings(): Promise<Finding[]> {
+    return (await json(['accessanalyzer', 'list-findings', '--analyzer-arn', analyzerArn])).findings as Finding[];
+  }
+
+  /** Polls the findings until `pick` finds what the test waits for (the auditor runs every 100 ms). */
+  async function until<T>(what: string, pick: (fs: Finding[]) => T | undefined): Promise<T> {
+    let last: Finding[] = [];
+    for (const end = Date.now() + 15_000; Date.now() < end; await sleep(150)) {
+      last = await findings();
+      const hit = pick(last);
+      if (hit !== undefined) return hit;
+    }
+    assert.fail(`${what}: not seen in 15 s; findings: ${JSON.stringify(last)}`);
+  }
+
+  before(async () => {
+    server = await startServer({ extraArgs: ['--auditor-interval-ms', '100'] });
+    analyzerArn = (await json(['accessanalyzer', 'create-analyzer', '--analyzer-name', 'account', '--type', 'ACCOUNT']))
+      .arn as string;
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('get-analyzer and list-analyzers show it; a second of another type conflicts; unknown ones are not found', async () => {
+    const got = (await json(['accessanalyzer', 'get-analyzer', '--analyzer-name', 'account'])).analyzer as Record<
+      string,
+      unknown
+    >;
+    assert.equal(got.arn, analyzerArn);
+    assert.match(analyzerArn, /^arn:aws:access-analyzer:us-east-1:\d{12}:analyzer\/account$/);
+    assert.equal(got.status, 'ACTIVE');
+    const listed = (await json(['accessanalyzer', 'list-analyzers'])).analyzers as { name: string }[];
+    assert.deepEqual(
+      listed.map((a) => a.name),
+      ['account'],
+    );
+    const conflict = await awsCli(server, [
+      'accessanalyzer',
+      'create-analyzer',
+      '--analyzer-name',
+      'account',
+      '--type',
+      'ACCOUNT_UNUSED_ACCESS',
+    ]);
+    assert.match(conflict.stderr, /ConflictException/);
+    const missing = await awsCli(server, ['accessanalyzer', 'get-analyzer', '--analyzer-name', 'nope']);
+    assert.match(missing.stderr, /ResourceNotFoundException/);
+  });
+
+  test('a bucket made public by its policy: a public finding; Block Public Access resolves it', async () => {
+    const bucket = uniqueName('public');
+    await json(['s3api', 'create-bucket', '--bucket', bucket]);
+    await json(['s3api', 'delete-public-access-block', '--bucket', bucket]);
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Open', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` },
+      ],
+    };
+    await json(['s3api', 'put-bucket-policy', '--bucket', bucket, '--policy', JSON.stringify(policy)]);
+    const finding = await until('the public policy finding', (fs) =>
+      fs.find((f) => f.resource === `arn:aws:s3:::${bucket}` && f.status === 'ACTIVE'),
+    );
+    assert.equal(finding.isPublic, true);
+    assert.deepEqual(finding.principal, { AWS: '*' });
+    assert.deepEqual(finding.action, ['s3:GetObject']);
+    assert.equal(finding.resourceType, 'AWS::S3::Bucket');
+    assert.deepEqual(finding.sources, [{ type: 'POLICY' }]);
+    const got = (await json(['accessanalyzer', 'get-finding', '--analyzer-arn', analyzerArn, '--id', finding.id]))
+      .finding as Finding;
+    assert.equal(got.id, finding.id);
+
+    await json([
+      's3api',
+      'put-public-access-block',
+      '--bucket',
+      bucket,
+      '--public-access-block-configuration',
+      'RestrictPublicBuckets=true',
+    ]);
+    await until('the finding resolved', (fs) =>
+      fs.find((f) => f.id === finding.id)?.status === 'RESOLVED' ? true : undefined,
+    );
+  });
+
+  test('a bucket made public by its ACL: a BUCKET_ACL finding', async () => {
+    const bucket = uniqueName('acl');
+    await json(['s3api', 'create-bucket', '--bucket', bucket]);
+    await json(['s3api', 'delete-public-access-block', '--bucket', bucket]);
+    await json([
+      's3api',
+      'put-bucket-ownership-controls',
+      '--bucket',
+      bucket,
+      '--ownership-controls',
+      'Rules=[{ObjectOwnership=ObjectWriter}]',
+    ]);
+    await json(['s3api', 'put-bucket-acl', '--bucket', bucket, '--acl', 'public-read']);
+    const finding = await until('the ACL finding', (fs) =>
+      fs.find((f) => f.resource === `arn:aws:s3:::${bucket}` && f.status === 'ACTIVE'),
+    );
+    assert.deepEqual(finding.sources, [{ type: 'BUCKET_ACL' }]);
+    assert.equal(finding.isPublic, true);
+    assert.ok(finding.action?.includes('s3:ListBucket'));
+  });
+
+  test('a role trusting another account: a finding that an archive rule archives, and update-findings', async () => {
+    const role = uniqueName('partner');
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OTHER}:root` }, Action: 'sts:AssumeRole' }],
+    };
+    await json(['iam', 'create-role', '--role-name', role, '--assume-role-policy-document', JSON.stringify(trust)]);
+    const finding = await until('the role finding', (fs) =>
+      fs.find((f) => f.resource.endsWith(`:role/${role}`) && f.status === 'ACTIVE'),
+    );
+    assert.deepEqual(finding.principal, { AWS: OTHER });
+    assert.equal(finding.resourceType, 'AWS::IAM::Role');
+    assert.ok(finding.action?.includes('sts:AssumeRole'));
+
+    await json([
+      'accessanalyzer',
+      'create-archive-rule',
+      '--analyzer-name',
+      'account',
+      '--rule-name',
+      'partner',
+      '--filter',
+      JSON.stringify({ 'principal.AWS': { eq: [OTHER] } }),
+    ]);
+    const rules = (await json(['accessanalyzer', 'list-archive-rules', '--analyzer-name', 'account'])).archiveRules as {
+      ruleName: string;
+    }[];
+    assert.deepEqual(
+      rules.map((r) => r.ruleName),
+      ['partner'],
+    );
+    assert.equal((await findings()).find((f) => f.id === finding.id)?.status, 'ARCHIVED');
+
+    await json([
+      'accessanalyzer',
+      'update-findings',
+      '--analyzer-arn',
+      analyzerArn,
+      '--status',
+      'ACTIVE',
+      '--ids',
+      finding.id,
+    ]);
+    assert.equal((await findings()).find((f) => f.id === finding.id)?.status, 'ACTIVE');
+    const v2 = (await json([
+      'accessanalyzer',
+      'get-finding-v2',
+      '--analyzer-arn',
+      analyzerArn,
+      '--id',
+      finding.id,
+    ])) as {
+      findingType: string;
+      findingDetails: { externalAccessDetails: { principal: Record<string, string> } }[];
+    };
+    assert.equal(v2.findingType, 'ExternalAccess');
+    assert.deepEqual(v2.findingDetails[0]!.externalAccessDetails.principal, { AWS: OTHER });
+
+    // A new finding the rule matches is archived when it is created.
+    const second = uniqueName('partner2');
+    await json(['iam', 'create-role', '--role-name', second, '--assume-role-policy-document', JSON.stringify(trust)]);
+    const archived = await until('the second role finding', (fs) =>
+      fs.find((f) => f.resource.endsWith(`:role/${second}`)),
+    );
+    assert.equal(archived.status, 'ARCHIVED');
+    const filtered = (
+      await json([
+        'accessanalyzer',
+        'list-findings',
+        '--analyzer-arn',
+        analyzerArn,
+        '--filter',
+        JSON.stringify({ status: { eq: ['ARCHIVED'] } }),
+      ])
+    ).findings as Finding[];
+    assert.ok(filtered.every((f) => f.status === 'ARCHIVED') && filtered.some((f) => f.id === archived.id));
+  });
+
+  test('a user without access-analyzer permissions is denied', async () => {
+    const user = uniqueName('viewer');
+    await json(['iam', 'create-user', '--user-name', user]);
+    const key = (await json(['iam', 'create-access-key', '--user-name', user])).AccessKey as {
+      AccessKeyId: string;
+      SecretAccessKey: string;
+    };
+    const creds = { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
+    const denied = await awsCli(server, ['accessanalyzer', 'list-findings', '--analyzer-arn', analyzerArn], { creds });
+    assert.match(denied.stderr, /AccessDeniedException/);
+  });
+});
+
+describe('Access Analyzer unused access with the aws CLI (days of one second)', () => {
+  let server: TestServer;
+
+  async function json(args: string[], creds?: Credentials): Promise<Record<string, unknown>> {
+    const r = await awsCli(server, [...args, '--output', 'json'], { creds });
+    assert.equal(r.code, 0, `aws ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim() === '' ? {} : (JSON.parse(r.stdout) as Record<string, unknown>);
+  }
+
+  before(async () => {
+    server = await startServer({
+      extraArgs: ['--auditor-interval-ms', '100', '--auditor-scan-ms', '1000', '--auditor-day-seconds', '1'],
+    });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('an idle role, a dormant key and an unused service are findings; the active user keeps its used service', async () => {
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    };
+    await json(['iam', 'create-role', '--role-name', 'idle', '--assume-role-policy-document', JSON.stringify(trust)]);
+    await json(['iam', 'create-user', '--user-name', 'dormant']);
+    const dormantKey = (await json(['iam', 'create-access-key', '--user-name', 'dormant'])).AccessKey as {
+      AccessKeyId: string;
+    };
+    await json(['iam', 'create-user', '--user-name', 'active']);
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['s3:ListAllMyBuckets', 'iam:ListUsers'], Resource: '*' }],
+    };
+    await json([
+      'iam',
+      'put-user-policy',
+      '--user-name',
+      'active',
+      '--policy-name',
+      'p',
+      '--policy-document',
+      JSON.stringify(policy),
+    ]);
+    const key = (await json(['iam', 'create-access-key', '--user-name', 'active'])).AccessKey as {
+      AccessKeyId: string;
+      SecretAccessKey: string;
+    };
+    const active = { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
+    const arn = (
+      await json([
+        'accessanalyzer',
+        'create-analyzer',
+        '--analyzer-name',
+        'unused',
+        '--type',
+        'ACCOUNT_UNUSED_ACCESS',
+        '--configuration',
+        JSON.stringify({ unusedAccess: { unusedAccessAge: 3 } }),
+      ])
+    ).arn as string;
+
+    type Summary = { id: string; resource: string; findingType: string; status: string };
+    let last: Summary[] = [];
+    const wanted = () =>
+      last.some((f) => f.resource.endsWith(':role/idle') && f.findingType === 'UnusedIAMRole') &&
+      last.some((f) => f.resource.endsWith(':user/dormant') && f.findingType === 'UnusedIAMUserAccessKey') &&
+      last.some((f) => f.resource.endsWith(':user/active') && f.findingType === 'UnusedPermission');
+    for (const end = Date.now() + 20_000; Date.now() < end && !wanted(); await sleep(300)) {
+      await json(['s3api', 'list-buckets'], active); // the active user keeps using S3
+      last = ((await json(['accessanalyzer', 'list-findings-v2', '--analyzer-arn', arn])).findings as Summary[]).filter(
+        (f) => f.status === 'ACTIVE',
+      );
+    }
+    assert.ok(wanted(), JSON.stringify(last));
+    const permission = last.find((f) => f.resource.endsWith(':user/active') && f.findingType === 'UnusedPermission')!;
+    const v2 = (await json(['accessanalyzer', 'get-finding-v2', '--analyzer-arn', arn, '--id', permission.id])) as {
+      findingDetails: { unusedPermissionDetails: { serviceNamespace: string } }[];
+    };
+    // S3 is in use; IAM is not.
+    assert.equal(v2.findingDetails[0]!.unusedPermissionDetails.serviceNamespace, 'iam');
+    assert.ok(!last.some((f) => f.resource.endsWith(':user/active') && f.findingType === 'UnusedIAMUserAccessKey'));
+    const keyFinding = last.find((f) => f.findingType === 'UnusedIAMUserAccessKey')!;
+    const keyDetails = (await json([
+      'accessanalyzer',
+      'get-finding-v2',
+      '--analyzer-arn',
+      arn,
+      '--id',
+      keyFinding.id,
+    ])) as {
+      findingDetails: { unusedIamUserAccessKeyDetails: { accessKeyId: string } }[];
+    };
+    assert.equal(keyDetails.findingDetails[0]!.unusedIamUserAccessKeyDetails.accessKeyId, dormantKey.AccessKeyId);
+
+    // list-findings (v1) is for external access analyzers only.
+    const v1 = await awsCli(server, ['accessanalyzer', 'list-findings', '--analyzer-arn', arn]);
+    assert.match(v1.stderr, /ValidationException/);
+  });
+});
