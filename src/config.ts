@@ -3,6 +3,7 @@
  * (DESIGN.md stable contract: `./data`, `127.0.0.1:9000`, `us-east-1`).
  */
 import { availableParallelism } from 'node:os';
+import { parseAuditorConfig, type AuditorConfig } from './auditor/auditor-config.js';
 import type { NetworkEndpoint } from './policy/index.js';
 import { parseCidr } from './policy/condition/ip-value.js';
 import type { ForwardedHeader } from './server/client-address.js';
@@ -89,14 +90,6 @@ export interface AuditConfig {
   readonly metricsToken: string | undefined;
 }
 
-/** The continuous auditor (issue #18): how soon it analyzes a change, how often it rescans everything. */
-export interface AuditorConfig {
-  readonly intervalMs: number;
-  readonly scanIntervalMs: number;
-  /** The length of a day for unused-access ages (shorter for tests and demonstrations). */
-  readonly dayMs: number;
-}
-
 export interface TlsListenerConfig {
   readonly host: string;
   readonly port: number;
@@ -106,6 +99,8 @@ export interface TlsListenerConfig {
 }
 
 export class ConfigError extends Error {}
+
+export type { AuditorConfig };
 
 /** An argument that is no option of `strongbox server` (the CLI suggests the nearest one). */
 export class UnknownOptionError extends ConfigError {
@@ -168,6 +163,12 @@ const FLAGS: Record<string, { env: string; key: keyof RawConfig } & OptionHelp> 
     default: '86400000', help: 'how often each analyzer scans all its resources again' },
   '--auditor-day-seconds': { env: 'STRONGBOX_AUDITOR_DAY_SECONDS', key: 'auditorDaySeconds', value: 'N',
     help: 'a shorter day for unused-access ages, 1 to 86400 seconds, for tests and demonstrations (default: a real day)' },
+  '--alert-webhook': { env: 'STRONGBOX_ALERT_WEBHOOK', key: 'alertWebhook', value: 'URL',
+    help: "the auditor's alerts as signed POSTs to this URL (secret: STRONGBOX_ALERT_WEBHOOK_SECRET)" },
+  '--alert-smtp': { env: 'STRONGBOX_ALERT_SMTP', key: 'alertSmtp', value: 'smtp[s]://HOST:PORT',
+    help: "the auditor's alerts by e-mail through this server (password: STRONGBOX_ALERT_SMTP_PASSWORD)" },
+  '--alert-smtp-user': { env: 'STRONGBOX_ALERT_SMTP_USER', key: 'alertSmtpUser', value: 'USER', help: 'the SMTP login' },
+  '--alert-email-from': { env: 'STRONGBOX_ALERT_EMAIL_FROM', key: 'alertEmailFrom', value: 'ADDRESS', help: "alert e-mails' sender" },
   '--idle-timeout-ms': { env: 'STRONGBOX_IDLE_TIMEOUT_MS', key: 'idleTimeoutMs', value: 'MS', default: '20000',
     help: 'a connection idle this long is closed; a stalled request first gets 400 RequestTimeout' },
   '--headers-timeout-ms': { env: 'STRONGBOX_HEADERS_TIMEOUT_MS', key: 'headersTimeoutMs', value: 'MS', default: '60000',
@@ -187,6 +188,12 @@ const LIST_FLAGS: Record<string, { env: string; key: keyof RawLists; separator: 
   // Each entry has a comma of its own (vpce,vpc): entries are separated by semicolons or spaces.
   '--network-endpoint': { env: 'STRONGBOX_NETWORK_ENDPOINTS', key: 'networkEndpoints', separator: /[;\s]+/,
     value: 'CIDR=vpce-ID[,vpc-ID]', help: 'clients in CIDR come through that VPC endpoint (variable: ;-separated)' },
+  '--alert-email-to': { env: 'STRONGBOX_ALERT_EMAIL_TO', key: 'alertEmailTo', separator: /[,\s]+/, value: 'ADDRESS',
+    help: "alert e-mails' recipients" },
+  '--alert-on': { env: 'STRONGBOX_ALERT_ON', key: 'alertOn', separator: /[,\s]+/, value: 'RULE',
+    help: 'what raises an alert: findings, bucket-created, bucket-deleted, policy-changed, root-used (default: all)' },
+  '--auditor-remediate': { env: 'STRONGBOX_AUDITOR_REMEDIATE', key: 'remediate', separator: /[,\s]+/, value: 'RULE',
+    help: 'fix automatically, through the API: public-bucket (Block Public Access on), unused-key (deactivate) (default: none)' },
   '--regions': { env: 'STRONGBOX_REGIONS', key: 'regions', separator: /[,\s]+/, value: 'REGION[,REGION]...',
     help: 'the regions served, with the default region (default: every commercial AWS region)' },
 };
@@ -203,6 +210,8 @@ export const ENVIRONMENT_ONLY: readonly { readonly env: string; readonly help: s
   { env: 'STRONGBOX_ROOT_SECRET_ACCESS_KEY',
     help: 'its secret (default: a key is generated and written to DATA_DIR/root-credentials.json)' },
   { env: 'STRONGBOX_SSE_KEY', help: 'the SSE keys themselves, base64, current first (instead of --sse-key-file)' },
+  { env: 'STRONGBOX_ALERT_WEBHOOK_SECRET', help: "the HMAC key of the auditor's webhook alerts (16 characters or more)" },
+  { env: 'STRONGBOX_ALERT_SMTP_PASSWORD', help: "the SMTP password for the auditor's e-mail alerts" },
   { env: 'STRONGBOX_METRICS_TOKEN', help: 'a bearer token that lets clients other than loopback read /metrics' },
 ];
 
@@ -230,6 +239,9 @@ interface RawSwitches {
 }
 
 interface RawLists {
+  alertEmailTo?: string[];
+  alertOn?: string[];
+  remediate?: string[];
   regions?: string[];
   trustedProxies?: string[];
   networkEndpoints?: string[];
@@ -257,6 +269,10 @@ interface RawConfig {
   auditorIntervalMs?: string;
   auditorScanMs?: string;
   auditorDaySeconds?: string;
+  alertWebhook?: string;
+  alertSmtp?: string;
+  alertSmtpUser?: string;
+  alertEmailFrom?: string;
   idleTimeoutMs?: string;
   headersTimeoutMs?: string;
   maxConnections?: string;
@@ -302,14 +318,30 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       accessLogDeliveryMs: wholeNumber(raw.accessLogDeliveryMs, { flag: '--access-log-delivery-ms', min: 100, max: 86_400_000, default: 60_000 }),
       metricsToken: env.STRONGBOX_METRICS_TOKEN || undefined,
     },
-    auditor: {
-      intervalMs: wholeNumber(raw.auditorIntervalMs, { flag: '--auditor-interval-ms', min: 50, max: 3_600_000, default: 1000 }),
-      scanIntervalMs: wholeNumber(raw.auditorScanMs, { flag: '--auditor-scan-ms', min: 1000, max: 30 * 86_400_000, default: 86_400_000 }),
-      dayMs: 1000 * wholeNumber(raw.auditorDaySeconds, { flag: '--auditor-day-seconds', min: 1, max: 86_400, default: 86_400 }),
-    },
+    auditor: auditorConfig(raw, lists, env),
     allowSigV2: switches.allowSigV2 ?? false,
     http: parseHttpLimits(raw),
   };
+}
+
+function auditorConfig(raw: RawConfig, lists: RawLists, env: NodeJS.ProcessEnv): AuditorConfig {
+  const parsed = parseAuditorConfig(
+    {
+      intervalMs: wholeNumber(raw.auditorIntervalMs, { flag: '--auditor-interval-ms', min: 50, max: 3_600_000, default: 1000 }),
+      scanIntervalMs: wholeNumber(raw.auditorScanMs, { flag: '--auditor-scan-ms', min: 1000, max: 30 * 86_400_000, default: 86_400_000 }),
+      dayMs: 1000 * wholeNumber(raw.auditorDaySeconds, { flag: '--auditor-day-seconds', min: 1, max: 86_400, default: 86_400 }),
+      webhook: raw.alertWebhook,
+      smtp: raw.alertSmtp,
+      smtpUser: raw.alertSmtpUser,
+      emailFrom: raw.alertEmailFrom,
+      emailTo: lists.alertEmailTo,
+      alertOn: lists.alertOn,
+      remediate: lists.remediate,
+    },
+    env,
+  );
+  if (typeof parsed === 'string') throw new ConfigError(parsed);
+  return parsed;
 }
 
 /**

@@ -48,10 +48,9 @@ import { BackgroundLease } from './server/background-lease.js';
 import { LifecycleDays } from './lifecycle/lifecycle-days.js';
 import { lifecycleIdleMs, lifecycleJob } from './lifecycle/lifecycle-job.js';
 import { openAudit } from './audit/open-audit.js';
-import { auditorJob } from './auditor/auditor-job.js';
+import { openAuditor } from './auditor/open-auditor.js';
+import { CONFIG_SERVICE, createConfigProtocol } from './configservice/config-protocol.js';
 import { trackedActionCatalog } from './iam/api/access-advisor-services.js';
-import { resourcesOfEvent } from './auditor/configuration/resources-of-event.js';
-import { openAuditorStore } from './auditor/sqlite-auditor-store.js';
 import { ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol } from './accessanalyzer/access-analyzer-protocol.js';
 import { AUDIT_DB_FILE } from './audit/sqlite-audit-store.js';
 import { Checkpointer } from './storage/sqlite/checkpointer.js';
@@ -154,8 +153,18 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   // The files several connections write are checkpointed on a thread, not in a request's commit.
   const checkpointer = new Checkpointer([join(dataDir, AUDIT_DB_FILE), ...(shared ? [join(dataDir, METADATA_FILE)] : [])],
     { onError: (file, message) => logger.warn({ file, message }, 'WAL checkpoint failed') });
-  // The continuous auditor (src/auditor): analyzers, findings and configuration history in auditor.sqlite.
-  const auditorStore = openAuditorStore(dataDir);
+  // The continuous auditor (src/auditor): analyzers, findings, configuration history and alerts in auditor.sqlite.
+  const auditor = openAuditor({
+    dataDir,
+    region: config.region,
+    config: config.auditor,
+    sources: { buckets: storage.buckets, iam: iamStore, kms: kms.store },
+    events: audit.store.events,
+    awsManaged,
+    trackedActions: trackedActionCatalog(iamOperationNames(iamStore)),
+    logger,
+  });
+  const auditorStore = auditor.store;
   const activity = createAccessActivityRecorder({
     store: iamStore.accessActivity,
     intervalMs: usageFlushMs,
@@ -206,6 +215,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       ['kms', kms.protocol],
       ['cloudtrail', audit.protocol],
       [ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol({ store: auditorStore, iam: iamStore, now: () => new Date() })],
+      [CONFIG_SERVICE, createConfigProtocol({ history: auditorStore.history })],
     ]),
     region: config.region,
     logger,
@@ -256,6 +266,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   }));
   ready = true;
   const { endpoint, tlsEndpoint, certificate } = listeners;
+  auditor.setEndpoint(endpoint);
   // A worker's primary says 'listening' once every worker listens.
   const websiteLog = websiteListener ? { websiteEndpoint: websiteListener.endpoint } : {};
   const tlsLog = { ...(tlsEndpoint ? { tlsEndpoint, certificate } : {}), ...websiteLog };
@@ -266,21 +277,17 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     jobs: [
       lifecycleJob({ storage, objectsService, days: lifecycleDays, logger }),
       ...audit.jobs,
-      auditorJob({
-        store: auditorStore,
-        events: audit.store.events,
-        sources: { buckets: storage.buckets, iam: iamStore, kms: kms.store },
-        resourcesOfEvent,
-        unused: { iam: iamStore, awsManaged, trackedActions: trackedActionCatalog(iamOperationNames(iamStore)), dayMs: config.auditor.dayMs },
-        intervalMs: config.auditor.intervalMs,
-        scanIntervalMs: config.auditor.scanIntervalMs,
-        now: () => new Date(),
-      }),
+      ...auditor.jobs,
     ],
     lease: new BackgroundLease(dataDir),
     logger,
     idleIntervalMs: Math.min(lifecycleIdleMs(lifecycleDays), config.audit.trailDeliveryMs),
-    beforePass: shared ? () => storage.pollExternalChanges() : undefined,
+    beforePass: shared
+      ? () => {
+          storage.pollExternalChanges();
+          iamStore.pollExternalChanges();
+        }
+      : undefined,
   });
   background.start();
   // Access-log lines are buffered by the process that served the request: every process delivers its own.
@@ -307,7 +314,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       clusterMetrics?.close();
       await checkpointer.close();
       audit.close();
-      auditorStore.close();
+      auditor.close();
       await credentials.close();
       await roleUses.close();
       identityPolicies.close();
@@ -341,7 +348,7 @@ async function openSseKeys(config: ServerConfig, dataDir: string, logger: Logger
 /** How long a worker waits for its primary to hand the data directory over (DataDirLock.hold). */
 const WORKER_JOIN_WAIT_MS = 10_000;
 /** The SigV4 service names this server answers (S3 also for unsigned requests). */
-const SERVICES = ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail', ACCESS_ANALYZER_SERVICE];
+const SERVICES = ['s3', 'iam', 'sts', 'organizations', 'workloads', 'kms', 'cloudtrail', ACCESS_ANALYZER_SERVICE, CONFIG_SERVICE];
 
 /** How long a starting server waits for the workers of a server that just died to exit. */
 export const TAKEOVER_WAIT_MS = 10_000;

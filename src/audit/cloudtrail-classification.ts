@@ -17,6 +17,7 @@ const EVENT_SOURCES: Readonly<Record<string, string>> = {
   kms: 'kms.amazonaws.com',
   cloudtrail: 'cloudtrail.amazonaws.com',
   'access-analyzer': 'access-analyzer.amazonaws.com',
+  config: 'config.amazonaws.com',
 };
 
 export function eventSourceOf(service: string): string | undefined {

@@ -50,6 +50,8 @@ const AUDITOR_MIGRATIONS: readonly string[] = [
     account_id TEXT NOT NULL,
     resource_name TEXT NOT NULL,
     version INTEGER NOT NULL,
+    -- AWS Config's resourceId (a bucket's name, a user's AIDA id, a key's id): what the API queries by
+    resource_id TEXT NOT NULL,
     capture_time INTEGER NOT NULL,
     status TEXT NOT NULL,
     state_hash TEXT NOT NULL,
@@ -57,7 +59,19 @@ const AUDITOR_MIGRATIONS: readonly string[] = [
     item TEXT NOT NULL,
     PRIMARY KEY (resource_type, account_id, resource_name, version)
   ) WITHOUT ROWID;
-  CREATE INDEX configuration_items_by_time ON configuration_items (account_id, capture_time);
+  CREATE INDEX configuration_items_by_id ON configuration_items (account_id, resource_type, resource_id, capture_time);
+  -- StartPolicyGeneration's jobs (src/auditor/policy-generation): the request, its status and result.
+  CREATE TABLE policy_generations (
+    job_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    principal_arn TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started_on INTEGER NOT NULL,
+    completed_on INTEGER,
+    -- JSON: the request (policyGenerationDetails, cloudTrailDetails), the result or the job error
+    data TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX policy_generations_by_account ON policy_generations (account_id, started_on);
   CREATE TABLE auditor_progress (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `,
 ];

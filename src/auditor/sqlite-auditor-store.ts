@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateAuditor } from './auditor-schema.js';
+import { ConfigurationHistoryStore } from './configuration-history.js';
 import type {
   AnalyzedFinding,
   AnalyzerRecord,
@@ -62,6 +63,8 @@ export type CreateAnalyzerOutcome = 'Created' | 'Exists';
  */
 export class SqliteAuditorStore {
   private readonly s;
+  /** The configuration history, in the same file. */
+  readonly history: ConfigurationHistoryStore;
 
   constructor(readonly db: Database.Database) {
     db.pragma('busy_timeout = 5000');
@@ -69,6 +72,7 @@ export class SqliteAuditorStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrateAuditor(db);
+    this.history = new ConfigurationHistoryStore(db);
     this.s = {
       insertAnalyzer: db.prepare(
         'INSERT INTO analyzers (arn, account_id, region, name, type, created_at, data, scan_requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
