@@ -49,6 +49,7 @@ import { LifecycleDays } from './lifecycle/lifecycle-days.js';
 import { lifecycleIdleMs, lifecycleJob } from './lifecycle/lifecycle-job.js';
 import { openAudit } from './audit/open-audit.js';
 import { openAuditor } from './auditor/open-auditor.js';
+import { PolicyGenerationStore } from './auditor/policy-generation-store.js';
 import { CONFIG_SERVICE, createConfigProtocol } from './configservice/config-protocol.js';
 import { trackedActionCatalog } from './iam/api/access-advisor-services.js';
 import { ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol } from './accessanalyzer/access-analyzer-protocol.js';
@@ -214,7 +215,13 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
       ['workloads', createWorkloadsProtocol({ store: iamStore })],
       ['kms', kms.protocol],
       ['cloudtrail', audit.protocol],
-      [ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol({ store: auditorStore, iam: iamStore, now: () => new Date() })],
+      [ACCESS_ANALYZER_SERVICE, createAccessAnalyzerProtocol({
+        store: auditorStore,
+        iam: iamStore,
+        now: () => new Date(),
+        // Policy generation's jobs in auditor.sqlite; the engine reads the audit trail's file read-only.
+        policyGeneration: { store: new PolicyGenerationStore(auditorStore.db), auditDbPath: join(dataDir, AUDIT_DB_FILE), now: () => new Date(), iam: iamStore },
+      })],
       [CONFIG_SERVICE, createConfigProtocol({ history: auditorStore.history })],
     ]),
     region: config.region,

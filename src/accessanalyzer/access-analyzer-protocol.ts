@@ -5,6 +5,7 @@ import type { JsonContext } from '../json-protocol/types.js';
 import type { AuthzCheck, ProtocolAdapter } from '../server/protocol.js';
 import { analyzerOperations, pageOf, type AnalyzerDeps } from './analyzer-operations.js';
 import { findingOperations } from './finding-operations.js';
+import { policyGenerationOperations, type PolicyGenerationDeps } from './policy-generation-operations.js';
 import {
   checkAccessNotGranted,
   checkNoNewAccess,
@@ -195,13 +196,16 @@ export function accessAnalyzerOperations(): RestJsonOperation[] {
   ];
 }
 
-/** The policy checks always; analyzers and findings with the auditor's store. */
-export function createAccessAnalyzerProtocol(auditor?: AnalyzerDeps): ProtocolAdapter {
+/** The policy checks always; analyzers and findings with the auditor's store; policy generation with its deps. */
+export function createAccessAnalyzerProtocol(
+  auditor?: AnalyzerDeps & { readonly policyGeneration?: PolicyGenerationDeps },
+): ProtocolAdapter {
   return createRestJsonProtocol({
     service: ACCESS_ANALYZER_SERVICE,
     operations: [
       ...accessAnalyzerOperations(),
       ...(auditor ? [...analyzerOperations(auditor), ...findingOperations(auditor)] : []),
+      ...(auditor?.policyGeneration ? policyGenerationOperations(auditor.policyGeneration) : []),
     ],
     invalidInput: accessAnalyzerInvalidInput,
     internalErrorCode: 'InternalServerException',

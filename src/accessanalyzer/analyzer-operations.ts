@@ -31,12 +31,19 @@ export interface AnalyzerDeps {
   readonly now: () => Date;
 }
 
-/** The analyzer types the auditor analyzes. Deviation from AWS: the internal access types are refused. */
+/**
+ * The analyzer types the auditor analyzes. Deviation from AWS: STRONGBOX_SECURITY_POSTURE is Strongbox's (Security Monkey's checks: src/auditor/security-posture), its
+ * security team named by the analyzer's tag `strongbox:security-team` (ARNs of users, roles or groups,
+ * separated by spaces or commas) and its key age by `strongbox:access-key-max-age-days` (default 90).
+ */
 const SUPPORTED_TYPES: readonly AnalyzerType[] = [
   'ACCOUNT',
   'ORGANIZATION',
   'ACCOUNT_UNUSED_ACCESS',
   'ORGANIZATION_UNUSED_ACCESS',
+  'ACCOUNT_INTERNAL_ACCESS',
+  'ORGANIZATION_INTERNAL_ACCESS',
+  'STRONGBOX_SECURITY_POSTURE',
 ];
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 /** AWS's quota: analyzers per Region per account (ServiceQuotaExceededException). */
@@ -168,10 +175,36 @@ async function requireOrganizationMember(deps: AnalyzerDeps, accountId: string):
 
 function configurationOf(input: JsonInput, type: AnalyzerType): Record<string, unknown> | undefined {
   const c = input.optionalStructure('configuration');
+  if (type.endsWith('INTERNAL_ACCESS')) return internalAccessConfiguration(c);
   const unused = c?.optionalStructure('unusedAccess');
   if (!type.endsWith('UNUSED_ACCESS')) return undefined;
   const age = unused?.optionalInt('unusedAccessAge', { min: 1, max: 365 }) ?? 90;
   return { unusedAccess: { unusedAccessAge: age } };
+}
+
+/**
+ * An internal access analyzer's critical resources: `internalAccess.analysisRule.inclusions`, each with
+ * accountIds, resourceTypes or resourceArns (at least one inclusion: the analysis costs principals ×
+ * resources × actions, src/auditor/internal-access.ts).
+ */
+function internalAccessConfiguration(c: JsonInput | undefined): Record<string, unknown> {
+  const rule = c?.optionalStructure('internalAccess')?.optionalStructure('analysisRule');
+  const inclusions = (rule?.optionalStructureList('inclusions') ?? []).map((i) => ({
+    ...(i.has('accountIds') ? { accountIds: i.optionalStringList('accountIds') } : {}),
+    ...(i.has('resourceTypes') ? { resourceTypes: i.optionalStringList('resourceTypes') } : {}),
+    ...(i.has('resourceArns') ? { resourceArns: i.optionalStringList('resourceArns') } : {}),
+  }));
+  if (inclusions.length === 0) {
+    throw new ServiceError(
+      'ValidationException',
+      'An internal access analyzer needs configuration.internalAccess.analysisRule.inclusions naming its critical resources.',
+      400,
+      {
+        fields: { reason: 'fieldValidationFailed' },
+      },
+    );
+  }
+  return { internalAccess: { analysisRule: { inclusions } } };
 }
 
 export function analyzerOperations(deps: AnalyzerDeps): RestJsonOperation[] {

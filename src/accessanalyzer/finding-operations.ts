@@ -1,5 +1,6 @@
 import type { FindingRecord } from '../auditor/auditor-types.js';
 import { attributeValues, matchesFilter } from '../auditor/finding-filter.js';
+import { POSTURE_FINDING_TYPES, type PostureFindingType } from '../auditor/security-posture/posture-types.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { JsonInput } from '../json-protocol/json-input.js';
 import type { RestJsonOperation } from '../json-protocol/rest-json-protocol.js';
@@ -34,6 +35,15 @@ const EXTERNAL_MEMBERS = [
   'isPublic',
   'sources',
   'resourceControlPolicyRestriction',
+] as const;
+
+/** FindingDetails' members other than externalAccessDetails (botocore's model). */
+const UNION_MEMBERS = [
+  'internalAccessDetails',
+  'unusedPermissionDetails',
+  'unusedIamUserAccessKeyDetails',
+  'unusedIamRoleDetails',
+  'unusedIamUserPasswordDetails',
 ] as const;
 
 /** Finding / FindingSummary (external access). */
@@ -72,7 +82,15 @@ function summaryV2(f: FindingRecord): Record<string, unknown> {
 
 /** FindingDetails: the member of the finding's type. */
 function detailsV2(f: FindingRecord): Record<string, unknown>[] {
-  if (f.findingType !== 'ExternalAccess') return [f.details];
+  // Strongbox's security-posture findings: a member of their own, which AWS's SDKs skip.
+  if (POSTURE_FINDING_TYPES.includes(f.findingType as PostureFindingType))
+    return [{ strongboxPostureDetails: f.details }];
+  // FindingDetails is a union: exactly one member (botocore refuses more). Unused and internal access
+  // keep theirs under its model name; Strongbox's own additions (severity ...) stay out of the API.
+  if (f.findingType !== 'ExternalAccess') {
+    const member = UNION_MEMBERS.find((m) => f.details[m] !== undefined);
+    return member === undefined ? [] : [{ [member]: f.details[member] }];
+  }
   const external: Record<string, unknown> = {};
   for (const m of EXTERNAL_MEMBERS) external[m] = f.details[m];
   external.condition ??= {};

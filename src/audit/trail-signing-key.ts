@@ -7,7 +7,7 @@
  * its key pairs over time and ListPublicKeys lists each with its validity window). Replacing the file
  * starts a new key, and digests signed by the old one no longer validate.
  */
-import { createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, randomUUID, type KeyObject } from 'node:crypto';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,7 +56,8 @@ export async function loadTrailSigningKey(options: {
   const existing = await readKeyFile(file);
   if (existing !== undefined) return { key: signingKey(existing, now) };
   const made = await newKeyFile(now());
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // Unique per call: several loads may run at once in one process (and the same millisecond).
+  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(temp, made, { mode: 0o600, flag: 'wx', flush: true });
   let created = true;
   try {

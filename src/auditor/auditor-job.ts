@@ -1,7 +1,9 @@
 import type { AuditEventStore } from '../audit/audit-ports.js';
 import type { BackgroundJob, PassContext, PassResult } from '../server/background-jobs.js';
 import { analyzeResource, resourcesOf, zoneOf, type AuditorSources, type ResourceRef } from './audited-resources.js';
-import type { AnalyzerRecord, FindingChanges } from './auditor-types.js';
+import type { AnalyzedFinding, AnalyzerRecord, FindingChanges } from './auditor-types.js';
+import { analyzeSecurityPosture, type SecurityPostureDeps } from './security-posture/security-posture.js';
+import { analyzeInternalAccess, type InternalAccessDeps, type InternalAccessInclusion } from './internal-access.js';
 import { analyzeUnusedAccess, type UnusedAccessDeps } from './unused-access.js';
 import type { ConfigurationEventInput } from './configuration/resources-of-event.js';
 import type { SqliteAuditorStore } from './sqlite-auditor-store.js';
@@ -34,6 +36,10 @@ export interface AuditorJobOptions {
   ) => Promise<void>;
   /** The unused-access analysis' sources, and the length of its days. */
   readonly unused: UnusedAccessDeps & { readonly dayMs: number };
+  /** The internal access analysis' sources. */
+  readonly internal: InternalAccessDeps;
+  /** The security-posture analysis' sources (STRONGBOX_SECURITY_POSTURE analyzers). */
+  readonly posture: SecurityPostureDeps;
   /** Each batch of write events, before the job moves past them (configuration history, event alerts). */
   readonly onEvents?: (events: readonly RecordedWrite[]) => Promise<void>;
 }
@@ -45,6 +51,10 @@ const SLICE_MS = 10;
 
 const EXTERNAL_ACCESS = new Set(['ACCOUNT', 'ORGANIZATION']);
 const UNUSED_ACCESS = new Set(['ACCOUNT_UNUSED_ACCESS', 'ORGANIZATION_UNUSED_ACCESS']);
+const POSTURE = 'STRONGBOX_SECURITY_POSTURE';
+const INTERNAL_ACCESS = new Set(['ACCOUNT_INTERNAL_ACCESS', 'ORGANIZATION_INTERNAL_ACCESS']);
+/** The analyzers whose analysis covers whole accounts, which a change asks to scan again. */
+const WHOLE_ACCOUNT = new Set([POSTURE, ...INTERNAL_ACCESS]);
 /** AWS's default unusedAccessAge. */
 const DEFAULT_UNUSED_AGE_DAYS = 90;
 
@@ -81,14 +91,29 @@ async function followEvents(o: AuditorJobOptions): Promise<boolean> {
   if (batch.length === 0) return false;
   const events = batch.map((e) => JSON.parse(e.json) as RecordedWrite);
   const analyzers = externalAnalyzers(o.store);
+  const changedAccounts = new Set<string>();
   for (const event of events) {
     if (event.errorCode !== undefined) continue;
-    for (const changed of o.resourcesOfEvent(event)) await reanalyze(o, analyzers, changed, event);
+    for (const changed of o.resourcesOfEvent(event)) {
+      changedAccounts.add(changed.accountId);
+      await reanalyze(o, analyzers, changed, event);
+    }
   }
+  requestPostureScans(o, changedAccounts);
   await o.onEvents?.(events);
   cursor = batch[batch.length - 1]!.seq;
   o.store.setProgress('events', cursor);
   return batch.length === EVENTS_PER_PASS;
+}
+
+/** A configuration change in an account asks its posture analyzers for a scan (scanDue spaces them out). */
+function requestPostureScans(o: AuditorJobOptions, accounts: ReadonlySet<string>): void {
+  if (accounts.size === 0) return;
+  for (const { analyzer, scanRequestedAt } of o.store.allAnalyzers()) {
+    if (WHOLE_ACCOUNT.has(analyzer.type) && scanRequestedAt === undefined && accounts.has(analyzer.accountId)) {
+      o.store.requestScan(analyzer.arn, o.now().getTime());
+    }
+  }
 }
 
 function externalAnalyzers(store: SqliteAuditorStore): AnalyzerRecord[] {
@@ -157,8 +182,14 @@ async function scanDue(o: AuditorJobOptions, ctx: PassContext): Promise<void> {
     const last = o.store.progress<number>(`scan:${analyzer.arn}`) ?? 0;
     if (scanRequestedAt === undefined && o.now().getTime() - last < o.scanIntervalMs) continue;
     const started = o.now();
-    if (UNUSED_ACCESS.has(analyzer.type)) await scanUnused(o, analyzer);
-    else if (!(await scan(o, analyzer, ctx))) return;
+    if (UNUSED_ACCESS.has(analyzer.type)) await scanAccounts(o, analyzer, unusedAnalysis(o, analyzer));
+    else if (WHOLE_ACCOUNT.has(analyzer.type)) {
+      // Every change may matter to these analyses, which cover whole accounts: at most once per ten
+      // intervals when asked for by events.
+      if (o.now().getTime() - last < 10 * o.intervalMs) continue;
+      if (analyzer.type === POSTURE) await scanAccounts(o, analyzer, postureAnalysis(o, analyzer));
+      else await scanInternal(o, analyzer);
+    } else if (!(await scan(o, analyzer, ctx))) return;
     o.store.setProgress(`scan:${analyzer.arn}`, started.getTime());
     if (scanRequestedAt !== undefined) o.store.scanDone(analyzer.arn, scanRequestedAt);
   }
@@ -194,21 +225,41 @@ async function scan(o: AuditorJobOptions, analyzer: AnalyzerRecord, ctx: PassCon
   return true;
 }
 
-/** The unused-access analysis of every user and role the analyzer covers; findings of deleted ones resolve. */
-async function scanUnused(o: AuditorJobOptions, analyzer: AnalyzerRecord): Promise<void> {
-  const zone = await zoneOf(analyzer, o.sources.iam);
+/** The unused-access analysis of every user and role the analyzer covers. */
+function unusedAnalysis(o: AuditorJobOptions, analyzer: AnalyzerRecord): EntityAnalysis {
   const configured = (analyzer.configuration?.unusedAccess as { unusedAccessAge?: number } | undefined)
     ?.unusedAccessAge;
+  const ageDays = configured ?? DEFAULT_UNUSED_AGE_DAYS;
+  return (accountId, now) => analyzeUnusedAccess(o.unused, { accountId, now, ageDays, dayMs: o.unused.dayMs });
+}
+
+/** The security-posture analysis, its team and key age from the analyzer's tags (analyzer-operations.ts). */
+function postureAnalysis(o: AuditorJobOptions, analyzer: AnalyzerRecord): EntityAnalysis {
+  const securityTeam = (analyzer.tags['strongbox:security-team'] ?? '').split(/[\s,]+/).filter((x) => x !== '');
+  const age = Number(analyzer.tags['strongbox:access-key-max-age-days']);
+  const accessKeyMaxAgeDays = Number.isInteger(age) && age > 0 ? age : undefined;
+  return (accountId, now) =>
+    analyzeSecurityPosture(o.posture, {
+      accountId,
+      now,
+      dayMs: o.unused.dayMs,
+      securityTeam,
+      ...(accessKeyMaxAgeDays ? { accessKeyMaxAgeDays } : {}),
+    });
+}
+
+type EntityAnalysis = (
+  accountId: string,
+  now: Date,
+) => Promise<readonly { resource: string; found: readonly AnalyzedFinding[] }[]>;
+
+/** An analysis of whole accounts (unused access, posture): every covered account; findings of what is gone resolve. */
+async function scanAccounts(o: AuditorJobOptions, analyzer: AnalyzerRecord, analyze: EntityAnalysis): Promise<void> {
+  const zone = await zoneOf(analyzer, o.sources.iam);
   const seen = new Set<string>();
   for (const accountId of zone.covered) {
     const now = o.now();
-    const entities = await analyzeUnusedAccess(o.unused, {
-      accountId,
-      now,
-      ageDays: configured ?? DEFAULT_UNUSED_AGE_DAYS,
-      dayMs: o.unused.dayMs,
-    });
-    for (const e of entities) {
+    for (const e of await analyze(accountId, now)) {
       seen.add(e.resource);
       const changes = o.store.reconcileFindings(analyzer.arn, e.resource, e.found, now);
       if (changes.created.length > 0 || changes.resolved.length > 0) await o.onFindings?.(analyzer, changes, undefined);
@@ -217,6 +268,27 @@ async function scanUnused(o: AuditorJobOptions, analyzer: AnalyzerRecord): Promi
   await resolveUnseen(o, analyzer, seen);
   const current = o.store.getAnalyzerByArn(analyzer.arn);
   if (current) o.store.updateAnalyzer({ ...current, lastResourceAnalyzedAt: o.now() });
+}
+
+/** The internal access analysis of the analyzer's critical buckets, over the whole zone at once. */
+async function scanInternal(o: AuditorJobOptions, analyzer: AnalyzerRecord): Promise<void> {
+  const zone = await zoneOf(analyzer, o.sources.iam);
+  const rule = (
+    analyzer.configuration?.internalAccess as { analysisRule?: { inclusions?: InternalAccessInclusion[] } } | undefined
+  )?.analysisRule;
+  const now = o.now();
+  const seen = new Set<string>();
+  const results = await analyzeInternalAccess(o.internal, {
+    accounts: zone.covered,
+    inclusions: rule?.inclusions ?? [],
+    organization: analyzer.type.startsWith('ORGANIZATION'),
+  });
+  for (const r of results) {
+    seen.add(r.resource);
+    const changes = o.store.reconcileFindings(analyzer.arn, r.resource, r.found, now);
+    if (changes.created.length > 0 || changes.resolved.length > 0) await o.onFindings?.(analyzer, changes, undefined);
+  }
+  await resolveUnseen(o, analyzer, seen);
 }
 
 /** Findings on resources a scan no longer found: the resource is gone (or moved out of the zone). */

@@ -1,3 +1,5 @@
+import type { PostureFindingType } from './security-posture/posture-types.js';
+
 /**
  * The auditor's records (issue #18), in IAM Access Analyzer's vocabulary.
  * https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_AnalyzerSummary.html
@@ -9,7 +11,9 @@ export type AnalyzerType =
   | 'ACCOUNT_UNUSED_ACCESS'
   | 'ORGANIZATION_UNUSED_ACCESS'
   | 'ACCOUNT_INTERNAL_ACCESS'
-  | 'ORGANIZATION_INTERNAL_ACCESS';
+  | 'ORGANIZATION_INTERNAL_ACCESS'
+  /** Strongbox's: Security Monkey's checks (dangerous permissions, credentials, bucket hygiene). */
+  | 'STRONGBOX_SECURITY_POSTURE';
 
 export const ANALYZER_TYPES: readonly AnalyzerType[] = [
   'ACCOUNT',
@@ -18,6 +22,7 @@ export const ANALYZER_TYPES: readonly AnalyzerType[] = [
   'ORGANIZATION_UNUSED_ACCESS',
   'ACCOUNT_INTERNAL_ACCESS',
   'ORGANIZATION_INTERNAL_ACCESS',
+  'STRONGBOX_SECURITY_POSTURE',
 ];
 
 /** Access Analyzer's Criterion: a finding matches when every named attribute meets its criterion. */
@@ -59,7 +64,8 @@ export type FindingType =
   | 'UnusedIAMUserAccessKey'
   | 'UnusedIAMUserPassword'
   | 'UnusedPermission'
-  | 'InternalAccess';
+  | 'InternalAccess'
+  | PostureFindingType;
 
 /** A finding's analysis: the members of ExternalAccessDetails (or an unused-access details member). */
 export type FindingDetails = Readonly<Record<string, unknown>>;

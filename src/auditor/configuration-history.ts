@@ -60,6 +60,7 @@ export class ConfigurationHistoryStore {
   private readonly insert: Statement;
   private readonly byId: Statement<[string, string, string, number, number], ItemRow>;
   private readonly latestId: Statement<[string, string, string], ItemRow>;
+  private readonly byName: Statement<[string, string], ItemRow>;
 
   constructor(private readonly db: Database) {
     this.last = db.prepare(
@@ -73,9 +74,17 @@ export class ConfigurationHistoryStore {
       `SELECT * FROM configuration_items WHERE account_id = ? AND resource_type = ? AND resource_id = ?
          AND capture_time >= ? AND capture_time <= ? ORDER BY capture_time, version`,
     );
+    this.byName = db.prepare(
+      'SELECT * FROM configuration_items WHERE resource_type = ? AND resource_name = ? ORDER BY account_id, version',
+    );
     this.latestId = db.prepare(
       `SELECT * FROM configuration_items WHERE account_id = ? AND resource_type = ? AND resource_name = ? ORDER BY version DESC LIMIT 1`,
     );
+  }
+
+  /** Every item of resources of that type and name, in any account, oldest first (the CLI's lookup). */
+  itemsNamed(resourceType: string, name: string): ConfigurationItem[] {
+    return this.byName.all(resourceType, name).map(toItem);
   }
 
   latest(ref: ResourceRef): ConfigurationItem | undefined {

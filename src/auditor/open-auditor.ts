@@ -104,6 +104,13 @@ export function openAuditor(o: OpenAuditorOptions): OpenedAuditor {
     sources: o.sources,
     resourcesOfEvent,
     unused: { iam: o.sources.iam, awsManaged: o.awsManaged, trackedActions: o.trackedActions, dayMs: config.dayMs },
+    internal: { iam: o.sources.iam, buckets: o.sources.buckets, awsManaged: o.awsManaged },
+    posture: {
+      iam: o.sources.iam,
+      buckets: o.sources.buckets,
+      awsManaged: o.awsManaged,
+      accountPublicAccessBlock: describe.accountPublicAccessBlock,
+    },
     intervalMs: config.intervalMs,
     scanIntervalMs: config.scanIntervalMs,
     now: () => new Date(),

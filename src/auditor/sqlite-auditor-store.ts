@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { migrateAuditor } from './auditor-schema.js';
+import { AUDITOR_SCHEMA_VERSION, migrateAuditor } from './auditor-schema.js';
 import { ConfigurationHistoryStore } from './configuration-history.js';
 import type {
   AnalyzedFinding,
@@ -66,12 +66,22 @@ export class SqliteAuditorStore {
   /** The configuration history, in the same file. */
   readonly history: ConfigurationHistoryStore;
 
-  constructor(readonly db: Database.Database) {
+  /** `readOnly`: a reader beside the server (the CLI): no migration, the schema must be this build's. */
+  constructor(
+    readonly db: Database.Database,
+    options: { readonly readOnly?: boolean } = {},
+  ) {
     db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrateAuditor(db);
+    if (options.readOnly) {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== AUDITOR_SCHEMA_VERSION)
+        throw new Error(`auditor.sqlite has schema version ${version}; this build reads ${AUDITOR_SCHEMA_VERSION}`);
+    } else {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrateAuditor(db);
+    }
     this.history = new ConfigurationHistoryStore(db);
     this.s = {
       insertAnalyzer: db.prepare(
@@ -302,6 +312,13 @@ export function openAuditorStore(dataDir: string): SqliteAuditorStore {
   const path = join(dataDir, AUDITOR_DB_FILE);
   closeSync(openSync(path, 'a', 0o600));
   return new SqliteAuditorStore(new Database(path));
+}
+
+/** Opens `<dataDir>/auditor.sqlite` read-only (while a server may be writing it): the CLI's reader. */
+export function openAuditorStoreReadOnly(dataDir: string): SqliteAuditorStore {
+  return new SqliteAuditorStore(new Database(join(dataDir, AUDITOR_DB_FILE), { readonly: true, fileMustExist: true }), {
+    readOnly: true,
+  });
 }
 
 function analyzerData(a: AnalyzerRecord): string {

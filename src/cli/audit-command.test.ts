@@ -84,7 +84,11 @@ test('usage errors exit 2 and say what is wrong', () => {
     [['check', 'validate', '--policy-type', 'NOPE', 'full.json'], /'NOPE' is not one of/],
     [['check', 'validate', '--policy-type', 'IDENTITY_POLICY', 'missing.json'], /cannot read missing\.json/],
     [['check', 'frobnicate'], /unknown check 'frobnicate'/],
-    [['findings'], /unknown audit command 'findings'/],
+    [['frobnicate'], /unknown audit command 'frobnicate'/],
+    [
+      ['findings', '--data-dir', '/nonexistent/strongbox'],
+      /cannot read the auditor's data in \/nonexistent\/strongbox/,
+    ],
     [
       ['check', 'no-public-access', '--resource-type', 'AWS::S3::Bucket', '--bogus', 'public.json'],
       /unknown option '--bogus'/,

@@ -15,6 +15,8 @@ import {
   type PolicyCheckResult,
 } from '../accessanalyzer/policy-checks.js';
 import { validatePolicy, type ValidatePolicyFinding } from '../accessanalyzer/validate-policy.js';
+import { AUDIT_DATA_USAGE, runAuditDataCommand } from './audit-data-command.js';
+import { one, optional, optionalOneOf, oneOf, parseArgs, required, UsageError } from './audit-args.js';
 import {
   CHECK_POLICY_TYPES,
   CHECK_RESOURCE_TYPES,
@@ -30,20 +32,13 @@ export const AUDIT_USAGE = `usage: strongbox audit check validate --policy-type 
   IAM Access Analyzer's ValidatePolicy, CheckNoNewAccess, CheckAccessNotGranted and CheckNoPublicAccess on
   policy files, computed locally. TYPE: IDENTITY_POLICY, RESOURCE_POLICY, SERVICE_CONTROL_POLICY,
   RESOURCE_CONTROL_POLICY. RTYPE: AWS::S3::Bucket, AWS::IAM::AssumeRolePolicyDocument, AWS::KMS::Key ...
-  Exit status: 0 nothing to act on, 1 an ERROR or SECURITY_WARNING finding or a FAIL, 2 usage.`;
+  Exit status: 0 nothing to act on, 1 an ERROR or SECURITY_WARNING finding or a FAIL, 2 usage.
+${AUDIT_DATA_USAGE}`;
 
 export interface AuditIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly readFile?: (path: string) => string;
-}
-
-class UsageError extends Error {}
-
-interface Parsed {
-  readonly options: ReadonlyMap<string, readonly string[]>;
-  readonly files: readonly string[];
-  readonly json: boolean;
 }
 
 const VALUE_OPTIONS = new Set(['--policy-type', '--resource-type', '--existing', '--new', '--action', '--resource']);
@@ -56,8 +51,10 @@ export function runAuditCommand(argv: readonly string[], io: AuditIo): number {
   const read = io.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   try {
     const [verb, check, ...rest] = argv;
+    if (verb === 'findings' || verb === 'history' || verb === 'generate')
+      return runAuditDataCommand(verb, argv.slice(1), io);
     if (verb !== 'check') throw new UsageError(`unknown audit command '${verb ?? ''}'`);
-    const args = parse(rest);
+    const args = parseArgs(rest, VALUE_OPTIONS);
     const policy = (path: string) => {
       try {
         return read(path);
@@ -113,50 +110,6 @@ export function runAuditCommand(argv: readonly string[], io: AuditIo): number {
     io.stderr(`strongbox audit: ${isServiceError(e) ? `${e.code}: ${e.message}` : e.message}\n${AUDIT_USAGE}\n`);
     return 2;
   }
-}
-
-function parse(argv: readonly string[]): Parsed {
-  const options = new Map<string, string[]>();
-  const files: string[] = [];
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--json') json = true;
-    else if (VALUE_OPTIONS.has(a)) {
-      const value = argv[++i];
-      if (value === undefined) throw new UsageError(`${a} needs a value`);
-      options.set(a, [...(options.get(a) ?? []), value]);
-    } else if (a.startsWith('--')) throw new UsageError(`unknown option '${a}'`);
-    else files.push(a);
-  }
-  return { options, files, json };
-}
-
-function required(args: Parsed, option: string): string {
-  const v = optional(args, option);
-  if (v === undefined) throw new UsageError(`${option} is required`);
-  return v;
-}
-
-function optional(args: Parsed, option: string): string | undefined {
-  const values = args.options.get(option);
-  if (values !== undefined && values.length > 1) throw new UsageError(`${option} given twice`);
-  return values?.[0];
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value))
-    throw new UsageError(`'${value}' is not one of ${allowed.join(', ')}`);
-  return value as T;
-}
-
-function optionalOneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
-  return value === undefined ? undefined : oneOf(value, allowed);
-}
-
-function one(files: readonly string[], what: string): string {
-  if (files.length !== 1) throw new UsageError(`one ${what} expected`);
-  return files[0]!;
 }
 
 /** ValidatePolicy's findings: one line each (type, code, line:column, details), or the API's JSON. */

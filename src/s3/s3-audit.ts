@@ -31,7 +31,32 @@ class S3RequestAudit implements OperationAudit {
   }
 }
 
-function s3RequestParameters(ctx: S3Context): Record<string, unknown> {
+/**
+ * The request headers that add or switch authorization checks (a copy's source, an ACL or grants, tags,
+ * Object Lock settings, a bucket's ownership or lock), recorded as S3's events record them: under the
+ * header's name with the value sent (`"x-amz-copy-source": "/bucket/key"`, `"x-amz-acl":
+ * "bucket-owner-full-control"`), as AWS's event examples and the detections written against them show.
+ * Whoever reads the event (policy generation, src/auditor/policy-generation) can then tell which
+ * actions the request needed. None of them carries a secret.
+ */
+export const AUTHORIZING_HEADERS = [
+  'x-amz-copy-source',
+  'x-amz-acl',
+  'x-amz-grant-read',
+  'x-amz-grant-write',
+  'x-amz-grant-read-acp',
+  'x-amz-grant-write-acp',
+  'x-amz-grant-full-control',
+  'x-amz-tagging',
+  'x-amz-object-lock-mode',
+  'x-amz-object-lock-retain-until-date',
+  'x-amz-object-lock-legal-hold',
+  'x-amz-bypass-governance-retention',
+  'x-amz-bucket-object-lock-enabled',
+  'x-amz-object-ownership',
+] as const;
+
+export function s3RequestParameters(ctx: Pick<S3Context, 'target' | 'query' | 'header'>): Record<string, unknown> {
   const { bucket, key } = ctx.target;
   const requestParameters: Record<string, unknown> = {};
   if (bucket !== undefined) requestParameters.bucketName = bucket;
@@ -40,6 +65,10 @@ function s3RequestParameters(ctx: S3Context): Record<string, unknown> {
   // The query's subresources (`acl`, `versioning`) and parameters (`prefix`, `versionId`) as sent; the
   // signature's own parameters were dropped by the router.
   for (const [name, value] of ctx.query) if (!(name in requestParameters)) requestParameters[name] = value;
+  for (const name of AUTHORIZING_HEADERS) {
+    const value = ctx.header(name);
+    if (value !== undefined && !(name in requestParameters)) requestParameters[name] = value;
+  }
   return requestParameters;
 }
 

@@ -7,7 +7,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { awsCli, startServer, uniqueName, type Credentials, type TestServer } from './harness.js';
+import { join } from 'node:path';
+import { awsCli, REPO_ROOT, run, startServer, uniqueName, type Credentials, type TestServer } from './harness.js';
+
+const CLI = join(REPO_ROOT, 'dist/src/cli.js');
 
 interface Finding {
   id: string;
@@ -216,6 +219,159 @@ describe('Access Analyzer analyzers and findings with the aws CLI', () => {
       ])
     ).findings as Finding[];
     assert.ok(filtered.every((f) => f.status === 'ARCHIVED') && filtered.some((f) => f.id === archived.id));
+  });
+
+  test("Strongbox's security-posture analyzer: dangerous permissions outside the security team, the root key", async () => {
+    const team = uniqueName('secteam');
+    const dev = uniqueName('dev');
+    const teamArn = ((await json(['iam', 'create-user', '--user-name', team])).User as { Arn: string }).Arn;
+    await json(['iam', 'create-user', '--user-name', dev]);
+    for (const user of [team, dev]) {
+      await json([
+        'iam',
+        'attach-user-policy',
+        '--user-name',
+        user,
+        '--policy-arn',
+        'arn:aws:iam::aws:policy/AmazonS3FullAccess',
+      ]);
+    }
+    const arn = (
+      await json([
+        'accessanalyzer',
+        'create-analyzer',
+        '--analyzer-name',
+        'posture',
+        '--type',
+        'STRONGBOX_SECURITY_POSTURE',
+        '--tags',
+        `strongbox:security-team=${teamArn}`,
+      ])
+    ).arn as string;
+    type Summary = { id: string; resource: string; findingType: string; status: string };
+    let last: Summary[] = [];
+    for (const end = Date.now() + 15_000; Date.now() < end; await sleep(300)) {
+      last = (await json(['accessanalyzer', 'list-findings-v2', '--analyzer-arn', arn])).findings as Summary[];
+      if (last.some((f) => f.resource.endsWith(`:user/${dev}`))) break;
+    }
+    const dangerous = last.find((f) => f.resource.endsWith(`:user/${dev}`) && f.findingType === 'DangerousPermission');
+    assert.ok(dangerous, JSON.stringify(last));
+    assert.ok(
+      !last.some((f) => f.resource.endsWith(`:user/${team}`) && f.findingType === 'DangerousPermission'),
+      'the team is exempt',
+    );
+    assert.ok(
+      last.some((f) => f.findingType === 'RootAccessKey'),
+      'the root user has an access key',
+    );
+    // Its details (Strongbox's own member, which the AWS CLI does not show) in `strongbox audit findings`.
+    const cli = await run(process.execPath, [
+      CLI,
+      'audit',
+      'findings',
+      '--data-dir',
+      server.dataDir,
+      '--analyzer',
+      'posture',
+      '--json',
+    ]);
+    const rows = JSON.parse(cli.stdout) as { id: string; details: { action: string[]; fix: string } }[];
+    const details = rows.find((r) => r.id === dangerous.id)!.details;
+    assert.ok(details.action.includes('s3:*'), JSON.stringify(details));
+    assert.ok(details.fix.length > 0);
+
+    // Detaching the policy resolves the finding.
+    await json([
+      'iam',
+      'detach-user-policy',
+      '--user-name',
+      dev,
+      '--policy-arn',
+      'arn:aws:iam::aws:policy/AmazonS3FullAccess',
+    ]);
+    let status = '';
+    for (const end = Date.now() + 15_000; Date.now() < end && status !== 'RESOLVED'; await sleep(300)) {
+      const all = (await json(['accessanalyzer', 'list-findings-v2', '--analyzer-arn', arn])).findings as Summary[];
+      status = all.find((f) => f.id === dangerous.id)?.status ?? '';
+    }
+    assert.equal(status, 'RESOLVED', 'the dangerous-permission finding resolves');
+  });
+
+  test('internal access to a critical bucket: who inside the account can reach it, and with what', async () => {
+    const bucket = uniqueName('critical');
+    const reader = uniqueName('reader');
+    const outsider = uniqueName('nobody');
+    await json(['s3api', 'create-bucket', '--bucket', bucket]);
+    await json(['iam', 'create-user', '--user-name', reader]);
+    await json(['iam', 'create-user', '--user-name', outsider]);
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }],
+    };
+    await json([
+      'iam',
+      'put-user-policy',
+      '--user-name',
+      reader,
+      '--policy-name',
+      'read',
+      '--policy-document',
+      JSON.stringify(policy),
+    ]);
+    const configuration = {
+      internalAccess: { analysisRule: { inclusions: [{ resourceArns: [`arn:aws:s3:::${bucket}`] }] } },
+    };
+    const arn = (
+      await json([
+        'accessanalyzer',
+        'create-analyzer',
+        '--analyzer-name',
+        'internal',
+        '--type',
+        'ACCOUNT_INTERNAL_ACCESS',
+        '--configuration',
+        JSON.stringify(configuration),
+      ])
+    ).arn as string;
+    type Summary = { id: string; resource: string; findingType: string; status: string };
+    type Details = {
+      findingDetails: {
+        internalAccessDetails: {
+          principal: Record<string, string>;
+          action: string[];
+          accessType: string;
+          principalType: string;
+        };
+      }[];
+    };
+    const details: Details['findingDetails'][number]['internalAccessDetails'][] = [];
+    for (const end = Date.now() + 15_000; Date.now() < end && details.length === 0; await sleep(300)) {
+      const listed = (await json(['accessanalyzer', 'list-findings-v2', '--analyzer-arn', arn])).findings as Summary[];
+      for (const f of listed.filter(
+        (x) => x.findingType === 'InternalAccess' && x.resource === `arn:aws:s3:::${bucket}`,
+      )) {
+        const got = (await json(['accessanalyzer', 'get-finding-v2', '--analyzer-arn', arn, '--id', f.id])) as Details;
+        details.push(got.findingDetails[0]!.internalAccessDetails);
+      }
+    }
+    const mine = details.find((d) => d.principal.AWS?.endsWith(`:user/${reader}`));
+    assert.ok(mine, JSON.stringify(details));
+    assert.deepEqual(mine.action, ['s3:GetObject']);
+    assert.equal(mine.accessType, 'INTRA_ACCOUNT');
+    assert.equal(mine.principalType, 'IAM_USER');
+    assert.ok(
+      !details.some((d) => d.principal.AWS?.endsWith(`:user/${outsider}`)),
+      'a user no policy lets in has no finding',
+    );
+    const none = await awsCli(server, [
+      'accessanalyzer',
+      'create-analyzer',
+      '--analyzer-name',
+      'internal2',
+      '--type',
+      'ACCOUNT_INTERNAL_ACCESS',
+    ]);
+    assert.match(none.stderr, /ValidationException/);
   });
 
   test('a user without access-analyzer permissions is denied', async () => {

@@ -10,9 +10,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyAlertSignature } from '../../src/auditor/alerts/webhook.js';
-import { awsCli, startServer, uniqueName, type TestServer } from './harness.js';
+import { awsCli, REPO_ROOT, run, startServer, uniqueName, type TestServer } from './harness.js';
+
+const CLI = join(REPO_ROOT, 'dist/src/cli.js');
 
 const SECRET = 'test-webhook-secret-0123456789';
 
@@ -242,5 +245,41 @@ describe('auditor alerts, remediation and configuration history with the aws CLI
       'no-such-bucket-here',
     ]);
     assert.match(unknown.stderr, /ResourceNotDiscoveredException/);
+
+    // The same history from the CLI on the server's machine, beside the running server.
+    const cli = await run(process.execPath, [
+      CLI,
+      'audit',
+      'history',
+      '--data-dir',
+      server.dataDir,
+      '--resource-type',
+      'AWS::S3::Bucket',
+      '--resource',
+      bucket,
+    ]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /PutBucketPolicy by arn:aws:iam::\d{12}:root/);
+    assert.ok(cli.stdout.includes(bob), cli.stdout);
+  });
+
+  test('strongbox audit findings lists the findings with their fix; exit status 1 while one is active', async () => {
+    const all = await run(process.execPath, [
+      CLI,
+      'audit',
+      'findings',
+      '--data-dir',
+      server.dataDir,
+      '--status',
+      'ALL',
+      '--json',
+    ]);
+    const rows = JSON.parse(all.stdout) as { status: string; resource: string; details: { fix?: string } }[];
+    assert.ok(
+      rows.some((r) => r.status === 'RESOLVED'),
+      all.stdout,
+    );
+    const active = await run(process.execPath, [CLI, 'audit', 'findings', '--data-dir', server.dataDir]);
+    assert.equal(active.code, rows.some((r) => r.status === 'ACTIVE') ? 1 : 0, active.stdout + active.stderr);
   });
 });
