@@ -128,11 +128,44 @@ function listed(
     );
   }
   const filter = filterOf(ctx.input, 'filter', false);
-  const findings = sorted(
-    deps.store.listFindings(analyzer.arn).filter((f) => matchesFilter(f, filter)),
-    ctx.input,
-  );
-  return pageOf(findings, ctx.input, 1000);
+  if (ctx.input.has('sort')) {
+    const all = sorted(
+      deps.store.listFindings(analyzer.arn).filter((f) => matchesFilter(f, filter)),
+      ctx.input,
+    );
+    return pageOf(all, ctx.input, DEFAULT_PAGE);
+  }
+  // Unsorted (oldest first): read only as far as the page needs, not every finding of a large analyzer.
+  const start = tokenIndex(ctx.input.optionalString('nextToken'));
+  const max = ctx.input.optionalInt('maxResults', { min: 1 }) ?? DEFAULT_PAGE;
+  const page: FindingRecord[] = [];
+  let index = 0;
+  for (const f of deps.store.iterateFindings(analyzer.arn)) {
+    if (!matchesFilter(f, filter)) continue;
+    if (index++ < start) continue;
+    if (page.length === max) return { page, nextToken: String(start + max) };
+    page.push(f);
+  }
+  if (index < start) throw invalidToken();
+  return { page };
+}
+
+function notFoundFinding(id: string): never {
+  throw notFound('Finding', id);
+}
+
+/** Findings per page when maxResults is not given. */
+const DEFAULT_PAGE = 100;
+
+function tokenIndex(token: string | undefined): number {
+  if (token === undefined) return 0;
+  const n = Number(token);
+  if (!Number.isSafeInteger(n) || n < 0 || String(n) !== token) throw invalidToken();
+  return n;
+}
+
+function invalidToken(): ServiceError {
+  return new ServiceError('ValidationException', 'Invalid pagination token.', 400, { fields: { reason: 'other' } });
 }
 
 function found(deps: AnalyzerDeps, ctx: JsonContext): FindingRecord {
@@ -206,12 +239,11 @@ export function findingOperations(deps: AnalyzerDeps): RestJsonOperation[] {
             fields: { reason: 'fieldValidationFailed' },
           });
         }
-        const all = deps.store.listFindings(analyzer.arn);
-        for (const id of ids ?? []) if (!all.some((f) => f.id === id)) throw notFound('Finding', id);
+        const named = ids
+          ? ids.map((id) => deps.store.getFinding(analyzer.arn, id) ?? notFoundFinding(id))
+          : deps.store.listFindings(analyzer.arn).filter((f) => f.resource === resourceArn);
         // A resolved finding stays resolved.
-        const chosen = all.filter(
-          (f) => f.status !== 'RESOLVED' && (ids ? ids.includes(f.id) : f.resource === resourceArn),
-        );
+        const chosen = named.filter((f) => f.status !== 'RESOLVED');
         deps.store.setFindingStatus(
           chosen.map((f) => f.id),
           status,

@@ -3,6 +3,7 @@ import type { BackgroundJob, PassContext, PassResult } from '../server/backgroun
 import { analyzeResource, resourcesOf, zoneOf, type AuditorSources, type ResourceRef } from './audited-resources.js';
 import type { AnalyzedFinding, AnalyzerRecord, FindingChanges } from './auditor-types.js';
 import { analyzeSecurityPosture, type SecurityPostureDeps } from './security-posture/security-posture.js';
+import { Slices } from './slices.js';
 import { analyzeInternalAccess, type InternalAccessDeps, type InternalAccessInclusion } from './internal-access.js';
 import { analyzeUnusedAccess, type UnusedAccessDeps } from './unused-access.js';
 import type { ConfigurationEventInput } from './configuration/resources-of-event.js';
@@ -46,8 +47,6 @@ export interface AuditorJobOptions {
 
 /** Events read per pass: a burst of changes is worked off in passes between which requests run. */
 const EVENTS_PER_PASS = 200;
-/** A scan gives the event loop back after this much work. */
-const SLICE_MS = 10;
 
 const EXTERNAL_ACCESS = new Set(['ACCOUNT', 'ORGANIZATION']);
 const UNUSED_ACCESS = new Set(['ACCOUNT_UNUSED_ACCESS', 'ORGANIZATION_UNUSED_ACCESS']);
@@ -199,7 +198,7 @@ async function scanDue(o: AuditorJobOptions, ctx: PassContext): Promise<void> {
 async function scan(o: AuditorJobOptions, analyzer: AnalyzerRecord, ctx: PassContext): Promise<boolean> {
   const zone = await zoneOf(analyzer, o.sources.iam);
   const seen = new Set<string>();
-  let sliceStart = Date.now();
+  const slices = new Slices();
   let last: string | undefined;
   for await (const ref of resourcesOf(o.sources, analyzer, zone.covered)) {
     if (ctx.signal.aborted) return false;
@@ -209,10 +208,7 @@ async function scan(o: AuditorJobOptions, analyzer: AnalyzerRecord, ctx: PassCon
     last = analysis.arn;
     const changes = o.store.reconcileFindings(analyzer.arn, analysis.arn, analysis.found, o.now());
     if (changes.created.length > 0 || changes.resolved.length > 0) await o.onFindings?.(analyzer, changes, undefined);
-    if (Date.now() - sliceStart > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = Date.now();
-    }
+    await slices.yield();
   }
   await resolveUnseen(o, analyzer, seen);
   const current = o.store.getAnalyzerByArn(analyzer.arn);
@@ -259,7 +255,9 @@ async function scanAccounts(o: AuditorJobOptions, analyzer: AnalyzerRecord, anal
   const seen = new Set<string>();
   for (const accountId of zone.covered) {
     const now = o.now();
+    const slices = new Slices();
     for (const e of await analyze(accountId, now)) {
+      await slices.yield();
       seen.add(e.resource);
       const changes = o.store.reconcileFindings(analyzer.arn, e.resource, e.found, now);
       if (changes.created.length > 0 || changes.resolved.length > 0) await o.onFindings?.(analyzer, changes, undefined);
@@ -283,7 +281,9 @@ async function scanInternal(o: AuditorJobOptions, analyzer: AnalyzerRecord): Pro
     inclusions: rule?.inclusions ?? [],
     organization: analyzer.type.startsWith('ORGANIZATION'),
   });
+  const slices = new Slices();
   for (const r of results) {
+    await slices.yield();
     seen.add(r.resource);
     const changes = o.store.reconcileFindings(analyzer.arn, r.resource, r.found, now);
     if (changes.created.length > 0 || changes.resolved.length > 0) await o.onFindings?.(analyzer, changes, undefined);
@@ -293,13 +293,10 @@ async function scanInternal(o: AuditorJobOptions, analyzer: AnalyzerRecord): Pro
 
 /** Findings on resources a scan no longer found: the resource is gone (or moved out of the zone). */
 async function resolveUnseen(o: AuditorJobOptions, analyzer: AnalyzerRecord, seen: ReadonlySet<string>): Promise<void> {
-  const stale = new Set(
-    o.store
-      .listFindings(analyzer.arn)
-      .filter((f) => f.status !== 'RESOLVED' && !seen.has(f.resource))
-      .map((f) => f.resource),
-  );
+  const stale = o.store.unresolvedResources(analyzer.arn).filter((resource) => !seen.has(resource));
+  const slices = new Slices();
   for (const resource of stale) {
+    await slices.yield();
     const changes = o.store.reconcileFindings(analyzer.arn, resource, [], o.now());
     await o.onFindings?.(analyzer, changes, undefined);
   }

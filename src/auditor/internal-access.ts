@@ -3,6 +3,7 @@ import type { IamStore } from '../iam/store/types.js';
 import type { BucketRecord, BucketStore } from '../storage/ports.js';
 import type { AnalyzedFinding } from './auditor-types.js';
 import { actionsOf } from './resource-actions.js';
+import { Slices } from './slices.js';
 import { EffectivePermissions, type AuditedPrincipal } from './security-posture/effective-permissions.js';
 
 /**
@@ -54,6 +55,7 @@ export async function analyzeInternalAccess(
   }
   const engine = new EffectivePermissions({ iam: deps.iam, awsManaged: deps.awsManaged });
   const out: { resource: string; found: AnalyzedFinding[] }[] = [];
+  const slices = new Slices();
   for (const b of buckets) {
     const arn = `arn:aws:s3:::${b.name}`;
     const requests = actionsOf('AWS::S3::Bucket', arn).map((a) => ({
@@ -64,6 +66,7 @@ export async function analyzeInternalAccess(
     const policy = b.policy && { id: `bucket-policy:${b.name}`, document: b.policy.document };
     const found: AnalyzedFinding[] = [];
     for (const p of principals) {
+      await slices.yield();
       const allowed = await engine.allowedRequests(p, requests, policy);
       if (allowed.length === 0) continue;
       const principalArn = principalArnOf(p);

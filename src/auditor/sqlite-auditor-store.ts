@@ -111,6 +111,14 @@ export class SqliteAuditorStore {
       findingsOfResource: db.prepare<[string, string], FindingRow>(
         "SELECT * FROM findings WHERE analyzer_arn = ? AND resource = ? AND status != 'RESOLVED'",
       ),
+      unresolvedResources: db
+        .prepare<[string], string>(
+          "SELECT DISTINCT resource FROM findings WHERE analyzer_arn = ? AND status != 'RESOLVED'",
+        )
+        .pluck(),
+      countByStatus: db
+        .prepare<[string, string], number>('SELECT count(*) FROM findings WHERE analyzer_arn = ? AND status = ?')
+        .pluck(),
       findingsOf: db.prepare<[string], FindingRow>(
         'SELECT * FROM findings WHERE analyzer_arn = ? ORDER BY created_at, id',
       ),
@@ -275,6 +283,20 @@ export class SqliteAuditorStore {
   /** The resources with findings that are not resolved (a scan resolves those whose resource is gone). */
   listFindings(analyzerArn: string): FindingRecord[] {
     return this.s.findingsOf.all(analyzerArn).map(toFinding);
+  }
+
+  /** The analyzer's findings one at a time, oldest first: a page reads only as far as it needs. */
+  *iterateFindings(analyzerArn: string): Generator<FindingRecord> {
+    for (const row of this.s.findingsOf.iterate(analyzerArn)) yield toFinding(row);
+  }
+
+  /** The resources on which the analyzer has findings that are not resolved (a scan's reconciliation). */
+  unresolvedResources(analyzerArn: string): string[] {
+    return this.s.unresolvedResources.all(analyzerArn);
+  }
+
+  countFindings(analyzerArn: string, status: FindingStatus): number {
+    return this.s.countByStatus.get(analyzerArn, status) ?? 0;
   }
 
   getFinding(analyzerArn: string, id: string): FindingRecord | undefined {

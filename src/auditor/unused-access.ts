@@ -4,6 +4,7 @@ import { roleArn, userArn } from '../iam/arn.js';
 import type { AwsManagedPolicyCatalog } from '../iam/aws-managed/catalog.js';
 import type { AccessActivityUse, IamStore } from '../iam/store/types.js';
 import type { AnalyzedFinding, FindingType } from './auditor-types.js';
+import { Slices } from './slices.js';
 
 /**
  * IAM Access Analyzer's unused access (analyzer type ACCOUNT_UNUSED_ACCESS), from what the server
@@ -52,7 +53,9 @@ export async function analyzeUnusedAccess(deps: UnusedAccessDeps, input: UnusedA
     ...roles.map((r) => roleArn(r.accountId, r.path, r.roleName)),
   ];
   const uses = await deps.iam.accessActivity.listForEntities(input.accountId, arns, new Date(0));
+  const slices = new Slices();
   for (const u of users) {
+    await slices.yield();
     const arn = userArn(u.accountId, u.path, u.userName);
     const found: AnalyzedFinding[] = [];
     const make = (key: string, findingType: FindingType, details: Record<string, unknown>) =>
@@ -82,6 +85,7 @@ export async function analyzeUnusedAccess(deps: UnusedAccessDeps, input: UnusedA
     out.push({ resource: arn, resourceType: 'AWS::IAM::User', found });
   }
   for (const r of roles) {
+    await slices.yield();
     const arn = roleArn(r.accountId, r.path, r.roleName);
     // Service-linked roles are the services' own.
     if (r.path.startsWith('/aws-service-role/')) continue;

@@ -15,6 +15,7 @@
  * with every policy version compiled once per analysis; O(K) keys; O(B) buckets at O(1) each, listed
  * in pages. No evaluation per resource: "every resource" is one request on a wildcard resource.
  */
+import { Slices } from '../slices.js';
 import type { AwsManagedPolicyCatalog } from '../../iam/aws-managed/catalog.js';
 import { roleArn, rootArn, userArn } from '../../iam/arn.js';
 import type { IamStore, UserRow } from '../../iam/store/types.js';
@@ -71,11 +72,18 @@ export async function analyzeSecurityPosture(
   };
   const accountBlock = await deps.accountPublicAccessBlock(input.accountId);
   const out: PostureFindings[] = [await accountPosture(run, accountBlock)];
-  for (const user of await deps.iam.users.list(input.accountId)) out.push(await userPosture(run, user));
+  // Requests are served between steps (the analysis of a large account takes seconds).
+  const slices = new Slices();
+  for (const user of await deps.iam.users.list(input.accountId)) {
+    out.push(await userPosture(run, user));
+    await slices.yield();
+  }
   for (const role of await deps.iam.roles.list(input.accountId)) {
     if (!role.path.startsWith('/aws-service-role/')) out.push(await rolePosture(run, role));
+    await slices.yield();
   }
   for await (const bucket of bucketsOf(deps.buckets, input.accountId)) {
+    await slices.yield();
     out.push({
       resource: `arn:aws:s3:::${bucket.name}`,
       resourceType: 'AWS::S3::Bucket',
