@@ -193,7 +193,7 @@ const LIST_FLAGS: Record<string, { env: string; key: keyof RawLists; separator: 
   '--alert-on': { env: 'STRONGBOX_ALERT_ON', key: 'alertOn', separator: /[,\s]+/, value: 'RULE',
     help: 'what raises an alert: findings, bucket-created, bucket-deleted, policy-changed, root-used (default: all)' },
   '--auditor-remediate': { env: 'STRONGBOX_AUDITOR_REMEDIATE', key: 'remediate', separator: /[,\s]+/, value: 'RULE',
-    help: 'fix automatically, through the API: public-bucket (Block Public Access on), unused-key (deactivate) (default: none)' },
+    help: 'fix automatically, through the API: public-acl (remove the grant), public-bucket (Block Public Access on), unused-key (deactivate) (default: none)' },
   '--regions': { env: 'STRONGBOX_REGIONS', key: 'regions', separator: /[,\s]+/, value: 'REGION[,REGION]...',
     help: 'the regions served, with the default region (default: every commercial AWS region)' },
 };

@@ -49,7 +49,7 @@ export function parseAuditorConfig(raw: RawAuditorSettings, env: NodeJS.ProcessE
       type: 'email',
       smtp: { url: raw.smtp, ...(raw.smtpUser ? { user: raw.smtpUser } : {}), ...(password ? { password } : {}) },
       from: raw.emailFrom,
-      to: raw.emailTo,
+      to: items(raw.emailTo),
     });
   }
   try {
@@ -78,7 +78,13 @@ function chosen<T extends string>(
   flag: string,
 ): Set<T> | string {
   if (values === undefined) return new Set(all);
-  const bad = values.find((v) => !all.includes(v as T));
+  const rules = items(values);
+  const bad = rules.find((v) => !all.includes(v as T));
   if (bad !== undefined) return `${flag}: unknown rule ${bad} (one of ${all.join(', ')})`;
-  return new Set(values as T[]);
+  return new Set(rules as T[]);
+}
+
+/** A list flag's values: each flag may itself hold a comma-separated list (`--alert-on a,b`). */
+function items(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(/[,\s]+/)).filter((v) => v !== '');
 }

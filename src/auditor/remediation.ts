@@ -12,6 +12,8 @@ import type { FindingRecord } from './auditor-types.js';
  * - `public-bucket`: a new public finding on a bucket turns the bucket's Block Public Access fully on
  *   (PutPublicAccessBlock), which makes its public policy and public ACL grants count for nothing, so
  *   the finding resolves at the next analysis;
+ * - `public-acl`: a new public finding that a bucket's ACL grants removes the grant (PutBucketAcl
+ *   `private`: the owner's FULL_CONTROL alone), the bucket's Block Public Access left as it is;
  * - `unused-key`: a new UnusedIAMUserAccessKey finding deactivates the key (UpdateAccessKey Inactive).
  * Each action is a signed request to this server's own public API, made as a dedicated IAM user of the
  * resource's account — `/strongbox/strongbox-remediation`, allowed exactly these actions by an inline
@@ -20,15 +22,21 @@ import type { FindingRecord } from './auditor-types.js';
  * a process remediates in an account (the user's creation is the server's own, not an API call).
  */
 
-export type RemediationRule = 'public-bucket' | 'unused-key';
-export const REMEDIATION_RULES: readonly RemediationRule[] = ['public-bucket', 'unused-key'];
+export type RemediationRule = 'public-acl' | 'public-bucket' | 'unused-key';
+export const REMEDIATION_RULES: readonly RemediationRule[] = ['public-acl', 'public-bucket', 'unused-key'];
 
 export const REMEDIATION_USER = 'strongbox-remediation';
 const REMEDIATION_PATH = '/strongbox/';
 const POLICY_NAME = 'StrongboxRemediation';
 const POLICY = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: ['s3:PutBucketPublicAccessBlock', 'iam:UpdateAccessKey'], Resource: '*' }],
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: ['s3:PutBucketAcl', 's3:PutBucketPublicAccessBlock', 'iam:UpdateAccessKey'],
+      Resource: '*',
+    },
+  ],
 });
 
 export interface RemediationOptions {
@@ -56,7 +64,21 @@ export class Remediation {
   async remediate(f: FindingRecord): Promise<RemediationOutcome | undefined> {
     const endpoint = this.o.endpoint();
     if (endpoint === undefined || f.status !== 'ACTIVE') return undefined;
-    if (this.o.rules.has('public-bucket') && f.resourceType === 'AWS::S3::Bucket' && f.details.isPublic === true) {
+    const publicBucket = f.resourceType === 'AWS::S3::Bucket' && f.details.isPublic === true;
+    const byAcl = (f.details.sources as { type: string }[] | undefined)?.some((s) => s.type === 'BUCKET_ACL') === true;
+    if (this.o.rules.has('public-acl') && publicBucket && byAcl) {
+      // The public grant itself goes: the bucket's ACL becomes the owner's FULL_CONTROL alone.
+      const bucket = f.resource.slice('arn:aws:s3:::'.length);
+      const url = new URL(`/${encodeURIComponent(bucket)}?acl`, endpoint);
+      const status = await this.call(f.resourceOwnerAccount, 's3', {
+        method: 'PUT',
+        url,
+        headers: { 'x-amz-acl': 'private' },
+        body: '',
+      });
+      return { rule: 'public-acl', action: 's3:PutBucketAcl', target: f.resource, status };
+    }
+    if (this.o.rules.has('public-bucket') && publicBucket) {
       const bucket = f.resource.slice('arn:aws:s3:::'.length);
       const body =
         '<PublicAccessBlockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><BlockPublicAcls>true</BlockPublicAcls>' +

@@ -51,7 +51,7 @@ export function runAuditCommand(argv: readonly string[], io: AuditIo): number {
   const read = io.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   try {
     const [verb, check, ...rest] = argv;
-    if (verb === 'findings' || verb === 'history' || verb === 'generate')
+    if (verb === 'findings' || verb === 'history' || verb === 'generate' || verb === 'alerts')
       return runAuditDataCommand(verb, argv.slice(1), io);
     if (verb !== 'check') throw new UsageError(`unknown audit command '${verb ?? ''}'`);
     const args = parseArgs(rest, VALUE_OPTIONS);

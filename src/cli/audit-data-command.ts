@@ -5,12 +5,14 @@
  * GetResourceConfigHistory, StartPolicyGeneration.
  * Exit status: `findings` 1 when a finding is ACTIVE (something to act on), else 0; 2 usage.
  */
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { AUDIT_DB_FILE } from '../audit/sqlite-audit-store.js';
 import type { FindingRecord } from '../auditor/auditor-types.js';
 import type { ConfigurationItem } from '../auditor/configuration-history.js';
 import { generatePolicyFromTrail, PolicyGenerationError } from '../auditor/policy-generation/policy-generation.js';
-import { openAuditorStoreReadOnly } from '../auditor/sqlite-auditor-store.js';
+import { AlertOutbox } from '../auditor/alerts/alert-outbox.js';
+import { AUDITOR_DB_FILE, openAuditorStoreReadOnly } from '../auditor/sqlite-auditor-store.js';
 import type { AuditIo } from './audit-command.js';
 import { oneOf, optional, parseArgs, required, UsageError } from './audit-args.js';
 
@@ -19,9 +21,12 @@ export const AUDIT_DATA_USAGE = `       strongbox audit findings [--data-dir DIR
        strongbox audit generate [--data-dir DIR] --principal ARN --trail ARN [--start TIME] [--end TIME] [--json]
   The auditor's findings (default: ACTIVE; exit status 1 when one is), a resource's configuration history
   (each change with its author and diff; --at: the configuration at that time), and a least-privilege
-  policy for a user or role from its activity in a trail (default: the last 90 days). DIR: ./data.`;
+  policy for a user or role from its activity in a trail (default: the last 90 days). DIR: ./data.
+       strongbox audit alerts [--data-dir DIR] [--retry ID] [--json]
+  Alerts that could not be delivered (after their retries), and how many wait; --retry queues one again.`;
 
 const VALUE_OPTIONS = new Set([
+  '--retry',
   '--data-dir',
   '--analyzer',
   '--status',
@@ -35,13 +40,14 @@ const VALUE_OPTIONS = new Set([
 ]);
 
 export function runAuditDataCommand(
-  verb: 'findings' | 'history' | 'generate',
+  verb: 'findings' | 'history' | 'generate' | 'alerts',
   argv: readonly string[],
   io: AuditIo,
 ): number {
   const args = parseArgs(argv, VALUE_OPTIONS);
   const dataDir = optional(args, '--data-dir') ?? 'data';
   if (verb === 'generate') return generate(io, dataDir, args.json, args);
+  if (verb === 'alerts') return alerts(io, dataDir, args.json, args);
   let store;
   try {
     store = openAuditorStoreReadOnly(dataDir);
@@ -145,6 +151,45 @@ function generate(io: AuditIo, dataDir: string, json: boolean, args: Args): numb
   } catch (e) {
     if (e instanceof PolicyGenerationError) throw new UsageError(e.message);
     throw new UsageError(`cannot read the audit trail in ${dataDir}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The alerts that could not be delivered (the dead-letter list: permanent failures, or the last of the
+ * retries), newest first, and how many wait for delivery; `--retry ID` queues one again.
+ */
+function alerts(io: AuditIo, dataDir: string, json: boolean, args: Args): number {
+  const retry = optional(args, '--retry');
+  let db: Database.Database;
+  try {
+    db = new Database(join(dataDir, AUDITOR_DB_FILE), { readonly: retry === undefined, fileMustExist: true });
+  } catch (e) {
+    throw new UsageError(`cannot read the auditor's data in ${dataDir}: ${(e as Error).message}`);
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    const outbox = new AlertOutbox(db);
+    if (retry !== undefined) {
+      const id = Number(retry);
+      if (!Number.isSafeInteger(id)) throw new UsageError(`--retry: not a dead letter's id: ${retry}`);
+      const outcome = outbox.retryDeadLetter(id);
+      io.stdout(`${outcome}\n`);
+      return outcome === 'NotFound' ? 1 : 0;
+    }
+    const dead = outbox.deadLetters({ limit: 1000 });
+    const counts = outbox.counts();
+    if (json) io.stdout(`${JSON.stringify({ ...counts, deadLetters: dead }, null, 2)}\n`);
+    else {
+      io.stdout(`${counts.pending} alert(s) waiting for delivery, ${counts.dead} undeliverable\n`);
+      for (const d of dead) {
+        io.stdout(
+          `#${d.id} ${d.deadAt.toISOString()} ${d.destination} after ${d.attempts} attempt(s): ${d.error}\n  ${d.alert.title}\n`,
+        );
+      }
+    }
+    return 0;
+  } finally {
+    db.close();
   }
 }
 

@@ -66,7 +66,14 @@ describe('auditor alerts, remediation and configuration history with the aws CLI
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`;
     server = await startServer({
-      extraArgs: ['--auditor-interval-ms', '100', '--alert-webhook', url, '--auditor-remediate', 'public-bucket'],
+      extraArgs: [
+        '--auditor-interval-ms',
+        '100',
+        '--alert-webhook',
+        url,
+        '--auditor-remediate',
+        'public-bucket,public-acl',
+      ],
       env: { STRONGBOX_ALERT_WEBHOOK_SECRET: SECRET },
     });
     await json(['accessanalyzer', 'create-analyzer', '--analyzer-name', 'account', '--type', 'ACCOUNT']);
@@ -128,7 +135,7 @@ describe('auditor alerts, remediation and configuration history with the aws CLI
     assert.equal(resolved.body.details.status, 'RESOLVED');
   });
 
-  test('a public ACL: finding and alert; bucket creation alerts too', async () => {
+  test('a public ACL: finding and alert, the grant removed by remediation; bucket creation alerts too', async () => {
     const bucket = uniqueName('aclopen');
     await json(['s3api', 'create-bucket', '--bucket', bucket]);
     await json(['s3api', 'delete-public-access-block', '--bucket', bucket]);
@@ -145,6 +152,19 @@ describe('auditor alerts, remediation and configuration history with the aws CLI
       received.find((r) => r.body.kind === 'Finding' && r.body.title.includes(bucket)),
     );
     assert.deepEqual(alert.body.details.sources, [{ type: 'BUCKET_ACL' }]);
+    // public-acl: the grant is removed (the owner's FULL_CONTROL alone); Block Public Access stays off.
+    const acl = await until('the public grant removed', async () => {
+      const grants = (await json(['s3api', 'get-bucket-acl', '--bucket', bucket])).Grants as {
+        Grantee: { URI?: string };
+      }[];
+      return grants.some((g) => g.Grantee.URI !== undefined) ? undefined : grants;
+    });
+    assert.equal(acl.length, 1);
+    const block = await awsCli(server, ['s3api', 'get-public-access-block', '--bucket', bucket]);
+    assert.match(block.stderr, /NoSuchPublicAccessBlockConfiguration/);
+    await until('the ACL finding resolved', () =>
+      received.find((r) => r.body.kind === 'FindingResolved' && r.body.title.includes(bucket)),
+    );
     await until('the bucket-created alert', () =>
       received.find((r) => r.body.kind === 'Event' && r.body.title === `Bucket ${bucket} created`),
     );

@@ -116,6 +116,15 @@ const EXTRA_CHECKS: Readonly<Record<string, Extra>> = {
       { action: 'kms:ReEncryptTo', resource: keys[keys.length - 1]! },
     ];
   },
+  // src/accessanalyzer/policy-generation-operations.ts: iam:PassRole on the trail's access role too.
+  'access-analyzer:StartPolicyGeneration': (event) => {
+    const details = parameter(event, 'cloudTrailDetails') as { accessRole?: unknown } | undefined;
+    const role = typeof details?.accessRole === 'string' ? details.accessRole : ALL_RESOURCES;
+    return [
+      { action: 'access-analyzer:StartPolicyGeneration', resource: ALL_RESOURCES },
+      { action: 'iam:PassRole', resource: role },
+    ];
+  },
   // src/kms/create-key-op.ts: tags on the new key need kms:TagResource too.
   'kms:CreateKey': (event) => [
     { action: 'kms:CreateKey', resource: ALL_RESOURCES },
