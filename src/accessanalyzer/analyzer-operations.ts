@@ -402,17 +402,21 @@ export function pageOf<T>(
   input: JsonInput,
   defaultMax = 100,
 ): { page: readonly T[]; nextToken?: string } {
-  const token = input.optionalString('nextToken');
-  const start = token === undefined ? 0 : Number(token);
-  if (
-    !Number.isSafeInteger(start) ||
-    start < 0 ||
-    start > items.length ||
-    (token !== undefined && String(start) !== token)
-  ) {
-    throw new ServiceError('ValidationException', 'Invalid pagination token.', 400, { fields: { reason: 'other' } });
-  }
+  const start = tokenIndex(input.optionalString('nextToken'));
+  if (start > items.length) throw invalidToken();
   const max = input.optionalInt('maxResults', { min: 1 }) ?? defaultMax;
   const end = Math.min(items.length, start + max);
   return { page: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };
+}
+
+/** A page token: the index of the next item, as this service issues them. */
+export function tokenIndex(token: string | undefined): number {
+  if (token === undefined) return 0;
+  const n = Number(token);
+  if (!Number.isSafeInteger(n) || n < 0 || String(n) !== token) throw invalidToken();
+  return n;
+}
+
+export function invalidToken(): ServiceError {
+  return new ServiceError('ValidationException', 'Invalid pagination token.', 400, { fields: { reason: 'other' } });
 }

@@ -6,7 +6,15 @@ import type { JsonInput } from '../json-protocol/json-input.js';
 import type { RestJsonOperation } from '../json-protocol/rest-json-protocol.js';
 import type { JsonContext } from '../json-protocol/types.js';
 import type { AuthzCheck } from '../server/protocol.js';
-import { analyzerByArn, filterOf, notFound, pageOf, type AnalyzerDeps } from './analyzer-operations.js';
+import {
+  analyzerByArn,
+  filterOf,
+  invalidToken,
+  notFound,
+  pageOf,
+  tokenIndex,
+  type AnalyzerDeps,
+} from './analyzer-operations.js';
 
 /**
  * Access Analyzer's findings (issue #18): ListFindings / GetFinding (external access analyzers),
@@ -156,17 +164,6 @@ function notFoundFinding(id: string): never {
 
 /** Findings per page when maxResults is not given. */
 const DEFAULT_PAGE = 100;
-
-function tokenIndex(token: string | undefined): number {
-  if (token === undefined) return 0;
-  const n = Number(token);
-  if (!Number.isSafeInteger(n) || n < 0 || String(n) !== token) throw invalidToken();
-  return n;
-}
-
-function invalidToken(): ServiceError {
-  return new ServiceError('ValidationException', 'Invalid pagination token.', 400, { fields: { reason: 'other' } });
-}
 
 function found(deps: AnalyzerDeps, ctx: JsonContext): FindingRecord {
   const analyzer = analyzerByArn(deps, ctx);
