@@ -89,7 +89,10 @@ async function followEvents(o: AuditorJobOptions): Promise<boolean> {
   const batch = o.events.writesAfter(cursor, EVENTS_PER_PASS);
   if (batch.length === 0) return false;
   const events = batch.map((e) => JSON.parse(e.json) as RecordedWrite);
-  const analyzers = externalAnalyzers(o.store);
+  // Each external access analyzer with its zone of trust, read once for the batch.
+  const analyzers: CoveringAnalyzer[] = [];
+  for (const analyzer of externalAnalyzers(o.store))
+    analyzers.push({ analyzer, zone: await zoneOf(analyzer, o.sources.iam) });
   const changedAccounts = new Set<string>();
   for (const event of events) {
     if (event.errorCode !== undefined) continue;
@@ -122,17 +125,22 @@ function externalAnalyzers(store: SqliteAuditorStore): AnalyzerRecord[] {
     .filter((a) => EXTERNAL_ACCESS.has(a.type));
 }
 
+interface CoveringAnalyzer {
+  readonly analyzer: AnalyzerRecord;
+  readonly zone: Awaited<ReturnType<typeof zoneOf>>;
+}
+
 /** Re-analyzes what an event changed for every analyzer that covers it, or asks for a scan. */
 async function reanalyze(
   o: AuditorJobOptions,
-  analyzers: readonly AnalyzerRecord[],
+  analyzers: readonly CoveringAnalyzer[],
   changed: ChangedResource,
   event: RecordedWrite,
 ): Promise<void> {
+  const ref = refOf(changed);
+  if (ref === undefined) return;
   const now = o.now();
-  for (const analyzer of analyzers) {
-    const zone = await zoneOf(analyzer, o.sources.iam);
-    const ref = refOf(changed);
+  for (const { analyzer, zone } of analyzers) {
     if (ref === 'scan') {
       // An account's Block Public Access or the organization changed: every resource may be affected.
       if (
@@ -144,7 +152,7 @@ async function reanalyze(
       }
       continue;
     }
-    if (ref === undefined || !zone.covered.includes(changed.accountId)) continue;
+    if (!zone.covered.includes(changed.accountId)) continue;
     const analysis = await analyzeResource(o.sources, analyzer, zone, ref);
     const arn = 'gone' in analysis ? goneArn(ref, changed) : analysis.arn;
     if (arn === undefined) continue;

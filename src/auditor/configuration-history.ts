@@ -59,10 +59,10 @@ export class ConfigurationHistoryStore {
   private readonly last: Statement<[string, string, string], ItemRow>;
   private readonly insert: Statement;
   private readonly byId: Statement<[string, string, string, number, number], ItemRow>;
-  private readonly latestId: Statement<[string, string, string], ItemRow>;
+  private readonly idExists: Statement<[string, string, string], string>;
   private readonly byName: Statement<[string, string], ItemRow>;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
     this.last = db.prepare(
       'SELECT * FROM configuration_items WHERE resource_type = ? AND account_id = ? AND resource_name = ? ORDER BY version DESC LIMIT 1',
     );
@@ -77,9 +77,11 @@ export class ConfigurationHistoryStore {
     this.byName = db.prepare(
       'SELECT * FROM configuration_items WHERE resource_type = ? AND resource_name = ? ORDER BY account_id, version',
     );
-    this.latestId = db.prepare(
-      `SELECT * FROM configuration_items WHERE account_id = ? AND resource_type = ? AND resource_name = ? ORDER BY version DESC LIMIT 1`,
-    );
+    this.idExists = db
+      .prepare<[string, string, string], string>(
+        'SELECT resource_id FROM configuration_items WHERE account_id = ? AND resource_type = ? AND resource_id = ? LIMIT 1',
+      )
+      .pluck();
   }
 
   /** Every item of resources of that type and name, in any account, oldest first (the CLI's lookup). */
@@ -107,30 +109,23 @@ export class ConfigurationHistoryStore {
     );
   }
 
-  /** Items of one resource by AWS Config's resourceId (or its name), within the times. */
+  /** Items of one resource by AWS Config's resourceId (see `resourceId`), within the times. */
   history(q: HistoryQuery): ConfigurationItem[] {
     const from = q.earlierTime?.getTime() ?? 0;
     const to = q.laterTime?.getTime() ?? Number.MAX_SAFE_INTEGER;
-    let rows = this.byId.all(q.accountId, q.resourceType, q.resourceId, from, to);
-    if (rows.length === 0) {
-      // A resource is also found by its name (a user's or role's name, as the CLI knows it).
-      const named = this.latestId.get(q.accountId, q.resourceType, q.resourceId);
-      if (named) rows = this.byId.all(q.accountId, q.resourceType, named.resource_id, from, to);
-    }
-    const items = rows.map(toItem);
+    const items = this.byId.all(q.accountId, q.resourceType, q.resourceId, from, to).map(toItem);
     return q.chronologicalOrder === 'Forward' ? items : items.reverse();
   }
 
-  /** Whether anything was ever recorded of the resource (ResourceNotDiscoveredException otherwise). */
-  known(accountId: string, resourceType: string, resourceId: string): boolean {
+  /**
+   * AWS Config's resourceId of a resource the history knows by that id or by its name (a user's or
+   * role's name, as the CLI knows it); undefined when nothing was ever recorded of it.
+   */
+  resourceId(accountId: string, resourceType: string, idOrName: string): string | undefined {
     return (
-      this.byId.all(accountId, resourceType, resourceId, 0, Number.MAX_SAFE_INTEGER).length > 0 ||
-      this.latestId.get(accountId, resourceType, resourceId) !== undefined
+      this.idExists.get(accountId, resourceType, idOrName) ??
+      this.last.get(resourceType, accountId, idOrName)?.resource_id
     );
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
   }
 }
 

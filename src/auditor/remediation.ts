@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { newAccessKeyIdFor } from '../iam/access-key-account.js';
-import { userArn } from '../iam/arn.js';
 import { newSecretAccessKey, newUniqueId } from '../iam/ids.js';
 import type { IamStore } from '../iam/store/types.js';
 import { signRequest, type SigningCredentials } from '../cli/sign-request.js';
@@ -167,9 +166,4 @@ export class Remediation {
     this.credentials.set(accountId, credentials);
     return credentials;
   }
-}
-
-/** The remediation user's ARN (alerts name it as who acted). */
-export function remediationUserArn(accountId: string): string {
-  return userArn(accountId, REMEDIATION_PATH, REMEDIATION_USER);
 }

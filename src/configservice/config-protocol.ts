@@ -4,12 +4,12 @@ import { CONFIG_RESOURCE_TYPES } from '../auditor/configuration/configuration-ty
 import { ServiceError } from '../errors/service-error.js';
 import { createJsonProtocol } from '../json-protocol/json-protocol.js';
 import type { JsonContext, JsonOperation } from '../json-protocol/types.js';
-import type { ProtocolAdapter } from '../server/protocol.js';
+import type { AuthzCheck, ProtocolAdapter } from '../server/protocol.js';
 
 /**
  * AWS Config's configuration history (issue #18), served from the auditor's history (src/auditor/
  * configuration-history.ts): GetResourceConfigHistory ("what did this bucket's policy look like last
- * Tuesday?": laterTime, limit 1) and ListDiscoveredResources, over the JSON 1.1 protocol
+ * Tuesday?": laterTime, limit 1), over the JSON 1.1 protocol
  * (`X-Amz-Target: StarlingDoveService.<Operation>`, SigV4 service `config`). Authorized as
  * `config:<Operation>` on `*`, as the Service Authorization Reference lists them.
  * https://docs.aws.amazon.com/config/latest/APIReference/API_GetResourceConfigHistory.html
@@ -27,13 +27,7 @@ export interface ConfigProtocolDeps {
   readonly history: ConfigurationHistoryStore;
 }
 
-function anyResource(
-  name: string,
-): (
-  ctx: JsonContext,
-) => Promise<
-  readonly { action: string; resource: string; resourceAccount: undefined; context: Record<string, never> }[]
-> {
+function anyResource(name: string): () => Promise<readonly AuthzCheck[]> {
   return async () => [{ action: `config:${name}`, resource: '*', resourceAccount: undefined, context: {} }];
 }
 
@@ -103,7 +97,8 @@ function operations(deps: ConfigProtocolDeps): JsonOperation[] {
         const order = input.optionalString('chronologicalOrder', { enum: ['Reverse', 'Forward'] }) as
           'Reverse' | 'Forward' | undefined;
         const limit = limitOf(ctx);
-        if (!deps.history.known(ctx.accountId, resourceType, resourceId)) {
+        const id = deps.history.resourceId(ctx.accountId, resourceType, resourceId);
+        if (id === undefined) {
           throw configError(
             'ResourceNotDiscoveredException',
             `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`,
@@ -112,7 +107,7 @@ function operations(deps: ConfigProtocolDeps): JsonOperation[] {
         const items = deps.history.history({
           accountId: ctx.accountId,
           resourceType,
-          resourceId,
+          resourceId: id,
           laterTime,
           earlierTime,
           chronologicalOrder: order ?? 'Reverse',
