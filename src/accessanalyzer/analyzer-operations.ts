@@ -240,6 +240,7 @@ export function analyzerOperations(deps: AnalyzerDeps): RestJsonOperation[] {
       }
       const arn = analyzerArn(ctx, name);
       const configuration = configurationOf(input, type);
+      const clientToken = input.optionalString('clientToken');
       const record: AnalyzerRecord = {
         arn,
         accountId: ctx.accountId,
@@ -249,12 +250,12 @@ export function analyzerOperations(deps: AnalyzerDeps): RestJsonOperation[] {
         createdAt: deps.now(),
         tags: input.optionalStringMap('tags') ?? {},
         ...(configuration ? { configuration } : {}),
+        ...(clientToken !== undefined ? { clientToken } : {}),
       };
-      input.optionalString('clientToken');
       if (deps.store.createAnalyzer(record, rules) === 'Exists') {
+        // Only a retry of the same request (its idempotency token) gets the analyzer; any other conflicts.
         const existing = deps.store.getAnalyzer(ctx.accountId, region, name);
-        // A retry with the same type is idempotent (clientToken); another type conflicts.
-        if (existing?.type !== type) throw conflict('Analyzer', name);
+        if (clientToken === undefined || existing?.clientToken !== clientToken) throw conflict('Analyzer', name);
       }
       return { arn };
     },

@@ -47,6 +47,8 @@ export interface AnalyzerRecord {
   readonly configuration?: Readonly<Record<string, unknown>>;
   readonly lastResourceAnalyzed?: string;
   readonly lastResourceAnalyzedAt?: Date;
+  /** CreateAnalyzer's idempotency token: a retry with it gets the analyzer instead of a conflict. */
+  readonly clientToken?: string;
 }
 
 export interface ArchiveRuleRecord {

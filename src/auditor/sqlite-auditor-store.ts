@@ -280,7 +280,7 @@ export class SqliteAuditorStore {
       .immediate();
   }
 
-  /** The resources with findings that are not resolved (a scan resolves those whose resource is gone). */
+  /** Every finding of the analyzer, oldest first. */
   listFindings(analyzerArn: string): FindingRecord[] {
     return this.s.findingsOf.all(analyzerArn).map(toFinding);
   }
@@ -304,7 +304,7 @@ export class SqliteAuditorStore {
     return row && toFinding(row);
   }
 
-  /** UpdateFindings: ACTIVE ↔ ARCHIVED (a RESOLVED finding keeps its status). Returns the ids changed. */
+  /** Sets the findings' status (UpdateFindings, archive rules); the caller leaves RESOLVED ones out. */
   setFindingStatus(ids: readonly string[], status: 'ACTIVE' | 'ARCHIVED', now: Date): void {
     this.db
       .transaction(() => {
@@ -349,6 +349,7 @@ function analyzerData(a: AnalyzerRecord): string {
     configuration: a.configuration,
     lastResourceAnalyzed: a.lastResourceAnalyzed,
     lastResourceAnalyzedAt: a.lastResourceAnalyzedAt?.getTime(),
+    clientToken: a.clientToken,
   });
 }
 
@@ -358,6 +359,7 @@ function toAnalyzer(r: AnalyzerRow): AnalyzerRecord {
     configuration?: Record<string, unknown>;
     lastResourceAnalyzed?: string;
     lastResourceAnalyzedAt?: number;
+    clientToken?: string;
   };
   return {
     arn: r.arn,
@@ -370,6 +372,7 @@ function toAnalyzer(r: AnalyzerRow): AnalyzerRecord {
     ...(d.configuration ? { configuration: d.configuration } : {}),
     ...(d.lastResourceAnalyzed ? { lastResourceAnalyzed: d.lastResourceAnalyzed } : {}),
     ...(d.lastResourceAnalyzedAt ? { lastResourceAnalyzedAt: new Date(d.lastResourceAnalyzedAt) } : {}),
+    ...(d.clientToken ? { clientToken: d.clientToken } : {}),
   };
 }
 

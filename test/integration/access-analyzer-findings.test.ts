@@ -82,6 +82,38 @@ describe('Access Analyzer analyzers and findings with the aws CLI', () => {
       'ACCOUNT_UNUSED_ACCESS',
     ]);
     assert.match(conflict.stderr, /ConflictException/);
+    // The same name again is a conflict too (a new request: the CLI sends a new idempotency token) …
+    const again = await awsCli(server, [
+      'accessanalyzer',
+      'create-analyzer',
+      '--analyzer-name',
+      'account',
+      '--type',
+      'ACCOUNT',
+    ]);
+    assert.match(again.stderr, /ConflictException/);
+    // … while a retry of one request (the same token) gets the analyzer.
+    const token = ['--client-token', 'retry-token-1'];
+    const first = await json([
+      'accessanalyzer',
+      'create-analyzer',
+      '--analyzer-name',
+      'retried',
+      '--type',
+      'ACCOUNT',
+      ...token,
+    ]);
+    const retry = await json([
+      'accessanalyzer',
+      'create-analyzer',
+      '--analyzer-name',
+      'retried',
+      '--type',
+      'ACCOUNT',
+      ...token,
+    ]);
+    assert.equal(retry.arn, first.arn);
+    await json(['accessanalyzer', 'delete-analyzer', '--analyzer-name', 'retried']);
     const missing = await awsCli(server, ['accessanalyzer', 'get-analyzer', '--analyzer-name', 'nope']);
     assert.match(missing.stderr, /ResourceNotFoundException/);
   });
@@ -444,7 +476,8 @@ describe('Access Analyzer unused access with the aws CLI (days of one second)', 
         '--type',
         'ACCOUNT_UNUSED_ACCESS',
         '--configuration',
-        JSON.stringify({ unusedAccess: { unusedAccessAge: 3 } }),
+        // Six one-second days: slack for a loaded machine, where one aws CLI call can take a second or two.
+        JSON.stringify({ unusedAccess: { unusedAccessAge: 6 } }),
       ])
     ).arn as string;
 
@@ -454,7 +487,7 @@ describe('Access Analyzer unused access with the aws CLI (days of one second)', 
       last.some((f) => f.resource.endsWith(':role/idle') && f.findingType === 'UnusedIAMRole') &&
       last.some((f) => f.resource.endsWith(':user/dormant') && f.findingType === 'UnusedIAMUserAccessKey') &&
       last.some((f) => f.resource.endsWith(':user/active') && f.findingType === 'UnusedPermission');
-    for (const end = Date.now() + 20_000; Date.now() < end && !wanted(); await sleep(300)) {
+    for (const end = Date.now() + 30_000; Date.now() < end && !wanted(); await sleep(300)) {
       await json(['s3api', 'list-buckets'], active); // the active user keeps using S3
       last = ((await json(['accessanalyzer', 'list-findings-v2', '--analyzer-arn', arn])).findings as Summary[]).filter(
         (f) => f.status === 'ACTIVE',
