@@ -28,6 +28,12 @@ import { childText, parseXml } from './xml-parse.js';
 import { DEFAULT_MAX_XML_DEPTH } from './xml-reader.js';
 
 const RUNS = 300;
+/**
+ * Mutants per parser. Only 1–2 % of the mutants of the shortest samples (PutBucketVersioning,
+ * PutBucketAbac, PutPublicAccessBlock) are still valid: with 300 of them, none was now and then (CI
+ * failed once so); with 900 about 12 are expected, and none about once in 160,000 runs.
+ */
+const MUTANT_RUNS = 3 * RUNS;
 const NOW = new Date('2026-01-01T00:00:00Z');
 const BASE_ENCRYPTION = { sseAlgorithm: 'AES256', bucketKeyEnabled: false, blockedEncryptionTypes: [] } as const;
 
@@ -306,7 +312,7 @@ describe('S3 XML parsers: any body yields the document or an AWS error', () => {
       fc.assert(fc.property(documentArb(p), check), { numRuns: RUNS });
       let accepted = 0;
       const count = (xml: string) => void (accepted += onlyAwsErrors(p.parse, xml) ? 1 : 0);
-      fc.assert(fc.property(mutationArb(p), count), { numRuns: RUNS });
+      fc.assert(fc.property(mutationArb(p), count), { numRuns: MUTANT_RUNS });
       // Mutants of a valid document are often still valid: the parser's success path is fuzzed too.
       assert.ok(accepted > 0);
     });
