@@ -32,6 +32,7 @@ import { ObjectTable, type WriteExpectation } from './object-table.js';
 import { VersionLister } from './version-listing.js';
 import type { VersionTable } from './version-table.js';
 import type { DurabilityBarrier } from './wal-sync.js';
+import { WriteBatch } from './write-batch.js';
 
 interface KeyRow {
   readonly key: Buffer;
@@ -49,8 +50,7 @@ interface VersionColumnUpdate {
 
 export class SqliteObjectStore implements ObjectStore {
   private readonly listStmt: Statement<[string, Buffer, Buffer, Buffer, number], ListedObjectRow>;
-  private readonly putTx: (record: NewObjectVersion, expect: WriteExpectation | undefined) => PutObjectOutcome;
-  private readonly deleteTx: (request: DeleteObjectRequest) => DeleteObjectOutcome;
+  private readonly writes: WriteBatch;
   private readonly setColumnTx: (update: VersionColumnUpdate) => boolean;
   private readonly lockTx: (update: ObjectLockUpdate) => ObjectLockUpdateOutcome;
   private readonly versionTx: (bucket: string, key: string, versionId: string | null) => ObjectVersion | undefined;
@@ -83,10 +83,7 @@ export class SqliteObjectStore implements ObjectStore {
     // One read transaction: the key walk and the record fetch see the same snapshot.
     this.listTx = db.transaction((query: ListObjectsQuery) => this.listSync(query)).deferred;
     this.setColumnTx = this.versionColumnWriter(db);
-    this.putTx = db.transaction((record: NewObjectVersion, expect: WriteExpectation | undefined) =>
-      this.putSync(record, expect),
-    ).immediate;
-    this.deleteTx = db.transaction((request: DeleteObjectRequest) => this.deleteSync(request)).immediate;
+    this.writes = new WriteBatch(db);
     this.lockTx = db.transaction((update: ObjectLockUpdate) => this.lockSync(update)).immediate;
     // The current object and the version table read in one snapshot (another process may move a version between them).
     this.versionTx = db.transaction((bucket: string, key: string, versionId: string | null) => {
@@ -114,13 +111,13 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async putObject(record: NewObjectVersion, expect?: WriteExpectation): Promise<PutObjectOutcome> {
-    const result = this.putTx(record, expect);
+    const result = await this.writes.run(() => this.putSync(record, expect));
     if (result.outcome === 'Written') await this.barrier.durable();
     return result;
   }
 
   async deleteObject(request: DeleteObjectRequest): Promise<DeleteObjectOutcome> {
-    const result = this.deleteTx(request);
+    const result = await this.writes.run(() => this.deleteSync(request));
     if (result.outcome === 'Deleted' || result.outcome === 'DeleteMarkerCreated') await this.barrier.durable();
     return result;
   }
