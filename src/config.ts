@@ -69,6 +69,8 @@ export interface ServerConfig {
    * as AWS for buckets created since 2020. `s3:signatureversion` is `AWS` for such requests.
    */
   readonly allowSigV2: boolean;
+  /** No web console at /console (src/console). */
+  readonly disableConsole: boolean;
 }
 
 /** The audit trail's bounds and delivery periods (issue #16). */
@@ -202,6 +204,8 @@ const LIST_FLAGS: Record<string, { env: string; key: keyof RawLists; separator: 
 const SWITCHES: Record<string, { env: string; key: keyof RawSwitches } & OptionHelp> = {
   '--allow-sigv2': { env: 'STRONGBOX_ALLOW_SIGV2', key: 'allowSigV2',
     help: 'accept Signature Version 2 (headers, presigned URLs, POST forms); default: refused, as AWS' },
+  '--disable-console': { env: 'STRONGBOX_DISABLE_CONSOLE', key: 'disableConsole',
+    help: 'do not serve the web console at /console' },
 };
 
 /** Settings read from the environment only: secrets (a command line shows in `ps`). */
@@ -210,6 +214,7 @@ export const ENVIRONMENT_ONLY: readonly { readonly env: string; readonly help: s
   { env: 'STRONGBOX_ROOT_SECRET_ACCESS_KEY',
     help: 'its secret (default: a key is generated and written to DATA_DIR/root-credentials.json)' },
   { env: 'STRONGBOX_SSE_KEY', help: 'the SSE keys themselves, base64, current first (instead of --sse-key-file)' },
+  { env: 'STRONGBOX_ROOT_PASSWORD', help: "sets the root user's console password at start (default: generated with the first root key)" },
   { env: 'STRONGBOX_ALERT_WEBHOOK_SECRET', help: "the HMAC key of the auditor's webhook alerts (16 characters or more)" },
   { env: 'STRONGBOX_ALERT_SMTP_PASSWORD', help: "the SMTP password for the auditor's e-mail alerts" },
   { env: 'STRONGBOX_METRICS_TOKEN', help: 'a bearer token that lets clients other than loopback read /metrics' },
@@ -236,6 +241,7 @@ export function serverOptionDocs(): ServerOptionDoc[] {
 
 interface RawSwitches {
   allowSigV2?: boolean;
+  disableConsole?: boolean;
 }
 
 interface RawLists {
@@ -320,6 +326,7 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     },
     auditor: auditorConfig(raw, lists, env),
     allowSigV2: switches.allowSigV2 ?? false,
+    disableConsole: switches.disableConsole ?? false,
     http: parseHttpLimits(raw),
   };
 }

@@ -62,6 +62,10 @@ import { metricsEndpoint } from './metrics/metrics-endpoint.js';
 import { workerMetricsSource, type PrimaryChannel } from './metrics/cluster-metrics.js';
 import { renderExposition } from './metrics/exposition.js';
 import cluster from 'node:cluster';
+import { hashPassword } from './crypto/password-hash.js';
+import { newSecretAccessKey } from './iam/ids.js';
+import { ConsoleAssets } from './console/console-assets.js';
+import { consoleEndpoint } from './console/console-endpoint.js';
 import { auditDeliveryLagGauge, backgroundJobGauges, storageGauges } from './metrics/gauge.js';
 
 export interface RunningStrongbox {
@@ -250,6 +254,18 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   const scrape = metricsEndpoint({ metrics: clusterMetrics ?? metrics, token: config.audit.metricsToken, baseDomain: config.baseDomain, onError: (err) => logger.error({ err }, 'metrics failed') });
   const workloadCredentials = workloadCredentialsEndpoint({ sts: stsDeps, authorizer, region: config.region, logger, beforeRequest, clientAddress });
 
+  // The web console (src/console): a client of the public APIs above, on the same listener.
+  const webConsole = config.disableConsole ? undefined : consoleEndpoint({
+    store: iamStore,
+    sts: { ...stsDeps, ring: sessionKeys },
+    dispatch: pipeline.handle,
+    assets: ConsoleAssets.load(),
+    region: config.region,
+    regions: config.regions,
+    logger,
+    beforeRequest,
+  });
+
   let ready = false;
   const listeners = await startListeners({
     host: config.host,
@@ -257,7 +273,7 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     tls: config.tls,
     handle: website.dispatch(pipeline.handle),
     isReady: () => ready,
-    localEndpoint: (req, res) => scrape(req, res) || workloadCredentials(req, res),
+    localEndpoint: (req, res) => scrape(req, res) || workloadCredentials(req, res) || (webConsole?.(req, res) ?? false),
     logger,
     limits: config.http,
     refusals: pipeline,
@@ -383,9 +399,16 @@ export async function bootstrapRootUser(dataDir: string, iamStore: IamStore, env
     rootAccessKeyId: env.STRONGBOX_ROOT_ACCESS_KEY_ID || undefined,
     rootSecretAccessKey: env.STRONGBOX_ROOT_SECRET_ACCESS_KEY || undefined,
   });
-  if (boot.created && boot.rootSecretAccessKey !== undefined && !env.STRONGBOX_ROOT_SECRET_ACCESS_KEY) {
+  // The root user's console password: STRONGBOX_ROOT_PASSWORD sets (or resets) it at any start; a new
+  // account without one gets a generated password, written with its keys.
+  const writesFile = boot.created && boot.rootSecretAccessKey !== undefined && !env.STRONGBOX_ROOT_SECRET_ACCESS_KEY;
+  const consolePassword = env.STRONGBOX_ROOT_PASSWORD || (writesFile ? newSecretAccessKey().slice(0, 24) : undefined);
+  if (consolePassword !== undefined) await iamStore.accounts.setRootPassword(boot.accountId, await hashPassword(consolePassword));
+  if (writesFile) {
     const file = join(dataDir, 'root-credentials.json');
-    await writeFile(file, JSON.stringify({ accountId: boot.accountId, accessKeyId: boot.rootAccessKeyId, secretAccessKey: boot.rootSecretAccessKey }, null, 2) + '\n', { mode: 0o600 });
+    const password = env.STRONGBOX_ROOT_PASSWORD ? {} : { consolePassword };
+    const content = { accountId: boot.accountId, accessKeyId: boot.rootAccessKeyId, secretAccessKey: boot.rootSecretAccessKey, ...password };
+    await writeFile(file, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
     await chmod(file, 0o600);
     startupLog(logger).info({ file }, `management account ${boot.accountId} created; root credentials written to ${file}`);
   }

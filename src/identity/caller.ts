@@ -53,7 +53,7 @@ export interface AssumedRoleCaller {
  * The STS operation that issued a session's temporary credentials, or `WorkloadCredentials`: the
  * workload-credentials endpoint (src/workloads), Strongbox's analogue of an EC2 instance profile.
  */
-export type SessionIssuer = 'GetSessionToken' | 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'AssumeRoot' | 'WorkloadCredentials';
+export type SessionIssuer = 'GetSessionToken' | 'ConsoleSignIn' | 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'AssumeRoot' | 'WorkloadCredentials';
 
 /**
  * What temporary credentials carry, sealed inside their session token (src/sts/session-token.ts), so

@@ -311,6 +311,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX access_advisor_jobs_created ON access_advisor_jobs (created_at);
   `,
+  // 7: the root user's console password (src/console; AWS sets it at sign-up)
+  `
+  ALTER TABLE accounts ADD COLUMN root_password_hash TEXT;
+  ALTER TABLE accounts ADD COLUMN root_password_changed INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,7 +2,10 @@ import { iamError } from '../errors.js';
 import { likePrefix, orUndefined, toDate, type SqliteContext, usageCommit } from './sqlite-context.js';
 import type { AccessKeyRepo, AccessKeyRow, AccessKeyWithSecret, AccountRepo, AccountRow, KeyStatus, KeyUse, Tag, UserRepo, UserRow } from './types.js';
 
-interface AccountDb { account_id: string; is_management: number; created_at: number; name: string | null; email: string | null }
+interface AccountDb {
+  account_id: string; is_management: number; created_at: number; name: string | null; email: string | null;
+  root_password_hash: string | null; root_password_changed: number | null;
+}
 interface UserDb { account_id: string; user_id: string; user_name: string; user_name_lc: string; path: string; created_at: number; password_last_used: number | null; permissions_boundary_arn: string | null }
 interface KeyDb {
   access_key_id: string; account_id: string; user_id: string | null; secret_sealed: string; status: KeyStatus;
@@ -57,6 +60,15 @@ export function sqliteAccounts(ctx: SqliteContext): AccountRepo {
     },
     async list() {
       return db.prepare<[], AccountDb>('SELECT * FROM accounts ORDER BY created_at, account_id').all().map(accountRow);
+    },
+    async getRootPassword(accountId) {
+      const r = get.get(accountId);
+      if (r?.root_password_hash == null) return undefined;
+      return { passwordHash: r.root_password_hash, changedAt: new Date(r.root_password_changed ?? 0) };
+    },
+    async setRootPassword(accountId, passwordHash) {
+      const sql = 'UPDATE accounts SET root_password_hash = ?, root_password_changed = ? WHERE account_id = ?';
+      db.prepare(sql).run(passwordHash, ctx.now().getTime(), accountId);
     },
   };
 }

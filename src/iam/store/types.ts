@@ -176,6 +176,9 @@ export interface AccountRepo {
   getManagement(): Promise<AccountRow | undefined>;
   /** Every account of this server (S3 resolves ACL grantees' canonical ids against them). */
   list(): Promise<AccountRow[]>;
+  /** The root user's console password (its hash), if one was set. */
+  getRootPassword(accountId: string): Promise<{ readonly passwordHash: string; readonly changedAt: Date } | undefined>;
+  setRootPassword(accountId: string, passwordHash: string): Promise<void>;
 }
 
 export interface UserRepo {

@@ -27,7 +27,10 @@ describe('WriteBatch', () => {
     ]);
     assert.deepEqual(results, [1, { n: 1 }, 1]);
     assert.equal(commits, 1);
-    assert.deepEqual(rows(), [{ k: 'a', v: 1 }, { k: 'b', v: 2 }]);
+    assert.deepEqual(rows(), [
+      { k: 'a', v: 1 },
+      { k: 'b', v: 2 },
+    ]);
   });
 
   it('rolls back a write that throws alone: it rejects, the others commit', async () => {
@@ -52,10 +55,16 @@ describe('WriteBatch', () => {
       const batch = new WriteBatch(db);
       const other = new BetterSqlite3(path);
       other.exec('BEGIN IMMEDIATE'); // another connection holds the write lock: the batch's BEGIN is refused
-      const outcomes = await Promise.allSettled([batch.run(() => insert.run('p', 1)), batch.run(() => insert.run('q', 2))]);
+      const outcomes = await Promise.allSettled([
+        batch.run(() => insert.run('p', 1)),
+        batch.run(() => insert.run('q', 2)),
+      ]);
       other.exec('ROLLBACK');
       other.close();
-      assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected']);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['rejected', 'rejected'],
+      );
       assert.match(String((outcomes[0] as PromiseRejectedResult).reason), /locked|busy/i);
       assert.deepEqual(rows(), []);
       assert.equal(await batch.run(() => insert.run('r', 3).changes), 1, 'the next batch works');

@@ -1,0 +1,6 @@
+import type { SectionProps } from '../main.js';
+import { PageHeader } from '../ui.js';
+
+export default function Section({ route }: SectionProps) {
+  return <PageHeader title={'s3 ' + route.join('/')} />;
+}
