@@ -229,6 +229,8 @@ export interface SessionInfo {
   readonly mfa: boolean;
   readonly expiresAt: string;
   readonly passwordResetRequired: boolean;
+  /** After switch role: the role, as the header shows it. */
+  readonly role?: { accountId: string; roleName: string; display: string; color: string };
   readonly region: string;
   readonly regions: string[];
 }
@@ -245,6 +247,24 @@ export async function getSession(): Promise<SessionInfo | undefined> {
 export async function signIn(body: { account: string; userName?: string; password: string; mfaCode?: string }): Promise<void> {
   const res = await fetch('/console/signin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw await errorOf(res);
+}
+
+async function postJson(path: string, body: unknown): Promise<void> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-strongbox-csrf': csrfToken },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw await errorOf(res);
+}
+
+/** Switch role (sts:AssumeRole on the server, as the signed-in principal). */
+export function switchRole(body: { account: string; role: string; display?: string; color?: string; mfaCode?: string }): Promise<void> {
+  return postJson('/console/switch-role', body);
+}
+
+export function switchBack(): Promise<void> {
+  return postJson('/console/switch-back', {});
 }
 
 export async function signOut(): Promise<void> {

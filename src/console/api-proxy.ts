@@ -77,17 +77,40 @@ export async function proxyApiCall(
     return;
   }
   const body = await readBody(req, MAX_SIGNED_BODY);
-  headers['content-length'] = String(body.length);
-  const replay = new IncomingMessage(req.socket);
-  replay.method = req.method;
-  replay.httpVersionMajor = req.httpVersionMajor;
-  replay.httpVersionMinor = req.httpVersionMinor;
-  replay.httpVersion = req.httpVersion;
-  rewrite(replay, url, { ...sign(sha256Hex(body)), 'user-agent': userAgent });
+  dispatch(signedReplay(req, req.method ?? 'POST', headers, body, call, userAgent), res);
+}
+
+/**
+ * A request of the console's own with `body`, signed, on the browser's connection (so it has the
+ * browser's address): the replay of a page's call whose body was read, or a call the console makes.
+ */
+export function signedReplay(
+  on: IncomingMessage,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  call: ProxyCall,
+  userAgent: string,
+): IncomingMessage {
+  const all = { ...headers, 'content-length': String(body.length) };
+  const signed = signRawRequest(
+    { method, host: on.headers.host ?? '', rawPath: call.rawPath, rawQuery: call.rawQuery, headers: all, payloadHash: sha256Hex(body) },
+    { credentials: call.credentials, region: call.region, service: call.service, now: call.now },
+  );
+  const replay = new IncomingMessage(on.socket);
+  replay.method = method;
+  replay.httpVersionMajor = on.httpVersionMajor;
+  replay.httpVersionMinor = on.httpVersionMinor;
+  replay.httpVersion = on.httpVersion;
+  rewrite(replay, call.rawQuery === '' ? call.rawPath : `${call.rawPath}?${call.rawQuery}`, { ...signed, 'user-agent': userAgent });
   replay.push(body);
   replay.push(null);
   replay.complete = true;
-  dispatch(replay, res);
+  return replay;
+}
+
+export function consoleUserAgent(req: IncomingMessage): string {
+  return `${req.headers['user-agent'] ?? ''} strongbox-console`.trim();
 }
 
 function rewrite(req: IncomingMessage, url: string, headers: Record<string, string>): void {

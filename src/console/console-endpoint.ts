@@ -10,7 +10,9 @@ import { originForm } from '../server/origin-form.js';
 import { issueCredentials } from '../sts/issue-credentials.js';
 import type { SessionClaims, SessionPrincipal } from '../sts/session-token.js';
 import type { StsDeps } from '../sts/sts-deps.js';
-import { BodyTooLarge, PROXIED_SERVICES, proxyApiCall, readBody, type Dispatch } from './api-proxy.js';
+import { BodyTooLarge, PROXIED_SERVICES, consoleUserAgent, proxyApiCall, readBody, signedReplay, type Dispatch } from './api-proxy.js';
+import { CapturedResponse } from './captured-response.js';
+import { assumedRoleArn } from '../sts/session-caller.js';
 import { SECURITY_HEADERS, type ConsoleAssets } from './console-assets.js';
 import {
   ConsoleSessionCodec,
@@ -165,7 +167,8 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
           ? rootArn(p.accountId)
           : p.kind === 'User'
             ? userArn(p.accountId, p.path, p.userName)
-            : p.roleName,
+            : assumedRoleArn(p.accountId, p.roleName, p.sessionName),
+      role: session.role,
       userName: p.kind === 'User' ? p.userName : undefined,
       mfa: open.claims.session.mfaAuthenticatedAt !== undefined,
       expiresAt: open.claims.session.expiresAt.toISOString(),
@@ -251,6 +254,73 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
     json(res, 200, { url: `${scheme}://${host}${rawPath}?${query}`, expiresSeconds: Math.min(expires, left) });
   }
 
+  /**
+   * Switch role, as AWS's console: sts:AssumeRole called with the signed-in principal's own session
+   * (never from a role session: switching again starts from the principal), through the pipeline —
+   * authorized by the role's trust policy and the caller's policies, audited — and the role session
+   * replaces the console's; the credentials stay on the server.
+   */
+  async function handleSwitchRole(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const open = await authenticated(req, res);
+    if (!open) return;
+    const body = (await readJson(req)) as Record<string, unknown> | undefined;
+    const account = typeof body?.account === 'string' ? body.account.trim() : '';
+    const role = typeof body?.role === 'string' ? body.role.trim().replace(/^\/+/, '') : '';
+    if (!/^\d{12}$/.test(account) || !/^[\w+=,.@/-]{1,512}$/.test(role)) {
+      return json(res, 400, { code: 'ValidationError', message: 'Enter a 12-digit account ID and a role name.' });
+    }
+    const baseToken = open.session.base ?? open.session.token;
+    const base = await deps.sts.tokens.open(baseToken);
+    if (!base) return json(res, 401, { code: 'NotSignedIn', message: 'Your console session has ended. Sign in again.' });
+    const p = base.principal;
+    const params = new URLSearchParams({
+      Action: 'AssumeRole',
+      Version: '2011-06-15',
+      RoleArn: `arn:aws:iam::${account}:role/${role}`,
+      RoleSessionName: p.kind === 'User' ? p.userName : p.kind === 'AssumedRole' ? p.sessionName : 'root',
+      DurationSeconds: '3600',
+    });
+    const mfaCode = typeof body?.mfaCode === 'string' ? body.mfaCode.trim() : '';
+    if (mfaCode !== '' && p.kind === 'User') {
+      const devices = await deps.store.mfaDevices.listForOwner(p.accountId, { kind: 'user', userId: p.userId });
+      const device = devices.find((d) => d.enabledAt !== undefined);
+      if (device) {
+        params.set('SerialNumber', device.serialNumber);
+        params.set('TokenCode', mfaCode);
+      }
+    }
+    const credentials = { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey, sessionToken: baseToken };
+    const call = { service: 'sts', region: deps.region, rawPath: '/', rawQuery: '', credentials, now: now() };
+    const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+    const replay = signedReplay(req, 'POST', headers, Buffer.from(params.toString()), call, consoleUserAgent(req));
+    const answer = new CapturedResponse(replay);
+    deps.dispatch(replay, answer);
+    const { status, body: xml } = await answer.done;
+    const token = /<SessionToken>([^<]+)<\/SessionToken>/.exec(xml)?.[1];
+    if (status !== 200 || token === undefined) {
+      const code = /<Code>([^<]*)<\/Code>/.exec(xml)?.[1] ?? 'InternalError';
+      const message = /<Message>([^<]*)<\/Message>/.exec(xml)?.[1] ?? 'The role could not be assumed.';
+      return json(res, status === 200 ? 500 : status, { code, message: unescapeXml(message) });
+    }
+    const roleName = role.slice(role.lastIndexOf('/') + 1);
+    const asked = typeof body?.display === 'string' ? body.display.trim().slice(0, 64) : '';
+    const color = typeof body?.color === 'string' && ROLE_COLORS.has(body.color) ? body.color : 'blue';
+    const switched = { accountId: account, roleName, display: asked || `${roleName} @ ${account}`, color };
+    const session: ConsoleSession = { token, csrf: newCsrfToken(), lastActive: now().getTime(), base: baseToken, role: switched };
+    res.setHeader('set-cookie', sessionCookie(req, await codec.seal(session)));
+    json(res, 200, { ok: true });
+  }
+
+  async function handleSwitchBack(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const open = await authenticated(req, res);
+    if (!open) return;
+    if (open.session.base !== undefined) {
+      const session: ConsoleSession = { token: open.session.base, csrf: newCsrfToken(), lastActive: now().getTime() };
+      res.setHeader('set-cookie', sessionCookie(req, await codec.seal(session)));
+    }
+    json(res, 200, { ok: true });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
     const method = req.method ?? 'GET';
     if (path === '/console') {
@@ -267,6 +337,8 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
     }
     if (sub === 'session' && method === 'GET') return handleSession(req, res);
     if (sub === 'presign' && method === 'POST') return handlePresign(req, res);
+    if (sub === 'switch-role' && method === 'POST') return handleSwitchRole(req, res);
+    if (sub === 'switch-back' && method === 'POST') return handleSwitchBack(req, res);
     if (method !== 'GET' && method !== 'HEAD')
       return json(res, 405, { code: 'MethodNotAllowed', message: `${method} is not allowed here.` });
     if (!deps.assets)
@@ -300,6 +372,12 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
 function isSigned(req: IncomingMessage, rawQuery: string): boolean {
   if (req.headers.authorization !== undefined) return true;
   return /(?:^|&)(?:X-Amz-Credential|X-Amz-Signature|AWSAccessKeyId|Signature)=/i.test(rawQuery);
+}
+
+const ROLE_COLORS: ReadonlySet<string> = new Set(['red', 'orange', 'yellow', 'green', 'blue', 'purple']);
+
+function unescapeXml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }
 
 function sameToken(sent: string | string[] | undefined, expected: string): boolean {

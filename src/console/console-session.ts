@@ -25,6 +25,17 @@ export interface ConsoleSession {
   readonly lastActive: number;
   /** The password must be changed before anything else: only iam:ChangePassword goes through. */
   readonly passwordResetRequired?: boolean;
+  /** After switch role: the signed-in principal's own session token (switch back, the next switch). */
+  readonly base?: string;
+  /** After switch role: how the header shows the role. */
+  readonly role?: SwitchedRole;
+}
+
+export interface SwitchedRole {
+  readonly accountId: string;
+  readonly roleName: string;
+  readonly display: string;
+  readonly color: string;
 }
 
 export class ConsoleSessionCodec {
