@@ -119,7 +119,11 @@ export async function parseXml(res: Response): Promise<Xml> {
 }
 
 /** An IAM or STS action (Query protocol): its `<ActionResult>` element as data. */
-export async function query(service: 'iam' | 'sts', action: string, params: Readonly<Record<string, string | undefined>> = {}): Promise<Xml> {
+export async function query(
+  service: 'iam' | 'sts',
+  action: string,
+  params: Readonly<Record<string, string | undefined>> = {},
+): Promise<Xml> {
   const body = new URLSearchParams({ Action: action, Version: service === 'iam' ? '2010-05-08' : '2011-06-15' });
   for (const [k, v] of Object.entries(params)) if (v !== undefined) body.set(k, v);
   const res = await call(service, '/', {
@@ -132,10 +136,15 @@ export async function query(service: 'iam' | 'sts', action: string, params: Read
   return typeof result === 'object' && !Array.isArray(result) ? result : {};
 }
 
-export const iam = (action: string, params?: Readonly<Record<string, string | undefined>>) => query('iam', action, params);
+export const iam = (action: string, params?: Readonly<Record<string, string | undefined>>) =>
+  query('iam', action, params);
 
 /** Every page of an IAM list (Marker / IsTruncated), concatenated. */
-export async function iamAll(action: string, listName: string, params: Readonly<Record<string, string | undefined>> = {}): Promise<Xml[]> {
+export async function iamAll(
+  action: string,
+  listName: string,
+  params: Readonly<Record<string, string | undefined>> = {},
+): Promise<Xml[]> {
   const out: Xml[] = [];
   let marker: string | undefined;
   do {
@@ -147,7 +156,11 @@ export async function iamAll(action: string, listName: string, params: Readonly<
 }
 
 /** A JSON 1.1 service call (Organizations, CloudTrail, KMS, Config): `X-Amz-Target: <prefix>.<operation>`. */
-export async function jsonCall<T = Record<string, unknown>>(service: string, target: string, body: unknown = {}): Promise<T> {
+export async function jsonCall<T = Record<string, unknown>>(
+  service: string,
+  target: string,
+  body: unknown = {},
+): Promise<T> {
   const res = await call(service, '/', {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
@@ -158,7 +171,13 @@ export async function jsonCall<T = Record<string, unknown>>(service: string, tar
 }
 
 /** A REST-JSON call (IAM Access Analyzer). */
-export async function restJson<T = Record<string, unknown>>(service: string, method: string, path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<T> {
+export async function restJson<T = Record<string, unknown>>(
+  service: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  query?: Record<string, string | undefined>,
+): Promise<T> {
   const res = await call(service, path, {
     method,
     query,
@@ -176,11 +195,21 @@ export function s3Path(bucket: string, key = ''): string {
 }
 
 /** An S3 REST call; `parse` reads its XML answer. */
-export async function s3(method: string, bucket: string, key: string, o: Omit<CallOptions, 'method'> = {}): Promise<Response> {
+export async function s3(
+  method: string,
+  bucket: string,
+  key: string,
+  o: Omit<CallOptions, 'method'> = {},
+): Promise<Response> {
   return call('s3', s3Path(bucket, key), { ...o, method });
 }
 
-export async function s3Xml(method: string, bucket: string, key: string, o: Omit<CallOptions, 'method'> = {}): Promise<Xml> {
+export async function s3Xml(
+  method: string,
+  bucket: string,
+  key: string,
+  o: Omit<CallOptions, 'method'> = {},
+): Promise<Xml> {
   return parseXml(await s3(method, bucket, key, o));
 }
 
@@ -191,7 +220,13 @@ export async function s3Xml(method: string, bucket: string, key: string, o: Omit
 export function uploadWithProgress(
   path: string,
   body: Blob,
-  o: { method?: string; query?: CallOptions['query']; headers?: Record<string, string>; region?: string; onProgress?: (sent: number) => void },
+  o: {
+    method?: string;
+    query?: CallOptions['query'];
+    headers?: Record<string, string>;
+    region?: string;
+    onProgress?: (sent: number) => void;
+  },
 ): Promise<{ etag: string; text: string }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -202,7 +237,8 @@ export function uploadWithProgress(
     xhr.upload.onprogress = (e) => o.onProgress?.(e.loaded);
     xhr.onerror = () => reject(new ApiError('NetworkError', 'The upload was interrupted.', 0));
     xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) resolve({ etag: xhr.getResponseHeader('etag') ?? '', text: xhr.responseText });
+      if (xhr.status >= 200 && xhr.status < 300)
+        resolve({ etag: xhr.getResponseHeader('etag') ?? '', text: xhr.responseText });
       else void errorOf(new Response(xhr.responseText, { status: xhr.status })).then(reject);
     };
     xhr.send(body);
@@ -210,10 +246,19 @@ export function uploadWithProgress(
 }
 
 /** A presigned GET link to an object, made with the session's credentials (it ends with the session). */
-export async function presign(bucket: string, key: string, expiresSeconds: number, region?: string): Promise<{ url: string; expiresSeconds: number }> {
+export async function presign(
+  bucket: string,
+  key: string,
+  expiresSeconds: number,
+  region?: string,
+): Promise<{ url: string; expiresSeconds: number }> {
   const res = await fetch('/console/presign', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-strongbox-csrf': csrfToken, ...(region ? { 'x-strongbox-region': region } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      'x-strongbox-csrf': csrfToken,
+      ...(region ? { 'x-strongbox-region': region } : {}),
+    },
     body: JSON.stringify({ bucket, key, expiresSeconds }),
   });
   if (!res.ok) throw await errorOf(res);
@@ -244,8 +289,17 @@ export async function getSession(): Promise<SessionInfo | undefined> {
   return s;
 }
 
-export async function signIn(body: { account: string; userName?: string; password: string; mfaCode?: string }): Promise<void> {
-  const res = await fetch('/console/signin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function signIn(body: {
+  account: string;
+  userName?: string;
+  password: string;
+  mfaCode?: string;
+}): Promise<void> {
+  const res = await fetch('/console/signin', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw await errorOf(res);
 }
 
@@ -259,7 +313,13 @@ async function postJson(path: string, body: unknown): Promise<void> {
 }
 
 /** Switch role (sts:AssumeRole on the server, as the signed-in principal). */
-export function switchRole(body: { account: string; role: string; display?: string; color?: string; mfaCode?: string }): Promise<void> {
+export function switchRole(body: {
+  account: string;
+  role: string;
+  display?: string;
+  color?: string;
+  mfaCode?: string;
+}): Promise<void> {
   return postJson('/console/switch-role', body);
 }
 

@@ -35,7 +35,14 @@ const NAV: readonly { section: string; items: readonly [string, string][] }[] = 
   },
   { section: 'S3', items: [['s3/buckets', 'Buckets']] },
   { section: 'Organizations', items: [['audit/organization', 'Accounts and policies']] },
-  { section: 'Audit', items: [['audit/events', 'Event history'], ['audit/findings', 'Access findings'], ['audit/history', 'Configuration history']] },
+  {
+    section: 'Audit',
+    items: [
+      ['audit/events', 'Event history'],
+      ['audit/findings', 'Access findings'],
+      ['audit/history', 'Configuration history'],
+    ],
+  },
 ];
 
 function LazySection({ name, props }: { name: string; props: SectionProps }) {
@@ -48,7 +55,12 @@ function LazySection({ name, props }: { name: string; props: SectionProps }) {
       (error: unknown) => setMod({ name, error }),
     );
   }, [name]);
-  if (!SECTIONS[name]) return <p>There is no such page. <a href={link('iam', 'users')}>Go to IAM users</a>.</p>;
+  if (!SECTIONS[name])
+    return (
+      <p>
+        There is no such page. <a href={link('iam', 'users')}>Go to IAM users</a>.
+      </p>
+    );
   if (mod.name !== name || (!mod.section && !mod.error)) return <Loading what="the page" />;
   if (mod.error) return <ErrorBox error={mod.error} />;
   const Page = mod.section!.default;
@@ -65,9 +77,17 @@ function SwitchRoleDialog({ onDone, onCancel }: { onDone: () => void; onCancel: 
   const [color, setColor] = useState('blue');
   const [mfaCode, setMfaCode] = useState('');
   const action = useAction();
-  const go = () => void action.run(() => switchRole({ account, role, display, color, mfaCode })).then((ok) => ok && onDone());
+  const go = () =>
+    void action.run(() => switchRole({ account, role, display, color, mfaCode })).then((ok) => ok && onDone());
   return (
-    <Dialog title="Switch role" confirmLabel="Switch Role" busy={action.busy} error={action.error} onConfirm={go} onCancel={onCancel}>
+    <Dialog
+      title="Switch role"
+      confirmLabel="Switch Role"
+      busy={action.busy}
+      error={action.error}
+      onConfirm={go}
+      onCancel={onCancel}
+    >
       <Field label="Account ID">
         <input value={account} inputMode="numeric" onInput={(e) => setAccount(e.currentTarget.value)} />
       </Field>
@@ -85,13 +105,31 @@ function SwitchRoleDialog({ onDone, onCancel }: { onDone: () => void; onCancel: 
         </select>
       </Field>
       <Field label="MFA code (if the role requires it)">
-        <input value={mfaCode} inputMode="numeric" autoComplete="one-time-code" onInput={(e) => setMfaCode(e.currentTarget.value)} />
+        <input
+          value={mfaCode}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          onInput={(e) => setMfaCode(e.currentTarget.value)}
+        />
       </Field>
     </Dialog>
   );
 }
 
-function Shell({ session, onSignOut, onSwitched }: { session: SessionInfo; onSignOut: () => void; onSwitched: () => void }) {
+/** Whether the nav item `path` is the page shown (an object's page belongs to Buckets). */
+function current(here: string, path: string): boolean {
+  return here === path || here.startsWith(`${path}/`) || (path === 's3/buckets' && here.startsWith('s3/'));
+}
+
+function Shell({
+  session,
+  onSignOut,
+  onSwitched,
+}: {
+  session: SessionInfo;
+  onSignOut: () => void;
+  onSwitched: () => void;
+}) {
   const route = useRoute();
   const [menuOpen, setMenuOpen] = useState(false);
   const [switching, setSwitching] = useState(false);
@@ -101,7 +139,13 @@ function Shell({ session, onSignOut, onSwitched }: { session: SessionInfo; onSig
   return (
     <div class="shell">
       <header class="top">
-        <button type="button" class="menu-toggle" aria-label="Menu" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
+        <button
+          type="button"
+          class="menu-toggle"
+          aria-label="Menu"
+          aria-expanded={menuOpen}
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
           ☰
         </button>
         <a class="brand" href={link('iam', 'users')}>
@@ -144,7 +188,7 @@ function Shell({ session, onSignOut, onSwitched }: { session: SessionInfo; onSig
               <ul>
                 {group.items.map(([path, label]) => (
                   <li>
-                    <a href={`#/${path}`} aria-current={here === path || here.startsWith(`${path}/`) ? 'page' : undefined}>
+                    <a href={`#/${path}`} aria-current={current(here, path) ? 'page' : undefined}>
                       {label}
                     </a>
                   </li>
@@ -154,7 +198,8 @@ function Shell({ session, onSignOut, onSwitched }: { session: SessionInfo; onSig
           ))}
         </nav>
         <main>
-          <LazySection name={section} props={{ route: rest, session }} />
+          {/* A new principal (sign-in, switch role) remounts the page: nothing shown was read as another. */}
+          <LazySection key={session.arn} name={section} props={{ route: rest, session }} />
         </main>
       </div>
     </div>
@@ -176,7 +221,13 @@ function App() {
   if (state.error) return <ErrorBox error={state.error} />;
   if (!state.session) return <SignInPage onSignedIn={refresh} />;
   if (state.session.passwordResetRequired) return <ChangePasswordPage session={state.session} onChanged={refresh} />;
-  return <Shell session={state.session} onSwitched={refresh} onSignOut={() => void signOut().then(() => setState({ checked: true }))} />;
+  return (
+    <Shell
+      session={state.session}
+      onSwitched={refresh}
+      onSignOut={() => void signOut().then(() => setState({ checked: true }))}
+    />
+  );
 }
 
 render(<App />, document.getElementById('app')!);

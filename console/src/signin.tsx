@@ -37,19 +37,45 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
           </label>
         </fieldset>
         <Field label={asRoot ? 'Account ID or root user e-mail' : 'Account ID or alias'}>
-          <input name="account" autoComplete="organization" required value={account} onInput={(e) => setAccount(e.currentTarget.value)} />
+          <input
+            name="account"
+            autoComplete="organization"
+            required
+            value={account}
+            onInput={(e) => setAccount(e.currentTarget.value)}
+          />
         </Field>
         {!asRoot && (
           <Field label="IAM user name">
-            <input name="username" autoComplete="username" required value={userName} onInput={(e) => setUserName(e.currentTarget.value)} />
+            <input
+              name="username"
+              autoComplete="username"
+              required
+              value={userName}
+              onInput={(e) => setUserName(e.currentTarget.value)}
+            />
           </Field>
         )}
         <Field label="Password">
-          <input name="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
         </Field>
         {needsMfa && (
           <Field label="MFA code" hint="The six digits your authenticator app shows now.">
-            <input name="mfa" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" value={mfaCode} onInput={(e) => setMfaCode(e.currentTarget.value)} />
+            <input
+              name="mfa"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              value={mfaCode}
+              onInput={(e) => setMfaCode(e.currentTarget.value)}
+            />
           </Field>
         )}
         {code !== 'MfaRequired' && <ErrorBox error={action.error} />}
@@ -85,13 +111,31 @@ export function ChangePasswordPage({ session, onChanged }: { session: SessionInf
           {session.userName} must change the password before using the console (account {session.accountId}).
         </p>
         <Field label="Old password">
-          <input type="password" autoComplete="current-password" required value={oldPassword} onInput={(e) => setOld(e.currentTarget.value)} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={oldPassword}
+            onInput={(e) => setOld(e.currentTarget.value)}
+          />
         </Field>
         <Field label="New password">
-          <input type="password" autoComplete="new-password" required value={newPassword} onInput={(e) => setNew(e.currentTarget.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            value={newPassword}
+            onInput={(e) => setNew(e.currentTarget.value)}
+          />
         </Field>
         <Field label="Retype new password">
-          <input type="password" autoComplete="new-password" required value={again} onInput={(e) => setAgain(e.currentTarget.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            value={again}
+            onInput={(e) => setAgain(e.currentTarget.value)}
+          />
         </Field>
         <ErrorBox error={action.error} />
         <Button kind="primary" type="submit" disabled={action.busy}>

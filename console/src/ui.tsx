@@ -21,7 +21,13 @@ export function ErrorBox({ error }: { error: unknown }) {
   );
 }
 
-export function Notice({ children, kind = 'info' }: { children: ComponentChildren; kind?: 'info' | 'success' | 'warning' }) {
+export function Notice({
+  children,
+  kind = 'info',
+}: {
+  children: ComponentChildren;
+  kind?: 'info' | 'success' | 'warning';
+}) {
   return (
     <div class={`alert ${kind}`} role="status">
       {children}
@@ -57,7 +63,12 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
 }
 
 /** An action button's run: busy while it runs, its error kept for display. */
-export function useAction(): { busy: boolean; error: unknown; run: (f: () => Promise<unknown>) => Promise<boolean>; clear: () => void } {
+export function useAction(): {
+  busy: boolean;
+  error: unknown;
+  run: (f: () => Promise<unknown>) => Promise<boolean>;
+  clear: () => void;
+} {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const run = useCallback(async (f: () => Promise<unknown>) => {
@@ -85,18 +96,23 @@ export function PageHeader({ title, children }: { title: string; children?: Comp
   );
 }
 
-export function Button(props: JSX.ButtonHTMLAttributes<HTMLButtonElement> & { kind?: 'primary' | 'danger' | 'normal' }) {
+export function Button(
+  props: JSX.ButtonHTMLAttributes<HTMLButtonElement> & { kind?: 'primary' | 'danger' | 'normal' },
+) {
   const { kind = 'normal', class: cls, ...rest } = props;
   return <button type="button" class={`btn ${kind} ${String(cls ?? '')}`} {...rest} />;
 }
 
+/** A labelled control; the hint stays outside the label, so the control's accessible name is the label alone. */
 export function Field({ label, hint, children }: { label: string; hint?: string; children: ComponentChildren }) {
   return (
-    <label class="field">
-      <span class="label">{label}</span>
-      {children}
+    <div class="field">
+      <label>
+        <span class="label">{label}</span>
+        {children}
+      </label>
       {hint && <span class="hint">{hint}</span>}
-    </label>
+    </div>
   );
 }
 
@@ -105,7 +121,17 @@ export interface Column<T> {
   readonly render: (row: T) => ComponentChildren;
 }
 
-export function Table<T>({ columns, rows, empty, label }: { columns: readonly Column<T>[]; rows: readonly T[]; empty: string; label: string }) {
+export function Table<T>({
+  columns,
+  rows,
+  empty,
+  label,
+}: {
+  columns: readonly Column<T>[];
+  rows: readonly T[];
+  empty: string;
+  label: string;
+}) {
   return (
     <div class="table-wrap">
       <table aria-label={label}>
@@ -147,7 +173,15 @@ export function Loading({ what }: { what: string }) {
 }
 
 /** Shows the loading state, the error, or the page made from the data. */
-export function Loaded<T>({ state, what, children }: { state: Async<T>; what: string; children: (data: T) => ComponentChildren }) {
+export function Loaded<T>({
+  state,
+  what,
+  children,
+}: {
+  state: Async<T>;
+  what: string;
+  children: (data: T) => ComponentChildren;
+}) {
   if (state.error !== undefined) return <ErrorBox error={state.error} />;
   if (state.data === undefined) return <Loading what={what} />;
   return <>{children(state.data)}</>;
@@ -201,11 +235,25 @@ export function Badge({ kind, children }: { kind: 'good' | 'bad' | 'neutral' | '
   return <span class={`badge ${kind}`}>{children}</span>;
 }
 
-export function Tabs<K extends string>({ tabs, current, onSelect }: { tabs: readonly (readonly [K, string])[]; current: K; onSelect: (k: K) => void }) {
+export function Tabs<K extends string>({
+  tabs,
+  current,
+  onSelect,
+}: {
+  tabs: readonly (readonly [K, string])[];
+  current: K;
+  onSelect: (k: K) => void;
+}) {
   return (
     <div class="tabs" role="tablist">
       {tabs.map(([k, label]) => (
-        <button type="button" role="tab" aria-selected={k === current} class={k === current ? 'tab active' : 'tab'} onClick={() => onSelect(k)}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={k === current}
+          class={k === current ? 'tab active' : 'tab'}
+          onClick={() => onSelect(k)}
+        >
           {label}
         </button>
       ))}

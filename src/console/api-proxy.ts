@@ -94,7 +94,14 @@ export function signedReplay(
 ): IncomingMessage {
   const all = { ...headers, 'content-length': String(body.length) };
   const signed = signRawRequest(
-    { method, host: on.headers.host ?? '', rawPath: call.rawPath, rawQuery: call.rawQuery, headers: all, payloadHash: sha256Hex(body) },
+    {
+      method,
+      host: on.headers.host ?? '',
+      rawPath: call.rawPath,
+      rawQuery: call.rawQuery,
+      headers: all,
+      payloadHash: sha256Hex(body),
+    },
     { credentials: call.credentials, region: call.region, service: call.service, now: call.now },
   );
   const replay = new IncomingMessage(on.socket);
@@ -102,7 +109,10 @@ export function signedReplay(
   replay.httpVersionMajor = on.httpVersionMajor;
   replay.httpVersionMinor = on.httpVersionMinor;
   replay.httpVersion = on.httpVersion;
-  rewrite(replay, call.rawQuery === '' ? call.rawPath : `${call.rawPath}?${call.rawQuery}`, { ...signed, 'user-agent': userAgent });
+  rewrite(replay, call.rawQuery === '' ? call.rawPath : `${call.rawPath}?${call.rawQuery}`, {
+    ...signed,
+    'user-agent': userAgent,
+  });
   replay.push(body);
   replay.push(null);
   replay.complete = true;

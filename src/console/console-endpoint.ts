@@ -10,7 +10,15 @@ import { originForm } from '../server/origin-form.js';
 import { issueCredentials } from '../sts/issue-credentials.js';
 import type { SessionClaims, SessionPrincipal } from '../sts/session-token.js';
 import type { StsDeps } from '../sts/sts-deps.js';
-import { BodyTooLarge, PROXIED_SERVICES, consoleUserAgent, proxyApiCall, readBody, signedReplay, type Dispatch } from './api-proxy.js';
+import {
+  BodyTooLarge,
+  PROXIED_SERVICES,
+  consoleUserAgent,
+  proxyApiCall,
+  readBody,
+  signedReplay,
+  type Dispatch,
+} from './api-proxy.js';
 import { CapturedResponse } from './captured-response.js';
 import { assumedRoleArn } from '../sts/session-caller.js';
 import { SECURITY_HEADERS, type ConsoleAssets } from './console-assets.js';
@@ -271,7 +279,8 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
     }
     const baseToken = open.session.base ?? open.session.token;
     const base = await deps.sts.tokens.open(baseToken);
-    if (!base) return json(res, 401, { code: 'NotSignedIn', message: 'Your console session has ended. Sign in again.' });
+    if (!base)
+      return json(res, 401, { code: 'NotSignedIn', message: 'Your console session has ended. Sign in again.' });
     const p = base.principal;
     const params = new URLSearchParams({
       Action: 'AssumeRole',
@@ -289,7 +298,11 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
         params.set('TokenCode', mfaCode);
       }
     }
-    const credentials = { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey, sessionToken: baseToken };
+    const credentials = {
+      accessKeyId: base.accessKeyId,
+      secretAccessKey: base.secretAccessKey,
+      sessionToken: baseToken,
+    };
     const call = { service: 'sts', region: deps.region, rawPath: '/', rawQuery: '', credentials, now: now() };
     const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
     const replay = signedReplay(req, 'POST', headers, Buffer.from(params.toString()), call, consoleUserAgent(req));
@@ -306,7 +319,13 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
     const asked = typeof body?.display === 'string' ? body.display.trim().slice(0, 64) : '';
     const color = typeof body?.color === 'string' && ROLE_COLORS.has(body.color) ? body.color : 'blue';
     const switched = { accountId: account, roleName, display: asked || `${roleName} @ ${account}`, color };
-    const session: ConsoleSession = { token, csrf: newCsrfToken(), lastActive: now().getTime(), base: baseToken, role: switched };
+    const session: ConsoleSession = {
+      token,
+      csrf: newCsrfToken(),
+      lastActive: now().getTime(),
+      base: baseToken,
+      role: switched,
+    };
     res.setHeader('set-cookie', sessionCookie(req, await codec.seal(session)));
     json(res, 200, { ok: true });
   }
@@ -377,7 +396,12 @@ function isSigned(req: IncomingMessage, rawQuery: string): boolean {
 const ROLE_COLORS: ReadonlySet<string> = new Set(['red', 'orange', 'yellow', 'green', 'blue', 'purple']);
 
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 function sameToken(sent: string | string[] | undefined, expected: string): boolean {

@@ -13,7 +13,12 @@ async function bed(now = new Date('2026-06-01T12:00:00Z')) {
   const { accountId } = await bootstrapManagementAccount(store);
   await store.accounts.setRootPassword(accountId, await hashPassword('Root-Pass-1!'));
   const user = await store.users.create({ accountId, userId: 'AIDAEXAMPLEUSER00001', userName: 'Alice', path: '/' });
-  await store.loginProfiles.create({ accountId, userId: user.userId, passwordHash: await hashPassword('Alice-Pass-1!'), passwordResetRequired: false });
+  await store.loginProfiles.create({
+    accountId,
+    userId: user.userId,
+    passwordHash: await hashPassword('Alice-Pass-1!'),
+    passwordResetRequired: false,
+  });
   const deps = { store, now: () => clock };
   return { store, accountId, user, deps, setNow: (d: Date) => (clock = d) };
 }
@@ -26,7 +31,10 @@ describe('console sign-in', () => {
     const user = await signIn(deps, { account: accountId, userName: 'alice', password: 'Alice-Pass-1!' });
     assert.equal(user.ok && user.principal.kind === 'User' && user.principal.userName, 'Alice');
     await store.settings.setAlias(accountId, 'example-co');
-    assert.equal((await signIn(deps, { account: 'example-co', userName: 'Alice', password: 'Alice-Pass-1!' })).ok, true);
+    assert.equal(
+      (await signIn(deps, { account: 'example-co', userName: 'Alice', password: 'Alice-Pass-1!' })).ok,
+      true,
+    );
   });
 
   it('gives one answer for an unknown account, user or password', async () => {

@@ -20,8 +20,16 @@ describe('console server side', () => {
   let accountId = '';
 
   const signIn = async (body: Record<string, string>) => {
-    const res = await fetch(`${server.endpoint}/console/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { res, json: (await res.json()) as Record<string, unknown>, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] };
+    const res = await fetch(`${server.endpoint}/console/signin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return {
+      res,
+      json: (await res.json()) as Record<string, unknown>,
+      cookie: (res.headers.get('set-cookie') ?? '').split(';')[0],
+    };
   };
   const session = async (cookie: string) => {
     const res = await fetch(`${server.endpoint}/console/session`, { headers: { cookie } });
@@ -35,7 +43,12 @@ describe('console server side', () => {
   const iam = (b: Browserish, params: Record<string, string>, headers: Record<string, string> = {}) =>
     fetch(`${server.endpoint}/console/api/iam/`, {
       method: 'POST',
-      headers: { cookie: b.cookie, 'x-strongbox-csrf': b.csrf, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      headers: {
+        cookie: b.cookie,
+        'x-strongbox-csrf': b.csrf,
+        'content-type': 'application/x-www-form-urlencoded',
+        ...headers,
+      },
       body: new URLSearchParams({ Version: '2010-05-08', ...params }).toString(),
     });
 
@@ -87,8 +100,16 @@ describe('console server side', () => {
     const created = await iam(b, { Action: 'CreateUser', UserName: 'bob' });
     assert.equal(created.status, 200, await created.clone().text());
     assert.match(await created.text(), /<UserName>bob<\/UserName>/);
-    const events = await awsCli(server, ['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=CreateUser']);
-    const event = JSON.parse(JSON.parse(events.stdout).Events[0].CloudTrailEvent) as { userIdentity: { type: string; accessKeyId: string }; sourceIPAddress: string };
+    const events = await awsCli(server, [
+      'cloudtrail',
+      'lookup-events',
+      '--lookup-attributes',
+      'AttributeKey=EventName,AttributeValue=CreateUser',
+    ]);
+    const event = JSON.parse(JSON.parse(events.stdout).Events[0].CloudTrailEvent) as {
+      userIdentity: { type: string; accessKeyId: string };
+      sourceIPAddress: string;
+    };
     assert.equal(event.userIdentity.type, 'Root');
     assert.match(event.userIdentity.accessKeyId, /^ASIA/);
     assert.equal(event.sourceIPAddress, '127.0.0.1');
@@ -106,14 +127,29 @@ describe('console server side', () => {
   it('makes a user whose password must be reset change it first, through iam:ChangePassword', async () => {
     const root = await browser({ account: accountId, password: ROOT_PASSWORD });
     await iam(root, { Action: 'CreateUser', UserName: 'carol' });
-    const made = await iam(root, { Action: 'CreateLoginProfile', UserName: 'carol', Password: 'Carol-Start-1!', PasswordResetRequired: 'true' });
+    const made = await iam(root, {
+      Action: 'CreateLoginProfile',
+      UserName: 'carol',
+      Password: 'Carol-Start-1!',
+      PasswordResetRequired: 'true',
+    });
     assert.equal(made.status, 200, await made.text());
-    await iam(root, { Action: 'AttachUserPolicy', UserName: 'carol', PolicyArn: 'arn:aws:iam::aws:policy/IAMUserChangePassword' });
+    await iam(root, {
+      Action: 'AttachUserPolicy',
+      UserName: 'carol',
+      PolicyArn: 'arn:aws:iam::aws:policy/IAMUserChangePassword',
+    });
     const carol = await browser({ account: accountId, userName: 'carol', password: 'Carol-Start-1!' });
     assert.equal((await session(carol.cookie)).json.passwordResetRequired, true);
-    const s3 = await fetch(`${server.endpoint}/console/api/s3/`, { headers: { cookie: carol.cookie, 'x-strongbox-csrf': carol.csrf } });
+    const s3 = await fetch(`${server.endpoint}/console/api/s3/`, {
+      headers: { cookie: carol.cookie, 'x-strongbox-csrf': carol.csrf },
+    });
     assert.equal(s3.status, 403);
-    const changed = await iam(carol, { Action: 'ChangePassword', OldPassword: 'Carol-Start-1!', NewPassword: 'Carol-Next-2!' });
+    const changed = await iam(carol, {
+      Action: 'ChangePassword',
+      OldPassword: 'Carol-Start-1!',
+      NewPassword: 'Carol-Next-2!',
+    });
     assert.equal(changed.status, 200, await changed.text());
     const after = await session(carol.cookie);
     assert.equal(after.json.passwordResetRequired, false);
@@ -123,7 +159,8 @@ describe('console server side', () => {
 
   it('throttles repeated wrong passwords for one user', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await signIn({ account: accountId, userName: 'mallory', password: `guess-${i}` })).res.status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await signIn({ account: accountId, userName: 'mallory', password: `guess-${i}` })).res.status);
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
   });
 

@@ -1,7 +1,19 @@
 import { useState } from 'preact/hooks';
 import { jsonCall, restJson } from '../api.js';
 import type { SectionProps } from '../main.js';
-import { Badge, Button, Dialog, ErrorBox, Field, Loaded, PageHeader, Table, formatDate, useAction, useAsync } from '../ui.js';
+import {
+  Badge,
+  Button,
+  Dialog,
+  ErrorBox,
+  Field,
+  Loaded,
+  PageHeader,
+  Table,
+  formatDate,
+  useAction,
+  useAsync,
+} from '../ui.js';
 
 /**
  * Audit and governance: CloudTrail's event history (LookupEvents), IAM Access Analyzer's findings,
@@ -29,7 +41,16 @@ interface TrailEvent {
   Resources?: { ResourceType?: string; ResourceName?: string }[];
 }
 
-const ATTRIBUTES = ['EventName', 'Username', 'EventSource', 'ResourceName', 'ResourceType', 'ReadOnly', 'AccessKeyId', 'EventId'] as const;
+const ATTRIBUTES = [
+  'EventName',
+  'Username',
+  'EventSource',
+  'ResourceName',
+  'ResourceType',
+  'ReadOnly',
+  'AccessKeyId',
+  'EventId',
+] as const;
 
 function EventHistory() {
   const [attribute, setAttribute] = useState<string>('EventName');
@@ -38,7 +59,8 @@ function EventHistory() {
   const [open, setOpen] = useState<TrailEvent | undefined>();
   const events = useAsync(async () => {
     const body: Record<string, unknown> = { MaxResults: 50 };
-    if (applied.value !== '') body.LookupAttributes = [{ AttributeKey: applied.attribute, AttributeValue: applied.value }];
+    if (applied.value !== '')
+      body.LookupAttributes = [{ AttributeKey: applied.attribute, AttributeValue: applied.value }];
     return (await jsonCall<{ Events?: TrailEvent[] }>('cloudtrail', `${TRAIL}.LookupEvents`, body)).Events ?? [];
   }, [applied.attribute, applied.value]);
   return (
@@ -77,18 +99,37 @@ function EventHistory() {
             empty="No events match."
             rows={list}
             columns={[
-              { title: 'Event name', render: (e) => <Button class="link" onClick={() => setOpen(e)}>{e.EventName}</Button> },
+              {
+                title: 'Event name',
+                render: (e) => (
+                  <Button class="link" onClick={() => setOpen(e)}>
+                    {e.EventName}
+                  </Button>
+                ),
+              },
               { title: 'Event time', render: (e) => formatDate(new Date(e.EventTime * 1000).toISOString()) },
               { title: 'User name', render: (e) => e.Username ?? '—' },
               { title: 'Event source', render: (e) => e.EventSource },
-              { title: 'Resources', render: (e) => (e.Resources ?? []).map((r) => r.ResourceName).filter(Boolean).join(', ') || '—' },
+              {
+                title: 'Resources',
+                render: (e) =>
+                  (e.Resources ?? [])
+                    .map((r) => r.ResourceName)
+                    .filter(Boolean)
+                    .join(', ') || '—',
+              },
               { title: 'Error', render: (e) => errorOfEvent(e) ?? '—' },
             ]}
           />
         )}
       </Loaded>
       {open && (
-        <Dialog title={open.EventName} confirmLabel="Close" onConfirm={() => setOpen(undefined)} onCancel={() => setOpen(undefined)}>
+        <Dialog
+          title={open.EventName}
+          confirmLabel="Close"
+          onConfirm={() => setOpen(undefined)}
+          onCancel={() => setOpen(undefined)}
+        >
           <pre class="event-json">{JSON.stringify(JSON.parse(open.CloudTrailEvent), null, 2)}</pre>
         </Dialog>
       )}
@@ -122,7 +163,10 @@ interface FindingSummary {
 }
 
 function Findings() {
-  const analyzers = useAsync(async () => (await restJson<{ analyzers: Analyzer[] }>('access-analyzer', 'GET', '/analyzer')).analyzers, []);
+  const analyzers = useAsync(
+    async () => (await restJson<{ analyzers: Analyzer[] }>('access-analyzer', 'GET', '/analyzer')).analyzers,
+    [],
+  );
   const [chosen, setChosen] = useState<string | undefined>();
   const [status, setStatus] = useState('ACTIVE');
   return (
@@ -130,7 +174,13 @@ function Findings() {
       <PageHeader title="Access findings" />
       <Loaded state={analyzers} what="analyzers">
         {(list) => {
-          if (list.length === 0) return <p>No analyzer yet: create one with <code>aws accessanalyzer create-analyzer</code>, and its findings appear here.</p>;
+          if (list.length === 0)
+            return (
+              <p>
+                No analyzer yet: create one with <code>aws accessanalyzer create-analyzer</code>, and its findings
+                appear here.
+              </p>
+            );
           const arn = chosen ?? list[0].arn;
           return (
             <>
@@ -169,9 +219,15 @@ function FindingList({ analyzerArn, status }: { analyzerArn: string; status: str
   const [detail, setDetail] = useState<Record<string, unknown> | undefined>();
   const action = useAction();
   const show = (id: string) =>
-    void action.run(async () => setDetail(await restJson('access-analyzer', 'GET', `/findingv2/${encodeURIComponent(id)}`, undefined, { analyzerArn })));
+    void action.run(async () =>
+      setDetail(
+        await restJson('access-analyzer', 'GET', `/findingv2/${encodeURIComponent(id)}`, undefined, { analyzerArn }),
+      ),
+    );
   const archive = (id: string, to: string) =>
-    void action.run(() => restJson('access-analyzer', 'PUT', '/finding', { analyzerArn, ids: [id], status: to })).then((ok) => ok && findings.reload());
+    void action
+      .run(() => restJson('access-analyzer', 'PUT', '/finding', { analyzerArn, ids: [id], status: to }))
+      .then((ok) => ok && findings.reload());
   return (
     <>
       <ErrorBox error={action.error} />
@@ -182,18 +238,32 @@ function FindingList({ analyzerArn, status }: { analyzerArn: string; status: str
             empty="No findings with this status."
             rows={list}
             columns={[
-              { title: 'Resource', render: (f) => <Button class="link" onClick={() => show(f.id)}>{f.resource ?? f.id}</Button> },
+              {
+                title: 'Resource',
+                render: (f) => (
+                  <Button class="link" onClick={() => show(f.id)}>
+                    {f.resource ?? f.id}
+                  </Button>
+                ),
+              },
               { title: 'Type', render: (f) => f.resourceType },
               { title: 'Finding', render: (f) => f.findingType ?? '—' },
-              { title: 'Status', render: (f) => <Badge kind={f.status === 'ACTIVE' ? 'bad' : 'neutral'}>{f.status}</Badge> },
+              {
+                title: 'Status',
+                render: (f) => <Badge kind={f.status === 'ACTIVE' ? 'bad' : 'neutral'}>{f.status}</Badge>,
+              },
               { title: 'Updated', render: (f) => formatDate(f.updatedAt) },
               {
                 title: 'Action',
                 render: (f) =>
                   f.status === 'ACTIVE' ? (
-                    <Button aria-label={`Archive ${f.id}`} onClick={() => archive(f.id, 'ARCHIVED')}>Archive</Button>
+                    <Button aria-label={`Archive ${f.id}`} onClick={() => archive(f.id, 'ARCHIVED')}>
+                      Archive
+                    </Button>
                   ) : f.status === 'ARCHIVED' ? (
-                    <Button aria-label={`Unarchive ${f.id}`} onClick={() => archive(f.id, 'ACTIVE')}>Unarchive</Button>
+                    <Button aria-label={`Unarchive ${f.id}`} onClick={() => archive(f.id, 'ACTIVE')}>
+                      Unarchive
+                    </Button>
                   ) : null,
               },
             ]}
@@ -201,7 +271,12 @@ function FindingList({ analyzerArn, status }: { analyzerArn: string; status: str
         )}
       </Loaded>
       {detail && (
-        <Dialog title="Finding" confirmLabel="Close" onConfirm={() => setDetail(undefined)} onCancel={() => setDetail(undefined)}>
+        <Dialog
+          title="Finding"
+          confirmLabel="Close"
+          onConfirm={() => setDetail(undefined)}
+          onCancel={() => setDetail(undefined)}
+        >
           <pre class="event-json">{JSON.stringify(detail, null, 2)}</pre>
         </Dialog>
       )}
@@ -210,7 +285,14 @@ function FindingList({ analyzerArn, status }: { analyzerArn: string; status: str
 }
 
 const CONFIG = 'StarlingDoveService';
-const RESOURCE_TYPES = ['AWS::S3::Bucket', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::KMS::Key'];
+const RESOURCE_TYPES = [
+  'AWS::S3::Bucket',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::KMS::Key',
+];
 
 interface ConfigItem {
   configurationItemCaptureTime: number;
@@ -226,7 +308,11 @@ function ConfigHistory() {
   const [asked, setAsked] = useState<{ type: string; id: string } | undefined>();
   const history = useAsync(async () => {
     if (!asked) return undefined;
-    const r = await jsonCall<{ configurationItems?: ConfigItem[] }>('config', `${CONFIG}.GetResourceConfigHistory`, { resourceType: asked.type, resourceId: asked.id, limit: 20 });
+    const r = await jsonCall<{ configurationItems?: ConfigItem[] }>('config', `${CONFIG}.GetResourceConfigHistory`, {
+      resourceType: asked.type,
+      resourceId: asked.id,
+      limit: 20,
+    });
     return r.configurationItems ?? [];
   }, [asked?.type, asked?.id]);
   return (
@@ -258,7 +344,13 @@ function ConfigHistory() {
       </form>
       {asked && (
         <Loaded state={history} what="the history">
-          {(items) => (items === undefined || items.length === 0 ? <p>No configuration recorded for this resource.</p> : <Timeline items={items} />)}
+          {(items) =>
+            items === undefined || items.length === 0 ? (
+              <p>No configuration recorded for this resource.</p>
+            ) : (
+              <Timeline items={items} />
+            )
+          }
         </Loaded>
       )}
     </>
@@ -267,13 +359,17 @@ function ConfigHistory() {
 
 /** Newest first; each configuration beside the one before it, changed lines marked. */
 function Timeline({ items }: { items: ConfigItem[] }) {
-  const pretty = (i: ConfigItem | undefined) => (i ? JSON.stringify({ configuration: parse(i.configuration), supplementary: i.supplementaryConfiguration }, null, 2) : '');
+  const pretty = (i: ConfigItem | undefined) =>
+    i
+      ? JSON.stringify({ configuration: parse(i.configuration), supplementary: i.supplementaryConfiguration }, null, 2)
+      : '';
   return (
     <>
       {items.map((item, n) => (
         <section class="panel">
           <h2>
-            {formatDate(new Date(item.configurationItemCaptureTime * 1000).toISOString())} <Badge kind="neutral">{item.configurationItemStatus}</Badge>
+            {formatDate(new Date(item.configurationItemCaptureTime * 1000).toISOString())}{' '}
+            <Badge kind="neutral">{item.configurationItemStatus}</Badge>
           </h2>
           <LineDiff before={pretty(items[n + 1])} after={pretty(item)} />
         </section>
@@ -331,21 +427,40 @@ interface OrgPolicy {
 
 function Organization() {
   const org = useAsync(async () => {
-    const { Organization } = await jsonCall<{ Organization: { Id: string; MasterAccountId: string; FeatureSet: string } }>('organizations', `${ORGS}.DescribeOrganization`);
+    const { Organization } = await jsonCall<{
+      Organization: { Id: string; MasterAccountId: string; FeatureSet: string };
+    }>('organizations', `${ORGS}.DescribeOrganization`);
     const { Accounts = [] } = await jsonCall<{ Accounts?: OrgAccount[] }>('organizations', `${ORGS}.ListAccounts`);
-    const { Roots = [] } = await jsonCall<{ Roots?: { Id: string; Name: string }[] }>('organizations', `${ORGS}.ListRoots`);
+    const { Roots = [] } = await jsonCall<{ Roots?: { Id: string; Name: string }[] }>(
+      'organizations',
+      `${ORGS}.ListRoots`,
+    );
     const policies: (OrgPolicy & { targets: string[] })[] = [];
     for (const filter of ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']) {
-      const listed = await jsonCall<{ Policies?: OrgPolicy[] }>('organizations', `${ORGS}.ListPolicies`, { Filter: filter }).catch(() => ({ Policies: [] }));
+      const listed = await jsonCall<{ Policies?: OrgPolicy[] }>('organizations', `${ORGS}.ListPolicies`, {
+        Filter: filter,
+      }).catch(() => ({ Policies: [] }));
       for (const p of listed.Policies ?? []) {
-        const { Targets = [] } = await jsonCall<{ Targets?: { Name: string; Type: string }[] }>('organizations', `${ORGS}.ListTargetsForPolicy`, { PolicyId: p.Id });
-        policies.push({ ...p, Type: filter === 'SERVICE_CONTROL_POLICY' ? 'SCP' : 'RCP', targets: Targets.map((t) => `${t.Name} (${t.Type})`) });
+        const { Targets = [] } = await jsonCall<{ Targets?: { Name: string; Type: string }[] }>(
+          'organizations',
+          `${ORGS}.ListTargetsForPolicy`,
+          { PolicyId: p.Id },
+        );
+        policies.push({
+          ...p,
+          Type: filter === 'SERVICE_CONTROL_POLICY' ? 'SCP' : 'RCP',
+          targets: Targets.map((t) => `${t.Name} (${t.Type})`),
+        });
       }
     }
     const units: { Id: string; Name: string; Parent: string }[] = [];
     const walk = async (parent: string, depth: number) => {
       if (depth > 5) return;
-      const { OrganizationalUnits = [] } = await jsonCall<{ OrganizationalUnits?: { Id: string; Name: string }[] }>('organizations', `${ORGS}.ListOrganizationalUnitsForParent`, { ParentId: parent });
+      const { OrganizationalUnits = [] } = await jsonCall<{ OrganizationalUnits?: { Id: string; Name: string }[] }>(
+        'organizations',
+        `${ORGS}.ListOrganizationalUnitsForParent`,
+        { ParentId: parent },
+      );
       for (const ou of OrganizationalUnits) {
         units.push({ ...ou, Parent: parent });
         await walk(ou.Id, depth + 1);
