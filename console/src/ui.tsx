@@ -116,6 +116,52 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
   );
 }
 
+/** A Field around a text input bound to `value`; other input attributes pass through. */
+export function TextField({
+  label,
+  hint,
+  value,
+  onValue,
+  ...rest
+}: {
+  label: string;
+  hint?: string;
+  value: string;
+  onValue: (v: string) => void;
+} & Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'label' | 'value' | 'onInput'>) {
+  return (
+    <Field label={label} hint={hint}>
+      <input {...rest} value={value} onInput={(e) => onValue(e.currentTarget.value)} />
+    </Field>
+  );
+}
+
+/** Cancel plus the primary action of a page form (Create …): busy text while it runs. */
+export function FormActions({
+  onCancel,
+  onSubmit,
+  busy,
+  disabled,
+  label,
+  busyLabel,
+}: {
+  onCancel: () => void;
+  onSubmit: () => void;
+  busy: boolean;
+  disabled?: boolean;
+  label: string;
+  busyLabel: string;
+}) {
+  return (
+    <div class="form-actions">
+      <Button onClick={onCancel}>Cancel</Button>
+      <Button kind="primary" disabled={busy || disabled} onClick={onSubmit}>
+        {busy ? busyLabel : label}
+      </Button>
+    </div>
+  );
+}
+
 export interface Column<T> {
   readonly title: string;
   readonly render: (row: T) => ComponentChildren;
@@ -187,9 +233,29 @@ export function Loaded<T>({
   return <>{children(state.data)}</>;
 }
 
+/** A table of the loaded rows (or the loading state, or the error). */
+export function LoadedTable<T>({
+  state,
+  what,
+  ...table
+}: {
+  state: Async<readonly T[]>;
+  what: string;
+  label: string;
+  empty: string;
+  columns: readonly Column<NoInfer<T>>[];
+}) {
+  return (
+    <Loaded state={state} what={what}>
+      {(rows) => <Table {...table} rows={rows} />}
+    </Loaded>
+  );
+}
+
 /**
  * A modal dialog: focus moves into it, Escape cancels. `confirmText`: the confirm button stays
  * disabled until that exact text is typed (destructive actions, as the AWS console's bucket delete).
+ * `disabled`: confirm not allowed yet (its label unchanged).
  */
 export function Dialog(props: {
   title: string;
@@ -198,6 +264,7 @@ export function Dialog(props: {
   danger?: boolean;
   confirmText?: string;
   busy?: boolean;
+  disabled?: boolean;
   error?: unknown;
   onConfirm: () => void;
   onCancel: () => void;
@@ -222,7 +289,11 @@ export function Dialog(props: {
         <ErrorBox error={props.error} />
         <div class="dialog-actions">
           <Button onClick={props.onCancel}>Cancel</Button>
-          <Button kind={props.danger ? 'danger' : 'primary'} disabled={!ok || props.busy} onClick={props.onConfirm}>
+          <Button
+            kind={props.danger ? 'danger' : 'primary'}
+            disabled={!ok || props.disabled || props.busy}
+            onClick={props.onConfirm}
+          >
             {props.busy ? 'Working…' : props.confirmLabel}
           </Button>
         </div>

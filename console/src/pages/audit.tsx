@@ -8,6 +8,7 @@ import {
   ErrorBox,
   Field,
   Loaded,
+  LoadedTable,
   PageHeader,
   Table,
   formatDate,
@@ -92,37 +93,34 @@ function EventHistory() {
           Apply filter
         </Button>
       </form>
-      <Loaded state={events} what="events">
-        {(list) => (
-          <Table
-            label="Events"
-            empty="No events match."
-            rows={list}
-            columns={[
-              {
-                title: 'Event name',
-                render: (e) => (
-                  <Button class="link" onClick={() => setOpen(e)}>
-                    {e.EventName}
-                  </Button>
-                ),
-              },
-              { title: 'Event time', render: (e) => formatDate(new Date(e.EventTime * 1000).toISOString()) },
-              { title: 'User name', render: (e) => e.Username ?? '—' },
-              { title: 'Event source', render: (e) => e.EventSource },
-              {
-                title: 'Resources',
-                render: (e) =>
-                  (e.Resources ?? [])
-                    .map((r) => r.ResourceName)
-                    .filter(Boolean)
-                    .join(', ') || '—',
-              },
-              { title: 'Error', render: (e) => errorOfEvent(e) ?? '—' },
-            ]}
-          />
-        )}
-      </Loaded>
+      <LoadedTable
+        state={events}
+        what="events"
+        label="Events"
+        empty="No events match."
+        columns={[
+          {
+            title: 'Event name',
+            render: (e) => (
+              <Button class="link" onClick={() => setOpen(e)}>
+                {e.EventName}
+              </Button>
+            ),
+          },
+          { title: 'Event time', render: (e) => formatDate(new Date(e.EventTime * 1000).toISOString()) },
+          { title: 'User name', render: (e) => e.Username ?? '—' },
+          { title: 'Event source', render: (e) => e.EventSource },
+          {
+            title: 'Resources',
+            render: (e) =>
+              (e.Resources ?? [])
+                .map((r) => r.ResourceName)
+                .filter(Boolean)
+                .join(', ') || '—',
+          },
+          { title: 'Error', render: (e) => errorOfEvent(e) ?? '—' },
+        ]}
+      />
       {open && (
         <Dialog
           title={open.EventName}
@@ -231,45 +229,42 @@ function FindingList({ analyzerArn, status }: { analyzerArn: string; status: str
   return (
     <>
       <ErrorBox error={action.error} />
-      <Loaded state={findings} what="findings">
-        {(list) => (
-          <Table
-            label="Findings"
-            empty="No findings with this status."
-            rows={list}
-            columns={[
-              {
-                title: 'Resource',
-                render: (f) => (
-                  <Button class="link" onClick={() => show(f.id)}>
-                    {f.resource ?? f.id}
-                  </Button>
-                ),
-              },
-              { title: 'Type', render: (f) => f.resourceType },
-              { title: 'Finding', render: (f) => f.findingType ?? '—' },
-              {
-                title: 'Status',
-                render: (f) => <Badge kind={f.status === 'ACTIVE' ? 'bad' : 'neutral'}>{f.status}</Badge>,
-              },
-              { title: 'Updated', render: (f) => formatDate(f.updatedAt) },
-              {
-                title: 'Action',
-                render: (f) =>
-                  f.status === 'ACTIVE' ? (
-                    <Button aria-label={`Archive ${f.id}`} onClick={() => archive(f.id, 'ARCHIVED')}>
-                      Archive
-                    </Button>
-                  ) : f.status === 'ARCHIVED' ? (
-                    <Button aria-label={`Unarchive ${f.id}`} onClick={() => archive(f.id, 'ACTIVE')}>
-                      Unarchive
-                    </Button>
-                  ) : null,
-              },
-            ]}
-          />
-        )}
-      </Loaded>
+      <LoadedTable
+        state={findings}
+        what="findings"
+        label="Findings"
+        empty="No findings with this status."
+        columns={[
+          {
+            title: 'Resource',
+            render: (f) => (
+              <Button class="link" onClick={() => show(f.id)}>
+                {f.resource ?? f.id}
+              </Button>
+            ),
+          },
+          { title: 'Type', render: (f) => f.resourceType },
+          { title: 'Finding', render: (f) => f.findingType ?? '—' },
+          {
+            title: 'Status',
+            render: (f) => <Badge kind={f.status === 'ACTIVE' ? 'bad' : 'neutral'}>{f.status}</Badge>,
+          },
+          { title: 'Updated', render: (f) => formatDate(f.updatedAt) },
+          {
+            title: 'Action',
+            render: (f) =>
+              f.status === 'ACTIVE' ? (
+                <Button aria-label={`Archive ${f.id}`} onClick={() => archive(f.id, 'ARCHIVED')}>
+                  Archive
+                </Button>
+              ) : f.status === 'ARCHIVED' ? (
+                <Button aria-label={`Unarchive ${f.id}`} onClick={() => archive(f.id, 'ACTIVE')}>
+                  Unarchive
+                </Button>
+              ) : null,
+          },
+        ]}
+      />
       {detail && (
         <Dialog
           title="Finding"

@@ -1,26 +1,34 @@
 import { useState } from 'preact/hooks';
 import { iam, iamAll, str, type Xml } from '../api.js';
-import { link, navigate } from '../router.js';
+import { navigate } from '../router.js';
+import { Field, Loaded, PageHeader, Tabs, formatDate, useAction, useAsync } from '../ui.js';
 import {
-  Button,
-  Dialog,
-  ErrorBox,
-  Field,
-  Loaded,
-  PageHeader,
-  Table,
-  Tabs,
-  formatDate,
-  useAction,
-  useAsync,
-} from '../ui.js';
-import { NamePicker, PermissionsPanel, PolicyPicker, removePolicies } from './iam-shared.js';
+  CreateFooter,
+  Crumbs,
+  DeleteEntityDialog,
+  DetailHeader,
+  ListPage,
+  MembershipPanel,
+  PickNamesPanel,
+  PermissionsPanel,
+  PolicyPicker,
+  Summary,
+  linkColumn,
+  removePolicies,
+  useSteps,
+} from './iam-shared.js';
 import { Findings, usePolicyFindings } from './iam-policy-editor.js';
 
 /** IAM user groups: list, create, the group's page. */
 
+interface GroupRow {
+  readonly group: Xml;
+  readonly users: number;
+  readonly policies: number;
+}
+
 export function GroupsList() {
-  const state = useAsync(async () => {
+  const state = useAsync(async (): Promise<GroupRow[]> => {
     const groups = await iamAll('ListGroups', 'Groups');
     return Promise.all(
       groups.map(async (g) => {
@@ -35,38 +43,24 @@ export function GroupsList() {
     );
   }, []);
   return (
-    <>
-      <PageHeader title="User groups">
-        <Button onClick={state.reload}>Refresh</Button>
-        <Button kind="primary" onClick={() => navigate('iam', 'groups', 'create')}>
-          Create group
-        </Button>
-      </PageHeader>
-      <section class="panel">
-        <Loaded state={state} what="user groups">
-          {(rows) => (
-            <Table
-              label="User groups"
-              empty="No user groups."
-              rows={rows}
-              columns={[
-                {
-                  title: 'Group name',
-                  render: (r) => <a href={link('iam', 'groups', str(r.group.GroupName))}>{str(r.group.GroupName)}</a>,
-                },
-                { title: 'Users', render: (r) => String(r.users) },
-                {
-                  title: 'Permissions',
-                  render: (r) =>
-                    r.policies ? `${r.policies} ${r.policies === 1 ? 'policy' : 'policies'}` : 'Not defined',
-                },
-                { title: 'Created', render: (r) => formatDate(str(r.group.CreateDate)) },
-              ]}
-            />
-          )}
-        </Loaded>
-      </section>
-    </>
+    <ListPage
+      title="User groups"
+      section="groups"
+      createLabel="Create group"
+      state={state}
+      what="user groups"
+      label="User groups"
+      empty="No user groups."
+      columns={[
+        linkColumn<GroupRow>('Group name', 'groups', (r) => str(r.group.GroupName)),
+        { title: 'Users', render: (r) => String(r.users) },
+        {
+          title: 'Permissions',
+          render: (r) => (r.policies ? `${r.policies} ${r.policies === 1 ? 'policy' : 'policies'}` : 'Not defined'),
+        },
+        { title: 'Created', render: (r) => formatDate(str(r.group.CreateDate)) },
+      ]}
+    />
   );
 }
 
@@ -76,7 +70,7 @@ export function CreateGroup() {
   const [policies, setPolicies] = useState<Set<string>>(new Set());
   const [inline, setInline] = useState('');
   const [inlineName, setInlineName] = useState<string | undefined>();
-  const [done, setDone] = useState<string[]>([]);
+  const steps = useSteps();
   const userList = useAsync(() => iamAll('ListUsers', 'Users'), []);
   const findings = usePolicyFindings(inline.trim() === '' ? '{}' : inline);
   const act = useAction();
@@ -84,12 +78,7 @@ export function CreateGroup() {
   const create = () =>
     void act
       .run(async () => {
-        const steps: string[] = [];
-        const step = (s: string) => {
-          steps.push(s);
-          setDone([...steps]);
-        };
-        setDone([]);
+        const step = steps.begin();
         await iam('CreateGroup', { GroupName: name });
         step(`Created group ${name}`);
         for (const u of users) {
@@ -108,9 +97,9 @@ export function CreateGroup() {
       .then((ok) => ok && navigate('iam', 'groups', name));
   return (
     <>
-      <div class="breadcrumbs">
-        <a href={link('iam', 'groups')}>User groups</a> › Create user group
-      </div>
+      <Crumbs section="groups" title="User groups">
+        Create user group
+      </Crumbs>
       <PageHeader title="Create user group" />
       <section class="panel">
         <h2>Name the group</h2>
@@ -118,19 +107,15 @@ export function CreateGroup() {
           <input value={name} onInput={(e) => setName(e.currentTarget.value)} autocomplete="off" />
         </Field>
       </section>
-      <section class="panel">
-        <h2>Add users to the group</h2>
-        <Loaded state={userList} what="users">
-          {(us) => (
-            <NamePicker
-              names={us.map((u) => str(u.UserName))}
-              selected={users}
-              onChange={setUsers}
-              empty="There are no users."
-            />
-          )}
-        </Loaded>
-      </section>
+      <PickNamesPanel
+        title="Add users to the group"
+        state={userList}
+        what="users"
+        nameOf={(u) => str(u.UserName)}
+        selected={users}
+        onChange={setUsers}
+        empty="There are no users."
+      />
       <section class="panel">
         <h2>Attach permissions policies</h2>
         <PolicyPicker selected={policies} onChange={setPolicies} />
@@ -151,20 +136,14 @@ export function CreateGroup() {
           <input value={policyName} onInput={(e) => setInlineName(e.currentTarget.value)} />
         </Field>
       </section>
-      {done.length > 0 && (
-        <ul class="steps" aria-label="Completed steps">
-          {done.map((d) => (
-            <li>✓ {d}</li>
-          ))}
-        </ul>
-      )}
-      <ErrorBox error={act.error} />
-      <div class="form-actions">
-        <Button onClick={() => navigate('iam', 'groups')}>Cancel</Button>
-        <Button kind="primary" disabled={act.busy || name.trim() === ''} onClick={create}>
-          {act.busy ? 'Creating…' : 'Create user group'}
-        </Button>
-      </div>
+      <CreateFooter
+        section="groups"
+        label="Create user group"
+        act={act}
+        done={steps.done}
+        disabled={name.trim() === ''}
+        onCreate={create}
+      />
     </>
   );
 }
@@ -179,30 +158,22 @@ export function GroupDetail({ name }: { name: string }) {
   const del = useAction();
   return (
     <>
-      <div class="breadcrumbs">
-        <a href={link('iam', 'groups')}>User groups</a> › {name}
-      </div>
-      <PageHeader title={name}>
-        <Button kind="danger" onClick={() => (del.clear(), setDeleting(true))}>
-          Delete group
-        </Button>
-      </PageHeader>
+      <DetailHeader
+        section="groups"
+        sectionTitle="User groups"
+        name={name}
+        deleteLabel="Delete group"
+        onDelete={() => (del.clear(), setDeleting(true))}
+      />
       <Loaded state={state} what="the group">
         {(g) => (
           <>
-            <section class="panel">
-              <h2>Summary</h2>
-              <dl class="kv grid">
-                <div>
-                  <dt>ARN</dt>
-                  <dd>{str(g.Arn)}</dd>
-                </div>
-                <div>
-                  <dt>Created</dt>
-                  <dd>{formatDate(str(g.CreateDate))}</dd>
-                </div>
-              </dl>
-            </section>
+            <Summary
+              items={[
+                ['ARN', str(g.Arn)],
+                ['Created', formatDate(str(g.CreateDate))],
+              ]}
+            />
             <Tabs
               tabs={[
                 ['users', 'Users'],
@@ -211,139 +182,28 @@ export function GroupDetail({ name }: { name: string }) {
               current={tab}
               onSelect={setTab}
             />
-            {tab === 'users' && <GroupUsers name={name} />}
+            {tab === 'users' && <MembershipPanel of="group" name={name} />}
             {tab === 'permissions' && <PermissionsPanel kind="group" name={name} />}
           </>
         )}
       </Loaded>
       {deleting && (
-        <Dialog
-          title={`Delete ${name}?`}
-          confirmLabel="Delete"
-          danger
-          confirmText={name}
-          busy={del.busy}
-          error={del.error}
-          onConfirm={() =>
-            void del
-              .run(async () => {
-                for (const u of await iamAll('GetGroup', 'Users', { GroupName: name }))
-                  await iam('RemoveUserFromGroup', { GroupName: name, UserName: str(u.UserName) });
-                await removePolicies('group', name);
-                await iam('DeleteGroup', { GroupName: name });
-              })
-              .then((ok) => ok && navigate('iam', 'groups'))
-          }
+        <DeleteEntityDialog
+          name={name}
+          section="groups"
+          act={del}
+          remove={async () => {
+            for (const u of await iamAll('GetGroup', 'Users', { GroupName: name }))
+              await iam('RemoveUserFromGroup', { GroupName: name, UserName: str(u.UserName) });
+            await removePolicies('group', name);
+            await iam('DeleteGroup', { GroupName: name });
+          }}
           onCancel={() => setDeleting(false)}
         >
-          <p>
-            The group's users are removed from it and its policies detached or deleted, then the group is deleted. This
-            cannot be undone.
-          </p>
-        </Dialog>
+          The group's users are removed from it and its policies detached or deleted, then the group is deleted. This
+          cannot be undone.
+        </DeleteEntityDialog>
       )}
     </>
-  );
-}
-
-function GroupUsers({ name }: { name: string }) {
-  const state = useAsync(async () => {
-    const [mine, all] = await Promise.all([
-      iamAll('GetGroup', 'Users', { GroupName: name }),
-      iamAll('ListUsers', 'Users'),
-    ]);
-    return { mine, all };
-  }, [name]);
-  const [adding, setAdding] = useState(false);
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [removing, setRemoving] = useState<string | undefined>();
-  const act = useAction();
-  return (
-    <section class="panel">
-      <h2>
-        Users in this group
-        {!adding && (
-          <Button kind="primary" onClick={() => (act.clear(), setChosen(new Set()), setAdding(true))}>
-            Add users
-          </Button>
-        )}
-      </h2>
-      <Loaded state={state} what="users">
-        {({ mine, all }) => (
-          <>
-            <Table
-              label="Users in this group"
-              empty="No users in this group."
-              rows={mine}
-              columns={[
-                {
-                  title: 'User name',
-                  render: (u) => <a href={link('iam', 'users', str(u.UserName))}>{str(u.UserName)}</a>,
-                },
-                { title: 'Created', render: (u) => formatDate(str(u.CreateDate)) },
-                {
-                  title: 'Actions',
-                  render: (u) => (
-                    <Button
-                      kind="danger"
-                      aria-label={`Remove ${str(u.UserName)}`}
-                      onClick={() => (act.clear(), setRemoving(str(u.UserName)))}
-                    >
-                      Remove
-                    </Button>
-                  ),
-                },
-              ]}
-            />
-            {adding && (
-              <Dialog
-                title="Add users to the group"
-                confirmLabel="Add users"
-                busy={act.busy}
-                error={act.error}
-                onConfirm={() =>
-                  void act
-                    .run(async () => {
-                      for (const u of chosen) await iam('AddUserToGroup', { GroupName: name, UserName: u });
-                    })
-                    .then((ok) => {
-                      if (ok) setAdding(false);
-                      state.reload();
-                    })
-                }
-                onCancel={() => setAdding(false)}
-              >
-                <NamePicker
-                  names={all.map((u) => str(u.UserName)).filter((u) => !mine.some((m) => str(m.UserName) === u))}
-                  selected={chosen}
-                  onChange={setChosen}
-                  empty="All users are already in this group."
-                />
-              </Dialog>
-            )}
-          </>
-        )}
-      </Loaded>
-      {removing && (
-        <Dialog
-          title={`Remove ${removing} from ${name}?`}
-          confirmLabel="Remove"
-          danger
-          busy={act.busy}
-          error={act.error}
-          onConfirm={() =>
-            void act
-              .run(() => iam('RemoveUserFromGroup', { GroupName: name, UserName: removing }))
-              .then((ok) => {
-                if (ok) setRemoving(undefined);
-                state.reload();
-              })
-          }
-          onCancel={() => setRemoving(undefined)}
-        >
-          <p>The user loses the permissions this group grants.</p>
-        </Dialog>
-      )}
-    </section>
   );
 }

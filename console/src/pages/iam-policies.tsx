@@ -7,7 +7,9 @@ import {
   Dialog,
   ErrorBox,
   Field,
+  FormActions,
   Loaded,
+  LoadedTable,
   PageHeader,
   Table,
   Tabs,
@@ -16,7 +18,7 @@ import {
   useAsync,
 } from '../ui.js';
 import { EMPTY_POLICY, LineDiff, PolicyEditor, PolicySummary } from './iam-policy-editor.js';
-import { pretty } from './iam-shared.js';
+import { CreateFooter, Crumbs, ListPage, linkColumn, pretty } from './iam-shared.js';
 
 /** IAM managed policies: list, create (JSON editor with validation), the policy's page with versions. */
 
@@ -24,56 +26,44 @@ type Scope = 'All' | 'Local' | 'AWS';
 
 export function PoliciesList() {
   const [scope, setScope] = useState<Scope>('Local');
-  const [filter, setFilter] = useState('');
-  const state = useAsync(() => iamAll('ListPolicies', 'Policies', { Scope: scope }), [scope]);
+  const state = useAsync(
+    () =>
+      iamAll('ListPolicies', 'Policies', { Scope: scope }).then((ps) =>
+        ps.sort((a, b) => str(a.PolicyName).localeCompare(str(b.PolicyName))),
+      ),
+    [scope],
+  );
   return (
-    <>
-      <PageHeader title="Policies">
-        <Button onClick={state.reload}>Refresh</Button>
-        <Button kind="primary" onClick={() => navigate('iam', 'policies', 'create')}>
-          Create policy
-        </Button>
-      </PageHeader>
-      <section class="panel">
-        <div class="iam-filters">
-          <Field label="Filter by type">
-            <select value={scope} onChange={(e) => setScope(e.currentTarget.value as Scope)}>
-              <option value="All">All types</option>
-              <option value="Local">Customer managed</option>
-              <option value="AWS">AWS managed</option>
-            </select>
-          </Field>
-          <Field label="Filter policies">
-            <input
-              type="search"
-              value={filter}
-              onInput={(e) => setFilter(e.currentTarget.value)}
-              placeholder="Policy name"
-            />
-          </Field>
-        </div>
-        <Loaded state={state} what="policies">
-          {(ps) => (
-            <Table
-              label="Policies"
-              empty="No policies."
-              rows={ps
-                .filter((p) => str(p.PolicyName).toLowerCase().includes(filter.trim().toLowerCase()))
-                .sort((a, b) => str(a.PolicyName).localeCompare(str(b.PolicyName)))}
-              columns={[
-                {
-                  title: 'Policy name',
-                  render: (p) => <a href={link('iam', 'policies', str(p.Arn))}>{str(p.PolicyName)}</a>,
-                },
-                { title: 'Type', render: (p) => policyType(str(p.Arn)) },
-                { title: 'Attached entities', render: (p) => str(p.AttachmentCount) || '0' },
-                { title: 'Description', render: (p) => str(p.Description) },
-              ]}
-            />
-          )}
-        </Loaded>
-      </section>
-    </>
+    <ListPage
+      title="Policies"
+      section="policies"
+      createLabel="Create policy"
+      state={state}
+      what="policies"
+      label="Policies"
+      empty="No policies."
+      filters={
+        <Field label="Filter by type">
+          <select value={scope} onChange={(e) => setScope(e.currentTarget.value as Scope)}>
+            <option value="All">All types</option>
+            <option value="Local">Customer managed</option>
+            <option value="AWS">AWS managed</option>
+          </select>
+        </Field>
+      }
+      search={{ label: 'Filter policies', placeholder: 'Policy name', name: (p) => str(p.PolicyName) }}
+      columns={[
+        linkColumn<Xml>(
+          'Policy name',
+          'policies',
+          (p) => str(p.Arn),
+          (p) => str(p.PolicyName),
+        ),
+        { title: 'Type', render: (p) => policyType(str(p.Arn)) },
+        { title: 'Attached entities', render: (p) => str(p.AttachmentCount) || '0' },
+        { title: 'Description', render: (p) => str(p.Description) },
+      ]}
+    />
   );
 }
 
@@ -97,9 +87,9 @@ export function CreatePolicy() {
     });
   return (
     <>
-      <div class="breadcrumbs">
-        <a href={link('iam', 'policies')}>Policies</a> › Create policy
-      </div>
+      <Crumbs section="policies" title="Policies">
+        Create policy
+      </Crumbs>
       <PageHeader title="Create policy" />
       <section class="panel">
         <h2>Specify permissions</h2>
@@ -114,13 +104,13 @@ export function CreatePolicy() {
           <input value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
         </Field>
       </section>
-      <ErrorBox error={act.error} />
-      <div class="form-actions">
-        <Button onClick={() => navigate('iam', 'policies')}>Cancel</Button>
-        <Button kind="primary" disabled={act.busy || name.trim() === ''} onClick={create}>
-          {act.busy ? 'Creating…' : 'Create policy'}
-        </Button>
-      </div>
+      <CreateFooter
+        section="policies"
+        label="Create policy"
+        act={act}
+        disabled={name.trim() === ''}
+        onCreate={create}
+      />
     </>
   );
 }
@@ -142,9 +132,9 @@ export function PolicyDetail({ arn }: { arn: string }) {
   const name = str(state.data?.policy.PolicyName) || arn.replace(/^.*\//, '');
   return (
     <>
-      <div class="breadcrumbs">
-        <a href={link('iam', 'policies')}>Policies</a> › {name}
-      </div>
+      <Crumbs section="policies" title="Policies">
+        {name}
+      </Crumbs>
       <PageHeader title={name}>
         {customer && state.data && editing === undefined && (
           <Button kind="primary" onClick={() => (act.clear(), setEditing(state.data!.document))}>
@@ -194,27 +184,24 @@ export function PolicyDetail({ arn }: { arn: string }) {
                 <h2>Edit policy</h2>
                 <PolicyEditor value={editing} onChange={setEditing} />
                 <ErrorBox error={act.error} />
-                <div class="form-actions">
-                  <Button onClick={() => setEditing(undefined)}>Cancel</Button>
-                  <Button
-                    kind="primary"
-                    disabled={act.busy}
-                    onClick={() =>
-                      void act
-                        .run(() =>
-                          iam('CreatePolicyVersion', { PolicyArn: arn, PolicyDocument: editing, SetAsDefault: 'true' }),
-                        )
-                        .then((ok) => {
-                          if (ok) {
-                            setEditing(undefined);
-                            state.reload();
-                          }
-                        })
-                    }
-                  >
-                    {act.busy ? 'Saving…' : 'Save changes'}
-                  </Button>
-                </div>
+                <FormActions
+                  onCancel={() => setEditing(undefined)}
+                  onSubmit={() =>
+                    void act
+                      .run(() =>
+                        iam('CreatePolicyVersion', { PolicyArn: arn, PolicyDocument: editing, SetAsDefault: 'true' }),
+                      )
+                      .then((ok) => {
+                        if (ok) {
+                          setEditing(undefined);
+                          state.reload();
+                        }
+                      })
+                  }
+                  busy={act.busy}
+                  label="Save changes"
+                  busyLabel="Saving…"
+                />
               </section>
             ) : (
               <>
@@ -412,19 +399,16 @@ function Entities({ arn }: { arn: string }) {
   return (
     <section class="panel">
       <h2>Entities attached</h2>
-      <Loaded state={state} what="entities">
-        {(es) => (
-          <Table
-            label="Entities attached"
-            empty="This policy is not attached to any user, group or role."
-            rows={es}
-            columns={[
-              { title: 'Entity name', render: (e) => <a href={link('iam', page[e.kind], e.name)}>{e.name}</a> },
-              { title: 'Entity type', render: (e) => e.kind },
-            ]}
-          />
-        )}
-      </Loaded>
+      <LoadedTable
+        state={state}
+        what="entities"
+        label="Entities attached"
+        empty="This policy is not attached to any user, group or role."
+        columns={[
+          { title: 'Entity name', render: (e) => <a href={link('iam', page[e.kind], e.name)}>{e.name}</a> },
+          { title: 'Entity type', render: (e) => e.kind },
+        ]}
+      />
     </section>
   );
 }

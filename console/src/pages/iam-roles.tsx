@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import { iam, iamAll, str, type SessionInfo, type Xml } from '../api.js';
-import { link, navigate } from '../router.js';
+import { navigate } from '../router.js';
 import {
   Button,
-  Dialog,
   ErrorBox,
   Field,
+  FormActions,
   Loaded,
   PageHeader,
   Table,
@@ -15,7 +15,22 @@ import {
   useAsync,
 } from '../ui.js';
 import { PolicyEditor, conditionLines, statementsOf } from './iam-policy-editor.js';
-import { BoundaryPanel, PermissionsPanel, PolicyPicker, decodeDoc, pretty, removePolicies } from './iam-shared.js';
+import {
+  BoundaryPanel,
+  CreateFooter,
+  Crumbs,
+  DeleteEntityDialog,
+  DetailHeader,
+  ListPage,
+  PermissionsPanel,
+  PolicyPicker,
+  Summary,
+  decodeDoc,
+  linkColumn,
+  pretty,
+  removePolicies,
+  useSteps,
+} from './iam-shared.js';
 
 /** IAM roles: list, create (trust policy editor), the role's page with its trust relationships. */
 
@@ -84,50 +99,29 @@ export function RolesList() {
       }),
     );
   }, []);
-  const [filter, setFilter] = useState('');
   return (
-    <>
-      <PageHeader title="Roles">
-        <Button onClick={state.reload}>Refresh</Button>
-        <Button kind="primary" onClick={() => navigate('iam', 'roles', 'create')}>
-          Create role
-        </Button>
-      </PageHeader>
-      <section class="panel">
-        <Field label="Find roles">
-          <input
-            type="search"
-            value={filter}
-            onInput={(e) => setFilter(e.currentTarget.value)}
-            placeholder="Role name"
-          />
-        </Field>
-        <Loaded state={state} what="roles">
-          {(roles) => (
-            <Table
-              label="Roles"
-              empty="No roles."
-              rows={roles.filter((r) => str(r.RoleName).toLowerCase().includes(filter.trim().toLowerCase()))}
-              columns={[
-                {
-                  title: 'Role name',
-                  render: (r) => <a href={link('iam', 'roles', str(r.RoleName))}>{str(r.RoleName)}</a>,
-                },
-                { title: 'Trusted entities', render: (r) => trustSummary(str(r.AssumeRolePolicyDocument)) },
-                { title: 'Created', render: (r) => formatDate(str(r.CreateDate)) },
-                {
-                  title: 'Last activity',
-                  render: (r) => {
-                    const d = str((r.RoleLastUsed as Xml | undefined)?.LastUsedDate);
-                    return d ? formatDate(d) : 'Never';
-                  },
-                },
-              ]}
-            />
-          )}
-        </Loaded>
-      </section>
-    </>
+    <ListPage
+      title="Roles"
+      section="roles"
+      createLabel="Create role"
+      state={state}
+      what="roles"
+      label="Roles"
+      empty="No roles."
+      search={{ label: 'Find roles', placeholder: 'Role name', name: (r) => str(r.RoleName) }}
+      columns={[
+        linkColumn<Xml>('Role name', 'roles', (r) => str(r.RoleName)),
+        { title: 'Trusted entities', render: (r) => trustSummary(str(r.AssumeRolePolicyDocument)) },
+        { title: 'Created', render: (r) => formatDate(str(r.CreateDate)) },
+        {
+          title: 'Last activity',
+          render: (r) => {
+            const d = str((r.RoleLastUsed as Xml | undefined)?.LastUsedDate);
+            return d ? formatDate(d) : 'Never';
+          },
+        },
+      ]}
+    />
   );
 }
 
@@ -172,33 +166,30 @@ export function CreateRole({ session }: { session: SessionInfo }) {
   const [description, setDescription] = useState('');
   const [duration, setDuration] = useState('3600');
   const [policies, setPolicies] = useState<Set<string>>(new Set());
-  const [done, setDone] = useState<string[]>([]);
+  const steps = useSteps();
   const act = useAction();
   const create = () =>
     void act
       .run(async () => {
-        const steps: string[] = [];
-        setDone([]);
+        const step = steps.begin();
         await iam('CreateRole', {
           RoleName: name,
           AssumeRolePolicyDocument: trust,
           Description: description || undefined,
           MaxSessionDuration: duration || undefined,
         });
-        steps.push(`Created role ${name}`);
-        setDone([...steps]);
+        step(`Created role ${name}`);
         for (const p of policies) {
           await iam('AttachRolePolicy', { RoleName: name, PolicyArn: p });
-          steps.push(`Attached ${p}`);
-          setDone([...steps]);
+          step(`Attached ${p}`);
         }
       })
       .then((ok) => ok && navigate('iam', 'roles', name));
   return (
     <>
-      <div class="breadcrumbs">
-        <a href={link('iam', 'roles')}>Roles</a> › Create role
-      </div>
+      <Crumbs section="roles" title="Roles">
+        Create role
+      </Crumbs>
       <PageHeader title="Create role" />
       <section class="panel">
         <h2>Role details</h2>
@@ -238,20 +229,14 @@ export function CreateRole({ session }: { session: SessionInfo }) {
         <h2>Add permissions</h2>
         <PolicyPicker selected={policies} onChange={setPolicies} />
       </section>
-      {done.length > 0 && (
-        <ul class="steps" aria-label="Completed steps">
-          {done.map((d) => (
-            <li>✓ {d}</li>
-          ))}
-        </ul>
-      )}
-      <ErrorBox error={act.error} />
-      <div class="form-actions">
-        <Button onClick={() => navigate('iam', 'roles')}>Cancel</Button>
-        <Button kind="primary" disabled={act.busy || name.trim() === ''} onClick={create}>
-          {act.busy ? 'Creating…' : 'Create role'}
-        </Button>
-      </div>
+      <CreateFooter
+        section="roles"
+        label="Create role"
+        act={act}
+        done={steps.done}
+        disabled={name.trim() === ''}
+        onCreate={create}
+      />
     </>
   );
 }
@@ -286,53 +271,36 @@ export function RoleDetail({ name }: { name: string }) {
   const act = useAction();
   return (
     <>
-      <div class="breadcrumbs">
-        <a href={link('iam', 'roles')}>Roles</a> › {name}
-      </div>
-      <PageHeader title={name}>
-        <Button kind="danger" onClick={() => (act.clear(), setDeleting(true))}>
-          Delete role
-        </Button>
-      </PageHeader>
+      <DetailHeader
+        section="roles"
+        sectionTitle="Roles"
+        name={name}
+        deleteLabel="Delete role"
+        onDelete={() => (act.clear(), setDeleting(true))}
+      />
       <Loaded state={state} what="the role">
         {(role) => {
           const trust = pretty(str(role.AssumeRolePolicyDocument));
           const lastUsed = role.RoleLastUsed as Xml | undefined;
           return (
             <>
-              <section class="panel">
-                <h2>Summary</h2>
-                <dl class="kv grid">
-                  <div>
-                    <dt>ARN</dt>
-                    <dd>{str(role.Arn)}</dd>
-                  </div>
-                  <div>
-                    <dt>Created</dt>
-                    <dd>{formatDate(str(role.CreateDate))}</dd>
-                  </div>
-                  <div>
-                    <dt>Last activity</dt>
-                    <dd>
-                      {str(lastUsed?.LastUsedDate)
-                        ? `${formatDate(str(lastUsed?.LastUsedDate))} (${str(lastUsed?.Region)})`
-                        : 'Never'}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt>Maximum session duration</dt>
-                    <dd>
-                      {str(role.MaxSessionDuration)
-                        ? `${Number(str(role.MaxSessionDuration)) / 3600} hour(s)`
-                        : '1 hour'}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt>Description</dt>
-                    <dd>{str(role.Description) || '—'}</dd>
-                  </div>
-                </dl>
-              </section>
+              <Summary
+                items={[
+                  ['ARN', str(role.Arn)],
+                  ['Created', formatDate(str(role.CreateDate))],
+                  [
+                    'Last activity',
+                    str(lastUsed?.LastUsedDate)
+                      ? `${formatDate(str(lastUsed?.LastUsedDate))} (${str(lastUsed?.Region)})`
+                      : 'Never',
+                  ],
+                  [
+                    'Maximum session duration',
+                    str(role.MaxSessionDuration) ? `${Number(str(role.MaxSessionDuration)) / 3600} hour(s)` : '1 hour',
+                  ],
+                  ['Description', str(role.Description) || '—'],
+                ]}
+              />
               <Tabs
                 tabs={[
                   ['permissions', 'Permissions'],
@@ -367,25 +335,22 @@ export function RoleDetail({ name }: { name: string }) {
                       <>
                         <PolicyEditor label="Trust policy" value={editing} onChange={setEditing} summary={false} />
                         <ErrorBox error={act.error} />
-                        <div class="form-actions">
-                          <Button onClick={() => setEditing(undefined)}>Cancel</Button>
-                          <Button
-                            kind="primary"
-                            disabled={act.busy}
-                            onClick={() =>
-                              void act
-                                .run(() => iam('UpdateAssumeRolePolicy', { RoleName: name, PolicyDocument: editing }))
-                                .then((ok) => {
-                                  if (ok) {
-                                    setEditing(undefined);
-                                    state.reload();
-                                  }
-                                })
-                            }
-                          >
-                            {act.busy ? 'Updating…' : 'Update policy'}
-                          </Button>
-                        </div>
+                        <FormActions
+                          onCancel={() => setEditing(undefined)}
+                          onSubmit={() =>
+                            void act
+                              .run(() => iam('UpdateAssumeRolePolicy', { RoleName: name, PolicyDocument: editing }))
+                              .then((ok) => {
+                                if (ok) {
+                                  setEditing(undefined);
+                                  state.reload();
+                                }
+                              })
+                          }
+                          busy={act.busy}
+                          label="Update policy"
+                          busyLabel="Updating…"
+                        />
                       </>
                     )}
                   </section>
@@ -397,33 +362,24 @@ export function RoleDetail({ name }: { name: string }) {
         }}
       </Loaded>
       {deleting && (
-        <Dialog
-          title={`Delete ${name}?`}
-          confirmLabel="Delete"
-          danger
-          confirmText={name}
-          busy={act.busy}
-          error={act.error}
-          onConfirm={() =>
-            void act
-              .run(async () => {
-                for (const ip of await iamAll('ListInstanceProfilesForRole', 'InstanceProfiles', { RoleName: name }))
-                  await iam('RemoveRoleFromInstanceProfile', {
-                    RoleName: name,
-                    InstanceProfileName: str(ip.InstanceProfileName),
-                  });
-                await removePolicies('role', name);
-                await iam('DeleteRole', { RoleName: name });
-              })
-              .then((ok) => ok && navigate('iam', 'roles'))
-          }
+        <DeleteEntityDialog
+          name={name}
+          section="roles"
+          act={act}
+          remove={async () => {
+            for (const ip of await iamAll('ListInstanceProfilesForRole', 'InstanceProfiles', { RoleName: name }))
+              await iam('RemoveRoleFromInstanceProfile', {
+                RoleName: name,
+                InstanceProfileName: str(ip.InstanceProfileName),
+              });
+            await removePolicies('role', name);
+            await iam('DeleteRole', { RoleName: name });
+          }}
           onCancel={() => setDeleting(false)}
         >
-          <p>
-            The role is removed from its instance profiles and its policies detached or deleted, then the role is
-            deleted. Sessions already issued keep working until they expire.
-          </p>
-        </Dialog>
+          The role is removed from its instance profiles and its policies detached or deleted, then the role is deleted.
+          Sessions already issued keep working until they expire.
+        </DeleteEntityDialog>
       )}
     </>
   );

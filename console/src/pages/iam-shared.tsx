@@ -1,8 +1,24 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { ApiError, iam, iamAll, members, str, type Xml } from '../api.js';
-import { link } from '../router.js';
-import { Button, Dialog, ErrorBox, Field, Loaded, Table, useAction, useAsync } from '../ui.js';
+import { link, navigate } from '../router.js';
+import {
+  Button,
+  Dialog,
+  ErrorBox,
+  Field,
+  FormActions,
+  Loaded,
+  LoadedTable,
+  PageHeader,
+  Table,
+  TextField,
+  useAction,
+  useAsync,
+  type Async,
+  type Column,
+  formatDate,
+} from '../ui.js';
 
 /** Shared IAM building blocks: policy lists and pickers, attached-policy tables, small helpers. */
 
@@ -79,6 +95,14 @@ export async function listPolicies(): Promise<PolicyInfo[]> {
   return [...local.map((p) => toInfo(p, false)).sort(byName), ...[...aws].sort(byName)];
 }
 
+/** A copy of `set` with `item` in it (`on`) or not. */
+function toggled(set: ReadonlySet<string>, item: string, on: boolean): Set<string> {
+  const next = new Set(set);
+  if (on) next.add(item);
+  else next.delete(item);
+  return next;
+}
+
 /** "Filter policies" and a checkbox per policy (customer managed, then at most 50 AWS managed). */
 export function PolicyPicker({
   selected,
@@ -93,14 +117,13 @@ export function PolicyPicker({
   const [filter, setFilter] = useState('');
   return (
     <div class="policy-picker">
-      <Field label="Filter policies">
-        <input
-          type="search"
-          value={filter}
-          onInput={(e) => setFilter(e.currentTarget.value)}
-          placeholder="Search by policy name"
-        />
-      </Field>
+      <TextField
+        label="Filter policies"
+        type="search"
+        value={filter}
+        onValue={setFilter}
+        placeholder="Search by policy name"
+      />
       <Loaded state={state} what="policies">
         {(all) => {
           const f = filter.trim().toLowerCase();
@@ -117,12 +140,7 @@ export function PolicyPicker({
                     <input
                       type="checkbox"
                       checked={selected.has(p.arn)}
-                      onChange={(e) => {
-                        const next = new Set(selected);
-                        if (e.currentTarget.checked) next.add(p.arn);
-                        else next.delete(p.arn);
-                        onChange(next);
-                      }}
+                      onChange={(e) => onChange(toggled(selected, p.arn, e.currentTarget.checked))}
                     />
                     <span>{p.name}</span>
                   </label>
@@ -158,12 +176,7 @@ export function NamePicker({
             <input
               type="checkbox"
               checked={selected.has(n)}
-              onChange={(e) => {
-                const next = new Set(selected);
-                if (e.currentTarget.checked) next.add(n);
-                else next.delete(n);
-                onChange(next);
-              }}
+              onChange={(e) => onChange(toggled(selected, n, e.currentTarget.checked))}
             />
             <span>{n}</span>
           </label>
@@ -234,54 +247,51 @@ export function PermissionsPanel({ kind, name }: { kind: Principal; name: string
           </Button>
         )}
       </h2>
-      <Loaded state={state} what="permissions">
-        {(rows) => (
-          <Table
-            label="Permissions policies"
-            empty="No policies attached."
-            rows={rows}
-            columns={[
-              {
-                title: 'Policy name',
-                render: (r) =>
-                  r.arn ? (
-                    <a href={link('iam', 'policies', r.arn)}>{r.name}</a>
-                  ) : (
-                    <button
-                      type="button"
-                      class="btn link"
-                      aria-expanded={viewing === r.name}
-                      onClick={() => setViewing(viewing === r.name ? undefined : r.name)}
-                    >
-                      {r.name}
-                    </button>
-                  ),
-              },
-              {
-                title: 'Type',
-                render: (r) =>
-                  r.kind === 'inline'
-                    ? 'Customer inline'
-                    : r.arn?.includes(':aws:policy/')
-                      ? 'AWS managed'
-                      : 'Customer managed',
-              },
-              {
-                title: 'Actions',
-                render: (r) => (
-                  <Button
-                    kind="danger"
-                    aria-label={r.kind === 'managed' ? `Detach ${r.name}` : `Delete inline policy ${r.name}`}
-                    onClick={() => (act.clear(), setRemoving(r))}
-                  >
-                    {r.kind === 'managed' ? 'Detach' : 'Delete'}
-                  </Button>
-                ),
-              },
-            ]}
-          />
-        )}
-      </Loaded>
+      <LoadedTable
+        state={state}
+        what="permissions"
+        label="Permissions policies"
+        empty="No policies attached."
+        columns={[
+          {
+            title: 'Policy name',
+            render: (r) =>
+              r.arn ? (
+                <a href={link('iam', 'policies', r.arn)}>{r.name}</a>
+              ) : (
+                <button
+                  type="button"
+                  class="btn link"
+                  aria-expanded={viewing === r.name}
+                  onClick={() => setViewing(viewing === r.name ? undefined : r.name)}
+                >
+                  {r.name}
+                </button>
+              ),
+          },
+          {
+            title: 'Type',
+            render: (r) =>
+              r.kind === 'inline'
+                ? 'Customer inline'
+                : r.arn?.includes(':aws:policy/')
+                  ? 'AWS managed'
+                  : 'Customer managed',
+          },
+          {
+            title: 'Actions',
+            render: (r) => (
+              <Button
+                kind="danger"
+                aria-label={r.kind === 'managed' ? `Detach ${r.name}` : `Delete inline policy ${r.name}`}
+                onClick={() => (act.clear(), setRemoving(r))}
+              >
+                {r.kind === 'managed' ? 'Detach' : 'Delete'}
+              </Button>
+            ),
+          },
+        ]}
+      />
       {viewing && <InlinePolicyView kind={kind} name={name} policy={viewing} />}
       {adding && (
         <Dialog
@@ -444,39 +454,414 @@ export function memberStrings(v: Xml[keyof Xml] | undefined): string[] {
   return members<string>(v).map(String);
 }
 
-/** ui.tsx's Dialog plus `disabled` (confirm not allowed yet, label unchanged): same look and keyboard behaviour. */
-export function GatedDialog(props: {
+/** The IAM console's sections that list entities (#/iam/<section>/…). */
+export type Section = 'users' | 'groups' | 'roles' | 'policies';
+
+/** A table column whose cell links to the entity's page. */
+export function linkColumn<T>(
+  title: string,
+  section: Section,
+  id: (r: T) => string,
+  text: (r: T) => string = id,
+): Column<T> {
+  return { title, render: (r) => <a href={link('iam', section, id(r))}>{text(r)}</a> };
+}
+
+/** A section's list page: Refresh and Create, optional filters and "Find …" search, the table. */
+export function ListPage<T>({
+  title,
+  section,
+  createLabel,
+  state,
+  what,
+  label,
+  empty,
+  columns,
+  search,
+  filters,
+}: {
   title: string;
-  children?: ComponentChildren;
-  confirmLabel: string;
-  danger?: boolean;
-  busy?: boolean;
-  disabled?: boolean;
-  error?: unknown;
-  onConfirm: () => void;
-  onCancel: () => void;
+  section: Section;
+  createLabel: string;
+  state: Async<T[]>;
+  what: string;
+  label: string;
+  empty: string;
+  columns: readonly Column<NoInfer<T>>[];
+  /** The search field: its label, placeholder and the name it matches. */
+  search?: { label: string; placeholder: string; name: (r: NoInfer<T>) => string };
+  /** More filter fields, shown before the search field. */
+  filters?: ComponentChildren;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
-  }, []);
+  const [filter, setFilter] = useState('');
+  const searchField = search && (
+    <TextField label={search.label} type="search" value={filter} onValue={setFilter} placeholder={search.placeholder} />
+  );
+  const f = filter.trim().toLowerCase();
   return (
-    <div class="backdrop" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
-      <div class="dialog" role="dialog" aria-modal="true" aria-label={props.title} ref={ref}>
-        <h2>{props.title}</h2>
-        {props.children}
-        <ErrorBox error={props.error} />
-        <div class="dialog-actions">
-          <Button onClick={props.onCancel}>Cancel</Button>
-          <Button
-            kind={props.danger ? 'danger' : 'primary'}
-            disabled={props.disabled || props.busy}
-            onClick={props.onConfirm}
-          >
-            {props.busy ? 'Working…' : props.confirmLabel}
-          </Button>
-        </div>
-      </div>
+    <>
+      <PageHeader title={title}>
+        <Button onClick={state.reload}>Refresh</Button>
+        <Button kind="primary" onClick={() => navigate('iam', section, 'create')}>
+          {createLabel}
+        </Button>
+      </PageHeader>
+      <section class="panel">
+        {filters ? (
+          <div class="iam-filters">
+            {filters}
+            {searchField}
+          </div>
+        ) : (
+          searchField
+        )}
+        <Loaded state={state} what={what}>
+          {(rows) => (
+            <Table
+              label={label}
+              empty={empty}
+              rows={search ? rows.filter((r) => search.name(r).toLowerCase().includes(f)) : rows}
+              columns={columns}
+            />
+          )}
+        </Loaded>
+      </section>
+    </>
+  );
+}
+
+/** "Users › Create user": the way back to a section's list. */
+export function Crumbs({ section, title, children }: { section: Section; title: string; children: ComponentChildren }) {
+  return (
+    <div class="breadcrumbs">
+      <a href={link('iam', section)}>{title}</a> › {children}
     </div>
+  );
+}
+
+/** The steps a create form has done so far; `begin()` clears them and returns the step recorder. */
+export function useSteps(): { done: string[]; begin: () => (s: string) => void } {
+  const [done, setDone] = useState<string[]>([]);
+  const begin = useCallback(() => {
+    const steps: string[] = [];
+    setDone([]);
+    return (s: string) => {
+      steps.push(s);
+      setDone([...steps]);
+    };
+  }, []);
+  return { done, begin };
+}
+
+/** The end of a create form: completed steps, the error, Cancel (back to the list) and Create. */
+export function CreateFooter({
+  section,
+  label,
+  act,
+  done = [],
+  disabled,
+  onCreate,
+}: {
+  section: Section;
+  label: string;
+  act: { busy: boolean; error: unknown };
+  done?: readonly string[];
+  disabled: boolean;
+  onCreate: () => void;
+}) {
+  return (
+    <>
+      {done.length > 0 && (
+        <ul class="steps" aria-label="Completed steps">
+          {done.map((d) => (
+            <li>✓ {d}</li>
+          ))}
+        </ul>
+      )}
+      <ErrorBox error={act.error} />
+      <FormActions
+        onCancel={() => navigate('iam', section)}
+        onSubmit={onCreate}
+        busy={act.busy}
+        disabled={disabled}
+        label={label}
+        busyLabel="Creating…"
+      />
+    </>
+  );
+}
+
+/** An entity page's top: breadcrumbs, its name and the delete button. */
+export function DetailHeader({
+  section,
+  sectionTitle,
+  name,
+  deleteLabel,
+  onDelete,
+}: {
+  section: Section;
+  sectionTitle: string;
+  name: string;
+  deleteLabel: string;
+  onDelete: () => void;
+}) {
+  return (
+    <>
+      <Crumbs section={section} title={sectionTitle}>
+        {name}
+      </Crumbs>
+      <PageHeader title={name}>
+        <Button kind="danger" onClick={onDelete}>
+          {deleteLabel}
+        </Button>
+      </PageHeader>
+    </>
+  );
+}
+
+/** An entity page's "Summary" panel: label, value pairs. */
+export function Summary({ items }: { items: readonly (readonly [string, ComponentChildren])[] }) {
+  return (
+    <section class="panel">
+      <h2>Summary</h2>
+      <dl class="kv grid">
+        {items.map(([dt, dd]) => (
+          <div>
+            <dt>{dt}</dt>
+            <dd>{dd}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+/** "Delete <name>?": typed confirmation, then `remove` and back to the section's list. */
+export function DeleteEntityDialog({
+  name,
+  section,
+  act,
+  remove,
+  onCancel,
+  children,
+}: {
+  name: string;
+  section: Section;
+  act: ReturnType<typeof useAction>;
+  remove: () => Promise<unknown>;
+  onCancel: () => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <Dialog
+      title={`Delete ${name}?`}
+      confirmLabel="Delete"
+      danger
+      confirmText={name}
+      busy={act.busy}
+      error={act.error}
+      onConfirm={() => void act.run(remove).then((ok) => ok && navigate('iam', section))}
+      onCancel={onCancel}
+    >
+      <p>{children}</p>
+    </Dialog>
+  );
+}
+
+/** "Console password" and "User must create a new password at next sign-in". */
+export function ConsolePasswordFields({
+  password,
+  onPassword,
+  reset,
+  onReset,
+}: {
+  password: string;
+  onPassword: (v: string) => void;
+  reset: boolean;
+  onReset: (v: boolean) => void;
+}) {
+  return (
+    <>
+      <Field label="Console password">
+        <input
+          type="password"
+          value={password}
+          onInput={(e) => onPassword(e.currentTarget.value)}
+          autocomplete="new-password"
+        />
+      </Field>
+      <label class="check">
+        <input type="checkbox" checked={reset} onChange={(e) => onReset(e.currentTarget.checked)} />
+        <span>User must create a new password at next sign-in</span>
+      </label>
+    </>
+  );
+}
+
+/** Group membership seen from one side: a group's users, or a user's groups. */
+const MEMBERSHIP = {
+  group: {
+    heading: 'Users in this group',
+    addButton: 'Add users',
+    hideAddWhileAdding: true,
+    what: 'users',
+    empty: 'No users in this group.',
+    column: 'User name',
+    section: 'users',
+    key: 'UserName',
+    removeLabel: (m: string) => `Remove ${m}`,
+    addTitle: 'Add users to the group',
+    addConfirm: 'Add users',
+    pickerEmpty: 'All users are already in this group.',
+    removeTitle: (name: string, m: string) => `Remove ${m} from ${name}?`,
+    removeText: 'The user loses the permissions this group grants.',
+    load: (name: string) =>
+      Promise.all([iamAll('GetGroup', 'Users', { GroupName: name }), iamAll('ListUsers', 'Users')]),
+    pair: (name: string, m: string) => ({ GroupName: name, UserName: m }),
+  },
+  user: {
+    heading: 'User groups membership',
+    tableLabel: 'Groups',
+    addButton: 'Add user to groups',
+    hideAddWhileAdding: false,
+    what: 'groups',
+    empty: 'This user is not in any group.',
+    column: 'Group name',
+    section: 'groups',
+    key: 'GroupName',
+    removeLabel: (m: string) => `Remove from ${m}`,
+    addTitle: 'Add user to groups',
+    addConfirm: 'Add to groups',
+    pickerEmpty: 'There are no other groups.',
+    removeTitle: (name: string, m: string) => `Remove ${name} from ${m}?`,
+    removeText: 'The user loses the permissions the group grants.',
+    load: (name: string) =>
+      Promise.all([iamAll('ListGroupsForUser', 'Groups', { UserName: name }), iamAll('ListGroups', 'Groups')]),
+    pair: (name: string, m: string) => ({ UserName: name, GroupName: m }),
+  },
+} as const;
+
+/** The members table with "Remove" per row and an "Add" dialog picking from the others. */
+export function MembershipPanel({ of, name }: { of: 'user' | 'group'; name: string }) {
+  const k: (typeof MEMBERSHIP)[keyof typeof MEMBERSHIP] & { tableLabel?: string } = MEMBERSHIP[of];
+  const state = useAsync(async () => {
+    const [mine, all] = await k.load(name);
+    return { mine, all };
+  }, [of, name]);
+  const [adding, setAdding] = useState(false);
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [removing, setRemoving] = useState<string | undefined>();
+  const act = useAction();
+  const done = (ok: boolean, close: () => void) => {
+    if (ok) close();
+    state.reload();
+  };
+  const nameOf = (x: Xml) => str(x[k.key]);
+  return (
+    <section class="panel">
+      <h2>
+        {k.heading}
+        {!(k.hideAddWhileAdding && adding) && (
+          <Button kind="primary" onClick={() => (act.clear(), setChosen(new Set()), setAdding(true))}>
+            {k.addButton}
+          </Button>
+        )}
+      </h2>
+      <Loaded state={state} what={k.what}>
+        {({ mine, all }) => (
+          <>
+            <Table
+              label={k.tableLabel ?? k.heading}
+              empty={k.empty}
+              rows={mine}
+              columns={[
+                linkColumn(k.column, k.section, nameOf),
+                { title: 'Created', render: (x) => formatDate(str(x.CreateDate)) },
+                {
+                  title: 'Actions',
+                  render: (x) => (
+                    <Button
+                      kind="danger"
+                      aria-label={k.removeLabel(nameOf(x))}
+                      onClick={() => (act.clear(), setRemoving(nameOf(x)))}
+                    >
+                      Remove
+                    </Button>
+                  ),
+                },
+              ]}
+            />
+            {adding && (
+              <Dialog
+                title={k.addTitle}
+                confirmLabel={k.addConfirm}
+                busy={act.busy}
+                error={act.error}
+                onConfirm={() =>
+                  void act
+                    .run(async () => {
+                      for (const m of chosen) await iam('AddUserToGroup', k.pair(name, m));
+                    })
+                    .then((ok) => done(ok, () => setAdding(false)))
+                }
+                onCancel={() => setAdding(false)}
+              >
+                <NamePicker
+                  names={all.map(nameOf).filter((n) => !mine.some((m) => nameOf(m) === n))}
+                  selected={chosen}
+                  onChange={setChosen}
+                  empty={k.pickerEmpty}
+                />
+              </Dialog>
+            )}
+          </>
+        )}
+      </Loaded>
+      {removing && (
+        <Dialog
+          title={k.removeTitle(name, removing)}
+          confirmLabel="Remove"
+          danger
+          busy={act.busy}
+          error={act.error}
+          onConfirm={() =>
+            void act
+              .run(() => iam('RemoveUserFromGroup', k.pair(name, removing)))
+              .then((ok) => done(ok, () => setRemoving(undefined)))
+          }
+          onCancel={() => setRemoving(undefined)}
+        >
+          <p>{k.removeText}</p>
+        </Dialog>
+      )}
+    </section>
+  );
+}
+
+/** A create form's panel: pick names out of a loaded list (the new group's users, the new user's groups). */
+export function PickNamesPanel({
+  title,
+  state,
+  what,
+  nameOf,
+  selected,
+  onChange,
+  empty,
+}: {
+  title: string;
+  state: Async<Xml[]>;
+  what: string;
+  nameOf: (x: Xml) => string;
+  selected: ReadonlySet<string>;
+  onChange: (s: Set<string>) => void;
+  empty: string;
+}) {
+  return (
+    <section class="panel">
+      <h2>{title}</h2>
+      <Loaded state={state} what={what}>
+        {(list) => <NamePicker names={list.map(nameOf)} selected={selected} onChange={onChange} empty={empty} />}
+      </Loaded>
+    </section>
   );
 }

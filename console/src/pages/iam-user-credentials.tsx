@@ -6,15 +6,16 @@ import {
   Dialog,
   ErrorBox,
   Field,
-  Loaded,
+  LoadedTable,
   Notice,
   Table,
+  TextField,
   download,
   formatDate,
   useAction,
   useAsync,
 } from '../ui.js';
-import { GatedDialog, ageDays, ignoreMissing } from './iam-shared.js';
+import { ConsolePasswordFields, ageDays, ignoreMissing } from './iam-shared.js';
 
 /** A user's "Security credentials" tab (console access, MFA, access keys) and "Access Advisor". */
 
@@ -79,18 +80,7 @@ function ConsoleAccess({ name, enabled, onChanged }: { name: string; enabled: bo
           }
           onCancel={() => setDialog(undefined)}
         >
-          <Field label="Console password">
-            <input
-              type="password"
-              value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-              autocomplete="new-password"
-            />
-          </Field>
-          <label class="check">
-            <input type="checkbox" checked={reset} onChange={(e) => setReset(e.currentTarget.checked)} />
-            <span>User must create a new password at next sign-in</span>
-          </label>
+          <ConsolePasswordFields password={password} onPassword={setPassword} reset={reset} onReset={setReset} />
         </Dialog>
       )}
       {dialog === 'disable' && (
@@ -121,32 +111,29 @@ function MfaDevices({ name }: { name: string }) {
         Multi-factor authentication (MFA)
         <Button onClick={() => setAssigning(true)}>Assign MFA device</Button>
       </h2>
-      <Loaded state={state} what="MFA devices">
-        {(devices) => (
-          <Table
-            label="MFA devices"
-            empty="No MFA devices assigned."
-            rows={devices}
-            columns={[
-              { title: 'Identifier', render: (d) => <code>{str(d.SerialNumber)}</code> },
-              { title: 'Type', render: (d) => (str(d.SerialNumber).includes(':mfa/') ? 'Virtual' : 'Other') },
-              { title: 'Assigned', render: (d) => formatDate(str(d.EnableDate)) },
-              {
-                title: 'Actions',
-                render: (d) => (
-                  <Button
-                    kind="danger"
-                    aria-label={`Remove MFA device ${str(d.SerialNumber)}`}
-                    onClick={() => (act.clear(), setRemoving(str(d.SerialNumber)))}
-                  >
-                    Remove
-                  </Button>
-                ),
-              },
-            ]}
-          />
-        )}
-      </Loaded>
+      <LoadedTable
+        state={state}
+        what="MFA devices"
+        label="MFA devices"
+        empty="No MFA devices assigned."
+        columns={[
+          { title: 'Identifier', render: (d) => <code>{str(d.SerialNumber)}</code> },
+          { title: 'Type', render: (d) => (str(d.SerialNumber).includes(':mfa/') ? 'Virtual' : 'Other') },
+          { title: 'Assigned', render: (d) => formatDate(str(d.EnableDate)) },
+          {
+            title: 'Actions',
+            render: (d) => (
+              <Button
+                kind="danger"
+                aria-label={`Remove MFA device ${str(d.SerialNumber)}`}
+                onClick={() => (act.clear(), setRemoving(str(d.SerialNumber)))}
+              >
+                Remove
+              </Button>
+            ),
+          },
+        ]}
+      />
       {assigning && (
         <AssignMfa
           name={name}
@@ -216,7 +203,7 @@ function AssignMfa({ name, onDone }: { name: string; onDone: () => void }) {
       )
       .then((ok) => ok && onDone());
   return (
-    <GatedDialog
+    <Dialog
       title="Assign MFA device"
       confirmLabel="Add MFA"
       busy={act.busy}
@@ -251,27 +238,24 @@ function AssignMfa({ name, onDone }: { name: string; onDone: () => void }) {
             </li>
             <li>Type two consecutive codes from the app.</li>
           </ol>
-          <Field label="MFA code 1">
-            <input
+          {(
+            [
+              ['MFA code 1', code1, setCode1],
+              ['MFA code 2', code2, setCode2],
+            ] as const
+          ).map(([label, value, set]) => (
+            <TextField
+              label={label}
               inputMode="numeric"
               autocomplete="one-time-code"
               maxLength={6}
-              value={code1}
-              onInput={(e) => setCode1(e.currentTarget.value.trim())}
+              value={value}
+              onValue={(v) => set(v.trim())}
             />
-          </Field>
-          <Field label="MFA code 2">
-            <input
-              inputMode="numeric"
-              autocomplete="one-time-code"
-              maxLength={6}
-              value={code2}
-              onInput={(e) => setCode2(e.currentTarget.value.trim())}
-            />
-          </Field>
+          ))}
         </>
       )}
-    </GatedDialog>
+    </Dialog>
   );
 }
 
@@ -317,70 +301,63 @@ function AccessKeys({ name }: { name: string }) {
         key, deactivating the old one, then deleting it.
       </p>
       {!deleting && !created && <ErrorBox error={act.error} />}
-      <Loaded state={state} what="access keys">
-        {(rows) => (
-          <Table
-            label="Access keys"
-            empty="No access keys."
-            rows={rows}
-            columns={[
-              { title: 'Access key ID', render: (r) => <code>{str(r.key.AccessKeyId)}</code> },
-              {
-                title: 'Status',
-                render: (r) =>
-                  str(r.key.Status) === 'Active' ? (
-                    <Badge kind="good">Active</Badge>
+      <LoadedTable
+        state={state}
+        what="access keys"
+        label="Access keys"
+        empty="No access keys."
+        columns={[
+          { title: 'Access key ID', render: (r) => <code>{str(r.key.AccessKeyId)}</code> },
+          {
+            title: 'Status',
+            render: (r) =>
+              str(r.key.Status) === 'Active' ? (
+                <Badge kind="good">Active</Badge>
+              ) : (
+                <Badge kind="neutral">Inactive</Badge>
+              ),
+          },
+          {
+            title: 'Created',
+            render: (r) => <span title={formatDate(str(r.key.CreateDate))}>{ageDays(str(r.key.CreateDate))}</span>,
+          },
+          {
+            title: 'Last used',
+            render: (r) => {
+              const d = str(r.lastUsed?.LastUsedDate);
+              if (!d) return 'Never';
+              return `${formatDate(d)} · ${str(r.lastUsed?.ServiceName)} · ${str(r.lastUsed?.Region)}`;
+            },
+          },
+          {
+            title: 'Actions',
+            render: (r) => {
+              const id = str(r.key.AccessKeyId);
+              const active = str(r.key.Status) === 'Active';
+              return (
+                <span class="row-actions">
+                  {active ? (
+                    <Button
+                      aria-label={`Deactivate ${id}`}
+                      disabled={act.busy}
+                      onClick={() => setStatus(id, 'Inactive')}
+                    >
+                      Deactivate
+                    </Button>
                   ) : (
-                    <Badge kind="neutral">Inactive</Badge>
-                  ),
-              },
-              {
-                title: 'Created',
-                render: (r) => <span title={formatDate(str(r.key.CreateDate))}>{ageDays(str(r.key.CreateDate))}</span>,
-              },
-              {
-                title: 'Last used',
-                render: (r) => {
-                  const d = str(r.lastUsed?.LastUsedDate);
-                  if (!d) return 'Never';
-                  return `${formatDate(d)} · ${str(r.lastUsed?.ServiceName)} · ${str(r.lastUsed?.Region)}`;
-                },
-              },
-              {
-                title: 'Actions',
-                render: (r) => {
-                  const id = str(r.key.AccessKeyId);
-                  const active = str(r.key.Status) === 'Active';
-                  return (
-                    <span class="row-actions">
-                      {active ? (
-                        <Button
-                          aria-label={`Deactivate ${id}`}
-                          disabled={act.busy}
-                          onClick={() => setStatus(id, 'Inactive')}
-                        >
-                          Deactivate
-                        </Button>
-                      ) : (
-                        <Button
-                          aria-label={`Activate ${id}`}
-                          disabled={act.busy}
-                          onClick={() => setStatus(id, 'Active')}
-                        >
-                          Activate
-                        </Button>
-                      )}
-                      <Button kind="danger" aria-label={`Delete ${id}`} onClick={() => (act.clear(), setDeleting(id))}>
-                        Delete
-                      </Button>
-                    </span>
-                  );
-                },
-              },
-            ]}
-          />
-        )}
-      </Loaded>
+                    <Button aria-label={`Activate ${id}`} disabled={act.busy} onClick={() => setStatus(id, 'Active')}>
+                      Activate
+                    </Button>
+                  )}
+                  <Button kind="danger" aria-label={`Delete ${id}`} onClick={() => (act.clear(), setDeleting(id))}>
+                    Delete
+                  </Button>
+                </span>
+              );
+            },
+          },
+        ]}
+      />
       {created && (
         <Dialog
           title="Retrieve access keys"
@@ -434,7 +411,7 @@ function DeleteKey({ name, row, onDone }: { name: string; row: KeyRow; onDone: (
   const active = str(row.key.Status) === 'Active';
   const act = useAction();
   return (
-    <GatedDialog
+    <Dialog
       title={`Delete ${id}?`}
       confirmLabel="Delete"
       danger
@@ -454,7 +431,7 @@ function DeleteKey({ name, row, onDone }: { name: string; row: KeyRow; onDone: (
       ) : (
         <p>The access key {id} will be deleted permanently. Applications using it can no longer sign requests.</p>
       )}
-    </GatedDialog>
+    </Dialog>
   );
 }
 

@@ -1,30 +1,27 @@
 import { useState } from 'preact/hooks';
 import { iam, iamAll, str, type Xml } from '../api.js';
 import type { SessionInfo } from '../api.js';
-import { link, navigate } from '../router.js';
-import {
-  Button,
-  Dialog,
-  ErrorBox,
-  Field,
-  Loaded,
-  PageHeader,
-  Table,
-  Tabs,
-  download,
-  formatDate,
-  useAction,
-  useAsync,
-} from '../ui.js';
+import { navigate } from '../router.js';
+import { Button, Field, Loaded, PageHeader, Tabs, download, formatDate, useAction, useAsync } from '../ui.js';
 import { AccessAdvisor, SecurityCredentials } from './iam-user-credentials.js';
 import {
   BoundaryPanel,
-  NamePicker,
+  ConsolePasswordFields,
+  CreateFooter,
+  Crumbs,
+  DeleteEntityDialog,
+  DetailHeader,
+  ListPage,
+  MembershipPanel,
+  PickNamesPanel,
   PermissionsPanel,
   PolicyPicker,
+  Summary,
   ageDays,
   ignoreMissing,
+  linkColumn,
   removePolicies,
+  useSteps,
 } from './iam-shared.js';
 
 /** IAM users: list, the "Create user" flow, and the user's page. */
@@ -57,48 +54,27 @@ export function UsersList() {
       }),
     );
   }, []);
-  const [filter, setFilter] = useState('');
   return (
-    <>
-      <PageHeader title="Users">
-        <Button onClick={state.reload}>Refresh</Button>
-        <Button kind="primary" onClick={() => navigate('iam', 'users', 'create')}>
-          Create user
-        </Button>
-      </PageHeader>
-      <section class="panel">
-        <Field label="Find users">
-          <input
-            type="search"
-            value={filter}
-            onInput={(e) => setFilter(e.currentTarget.value)}
-            placeholder="User name"
-          />
-        </Field>
-        <Loaded state={state} what="users">
-          {(rows) => (
-            <Table
-              label="Users"
-              empty="No users."
-              rows={rows.filter((r) => str(r.user.UserName).toLowerCase().includes(filter.trim().toLowerCase()))}
-              columns={[
-                {
-                  title: 'User name',
-                  render: (r) => <a href={link('iam', 'users', str(r.user.UserName))}>{str(r.user.UserName)}</a>,
-                },
-                { title: 'Groups', render: (r) => (r.groups.length ? r.groups.join(', ') : 'None') },
-                { title: 'Active key age', render: (r) => r.keyAge },
-                {
-                  title: 'Password last used',
-                  render: (r) => (str(r.user.PasswordLastUsed) ? formatDate(str(r.user.PasswordLastUsed)) : 'Never'),
-                },
-                { title: 'Created', render: (r) => formatDate(str(r.user.CreateDate)) },
-              ]}
-            />
-          )}
-        </Loaded>
-      </section>
-    </>
+    <ListPage
+      title="Users"
+      section="users"
+      createLabel="Create user"
+      state={state}
+      what="users"
+      label="Users"
+      empty="No users."
+      search={{ label: 'Find users', placeholder: 'User name', name: (r) => str(r.user.UserName) }}
+      columns={[
+        linkColumn<UserRow>('User name', 'users', (r) => str(r.user.UserName)),
+        { title: 'Groups', render: (r) => (r.groups.length ? r.groups.join(', ') : 'None') },
+        { title: 'Active key age', render: (r) => r.keyAge },
+        {
+          title: 'Password last used',
+          render: (r) => (str(r.user.PasswordLastUsed) ? formatDate(str(r.user.PasswordLastUsed)) : 'Never'),
+        },
+        { title: 'Created', render: (r) => formatDate(str(r.user.CreateDate)) },
+      ]}
+    />
   );
 }
 
@@ -120,19 +96,14 @@ export function CreateUser({ session }: { session: SessionInfo }) {
   const [accessKey, setAccessKey] = useState(false);
   const [groups, setGroups] = useState<Set<string>>(new Set());
   const [policies, setPolicies] = useState<Set<string>>(new Set());
-  const [done, setDone] = useState<string[]>([]);
+  const steps = useSteps();
   const [created, setCreated] = useState<Created | undefined>();
   const groupList = useAsync(() => iamAll('ListGroups', 'Groups'), []);
   const act = useAction();
 
   const create = () =>
     void act.run(async () => {
-      const steps: string[] = [];
-      const step = (s: string) => {
-        steps.push(s);
-        setDone([...steps]);
-      };
-      setDone([]);
+      const step = steps.begin();
       await iam('CreateUser', { UserName: name });
       step(`Created user ${name}`);
       if (consoleAccess) {
@@ -160,9 +131,9 @@ export function CreateUser({ session }: { session: SessionInfo }) {
   if (created) {
     return (
       <>
-        <div class="breadcrumbs">
-          <a href={link('iam', 'users')}>Users</a> › Create user
-        </div>
+        <Crumbs section="users" title="Users">
+          Create user
+        </Crumbs>
         <PageHeader title={`User ${created.user} created`}>
           <Button kind="primary" onClick={() => navigate('iam', 'users', created.user)}>
             View user
@@ -207,9 +178,9 @@ export function CreateUser({ session }: { session: SessionInfo }) {
 
   return (
     <>
-      <div class="breadcrumbs">
-        <a href={link('iam', 'users')}>Users</a> › Create user
-      </div>
+      <Crumbs section="users" title="Users">
+        Create user
+      </Crumbs>
       <PageHeader title="Create user" />
       <section class="panel">
         <h2>User details</h2>
@@ -222,18 +193,7 @@ export function CreateUser({ session }: { session: SessionInfo }) {
         </label>
         {consoleAccess && (
           <div class="indent">
-            <Field label="Console password">
-              <input
-                type="password"
-                value={password}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-                autocomplete="new-password"
-              />
-            </Field>
-            <label class="check">
-              <input type="checkbox" checked={reset} onChange={(e) => setReset(e.currentTarget.checked)} />
-              <span>User must create a new password at next sign-in</span>
-            </label>
+            <ConsolePasswordFields password={password} onPassword={setPassword} reset={reset} onReset={setReset} />
           </div>
         )}
         <label class="check">
@@ -241,37 +201,27 @@ export function CreateUser({ session }: { session: SessionInfo }) {
           <span>Create an access key (programmatic access)</span>
         </label>
       </section>
-      <section class="panel">
-        <h2>Add user to groups</h2>
-        <Loaded state={groupList} what="groups">
-          {(gs) => (
-            <NamePicker
-              names={gs.map((g) => str(g.GroupName))}
-              selected={groups}
-              onChange={setGroups}
-              empty="There are no user groups."
-            />
-          )}
-        </Loaded>
-      </section>
+      <PickNamesPanel
+        title="Add user to groups"
+        state={groupList}
+        what="groups"
+        nameOf={(g) => str(g.GroupName)}
+        selected={groups}
+        onChange={setGroups}
+        empty="There are no user groups."
+      />
       <section class="panel">
         <h2>Attach policies directly</h2>
         <PolicyPicker selected={policies} onChange={setPolicies} />
       </section>
-      {done.length > 0 && (
-        <ul class="steps" aria-label="Completed steps">
-          {done.map((d) => (
-            <li>✓ {d}</li>
-          ))}
-        </ul>
-      )}
-      <ErrorBox error={act.error} />
-      <div class="form-actions">
-        <Button onClick={() => navigate('iam', 'users')}>Cancel</Button>
-        <Button kind="primary" disabled={act.busy || name.trim() === ''} onClick={create}>
-          {act.busy ? 'Creating…' : 'Create user'}
-        </Button>
-      </div>
+      <CreateFooter
+        section="users"
+        label="Create user"
+        act={act}
+        done={steps.done}
+        disabled={name.trim() === ''}
+        onCreate={create}
+      />
     </>
   );
 }
@@ -306,44 +256,31 @@ export function UserDetail({ name }: { name: string }) {
   const del = useAction();
   return (
     <>
-      <div class="breadcrumbs">
-        <a href={link('iam', 'users')}>Users</a> › {name}
-      </div>
-      <PageHeader title={name}>
-        <Button kind="danger" onClick={() => (del.clear(), setDeleting(true))}>
-          Delete user
-        </Button>
-      </PageHeader>
+      <DetailHeader
+        section="users"
+        sectionTitle="Users"
+        name={name}
+        deleteLabel="Delete user"
+        onDelete={() => (del.clear(), setDeleting(true))}
+      />
       <Loaded state={state} what="the user">
         {({ user, login }) => (
           <>
-            <section class="panel">
-              <h2>Summary</h2>
-              <dl class="kv grid">
-                <div>
-                  <dt>ARN</dt>
-                  <dd>{str(user.Arn)}</dd>
-                </div>
-                <div>
-                  <dt>Created</dt>
-                  <dd>{formatDate(str(user.CreateDate))}</dd>
-                </div>
-                <div>
-                  <dt>Console access</dt>
-                  <dd>
-                    {login
-                      ? str(login.PasswordResetRequired) === 'true'
-                        ? 'Enabled (password reset required)'
-                        : 'Enabled'
-                      : 'Disabled'}
-                  </dd>
-                </div>
-                <div>
-                  <dt>Last console sign-in</dt>
-                  <dd>{str(user.PasswordLastUsed) ? formatDate(str(user.PasswordLastUsed)) : 'Never'}</dd>
-                </div>
-              </dl>
-            </section>
+            <Summary
+              items={[
+                ['ARN', str(user.Arn)],
+                ['Created', formatDate(str(user.CreateDate))],
+                [
+                  'Console access',
+                  login
+                    ? str(login.PasswordResetRequired) === 'true'
+                      ? 'Enabled (password reset required)'
+                      : 'Enabled'
+                    : 'Disabled',
+                ],
+                ['Last console sign-in', str(user.PasswordLastUsed) ? formatDate(str(user.PasswordLastUsed)) : 'Never'],
+              ]}
+            />
             <Tabs
               tabs={[
                 ['permissions', 'Permissions'],
@@ -365,7 +302,7 @@ export function UserDetail({ name }: { name: string }) {
                 />
               </>
             )}
-            {tab === 'groups' && <UserGroups name={name} />}
+            {tab === 'groups' && <MembershipPanel of="user" name={name} />}
             {tab === 'credentials' && (
               <SecurityCredentials name={name} consoleEnabled={login !== undefined} onChanged={state.reload} />
             )}
@@ -374,27 +311,16 @@ export function UserDetail({ name }: { name: string }) {
         )}
       </Loaded>
       {deleting && (
-        <Dialog
-          title={`Delete ${name}?`}
-          confirmLabel="Delete"
-          danger
-          confirmText={name}
-          busy={del.busy}
-          error={del.error}
-          onConfirm={() =>
-            void del
-              .run(() => deleteUser(name))
-              .then((ok) => {
-                if (ok) navigate('iam', 'users');
-              })
-          }
+        <DeleteEntityDialog
+          name={name}
+          section="users"
+          act={del}
+          remove={() => deleteUser(name)}
           onCancel={() => setDeleting(false)}
         >
-          <p>
-            The user's console password, access keys, MFA devices, group memberships and policies are removed first,
-            then the user is deleted. This cannot be undone.
-          </p>
-        </Dialog>
+          The user's console password, access keys, MFA devices, group memberships and policies are removed first, then
+          the user is deleted. This cannot be undone.
+        </DeleteEntityDialog>
       )}
     </>
   );
@@ -415,104 +341,4 @@ export async function deleteUser(name: string): Promise<void> {
     await iam('RemoveUserFromGroup', { ...u, GroupName: str(g.GroupName) });
   await removePolicies('user', name);
   await iam('DeleteUser', u);
-}
-
-function UserGroups({ name }: { name: string }) {
-  const state = useAsync(async () => {
-    const [mine, all] = await Promise.all([
-      iamAll('ListGroupsForUser', 'Groups', { UserName: name }),
-      iamAll('ListGroups', 'Groups'),
-    ]);
-    return { mine, all };
-  }, [name]);
-  const [adding, setAdding] = useState(false);
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [removing, setRemoving] = useState<string | undefined>();
-  const act = useAction();
-  return (
-    <section class="panel">
-      <h2>
-        User groups membership
-        <Button kind="primary" onClick={() => (act.clear(), setChosen(new Set()), setAdding(true))}>
-          Add user to groups
-        </Button>
-      </h2>
-      <Loaded state={state} what="groups">
-        {({ mine, all }) => (
-          <>
-            <Table
-              label="Groups"
-              empty="This user is not in any group."
-              rows={mine}
-              columns={[
-                {
-                  title: 'Group name',
-                  render: (g) => <a href={link('iam', 'groups', str(g.GroupName))}>{str(g.GroupName)}</a>,
-                },
-                { title: 'Created', render: (g) => formatDate(str(g.CreateDate)) },
-                {
-                  title: 'Actions',
-                  render: (g) => (
-                    <Button
-                      kind="danger"
-                      aria-label={`Remove from ${str(g.GroupName)}`}
-                      onClick={() => (act.clear(), setRemoving(str(g.GroupName)))}
-                    >
-                      Remove
-                    </Button>
-                  ),
-                },
-              ]}
-            />
-            {adding && (
-              <Dialog
-                title="Add user to groups"
-                confirmLabel="Add to groups"
-                busy={act.busy}
-                error={act.error}
-                onConfirm={() =>
-                  void act
-                    .run(async () => {
-                      for (const g of chosen) await iam('AddUserToGroup', { UserName: name, GroupName: g });
-                    })
-                    .then((ok) => {
-                      if (ok) setAdding(false);
-                      state.reload();
-                    })
-                }
-                onCancel={() => setAdding(false)}
-              >
-                <NamePicker
-                  names={all.map((g) => str(g.GroupName)).filter((g) => !mine.some((m) => str(m.GroupName) === g))}
-                  selected={chosen}
-                  onChange={setChosen}
-                  empty="There are no other groups."
-                />
-              </Dialog>
-            )}
-          </>
-        )}
-      </Loaded>
-      {removing && (
-        <Dialog
-          title={`Remove ${name} from ${removing}?`}
-          confirmLabel="Remove"
-          danger
-          busy={act.busy}
-          error={act.error}
-          onConfirm={() =>
-            void act
-              .run(() => iam('RemoveUserFromGroup', { UserName: name, GroupName: removing }))
-              .then((ok) => {
-                if (ok) setRemoving(undefined);
-                state.reload();
-              })
-          }
-          onCancel={() => setRemoving(undefined)}
-        >
-          <p>The user loses the permissions the group grants.</p>
-        </Dialog>
-      )}
-    </section>
-  );
 }

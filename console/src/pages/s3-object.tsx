@@ -1,14 +1,13 @@
 /** `#/s3/object/<bucket>/<key>`: one object — properties (HEAD), metadata, tags, versions, Download, Share. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { parseXml, s3, type Xml } from '../api.js';
 import { link } from '../router.js';
 import {
   Badge,
   Button,
   ErrorBox,
-  Field,
   Loaded,
-  Notice,
+  LoadedTable,
   PageHeader,
   Table,
   formatBytes,
@@ -19,7 +18,8 @@ import {
 import { Breadcrumbs, useBucketRegion } from './s3-bucket.js';
 import { listVersionsPage, type VersionEntry } from './s3-delete.js';
 import { ShareDialog, baseName, downloadObject } from './s3-objects.js';
-import { doc, sendXml, tagSetXml, tagsOf, type Tag } from './s3-xml.js';
+import { TagsPanel } from './s3-shared.js';
+import { tagsOf } from './s3-xml.js';
 
 async function headObject(bucket: string, key: string, region: string): Promise<Headers> {
   const res = await s3('HEAD', bucket, key, { region, headers: { 'x-amz-checksum-mode': 'ENABLED' } });
@@ -206,73 +206,15 @@ function ObjectProperties({
   );
 }
 
-/** Editable Key/Value rows (tags of an object or a bucket). */
-export function TagEditor({ tags, onChange }: { tags: Tag[]; onChange: (t: Tag[]) => void }) {
-  const set = (i: number, patch: Partial<Tag>) => onChange(tags.map((t, j) => (j === i ? { ...t, ...patch } : t)));
-  return (
-    <div class="s3-tags">
-      {tags.map((t, i) => (
-        <div class="s3-tag-row">
-          <Field label="Key">
-            <input value={t.key} onInput={(e) => set(i, { key: e.currentTarget.value })} />
-          </Field>
-          <Field label="Value">
-            <input value={t.value} onInput={(e) => set(i, { value: e.currentTarget.value })} />
-          </Field>
-          <Button aria-label={`Remove tag ${t.key || i + 1}`} onClick={() => onChange(tags.filter((_, j) => j !== i))}>
-            Remove
-          </Button>
-        </div>
-      ))}
-      <Button onClick={() => onChange([...tags, { key: '', value: '' }])}>Add tag</Button>
-    </div>
-  );
-}
-
 function ObjectTags({ bucket, objectKey, region }: { bucket: string; objectKey: string; region: string }) {
-  const state = useAsync(
-    async () => tagsOf((await getSubObject(bucket, objectKey, region)).TagSet),
-    [bucket, objectKey, region],
-  );
-  const [draft, setDraft] = useState<Tag[]>([]);
-  const [saved, setSaved] = useState(false);
-  const action = useAction();
-  useEffect(() => {
-    if (state.data) setDraft(state.data);
-  }, [state.data]);
-  const save = () =>
-    void action
-      .run(async () => {
-        setSaved(false);
-        const tags = draft.filter((t) => t.key !== '' || t.value !== '');
-        if (tags.length === 0) await s3('DELETE', bucket, objectKey, { region, query: { tagging: '' } });
-        else await sendXml('PUT', bucket, objectKey, { tagging: '' }, doc('Tagging', tagSetXml(tags)), region);
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved(true);
-          state.reload();
-        }
-      });
   return (
-    <section class="panel">
-      <h2>Tags</h2>
-      <Loaded state={state} what="tags">
-        {() => (
-          <>
-            {draft.length === 0 && <p class="s3-muted">No tags.</p>}
-            <TagEditor tags={draft} onChange={setDraft} />
-            <ErrorBox error={action.error} />
-            {saved && <Notice kind="success">Tags saved.</Notice>}
-            <div class="s3-form-actions">
-              <Button kind="primary" onClick={save} disabled={action.busy}>
-                Save tags
-              </Button>
-            </div>
-          </>
-        )}
-      </Loaded>
-    </section>
+    <TagsPanel
+      bucket={bucket}
+      objectKey={objectKey}
+      region={region}
+      load={async () => tagsOf((await getSubObject(bucket, objectKey, region)).TagSet)}
+      intro={(_, draft) => draft.length === 0 && <p class="s3-muted">No tags.</p>}
+    />
   );
 }
 
@@ -299,28 +241,25 @@ function ObjectVersions({ bucket, objectKey, region }: { bucket: string; objectK
   return (
     <section class="panel">
       <h2>Versions</h2>
-      <Loaded state={state} what="versions">
-        {(rows) => (
-          <Table
-            label="Versions of this object"
-            empty="No versions."
-            rows={rows}
-            columns={[
-              { title: 'Version ID', render: (v) => <code>{v.versionId || 'null'}</code> },
-              {
-                title: 'Type',
-                render: (v) => (
-                  <>
-                    {v.deleteMarker ? 'Delete marker' : 'Version'} {v.isLatest && <Badge kind="good">Latest</Badge>}
-                  </>
-                ),
-              },
-              { title: 'Last modified', render: (v) => formatDate(v.lastModified) },
-              { title: 'Size', render: (v) => (v.deleteMarker ? '—' : formatBytes(v.size)) },
-            ]}
-          />
-        )}
-      </Loaded>
+      <LoadedTable
+        state={state}
+        what="versions"
+        label="Versions of this object"
+        empty="No versions."
+        columns={[
+          { title: 'Version ID', render: (v) => <code>{v.versionId || 'null'}</code> },
+          {
+            title: 'Type',
+            render: (v) => (
+              <>
+                {v.deleteMarker ? 'Delete marker' : 'Version'} {v.isLatest && <Badge kind="good">Latest</Badge>}
+              </>
+            ),
+          },
+          { title: 'Last modified', render: (v) => formatDate(v.lastModified) },
+          { title: 'Size', render: (v) => (v.deleteMarker ? '—' : formatBytes(v.size)) },
+        ]}
+      />
     </section>
   );
 }

@@ -4,7 +4,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { restJson, s3, str, type Xml } from '../api.js';
-import { Badge, Button, Dialog, ErrorBox, Field, Loaded, Notice, Table, useAction, useAsync } from '../ui.js';
+import { Badge, Button, Dialog, ErrorBox, Field, Loaded, LoadedTable, useAction, useAsync } from '../ui.js';
+import { SaveBar, useDraft, useSave } from './s3-shared.js';
 import { doc, el, getSub, obj, orNone, sendXml } from './s3-xml.js';
 
 interface P {
@@ -60,12 +61,8 @@ function BlockPublicAccess({ bucket, region }: P) {
     for (const [k] of BPA) f[k] = str(x[k]) === 'true';
     return f;
   }, [bucket, region]);
-  const [draft, setDraft] = useState<Flags>(NONE);
-  const [saved, setSaved] = useState(false);
-  const action = useAction();
-  useEffect(() => {
-    if (state.data) setDraft(state.data);
-  }, [state.data]);
+  const [draft, setDraft] = useDraft<Flags>(state, NONE);
+  const action = useSave(state);
   const all = BPA.every(([k]) => draft[k]);
   const some = BPA.some(([k]) => draft[k]);
   const master = useRef<HTMLInputElement>(null);
@@ -73,18 +70,10 @@ function BlockPublicAccess({ bucket, region }: P) {
     if (master.current) master.current.indeterminate = some && !all;
   });
   const save = () =>
-    void action
-      .run(async () => {
-        setSaved(false);
-        const body = doc('PublicAccessBlockConfiguration', BPA.map(([k]) => el(k, String(draft[k]))).join(''));
-        await sendXml('PUT', bucket, '', { publicAccessBlock: '' }, body, region);
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved(true);
-          state.reload();
-        }
-      });
+    action.save(() => {
+      const body = doc('PublicAccessBlockConfiguration', BPA.map(([k]) => el(k, String(draft[k]))).join(''));
+      return sendXml('PUT', bucket, '', { publicAccessBlock: '' }, body, region);
+    }, 'Block public access settings saved.');
   return (
     <section class="panel">
       <h2>Block public access (bucket settings)</h2>
@@ -132,13 +121,11 @@ function BlockPublicAccess({ bucket, region }: P) {
                 </label>
               ))}
             </div>
-            <ErrorBox error={action.error} />
-            {saved && <Notice kind="success">Block public access settings saved.</Notice>}
-            <div class="s3-form-actions">
+            <SaveBar save={action}>
               <Button kind="primary" onClick={save} disabled={action.busy}>
                 Save block public access
               </Button>
-            </div>
+            </SaveBar>
           </>
         )}
       </Loaded>
@@ -176,9 +163,8 @@ function BucketPolicy({ bucket, region }: P) {
   const [text, setText] = useState('');
   const [findings, setFindings] = useState<Finding[] | undefined>();
   const [validationError, setValidationError] = useState<unknown>();
-  const [saved, setSaved] = useState('');
   const [deleting, setDeleting] = useState(false);
-  const action = useAction();
+  const action = useSave(policy, status);
   const del = useAction();
   useEffect(() => {
     if (policy.data !== undefined) setText(policy.data);
@@ -211,23 +197,16 @@ function BucketPolicy({ bucket, region }: P) {
     };
   }, [text]);
   const save = () =>
-    void action
-      .run(async () => {
-        setSaved('');
-        await s3('PUT', bucket, '', {
+    action.save(
+      () =>
+        s3('PUT', bucket, '', {
           region,
           query: { policy: '' },
           body: text,
           headers: { 'content-type': 'application/json' },
-        });
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved('Bucket policy saved.');
-          policy.reload();
-          status.reload();
-        }
-      });
+        }),
+      'Bucket policy saved.',
+    );
   const arn = `arn:aws:s3:::${bucket}`;
   return (
     <section class="panel">
@@ -266,16 +245,14 @@ function BucketPolicy({ bucket, region }: P) {
                 })}
               </ul>
             )}
-            <ErrorBox error={action.error} />
-            {saved && <Notice kind="success">{saved}</Notice>}
-            <div class="s3-form-actions">
+            <SaveBar save={action}>
               <Button kind="primary" onClick={save} disabled={action.busy || text.trim() === ''}>
                 Save bucket policy
               </Button>
               <Button kind="danger" onClick={() => setDeleting(true)} disabled={policy.data === ''}>
                 Delete bucket policy
               </Button>
-            </div>
+            </SaveBar>
           </>
         )}
       </Loaded>
@@ -293,7 +270,7 @@ function BucketPolicy({ bucket, region }: P) {
               .then((ok) => {
                 if (ok) {
                   setDeleting(false);
-                  setSaved('Bucket policy deleted.');
+                  action.setSaved('Bucket policy deleted.');
                   policy.reload();
                   status.reload();
                 }
@@ -329,30 +306,23 @@ function Ownership({ bucket, region }: P) {
     [bucket, region],
   );
   const [value, setValue] = useState('BucketOwnerEnforced');
-  const [saved, setSaved] = useState(false);
-  const action = useAction();
+  const action = useSave(state);
   useEffect(() => {
     if (state.data !== undefined) setValue(state.data || 'ObjectWriter');
   }, [state.data]);
   const save = () =>
-    void action
-      .run(async () => {
-        setSaved(false);
-        await sendXml(
+    action.save(
+      () =>
+        sendXml(
           'PUT',
           bucket,
           '',
           { ownershipControls: '' },
           doc('OwnershipControls', `<Rule>${el('ObjectOwnership', value)}</Rule>`),
           region,
-        );
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved(true);
-          state.reload();
-        }
-      });
+        ),
+      'Object Ownership saved.',
+    );
   return (
     <section class="panel">
       <h2>Object Ownership</h2>
@@ -370,13 +340,11 @@ function Ownership({ bucket, region }: P) {
                 ))}
               </select>
             </Field>
-            <ErrorBox error={action.error} />
-            {saved && <Notice kind="success">Object Ownership saved.</Notice>}
-            <div class="s3-form-actions">
+            <SaveBar save={action}>
               <Button kind="primary" onClick={save} disabled={action.busy}>
                 Save object ownership
               </Button>
-            </div>
+            </SaveBar>
           </>
         )}
       </Loaded>
@@ -421,20 +389,17 @@ function Acl({ bucket, region }: P) {
   return (
     <section class="panel">
       <h2>Access control list (ACL)</h2>
-      <Loaded state={state} what="the ACL">
-        {(grants) => (
-          <Table<Grant>
-            label="Access control list"
-            empty="No grants."
-            rows={grants}
-            columns={[
-              { title: 'Grantee', render: (g) => g.grantee },
-              { title: 'Type', render: (g) => g.type || '—' },
-              { title: 'Permission', render: (g) => g.permission },
-            ]}
-          />
-        )}
-      </Loaded>
+      <LoadedTable<Grant>
+        state={state}
+        what="the ACL"
+        label="Access control list"
+        empty="No grants."
+        columns={[
+          { title: 'Grantee', render: (g) => g.grantee },
+          { title: 'Type', render: (g) => g.type || '—' },
+          { title: 'Permission', render: (g) => g.permission },
+        ]}
+      />
     </section>
   );
 }

@@ -5,9 +5,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { s3, str, type Xml } from '../api.js';
-import { Badge, Button, ErrorBox, Field, Loaded, Notice, Table, useAction, useAsync } from '../ui.js';
-import { TagEditor } from './s3-object.js';
-import { S3_NS, doc, el, getSub, obj, orNone, sendXml, tagSetXml, tagsOf, type Tag } from './s3-xml.js';
+import { Badge, Button, Field, Loaded, LoadedTable, Table, useAsync } from '../ui.js';
+import { EnabledBadge, SaveBar, TagsPanel, useSave } from './s3-shared.js';
+import { S3_NS, doc, el, getSub, obj, orNone, sendXml, tagsOf, type Tag } from './s3-xml.js';
 
 interface P {
   readonly bucket: string;
@@ -49,19 +49,15 @@ function Overview({ bucket, region }: P) {
   );
 }
 
-function Saved({ show, what }: { show: boolean; what: string }) {
-  return show ? <Notice kind="success">{what} saved.</Notice> : null;
-}
-
 function Versioning({ bucket, region }: P) {
   const state = useAsync(() => getSub(bucket, 'versioning', region), [bucket, region]);
-  const action = useAction();
+  const action = useSave(state);
   const set = (status: 'Enabled' | 'Suspended') =>
-    void action
-      .run(() =>
+    action.save(
+      () =>
         sendXml('PUT', bucket, '', { versioning: '' }, doc('VersioningConfiguration', el('Status', status)), region),
-      )
-      .then((ok) => ok && state.reload());
+      '',
+    );
   return (
     <section class="panel">
       <h2>Bucket Versioning</h2>
@@ -88,8 +84,7 @@ function Versioning({ bucket, region }: P) {
                   </>
                 )}
               </dl>
-              <ErrorBox error={action.error} />
-              <div class="s3-form-actions">
+              <SaveBar save={action}>
                 {status === 'Enabled' ? (
                   <Button onClick={() => set('Suspended')} disabled={action.busy}>
                     Suspend versioning
@@ -99,7 +94,7 @@ function Versioning({ bucket, region }: P) {
                     Enable versioning
                   </Button>
                 )}
-              </div>
+              </SaveBar>
             </>
           );
         }}
@@ -116,8 +111,7 @@ function Encryption({ bucket, region }: P) {
   const [type, setType] = useState('AES256');
   const [keyArn, setKeyArn] = useState('');
   const [bucketKey, setBucketKey] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const action = useAction();
+  const action = useSave(state);
   const rule = obj(state.data?.Rule);
   const def = obj(rule.ApplyServerSideEncryptionByDefault);
   useEffect(() => {
@@ -128,23 +122,15 @@ function Encryption({ bucket, region }: P) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.data]);
   const save = () =>
-    void action
-      .run(async () => {
-        setSaved(false);
-        const inner =
-          el('SSEAlgorithm', type) + (type !== 'AES256' && keyArn.trim() ? el('KMSMasterKeyID', keyArn.trim()) : '');
-        const body = doc(
-          'ServerSideEncryptionConfiguration',
-          `<Rule><ApplyServerSideEncryptionByDefault>${inner}</ApplyServerSideEncryptionByDefault>${type !== 'AES256' ? el('BucketKeyEnabled', String(bucketKey)) : ''}</Rule>`,
-        );
-        await sendXml('PUT', bucket, '', { encryption: '' }, body, region);
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved(true);
-          state.reload();
-        }
-      });
+    action.save(() => {
+      const inner =
+        el('SSEAlgorithm', type) + (type !== 'AES256' && keyArn.trim() ? el('KMSMasterKeyID', keyArn.trim()) : '');
+      const body = doc(
+        'ServerSideEncryptionConfiguration',
+        `<Rule><ApplyServerSideEncryptionByDefault>${inner}</ApplyServerSideEncryptionByDefault>${type !== 'AES256' ? el('BucketKeyEnabled', String(bucketKey)) : ''}</Rule>`,
+      );
+      return sendXml('PUT', bucket, '', { encryption: '' }, body, region);
+    }, 'Default encryption saved.');
   const alg = str(def.SSEAlgorithm);
   return (
     <section class="panel">
@@ -201,13 +187,11 @@ function Encryption({ bucket, region }: P) {
                 </label>
               </>
             )}
-            <ErrorBox error={action.error} />
-            <Saved show={saved} what="Default encryption" />
-            <div class="s3-form-actions">
+            <SaveBar save={action}>
               <Button kind="primary" onClick={save} disabled={action.busy}>
                 Save encryption
               </Button>
-            </div>
+            </SaveBar>
           </>
         )}
       </Loaded>
@@ -216,58 +200,27 @@ function Encryption({ bucket, region }: P) {
 }
 
 function BucketTags({ bucket, region }: P) {
-  const state = useAsync(
-    async () => tagsOf((await orNone(getSub(bucket, 'tagging', region), ['NoSuchTagSet'], {} as Xml)).TagSet),
-    [bucket, region],
-  );
-  const [draft, setDraft] = useState<Tag[]>([]);
-  const [saved, setSaved] = useState(false);
-  const action = useAction();
-  useEffect(() => {
-    if (state.data) setDraft(state.data);
-  }, [state.data]);
-  const save = () =>
-    void action
-      .run(async () => {
-        setSaved(false);
-        const tags = draft.filter((t) => t.key !== '' || t.value !== '');
-        if (tags.length === 0) await s3('DELETE', bucket, '', { region, query: { tagging: '' } });
-        else await sendXml('PUT', bucket, '', { tagging: '' }, doc('Tagging', tagSetXml(tags)), region);
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved(true);
-          state.reload();
-        }
-      });
   return (
-    <section class="panel">
-      <h2>Tags</h2>
-      <Loaded state={state} what="tags">
-        {(tags) => (
-          <>
-            <Table<Tag>
-              label="Bucket tags"
-              empty="No tags."
-              rows={tags}
-              columns={[
-                { title: 'Key', render: (t) => t.key },
-                { title: 'Value', render: (t) => t.value },
-              ]}
-            />
-            <h3>Edit tags</h3>
-            <TagEditor tags={draft} onChange={setDraft} />
-            <ErrorBox error={action.error} />
-            <Saved show={saved} what="Tags" />
-            <div class="s3-form-actions">
-              <Button kind="primary" onClick={save} disabled={action.busy}>
-                Save tags
-              </Button>
-            </div>
-          </>
-        )}
-      </Loaded>
-    </section>
+    <TagsPanel
+      bucket={bucket}
+      objectKey=""
+      region={region}
+      load={async () => tagsOf((await orNone(getSub(bucket, 'tagging', region), ['NoSuchTagSet'], {} as Xml)).TagSet)}
+      intro={(tags) => (
+        <>
+          <Table<Tag>
+            label="Bucket tags"
+            empty="No tags."
+            rows={tags}
+            columns={[
+              { title: 'Key', render: (t) => t.key },
+              { title: 'Value', render: (t) => t.value },
+            ]}
+          />
+          <h3>Edit tags</h3>
+        </>
+      )}
+    />
   );
 }
 
@@ -278,8 +231,7 @@ function ObjectLock({ bucket, region }: P) {
   );
   const [mode, setMode] = useState('');
   const [days, setDays] = useState('');
-  const [saved, setSaved] = useState(false);
-  const action = useAction();
+  const action = useSave(state);
   const retention = obj(obj(state.data?.Rule).DefaultRetention);
   useEffect(() => {
     if (!state.data) return;
@@ -288,27 +240,19 @@ function ObjectLock({ bucket, region }: P) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.data]);
   const save = () =>
-    void action
-      .run(async () => {
-        setSaved(false);
-        const rule = mode
-          ? `<Rule><DefaultRetention>${el('Mode', mode)}${el('Days', days.trim())}</DefaultRetention></Rule>`
-          : '';
-        await sendXml(
-          'PUT',
-          bucket,
-          '',
-          { 'object-lock': '' },
-          doc('ObjectLockConfiguration', el('ObjectLockEnabled', 'Enabled') + rule),
-          region,
-        );
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved(true);
-          state.reload();
-        }
-      });
+    action.save(() => {
+      const rule = mode
+        ? `<Rule><DefaultRetention>${el('Mode', mode)}${el('Days', days.trim())}</DefaultRetention></Rule>`
+        : '';
+      return sendXml(
+        'PUT',
+        bucket,
+        '',
+        { 'object-lock': '' },
+        doc('ObjectLockConfiguration', el('ObjectLockEnabled', 'Enabled') + rule),
+        region,
+      );
+    }, 'Default retention saved.');
   return (
     <section class="panel">
       <h2>Object Lock</h2>
@@ -321,7 +265,7 @@ function ObjectLock({ bucket, region }: P) {
                 <div>
                   <dt>Object Lock</dt>
                   <dd data-testid="object-lock-status">
-                    {enabled ? <Badge kind="good">Enabled</Badge> : <Badge kind="neutral">Disabled</Badge>}
+                    <EnabledBadge on={enabled} />
                   </dd>
                 </div>
                 {enabled && (
@@ -351,13 +295,11 @@ function ObjectLock({ bucket, region }: P) {
                       <input type="number" min={1} value={days} onInput={(e) => setDays(e.currentTarget.value)} />
                     </Field>
                   )}
-                  <ErrorBox error={action.error} />
-                  <Saved show={saved} what="Default retention" />
-                  <div class="s3-form-actions">
+                  <SaveBar save={action}>
                     <Button kind="primary" onClick={save} disabled={action.busy}>
                       Save default retention
                     </Button>
-                  </div>
+                  </SaveBar>
                 </>
               )}
             </>
@@ -372,8 +314,7 @@ function Logging({ bucket, region }: P) {
   const state = useAsync(() => getSub(bucket, 'logging', region), [bucket, region]);
   const [target, setTarget] = useState('');
   const [prefix, setPrefix] = useState('');
-  const [saved, setSaved] = useState('');
-  const action = useAction();
+  const action = useSave(state);
   const le = obj(state.data?.LoggingEnabled);
   useEffect(() => {
     if (!state.data) return;
@@ -382,20 +323,15 @@ function Logging({ bucket, region }: P) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.data]);
   const put = (enable: boolean) =>
-    void action
-      .run(async () => {
-        setSaved('');
+    action.save(
+      () => {
         const inner = enable
           ? `<LoggingEnabled>${el('TargetBucket', target.trim())}${el('TargetPrefix', prefix)}</LoggingEnabled>`
           : '';
-        await sendXml('PUT', bucket, '', { logging: '' }, doc('BucketLoggingStatus', inner), region);
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved(enable ? 'Server access logging saved.' : 'Server access logging disabled.');
-          state.reload();
-        }
-      });
+        return sendXml('PUT', bucket, '', { logging: '' }, doc('BucketLoggingStatus', inner), region);
+      },
+      enable ? 'Server access logging saved.' : 'Server access logging disabled.',
+    );
   const on = str(le.TargetBucket) !== '';
   return (
     <section class="panel">
@@ -406,7 +342,9 @@ function Logging({ bucket, region }: P) {
             <dl class="kv grid">
               <div>
                 <dt>Server access logging</dt>
-                <dd>{on ? <Badge kind="good">Enabled</Badge> : <Badge kind="neutral">Disabled</Badge>}</dd>
+                <dd>
+                  <EnabledBadge on={on} />
+                </dd>
               </div>
               {on && (
                 <div>
@@ -425,9 +363,7 @@ function Logging({ bucket, region }: P) {
             <Field label="Target prefix">
               <input value={prefix} onInput={(e) => setPrefix(e.currentTarget.value)} placeholder="logs/" />
             </Field>
-            <ErrorBox error={action.error} />
-            {saved && <Notice kind="success">{saved}</Notice>}
-            <div class="s3-form-actions">
+            <SaveBar save={action}>
               <Button kind="primary" onClick={() => put(true)} disabled={action.busy || target.trim() === ''}>
                 Save logging
               </Button>
@@ -436,7 +372,7 @@ function Logging({ bucket, region }: P) {
                   Disable logging
                 </Button>
               )}
-            </div>
+            </SaveBar>
           </>
         )}
       </Loaded>
@@ -454,8 +390,7 @@ function Website({ bucket, region }: P) {
   );
   const [index, setIndex] = useState('index.html');
   const [error, setError] = useState('');
-  const [saved, setSaved] = useState('');
-  const action = useAction();
+  const action = useSave(state);
   const cfg = state.data?.x;
   useEffect(() => {
     if (!cfg) return;
@@ -463,34 +398,16 @@ function Website({ bucket, region }: P) {
     setError(str(obj(cfg.ErrorDocument).Key));
   }, [cfg]);
   const save = () =>
-    void action
-      .run(async () => {
-        setSaved('');
-        const body = doc(
-          'WebsiteConfiguration',
-          `<IndexDocument>${el('Suffix', index.trim())}</IndexDocument>` +
-            (error.trim() ? `<ErrorDocument>${el('Key', error.trim())}</ErrorDocument>` : ''),
-        );
-        await sendXml('PUT', bucket, '', { website: '' }, body, region);
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved('Static website hosting saved.');
-          state.reload();
-        }
-      });
+    action.save(() => {
+      const body = doc(
+        'WebsiteConfiguration',
+        `<IndexDocument>${el('Suffix', index.trim())}</IndexDocument>` +
+          (error.trim() ? `<ErrorDocument>${el('Key', error.trim())}</ErrorDocument>` : ''),
+      );
+      return sendXml('PUT', bucket, '', { website: '' }, body, region);
+    }, 'Static website hosting saved.');
   const disable = () =>
-    void action
-      .run(async () => {
-        setSaved('');
-        await s3('DELETE', bucket, '', { region, query: { website: '' } });
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved('Static website hosting disabled.');
-          state.reload();
-        }
-      });
+    action.save(() => s3('DELETE', bucket, '', { region, query: { website: '' } }), 'Static website hosting disabled.');
   return (
     <section class="panel">
       <h2>Static website hosting</h2>
@@ -500,7 +417,9 @@ function Website({ bucket, region }: P) {
             <dl class="kv grid">
               <div>
                 <dt>Static website hosting</dt>
-                <dd>{cfg ? <Badge kind="good">Enabled</Badge> : <Badge kind="neutral">Disabled</Badge>}</dd>
+                <dd>
+                  <EnabledBadge on={Boolean(cfg)} />
+                </dd>
               </div>
               {cfg && str(obj(cfg.RedirectAllRequestsTo).HostName) && (
                 <div>
@@ -515,9 +434,7 @@ function Website({ bucket, region }: P) {
             <Field label="Error document">
               <input value={error} onInput={(e) => setError(e.currentTarget.value)} placeholder="error.html" />
             </Field>
-            <ErrorBox error={action.error} />
-            {saved && <Notice kind="success">{saved}</Notice>}
-            <div class="s3-form-actions">
+            <SaveBar save={action}>
               <Button kind="primary" onClick={save} disabled={action.busy || index.trim() === ''}>
                 Save website
               </Button>
@@ -526,7 +443,7 @@ function Website({ bucket, region }: P) {
                   Disable website
                 </Button>
               )}
-            </div>
+            </SaveBar>
           </>
         )}
       </Loaded>
@@ -588,12 +505,10 @@ function Lifecycle({ bucket, region }: P) {
   const [prefix, setPrefix] = useState('');
   const [days, setDays] = useState('');
   const [noncurrent, setNoncurrent] = useState('');
-  const [saved, setSaved] = useState('');
-  const action = useAction();
+  const action = useSave(state);
   const add = () =>
-    void action
-      .run(async () => {
-        setSaved('');
+    action.save(
+      () => {
         const rules = (state.data ?? []).map(serialize);
         rules.push(
           '<Rule>' +
@@ -606,83 +521,71 @@ function Lifecycle({ bucket, region }: P) {
               : '') +
             '</Rule>',
         );
-        await putLifecycle(bucket, region, rules);
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved(`Lifecycle rule ${id.trim()} added.`);
-          setId('');
-          setPrefix('');
-          setDays('');
-          setNoncurrent('');
-          state.reload();
-        }
-      });
+        return putLifecycle(bucket, region, rules);
+      },
+      `Lifecycle rule ${id.trim()} added.`,
+      () => {
+        setId('');
+        setPrefix('');
+        setDays('');
+        setNoncurrent('');
+      },
+    );
   const remove = (rule: Element) =>
-    void action
-      .run(async () => {
-        setSaved('');
-        await putLifecycle(bucket, region, (state.data ?? []).filter((r) => r !== rule).map(serialize));
-      })
-      .then((ok) => {
-        if (ok) {
-          setSaved(`Lifecycle rule ${text(rule, 'ID')} deleted.`);
-          state.reload();
-        }
-      });
+    action.save(
+      () => putLifecycle(bucket, region, (state.data ?? []).filter((r) => r !== rule).map(serialize)),
+      `Lifecycle rule ${text(rule, 'ID')} deleted.`,
+    );
   return (
     <section class="panel">
       <h2>Lifecycle rules</h2>
-      <Loaded state={state} what="lifecycle rules">
-        {(rules) => (
-          <Table<Element>
-            label="Lifecycle rules"
-            empty="No lifecycle rules."
-            rows={rules}
-            columns={[
-              { title: 'Rule name', render: (r) => text(r, 'ID') || '—' },
-              {
-                title: 'Status',
-                render: (r) =>
-                  text(r, 'Status') === 'Enabled' ? (
-                    <Badge kind="good">Enabled</Badge>
-                  ) : (
-                    <Badge kind="neutral">{text(r, 'Status')}</Badge>
-                  ),
-              },
-              { title: 'Scope', render: (r) => filterText(r) },
-              {
-                title: 'Expire current versions',
-                render: (r) =>
-                  text(r, 'Expiration', 'Days')
-                    ? `${text(r, 'Expiration', 'Days')} days`
-                    : text(r, 'Expiration', 'Date') ||
-                      (text(r, 'Expiration', 'ExpiredObjectDeleteMarker') === 'true' ? 'Expired delete markers' : '—'),
-              },
-              {
-                title: 'Delete noncurrent versions',
-                render: (r) =>
-                  text(r, 'NoncurrentVersionExpiration', 'NoncurrentDays')
-                    ? `${text(r, 'NoncurrentVersionExpiration', 'NoncurrentDays')} days`
-                    : '—',
-              },
-              {
-                title: 'Actions',
-                render: (r) => (
-                  <Button
-                    kind="danger"
-                    aria-label={`Delete rule ${text(r, 'ID')}`}
-                    disabled={action.busy}
-                    onClick={() => remove(r)}
-                  >
-                    Delete
-                  </Button>
-                ),
-              },
-            ]}
-          />
-        )}
-      </Loaded>
+      <LoadedTable<Element>
+        state={state}
+        what="lifecycle rules"
+        label="Lifecycle rules"
+        empty="No lifecycle rules."
+        columns={[
+          { title: 'Rule name', render: (r) => text(r, 'ID') || '—' },
+          {
+            title: 'Status',
+            render: (r) =>
+              text(r, 'Status') === 'Enabled' ? (
+                <Badge kind="good">Enabled</Badge>
+              ) : (
+                <Badge kind="neutral">{text(r, 'Status')}</Badge>
+              ),
+          },
+          { title: 'Scope', render: (r) => filterText(r) },
+          {
+            title: 'Expire current versions',
+            render: (r) =>
+              text(r, 'Expiration', 'Days')
+                ? `${text(r, 'Expiration', 'Days')} days`
+                : text(r, 'Expiration', 'Date') ||
+                  (text(r, 'Expiration', 'ExpiredObjectDeleteMarker') === 'true' ? 'Expired delete markers' : '—'),
+          },
+          {
+            title: 'Delete noncurrent versions',
+            render: (r) =>
+              text(r, 'NoncurrentVersionExpiration', 'NoncurrentDays')
+                ? `${text(r, 'NoncurrentVersionExpiration', 'NoncurrentDays')} days`
+                : '—',
+          },
+          {
+            title: 'Actions',
+            render: (r) => (
+              <Button
+                kind="danger"
+                aria-label={`Delete rule ${text(r, 'ID')}`}
+                disabled={action.busy}
+                onClick={() => remove(r)}
+              >
+                Delete
+              </Button>
+            ),
+          },
+        ]}
+      />
       <h3>Add a lifecycle rule</h3>
       <p class="s3-hint">An empty prefix applies the rule to every object in the bucket.</p>
       <div class="grid">
@@ -699,9 +602,7 @@ function Lifecycle({ bucket, region }: P) {
           <input type="number" min={1} value={noncurrent} onInput={(e) => setNoncurrent(e.currentTarget.value)} />
         </Field>
       </div>
-      <ErrorBox error={action.error} />
-      {saved && <Notice kind="success">{saved}</Notice>}
-      <div class="s3-form-actions">
+      <SaveBar save={action}>
         <Button
           kind="primary"
           onClick={add}
@@ -709,7 +610,7 @@ function Lifecycle({ bucket, region }: P) {
         >
           Add rule
         </Button>
-      </div>
+      </SaveBar>
     </section>
   );
 }
