@@ -264,6 +264,15 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
     regions: config.regions,
     logger,
     beforeRequest,
+    clientAddress,
+    // The audit trail's observers read a sign-in's record as the pipeline's (CloudTrail's ConsoleLogin).
+    recordSignIn: async (record) => {
+      for (const o of audit.observers) {
+        if (o.keeps !== undefined && !o.keeps(record.service, record.operation)) continue;
+        await o.beforeResponse?.(record);
+        o.afterResponse?.(record);
+      }
+    },
   });
 
   let ready = false;

@@ -18,6 +18,8 @@ const EVENT_SOURCES: Readonly<Record<string, string>> = {
   cloudtrail: 'cloudtrail.amazonaws.com',
   'access-analyzer': 'access-analyzer.amazonaws.com',
   config: 'config.amazonaws.com',
+  // The console's sign-in (src/console): ConsoleLogin events, as AWS's sign-in service records them.
+  signin: 'signin.amazonaws.com',
 };
 
 export function eventSourceOf(service: string): string | undefined {

@@ -42,7 +42,7 @@ export interface CloudTrailEvent {
   readonly eventID: string;
   readonly readOnly: boolean;
   readonly resources?: readonly CloudTrailResource[];
-  readonly eventType: 'AwsApiCall';
+  readonly eventType: 'AwsApiCall' | 'AwsConsoleSignIn';
   readonly managementEvent: boolean;
   readonly recipientAccountId: string;
   readonly sharedEventID?: string;
@@ -100,19 +100,20 @@ export function cloudTrailEvent(record: RequestRecord, options: CloudTrailEventO
     sourceIPAddress: record.sourceIp,
     userAgent: record.userAgent,
     errorCode,
-    errorMessage: errorCode === undefined ? undefined : record.errorMessage,
+    // A failed console sign-in has a message and no code (AWS: "Failed authentication").
+    errorMessage: record.errorMessage,
     requestParameters: redactSection({ service: record.service, operation, section: 'requestParameters',
       value: record.requestParameters ?? null }),
     // AWS records no response of a failed call.
     responseElements: errorCode === undefined
       ? redactSection({ service: record.service, operation, section: 'responseElements', value: record.responseElements ?? null })
       : null,
-    additionalEventData: record.service === 's3' ? s3AdditionalEventData(record) : undefined,
+    additionalEventData: record.service === 's3' ? s3AdditionalEventData(record) : record.additionalEventData,
     requestID: record.requestId,
     eventID: options.eventId,
     readOnly: isReadOnlyOperation(operation),
     resources: record.resources?.length ? record.resources.map(resourceOf) : undefined,
-    eventType: 'AwsApiCall',
+    eventType: record.service === 'signin' ? 'AwsConsoleSignIn' : 'AwsApiCall',
     managementEvent: !data,
     recipientAccountId,
     sharedEventID: crossAccount ? options.sharedEventId : undefined,

@@ -55,6 +55,8 @@ export interface RequestRecord {
   readonly requestParameters?: Readonly<Record<string, unknown>>;
   /** What a successful operation answered that CloudTrail records (`responseElements`), unredacted: redaction is the event's. */
   readonly responseElements?: Readonly<Record<string, unknown>>;
+  /** CloudTrail's `additionalEventData` of a non-S3 event (a console sign-in's `MFAUsed`); S3's is built from `s3`. */
+  readonly additionalEventData?: Readonly<Record<string, unknown>>;
   readonly resources?: readonly RecordedResource[];
   readonly status: number;
   /** The error code answered (AWS's: `AccessDenied`, `NoSuchKey`, ...); undefined on success. */

@@ -30,6 +30,9 @@ import {
   type ConsoleSession,
 } from './console-session.js';
 import { signIn, type SignInRequest } from './sign-in.js';
+import { signInRecord } from './sign-in-record.js';
+import type { RequestRecord } from '../audit/request-record.js';
+import type { ClientAddressResolver } from '../server/client-address.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
 /**
@@ -54,6 +57,10 @@ export interface ConsoleDeps {
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** A worker process polls its shared stores first (the pipeline's `beforeRequest`). */
   readonly beforeRequest?: () => void;
+  /** The pipeline's client-address resolver (trusted proxies): a sign-in's source address as any request's. */
+  readonly clientAddress?: ClientAddressResolver;
+  /** Records a sign-in (CloudTrail's ConsoleLogin) before it is answered. */
+  readonly recordSignIn?: (record: RequestRecord) => Promise<void>;
   /** Sign-out after this long without a call; default 30 minutes. */
   readonly idleTimeoutMs?: number;
 }
@@ -129,7 +136,28 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
         message: 'Too many failed sign-in attempts. Wait a minute, then try again.',
       });
     }
+    const receivedAt = now();
+    const started = process.hrtime.bigint();
     const outcome = await signIn({ store: deps.store, now }, body);
+    const subject = outcome.ok ? outcome.principal : outcome.subject;
+    // An MFA code not yet asked for is a step of the sign-in, not a failed one.
+    if (subject !== undefined && !(!outcome.ok && outcome.code === 'MfaRequired')) {
+      const mfaUsed = outcome.ok ? outcome.mfaAuthenticatedAt !== undefined : body.mfaCode !== undefined;
+      const totalTimeMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const record = signInRecord({
+        req,
+        receivedAt,
+        region: deps.region,
+        clientAddress: deps.clientAddress,
+        subject,
+        success: outcome.ok,
+        mfaUsed,
+        totalTimeMs,
+      });
+      await deps
+        .recordSignIn?.(record)
+        .catch((err: unknown) => deps.logger.error({ err }, 'recording the console sign-in failed'));
+    }
     deps.logger.info(
       {
         operation: 'ConsoleLogin',

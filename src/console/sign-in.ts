@@ -26,7 +26,13 @@ export type SignInOutcome =
       /** The user must choose a new password before anything else (CreateLoginProfile's flag, or expiry). */
       readonly passwordResetRequired: boolean;
     }
-  | { readonly ok: false; readonly code: SignInRefusal; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: SignInRefusal;
+      readonly message: string;
+      /** The principal the attempt named, when it exists: its account's trail records the failure. */
+      readonly subject?: SessionPrincipal;
+    };
 
 export type SignInRefusal = 'InvalidCredentials' | 'MfaRequired' | 'InvalidMfaCode' | 'PasswordExpired';
 
@@ -37,7 +43,12 @@ const MESSAGES: Record<SignInRefusal, string> = {
   PasswordExpired: 'Your password has expired. Ask your administrator to reset it.',
 };
 
-const refuse = (code: SignInRefusal): SignInOutcome => ({ ok: false, code, message: MESSAGES[code] });
+const refuse = (code: SignInRefusal, subject?: SessionPrincipal): SignInOutcome => ({
+  ok: false,
+  code,
+  message: MESSAGES[code],
+  subject,
+});
 
 export interface SignInDeps {
   readonly store: IamStore;
@@ -51,16 +62,13 @@ export async function signIn(deps: SignInDeps, r: SignInRequest): Promise<SignIn
 }
 
 async function signInRoot(deps: SignInDeps, account: AccountRow, r: SignInRequest): Promise<SignInOutcome> {
+  const principal: SessionPrincipal = { kind: 'Root', accountId: account.accountId };
   const stored = await deps.store.accounts.getRootPassword(account.accountId);
-  if (!stored || !(await verifyPassword(r.password, stored.passwordHash))) return refuse('InvalidCredentials');
+  if (!stored || !(await verifyPassword(r.password, stored.passwordHash)))
+    return refuse('InvalidCredentials', principal);
   const mfa = await checkMfa(deps, account.accountId, { kind: 'root' }, r.mfaCode);
-  if (mfa === 'MfaRequired' || mfa === 'InvalidMfaCode') return refuse(mfa);
-  return {
-    ok: true,
-    principal: { kind: 'Root', accountId: account.accountId },
-    mfaAuthenticatedAt: mfa,
-    passwordResetRequired: false,
-  };
+  if (mfa === 'MfaRequired' || mfa === 'InvalidMfaCode') return refuse(mfa, principal);
+  return { ok: true, principal, mfaAuthenticatedAt: mfa, passwordResetRequired: false };
 }
 
 async function signInUser(
@@ -71,25 +79,28 @@ async function signInUser(
 ): Promise<SignInOutcome> {
   const { store } = deps;
   const user = await store.users.getByName(account.accountId, userName.trim());
-  const profile = user && (await store.loginProfiles.get(user.userId));
-  if (!user || !profile || !(await verifyPassword(r.password, profile.passwordHash)))
-    return refuse('InvalidCredentials');
-  const mfa = await checkMfa(deps, account.accountId, { kind: 'user', userId: user.userId }, r.mfaCode);
-  if (mfa === 'MfaRequired' || mfa === 'InvalidMfaCode') return refuse(mfa);
-  const policy = await store.settings.getPasswordPolicy(account.accountId);
+  if (!user) return refuse('InvalidCredentials');
+  const { accountId } = account;
+  const principal: SessionPrincipal = {
+    kind: 'User',
+    accountId,
+    userId: user.userId,
+    userName: user.userName,
+    path: user.path,
+  };
+  const profile = await store.loginProfiles.get(user.userId);
+  if (!profile || !(await verifyPassword(r.password, profile.passwordHash)))
+    return refuse('InvalidCredentials', principal);
+  const mfa = await checkMfa(deps, accountId, { kind: 'user', userId: user.userId }, r.mfaCode);
+  if (mfa === 'MfaRequired' || mfa === 'InvalidMfaCode') return refuse(mfa, principal);
+  const policy = await store.settings.getPasswordPolicy(accountId);
   const maxAgeMs = policy?.MaxPasswordAge !== undefined ? policy.MaxPasswordAge * 86_400_000 : undefined;
   const expired = maxAgeMs !== undefined && deps.now().getTime() - profile.passwordLastChanged.getTime() > maxAgeMs;
-  if (expired && policy?.HardExpiry === true) return refuse('PasswordExpired');
+  if (expired && policy?.HardExpiry === true) return refuse('PasswordExpired', principal);
   await store.users.setPasswordLastUsed(user.userId, deps.now());
   return {
     ok: true,
-    principal: {
-      kind: 'User',
-      accountId: account.accountId,
-      userId: user.userId,
-      userName: user.userName,
-      path: user.path,
-    },
+    principal,
     mfaAuthenticatedAt: mfa,
     passwordResetRequired: profile.passwordResetRequired || expired,
   };

@@ -113,6 +113,27 @@ describe('console server side', () => {
     assert.equal(event.userIdentity.type, 'Root');
     assert.match(event.userIdentity.accessKeyId, /^ASIA/);
     assert.equal(event.sourceIPAddress, '127.0.0.1');
+    // The sign-ins themselves: CloudTrail's ConsoleLogin, the failure and the success.
+    const logins = await awsCli(server, [
+      'cloudtrail',
+      'lookup-events',
+      '--lookup-attributes',
+      'AttributeKey=EventName,AttributeValue=ConsoleLogin',
+    ]);
+    const found = (JSON.parse(logins.stdout).Events as { CloudTrailEvent: string }[]).map((e) =>
+      JSON.parse(e.CloudTrailEvent),
+    );
+    assert.deepEqual(found.map((e) => e.responseElements.ConsoleLogin).sort(), ['Failure', 'Success']);
+    for (const e of found) {
+      assert.equal(e.eventSource, 'signin.amazonaws.com');
+      assert.equal(e.eventType, 'AwsConsoleSignIn');
+      assert.equal(e.userIdentity.type, 'Root');
+      assert.equal(e.additionalEventData.MFAUsed, 'No');
+    }
+    assert.equal(
+      found.find((e) => e.responseElements.ConsoleLogin === 'Failure').errorMessage,
+      'Failed authentication',
+    );
   });
 
   it('refuses API calls without the CSRF token, with a tampered cookie, and after sign-out', async () => {
@@ -121,7 +142,11 @@ describe('console server side', () => {
     const at = b.cookie.indexOf('=') + 20;
     const tampered = b.cookie.slice(0, at) + (b.cookie[at] === 'A' ? 'B' : 'A') + b.cookie.slice(at + 1);
     assert.equal((await iam({ ...b, cookie: tampered }, { Action: 'ListUsers' })).status, 401);
-    assert.equal((await iam({ ...b, cookie: `${b.cookie}%E0%A4%A` }, { Action: 'ListUsers' })).status, 401, 'malformed escapes');
+    assert.equal(
+      (await iam({ ...b, cookie: `${b.cookie}%E0%A4%A` }, { Action: 'ListUsers' })).status,
+      401,
+      'malformed escapes',
+    );
     const out = await fetch(`${server.endpoint}/console/signout`, { method: 'POST', headers: { cookie: b.cookie } });
     assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0/);
   });
