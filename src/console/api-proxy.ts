@@ -40,6 +40,8 @@ export interface ProxyCall {
   readonly rawQuery: string;
   readonly credentials: SigningCredentials;
   readonly now: Date;
+  /** Services with a signed body: whether the session may send this one (else CallNotAllowed). */
+  readonly allowBody?: (body: Buffer) => boolean;
 }
 
 export type Dispatch = (req: IncomingMessage, res: ServerResponse) => void;
@@ -69,7 +71,7 @@ export async function proxyApiCall(
       { credentials: call.credentials, region: call.region, service: call.service, now: call.now },
     );
   const url = call.rawQuery === '' ? call.rawPath : `${call.rawPath}?${call.rawQuery}`;
-  const userAgent = `${req.headers['user-agent'] ?? ''} strongbox-console`.trim();
+  const userAgent = consoleUserAgent(req);
   if (call.service === 's3') {
     if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
     rewrite(req, url, { ...sign(UNSIGNED_PAYLOAD), 'user-agent': userAgent });
@@ -77,8 +79,12 @@ export async function proxyApiCall(
     return;
   }
   const body = await readBody(req, MAX_SIGNED_BODY);
+  if (call.allowBody !== undefined && !call.allowBody(body)) throw new CallNotAllowed();
   dispatch(signedReplay(req, req.method ?? 'POST', headers, body, call, userAgent), res);
 }
+
+/** The session may not make this call (a password that must be changed first). */
+export class CallNotAllowed extends Error {}
 
 /**
  * A request of the console's own with `body`, signed, on the browser's connection (so it has the

@@ -12,6 +12,7 @@ import type { SessionClaims, SessionPrincipal } from '../sts/session-token.js';
 import type { StsDeps } from '../sts/sts-deps.js';
 import {
   BodyTooLarge,
+  CallNotAllowed,
   PROXIED_SERVICES,
   consoleUserAgent,
   proxyApiCall,
@@ -127,6 +128,11 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
   }
 
   async function handleSignIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // JSON only: another site cannot send it without a CORS preflight, which is never granted, so it
+    // cannot sign a visitor in to an account of its choosing (login CSRF).
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      return json(res, 415, { code: 'UnsupportedMediaType', message: 'Sign-in takes a JSON body.' });
+    }
     const body = parseSignIn(await readJson(req));
     if (!body) return json(res, 400, { code: 'ValidationError', message: 'Enter the account, and the password.' });
     const who = `${body.account.trim().toLowerCase()}/${body.userName?.trim().toLowerCase() ?? ''}`;
@@ -257,6 +263,8 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
       rawQuery,
       credentials: credentialsOf(open),
       now: now(),
+      // A password that must be changed first: only the change (and the rules it must follow).
+      ...(open.session.passwordResetRequired ? { allowBody: isPasswordChange } : {}),
     });
   }
 
@@ -406,6 +414,8 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
     deps.beforeRequest?.();
     route(req, res, path, rawQuery).catch((err: unknown) => {
       if (err instanceof BodyTooLarge) return json(res, 413, { code: 'RequestEntityTooLarge', message: err.message });
+      if (err instanceof CallNotAllowed)
+        return json(res, 403, { code: 'PasswordResetRequired', message: 'Choose a new password first.' });
       deps.logger.error({ err, path }, 'console request failed');
       if (!res.headersSent)
         json(res, 500, { code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
@@ -419,6 +429,13 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
 function isSigned(req: IncomingMessage, rawQuery: string): boolean {
   if (req.headers.authorization !== undefined) return true;
   return /(?:^|&)(?:X-Amz-Credential|X-Amz-Signature|AWSAccessKeyId|Signature)=/i.test(rawQuery);
+}
+
+/** IAM Query calls a session whose password must be changed may make. */
+const PASSWORD_CHANGE_ACTIONS: ReadonlySet<string> = new Set(['ChangePassword', 'GetAccountPasswordPolicy']);
+
+function isPasswordChange(body: Buffer): boolean {
+  return PASSWORD_CHANGE_ACTIONS.has(new URLSearchParams(body.toString('utf8')).get('Action') ?? '');
 }
 
 const ROLE_COLORS: ReadonlySet<string> = new Set(['red', 'orange', 'yellow', 'green', 'blue', 'purple']);

@@ -172,6 +172,9 @@ describe('console server side', () => {
       headers: { cookie: carol.cookie, 'x-strongbox-csrf': carol.csrf },
     });
     assert.equal(s3.status, 403);
+    const key = await iam(carol, { Action: 'CreateAccessKey' });
+    assert.equal(key.status, 403, 'only the password change until it is done');
+    assert.equal(((await key.json()) as { code: string }).code, 'PasswordResetRequired');
     const changed = await iam(carol, {
       Action: 'ChangePassword',
       OldPassword: 'Carol-Start-1!',
@@ -185,6 +188,12 @@ describe('console server side', () => {
   });
 
   it('throttles repeated wrong passwords for one user', async () => {
+    const form = await fetch(`${server.endpoint}/console/signin`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ account: accountId, password: ROOT_PASSWORD }),
+    });
+    assert.equal(form.status, 415, 'a body another site could send without a preflight is refused');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++)
       statuses.push((await signIn({ account: accountId, userName: 'mallory', password: `guess-${i}` })).res.status);
