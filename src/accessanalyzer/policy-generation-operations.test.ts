@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { TrailRecord } from '../audit/audit-ports.js';
 import { AUDIT_DB_FILE, openAuditStore } from '../audit/sqlite-audit-store.js';
 import { recorded } from '../audit/testing/recorded-events.js';
 import { PolicyGenerationStore } from '../auditor/policy-generation-store.js';
@@ -15,6 +14,9 @@ import {
   decide,
   roleSession,
   s3Event,
+  TRAIL_ARN,
+  trail,
+  WORKER,
 } from '../auditor/policy-generation/policy-generation-test-support.js';
 import { openAuditorStore, type SqliteAuditorStore } from '../auditor/sqlite-auditor-store.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -22,7 +24,6 @@ import type { RootCaller } from '../identity/caller.js';
 import type { IamStore, RoleRow } from '../iam/store/types.js';
 import { createRestJsonProtocol } from '../json-protocol/rest-json-protocol.js';
 import { callJson } from '../json-protocol/test-client.js';
-import type { RequestPrincipal } from '../policy/authorization-types.js';
 import type { ProtocolAdapter } from '../server/protocol.js';
 import { accessAnalyzerInvalidInput } from './access-analyzer-protocol.js';
 import { policyGenerationOperations } from './policy-generation-operations.js';
@@ -33,32 +34,8 @@ const root: RootCaller = {
   arn: `arn:aws:iam::${ACCT}:root`,
   accessKeyId: 'AKIAEXAMPLE',
 };
-const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCT}:trail/main`;
 const ACCESS_ROLE = `arn:aws:iam::${ACCT}:role/service-role/AccessAnalyzerMonitorServiceRole`;
 const DAY = 86_400_000;
-const WORKER: RequestPrincipal = {
-  kind: 'AssumedRole',
-  arn: `arn:aws:sts::${ACCT}:assumed-role/worker/run-1`,
-  accountId: ACCT,
-  userId: 'AROAWORKER:run-1',
-  roleArn: ROLE_ARN,
-};
-
-const trail: TrailRecord = {
-  accountId: ACCT,
-  name: 'main',
-  homeRegion: 'us-east-1',
-  s3BucketName: 'logs',
-  includeGlobalServiceEvents: true,
-  isMultiRegionTrail: true,
-  isOrganizationTrail: false,
-  logFileValidationEnabled: false,
-  eventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }],
-  createdAt: new Date(T0),
-  isLogging: true,
-  delivery: { deliveredSeq: 0 },
-};
-
 /** Only GetRole by name matters here: the access role exists, nothing else does. */
 const iam = {
   roles: {
@@ -106,7 +83,7 @@ describe('policy generation operations', { timeout: 10_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'policygen-api-'));
     const audit = openAuditStore({ dataDir: dir });
     try {
-      audit.trails.create(trail);
+      audit.trails.create(trail());
       const who = { userIdentity: roleSession('run-1') };
       const workload = [
         ...['a', 'b', 'c'].map((k) => s3Event('PutObject', { bucket: 'data', key: `in/${k}`, ...who })),

@@ -3,6 +3,7 @@
  * src/audit/cloudtrail-event.ts fills), and evaluation of generated documents with the policy engine.
  */
 import assert from 'node:assert/strict';
+import type { TrailRecord } from '../../audit/audit-ports.js';
 import type { CloudTrailEvent, CloudTrailResource, CloudTrailUserIdentity } from '../../audit/cloudtrail-event.js';
 import type { Decision, RequestPrincipal } from '../../policy/authorization-types.js';
 import { authorize } from '../../policy/authorize.js';
@@ -133,6 +134,35 @@ export const ALICE_PRINCIPAL: RequestPrincipal = {
   userId: 'AIDAALICE',
   username: 'alice',
 };
+
+/** A session of the role `team/worker`, as the policy engine sees its requests. */
+export const WORKER: RequestPrincipal = {
+  kind: 'AssumedRole',
+  arn: `arn:aws:sts::${ACCT}:assumed-role/worker/run-1`,
+  accountId: ACCT,
+  userId: 'AROAWORKER:run-1',
+  roleArn: ROLE_ARN,
+};
+
+export const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCT}:trail/main`;
+
+/** A logging multi-region trail of every management event, named `name`. */
+export function trail(name = 'main'): TrailRecord {
+  return {
+    accountId: ACCT,
+    name,
+    homeRegion: 'us-east-1',
+    s3BucketName: 'logs',
+    includeGlobalServiceEvents: true,
+    isMultiRegionTrail: true,
+    isOrganizationTrail: false,
+    logFileValidationEnabled: false,
+    eventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }],
+    createdAt: new Date(T0),
+    isLogging: true,
+    delivery: { deliveredSeq: 0 },
+  };
+}
 
 /** The documents parsed as IAM identity policies (each must be a valid managed policy) and compiled. */
 export function compileDocuments(documents: readonly string[]): CompiledPolicy[] {

@@ -3,10 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { TrailRecord } from '../../audit/audit-ports.js';
 import { AUDIT_DB_FILE, openAuditStore } from '../../audit/sqlite-audit-store.js';
 import { recorded } from '../../audit/testing/recorded-events.js';
-import type { RequestPrincipal } from '../../policy/authorization-types.js';
 import { generatePolicyFromTrail, PolicyGenerationError, type PolicyGenerationInput } from './policy-generation.js';
 import {
   ACCT,
@@ -18,34 +16,13 @@ import {
   resource,
   roleSession,
   s3Event,
+  TRAIL_ARN,
+  trail,
+  WORKER,
 } from './policy-generation-test-support.js';
 
-const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCT}:trail/main`;
 const KEY = `arn:aws:kms:us-east-1:${ACCT}:key/k1`;
 const OTHER_ROLE = `arn:aws:iam::${ACCT}:role/target`;
-const WORKER: RequestPrincipal = {
-  kind: 'AssumedRole',
-  arn: `arn:aws:sts::${ACCT}:assumed-role/worker/run-1`,
-  accountId: ACCT,
-  userId: 'AROAWORKER:run-1',
-  roleArn: ROLE_ARN,
-};
-
-const trail: TrailRecord = {
-  accountId: ACCT,
-  name: 'main',
-  homeRegion: 'us-east-1',
-  s3BucketName: 'logs',
-  includeGlobalServiceEvents: true,
-  isMultiRegionTrail: true,
-  isOrganizationTrail: false,
-  logFileValidationEnabled: false,
-  eventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }],
-  createdAt: new Date(T0),
-  isLogging: true,
-  delivery: { deliveredSeq: 0 },
-};
-
 /**
  * A recorded workload of the role `worker`: it reads 15 inputs under `in/`, writes one report, lists the
  * bucket, decrypts with a KMS key, assumes another role, and once tries (and is refused) to delete.
@@ -53,7 +30,7 @@ const trail: TrailRecord = {
 function recordWorkload(dataDir: string): void {
   const store = openAuditStore({ dataDir });
   try {
-    store.trails.create(trail);
+    store.trails.create(trail());
     const who = { userIdentity: roleSession('run-1') };
     const data = [
       ...Array.from({ length: 15 }, (_, i) => s3Event('GetObject', { bucket: 'data', key: `in/${i}`, ...who })),

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { TrailRecord } from '../../audit/audit-ports.js';
 import type { CloudTrailEvent } from '../../audit/cloudtrail-event.js';
 import { AUDIT_DB_FILE, openAuditStore, type AuditStore } from '../../audit/sqlite-audit-store.js';
 import { recorded } from '../../audit/testing/recorded-events.js';
@@ -23,27 +22,12 @@ import {
   ctEvent,
   roleSession,
   s3Event,
+  trail,
+  TRAIL_ARN,
 } from './policy-generation-test-support.js';
 
 const MAIN = `${ACCT}/main`;
-const MAIN_ARN = `arn:aws:cloudtrail:us-east-1:${ACCT}:trail/main`;
-
-function trail(name: string): TrailRecord {
-  return {
-    accountId: ACCT,
-    name,
-    homeRegion: 'us-east-1',
-    s3BucketName: 'logs',
-    includeGlobalServiceEvents: true,
-    isMultiRegionTrail: true,
-    isOrganizationTrail: false,
-    logFileValidationEnabled: false,
-    eventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }],
-    createdAt: new Date(T0),
-    isLogging: true,
-    delivery: { deliveredSeq: 0 },
-  };
-}
+const MAIN_ARN = TRAIL_ARN;
 
 /** A real audit.sqlite in a temp dir, written by the audit store's own code, with trails `main` and `other`. */
 function withStore(run: (store: AuditStore, path: string) => void): void {
