@@ -96,11 +96,27 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
     return { session, claims };
   }
 
-  /** Sets the cookie again when the last activity it records is older than the granularity. */
-  async function touch(req: IncomingMessage, res: ServerResponse, open: OpenSession): Promise<void> {
+  /**
+   * Sets the cookie again when the last activity it records is older than the granularity, or when
+   * `session` differs from the one the cookie holds (`changed`).
+   */
+  async function touch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    session: ConsoleSession,
+    changed = false,
+  ): Promise<void> {
     const at = now().getTime();
-    if (at - open.session.lastActive < ACTIVITY_GRANULARITY_MS) return;
-    res.setHeader('set-cookie', sessionCookie(req, await codec.seal({ ...open.session, lastActive: at })));
+    if (!changed && at - session.lastActive < ACTIVITY_GRANULARITY_MS) return;
+    res.setHeader('set-cookie', sessionCookie(req, await codec.seal({ ...session, lastActive: at })));
+  }
+
+  /** Whether the user whose password had to be changed has changed it (ChangePassword, through the API). */
+  async function passwordChanged(open: OpenSession): Promise<boolean> {
+    const p = open.claims.principal;
+    if (!open.session.passwordResetRequired || p.kind !== 'User') return false;
+    const profile = await deps.store.loginProfiles.get(p.userId);
+    return profile !== undefined && !profile.passwordResetRequired;
   }
 
   async function issueSession(
@@ -188,17 +204,9 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
   async function handleSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const open = await openSession(req);
     if (!open) return json(res, 401, { code: 'NotSignedIn', message: 'Sign in to use the console.' });
-    let session = open.session;
-    // After ChangePassword (through the API), the login profile no longer requires a reset.
-    if (session.passwordResetRequired && open.claims.principal.kind === 'User') {
-      const profile = await deps.store.loginProfiles.get(open.claims.principal.userId);
-      if (profile && !profile.passwordResetRequired) {
-        const { passwordResetRequired: _, ...rest } = session;
-        session = rest;
-        res.setHeader('set-cookie', sessionCookie(req, await codec.seal({ ...session, lastActive: now().getTime() })));
-      }
-    }
-    if (session === open.session) await touch(req, res, open);
+    const changed = await passwordChanged(open);
+    const session: ConsoleSession = changed ? { ...open.session, passwordResetRequired: false } : open.session;
+    await touch(req, res, session, changed);
     const p = open.claims.principal;
     json(res, 200, {
       csrf: session.csrf,
@@ -255,7 +263,7 @@ export function consoleEndpoint(deps: ConsoleDeps): (req: IncomingMessage, res: 
     if (open.session.passwordResetRequired && service !== 'iam') {
       return json(res, 403, { code: 'PasswordResetRequired', message: 'Choose a new password first.' });
     }
-    await touch(req, res, open);
+    await touch(req, res, open.session);
     await proxyApiCall(deps.dispatch, req, res, {
       service,
       region: regionOf(req),
