@@ -9,7 +9,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
  */
 import type { BackgroundJob, PassContext, PassResult } from '../server/background-jobs.js';
-import type { BackgroundStore, BucketRecord, ObjectVersion, S3Storage } from '../storage/ports.js';
+import type { BackgroundStore, BucketRecord, ListedVersion, S3Storage } from '../storage/ports.js';
 import { dueVersionActions, uploadAbort, type VersionAction, type VersionFacts } from './evaluate-rules.js';
 import type { LifecycleActionOutcome, LifecycleActions } from './lifecycle-actions.js';
 import type { LifecycleDays } from './lifecycle-days.js';
@@ -82,7 +82,7 @@ function hasEnabled(rules: readonly LifecycleRule[], what: RuleAction): boolean 
   return rules.some((r) => r.status === 'Enabled' && what(r) !== undefined);
 }
 
-export function versionFacts(v: ObjectVersion): VersionFacts {
+export function versionFacts(v: ListedVersion): VersionFacts {
   if (v.kind === 'DeleteMarker') {
     const m = v.marker;
     return { versionId: m.versionId, isDeleteMarker: true, lastModified: m.lastModified, size: 0, etag: '', tags: [] };
@@ -269,11 +269,11 @@ async function attempt(change: () => Promise<LifecycleActionOutcome>): Promise<A
   }
 }
 
-function versionKey(v: ObjectVersion): string {
+function versionKey(v: ListedVersion): string {
   return v.kind === 'Object' ? v.object.key : v.marker.key;
 }
 
-function groupByKey(versions: readonly ObjectVersion[]): KeyGroup[] {
+function groupByKey(versions: readonly ListedVersion[]): KeyGroup[] {
   const groups: KeyGroup[] = [];
   for (const v of versions) {
     const key = versionKey(v);

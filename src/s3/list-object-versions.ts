@@ -3,14 +3,12 @@
  * every version and delete marker, by key then newest first, with key-marker / version-id-marker
  * paging, prefix and delimiter as ListObjects has them. Needs s3:ListBucketVersions.
  */
-import type { XmlNode } from '../protocol/xml.js';
-import type { BucketRecord, ObjectVersion } from '../storage/ports.js';
+import { escapeXml, MarkupWriter } from '../protocol/xml.js';
+import type { ListedVersion } from '../storage/ports.js';
 import { bucketCheck, prepared, requireBucket, type OperationHandler, type S3Context } from './context.js';
 import { invalidArgument } from './errors.js';
-import { quoteEtag } from './headers.js';
-import { MAX_LIST_KEYS, encoder, parseEncodingType, parseMaxKeys } from './list-objects.js';
+import { MAX_LIST_KEYS, checksumFields, encoder, listingOwners, parseEncodingType, parseMaxKeys } from './list-objects.js';
 import { parseVersionId, versionIdText } from './object-version.js';
-import { ownerNode } from './owner.js';
 import { xmlResponse } from './render.js';
 
 const CONDITION_KEYS = [['prefix', 's3:prefix'], ['delimiter', 's3:delimiter'], ['max-keys', 's3:max-keys']] as const;
@@ -27,36 +25,13 @@ function listContext(ctx: S3Context): Record<string, string> {
 export const prepareListObjectVersions: OperationHandler = async (ctx) =>
   prepared([bucketCheck(ctx, 's3:ListBucketVersions', listContext(ctx))], () => listObjectVersions(ctx));
 
-/** With ACLs disabled the bucket owner owns every version and marker. */
-function ownerOf(bucket: BucketRecord, accountId: string): XmlNode {
-  return ownerNode(bucket.ownership === 'BucketOwnerEnforced' ? bucket.ownerAccountId : accountId);
-}
-
-function versionNode(bucket: BucketRecord, v: ObjectVersion & { kind: 'Object' }, enc: (s: string) => string): XmlNode {
-  const o = v.object;
-  return {
-    Key: enc(o.key),
-    VersionId: versionIdText(o.versionId),
-    IsLatest: v.isLatest,
-    LastModified: o.lastModified,
-    ETag: quoteEtag(o.etag),
-    Size: o.size,
-    Owner: ownerOf(bucket, o.ownerAccountId),
-    StorageClass: o.storageClass,
-    ChecksumAlgorithm: o.checksum?.algorithm,
-    ChecksumType: o.checksum?.type,
-  };
-}
-
-function markerNode(bucket: BucketRecord, v: ObjectVersion & { kind: 'DeleteMarker' }, enc: (s: string) => string): XmlNode {
-  const m = v.marker;
-  return {
-    Key: enc(m.key),
-    VersionId: versionIdText(m.versionId),
-    IsLatest: v.isLatest,
-    LastModified: m.lastModified,
-    Owner: ownerOf(bucket, m.ownerAccountId),
-  };
+/** A `<Version>` or `<DeleteMarker>` (`owner`: its Owner element), in the listing's order: one template each. */
+function entry(v: ListedVersion, enc: (s: string) => string, owner: (accountId: string) => string): string {
+  const o = v.kind === 'Object' ? v.object : v.marker;
+  const head = `<Key>${escapeXml(enc(o.key))}</Key><VersionId>${escapeXml(versionIdText(o.versionId))}</VersionId><IsLatest>${v.isLatest}</IsLatest><LastModified>${o.lastModified.toISOString()}</LastModified>`;
+  if (v.kind === 'DeleteMarker') return `<DeleteMarker>${head}${owner(o.ownerAccountId)}</DeleteMarker>`;
+  const { etag, size, storageClass } = v.object;
+  return `<Version>${head}<ETag>&quot;${escapeXml(etag)}&quot;</ETag><Size>${size}</Size>${owner(o.ownerAccountId)}<StorageClass>${escapeXml(storageClass)}</StorageClass>${checksumFields(v.object)}</Version>`;
 }
 
 /** key-marker and version-id-marker: a version-id-marker needs a key-marker; an empty one is none. */
@@ -82,10 +57,10 @@ async function listObjectVersions(ctx: S3Context) {
   const query = { bucket: bucket.name, prefix, delimiter, keyMarker, versionIdMarker, maxKeys };
   const result = await ctx.deps.storage.objects.listObjectVersions(query);
   const next = result.nextVersionIdMarker;
-  // Deviation from AWS: Version elements come before DeleteMarker elements (each in listing order)
-  // rather than interleaved; clients read them as two lists either way.
-  const versions = result.versions.flatMap((v) => (v.kind === 'Object' ? [versionNode(bucket, v, enc)] : []));
-  const deleteMarkers = result.versions.flatMap((v) => (v.kind === 'DeleteMarker' ? [markerNode(bucket, v, enc)] : []));
+  // Versions and delete markers interleaved in listing order, as S3 sends them.
+  const owner = listingOwners(bucket);
+  const entries = new MarkupWriter();
+  for (const v of result.versions) entries.write(entry(v, enc, owner));
   return xmlResponse('ListVersionsResult', {
     Name: bucket.name,
     Prefix: enc(prefix),
@@ -97,8 +72,7 @@ async function listObjectVersions(ctx: S3Context) {
     Delimiter: delimiter === '' ? undefined : enc(delimiter),
     EncodingType: encodingType,
     IsTruncated: result.isTruncated,
-    Version: versions,
-    DeleteMarker: deleteMarkers,
+    Version: entries.markup(),
     CommonPrefixes: result.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
   });
 }

@@ -3,12 +3,11 @@
  * Keys come in UTF-8 binary order; keys rolled up into a CommonPrefix count once against max-keys;
  * continuation tokens are opaque (base64url of the last key or prefix returned).
  */
-import type { BucketRecord, ObjectRecord } from '../storage/ports.js';
-import type { XmlNode } from '../protocol/xml.js';
+import type { BucketRecord, ListedObject } from '../storage/ports.js';
+import { escapeXml, MarkupWriter, xmlElement } from '../protocol/xml.js';
 import { decodeToken, encodeToken } from './bucket-ops.js';
 import { bucketCheck, prepared, requireBucket, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { invalidArgument } from './errors.js';
-import { quoteEtag } from './headers.js';
 import { ownerNode } from './owner.js';
 import { xmlResponse } from './render.js';
 
@@ -53,22 +52,32 @@ function listContext(ctx: S3Context): Record<string, string> {
 export const prepareListObjects: OperationHandler = async (ctx) => prepared([bucketCheck(ctx, 's3:ListBucket', listContext(ctx))], () => listObjects(ctx, 1));
 export const prepareListObjectsV2: OperationHandler = async (ctx) => prepared([bucketCheck(ctx, 's3:ListBucket', listContext(ctx))], () => listObjects(ctx, 2));
 
-/** `owner`: the account listings name as Owner (with ACLs disabled, the bucket owner owns every object). */
-function contents(obj: ObjectRecord, enc: (s: string) => string, owner: string | undefined): XmlNode {
-  return {
-    Key: enc(obj.key),
-    LastModified: obj.lastModified,
-    ETag: quoteEtag(obj.etag),
-    ChecksumAlgorithm: obj.checksum?.algorithm,
-    ChecksumType: obj.checksum?.type,
-    Size: obj.size,
-    Owner: owner === undefined ? undefined : ownerNode(owner),
-    StorageClass: obj.storageClass,
+/**
+ * The `<Owner>` of a listed object or version (with ACLs disabled, the bucket owner owns every one),
+ * its markup rendered once per account and listing: the canonical id is a hash.
+ */
+export function listingOwners(bucket: BucketRecord): (ownerAccountId: string) => string {
+  const markup = new Map<string, string>();
+  return (ownerAccountId) => {
+    const accountId = bucket.ownership === 'BucketOwnerEnforced' ? bucket.ownerAccountId : ownerAccountId;
+    let m = markup.get(accountId);
+    if (m === undefined) markup.set(accountId, (m = xmlElement('Owner', ownerNode(accountId))));
+    return m;
   };
 }
 
-function ownerOf(bucket: BucketRecord, obj: ObjectRecord): string {
-  return bucket.ownership === 'BucketOwnerEnforced' ? bucket.ownerAccountId : obj.ownerAccountId;
+/** ChecksumAlgorithm and ChecksumType of a listed object or version ('' without a checksum). */
+export function checksumFields(o: ListedObject): string {
+  return o.checksum === undefined ? '' : `<ChecksumAlgorithm>${o.checksum.algorithm}</ChecksumAlgorithm><ChecksumType>${o.checksum.type}</ChecksumType>`;
+}
+
+/**
+ * One `<Contents>` (`owner`: the Owner element, or '' when the listing shows no owners). A template per
+ * entry rather than a node tree: entries are the bulk of a listing's work.
+ */
+function contents(o: ListedObject, enc: (s: string) => string, owner: string): string {
+  const storageClass = escapeXml(o.storageClass);
+  return `<Contents><Key>${escapeXml(enc(o.key))}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>&quot;${escapeXml(o.etag)}&quot;</ETag>${checksumFields(o)}<Size>${o.size}</Size>${owner}<StorageClass>${storageClass}</StorageClass></Contents>`;
 }
 
 async function listObjects(ctx: S3Context, version: 1 | 2): Promise<S3Response> {
@@ -98,8 +107,11 @@ async function listObjects(ctx: S3Context, version: 1 | 2): Promise<S3Response> 
     EncodingType: encodingType,
     IsTruncated: result.isTruncated,
   };
+  const owner = listingOwners(bucket);
+  const entries = new MarkupWriter();
+  for (const o of result.objects) entries.write(contents(o, enc, withOwner ? owner(o.ownerAccountId) : ''));
   const listed = {
-    Contents: result.objects.map((o) => contents(o, enc, withOwner ? ownerOf(bucket, o) : undefined)),
+    Contents: entries.markup(),
     CommonPrefixes: result.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
   };
   if (version === 1) {

@@ -5,7 +5,7 @@
  * response never has a body, so a HEAD error is only its status and headers, as with AWS.
  */
 import { ServiceError, isServiceError } from '../errors/service-error.js';
-import { toXml, type XmlNode } from '../protocol/xml.js';
+import { toXml, toXmlBody, type XmlNode } from '../protocol/xml.js';
 import type { HttpResponse } from '../server/protocol.js';
 import type { S3Response } from './context.js';
 import { BareHttpError, s3Error } from './errors.js';
@@ -17,7 +17,7 @@ export function xmlResponse(root: string, body: XmlNode, opts: { status?: number
   return {
     status: opts.status ?? 200,
     headers: { 'content-type': 'application/xml', ...opts.headers },
-    body: toXml(root, body, S3_XMLNS),
+    body: toXmlBody(root, body, S3_XMLNS),
   };
 }
 

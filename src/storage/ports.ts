@@ -243,9 +243,7 @@ export interface ObjectRecord {
   readonly segments: readonly BlobSegment[];
   /**
    * The object's bytes themselves, for a small object the store keeps inside its metadata record (at
-   * most `ObjectStore.maxInlineBytes`); `segments` is then empty. Absent for blob-backed objects, and
-   * on records returned by `listObjects` (listings carry no bytes: never read an object's bytes from
-   * a listing record).
+   * most `ObjectStore.maxInlineBytes`); `segments` is then empty. Absent for blob-backed objects.
    */
   readonly inline?: Buffer;
   readonly storageClass: string;
@@ -288,9 +286,25 @@ export interface ListObjectsQuery {
   readonly maxKeys: number;
 }
 
+/**
+ * An object (or a version of one) as listings read it: what ListObjects and ListObjectVersions render,
+ * and the tags lifecycle rules filter by — no metadata, no bytes, no bytes' location.
+ */
+export interface ListedObject {
+  readonly key: string;
+  readonly versionId: string | null;
+  readonly size: number;
+  readonly etag: string;
+  readonly lastModified: Date;
+  readonly checksum: Pick<StoredChecksum, 'algorithm' | 'type'> | undefined;
+  readonly storageClass: string;
+  readonly ownerAccountId: string;
+  readonly tags: readonly (readonly [string, string])[];
+}
+
 export interface ListObjectsResult {
   /** Keys and common prefixes together never exceed maxKeys, as S3 counts them. */
-  readonly objects: readonly ObjectRecord[];
+  readonly objects: readonly ListedObject[];
   readonly commonPrefixes: readonly string[];
   readonly isTruncated: boolean;
   /** Last key or common prefix returned (for NextMarker / the continuation token) when truncated. */
@@ -358,6 +372,11 @@ export interface DeleteMarkerRecord {
 /** One entry of a key's history: an object version or a delete marker; `isLatest`: the current one. */
 export type ObjectVersion =
   | { readonly kind: 'Object'; readonly object: ObjectRecord; readonly isLatest: boolean }
+  | { readonly kind: 'DeleteMarker'; readonly marker: DeleteMarkerRecord; readonly isLatest: boolean };
+
+/** A version or delete marker in ListObjectVersions. */
+export type ListedVersion =
+  | { readonly kind: 'Object'; readonly object: ListedObject; readonly isLatest: boolean }
   | { readonly kind: 'DeleteMarker'; readonly marker: DeleteMarkerRecord; readonly isLatest: boolean };
 
 /**
@@ -434,8 +453,8 @@ export interface ListObjectVersionsQuery {
 }
 
 export interface ListObjectVersionsResult {
-  /** By key (UTF-8 binary order), then newest first. Records carry segments but never inline bytes. */
-  readonly versions: readonly ObjectVersion[];
+  /** By key (UTF-8 binary order), then newest first. */
+  readonly versions: readonly ListedVersion[];
   readonly commonPrefixes: readonly string[];
   readonly isTruncated: boolean;
   /** When truncated: the last key or common prefix returned... */

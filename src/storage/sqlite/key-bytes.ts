@@ -12,6 +12,13 @@ export function keyString(bytes: Buffer | Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
+const NUL = Buffer.from([0]);
+
+/** The least key greater than `key`: `key || 0x00`. */
+export function keyAfter(key: Buffer): Buffer {
+  return Buffer.concat([key, NUL]);
+}
+
 /**
  * A bound above every key that starts with `prefix` and below every greater key that does not:
  * `prefix || 0xFF`. 0xFF never occurs in UTF-8, so no key equals it or falls between.
@@ -20,17 +27,23 @@ export function pastPrefix(prefix: Buffer): Buffer {
   return Buffer.concat([prefix, FF]);
 }
 
-export function startsWith(key: Buffer, prefix: Buffer): boolean {
-  return key.length >= prefix.length && key.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+/**
+ * Compares keys as S3 orders them, by their UTF-8 bytes, which is code point order. JavaScript's
+ * `<` compares UTF-16 code units, which puts U+10000 and above (surrogate pairs, D800-DFFF) before
+ * U+E000-U+FFFF; only the first differing unit matters, so it alone is mapped.
+ */
+export function compareKeys(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
 }
 
-/**
- * The common prefix `key` rolls up into under ListObjects rules: the key up to and including the first
- * `delimiter` after `prefix`, or undefined when there is none (or no delimiter). UTF-8 is
- * self-synchronising, so a byte-wise match of the delimiter is always a character-wise match.
- */
-export function commonPrefixOf(key: Buffer, prefix: Buffer, delimiter: Buffer): Buffer | undefined {
-  if (delimiter.length === 0) return undefined;
-  const at = key.indexOf(delimiter, prefix.length);
-  return at < 0 ? undefined : key.subarray(0, at + delimiter.length);
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit < 0xe000) return unit + 0x2000;
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit;
 }

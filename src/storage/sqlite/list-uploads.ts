@@ -50,26 +50,26 @@ export class UploadLister {
     const hi = pastPrefix(prefix);
     const marker = keyBytes(query.keyMarker);
     const scan = delimitedScan<UploadRow, UploadCursor>({
-      prefix,
-      delimiter: keyBytes(query.delimiter),
-      marker,
+      prefix: query.prefix,
+      delimiter: query.delimiter,
+      marker: query.keyMarker,
       limit: query.maxUploads,
       start: startCursor(query, marker, (k, id) => this.markerStmt.get(query.bucket, k, id)),
       fetch: (c, count) => this.pageStmt.all({ bucket: query.bucket, lo: prefix, hi, ck: c.key, t: c.t, id: c.id, lex: c.lex, count }),
-      keyOf: (row) => row.key,
+      keyOf: (row) => keyString(row.key),
       cursorAfterRow: (row) => ({ key: row.key, t: row.initiated_at, id: row.upload_id, lex: 0 }),
-      cursorAfterPrefix: (cp) => ({ key: pastPrefix(cp), t: AFTER_WHOLE_KEY, id: '', lex: 0 }),
+      cursorAfterPrefix: (cp) => ({ key: pastPrefix(keyBytes(cp)), t: AFTER_WHOLE_KEY, id: '', lex: 0 }),
     });
     const last = scan.last;
     return {
       uploads: scan.rows.map(rowToUpload),
-      commonPrefixes: scan.commonPrefixes.map(keyString),
+      commonPrefixes: scan.commonPrefixes,
       isTruncated: scan.isTruncated,
       ...(last === undefined
         ? {}
         : last.kind === 'row'
           ? { nextKeyMarker: keyString(last.row.key), nextUploadIdMarker: last.row.upload_id }
-          : { nextKeyMarker: keyString(last.prefix) }),
+          : { nextKeyMarker: last.prefix }),
     };
   }
 }

@@ -4,9 +4,9 @@
  * `object_versions` (+ `version_segments`). Dates are stored as epoch milliseconds; headers that may
  * be absent are NULL; maps and lists are JSON.
  */
-import type { AclGrant, BlobSegment, DeleteMarkerRecord, ObjectEncryption, ObjectRecord, StoredChecksum } from '../ports.js';
+import type { AclGrant, BlobSegment, DeleteMarkerRecord, ListedObject, ObjectEncryption, ObjectRecord, StoredChecksum } from '../ports.js';
 import { lockFromJson, lockToJson } from '../object-lock.js';
-import { keyBytes, keyString } from './key-bytes.js';
+import { keyBytes } from './key-bytes.js';
 
 export interface ObjectRow {
   readonly bucket: string;
@@ -39,11 +39,6 @@ export interface ObjectRow {
   readonly website_redirect_location: string | null;
 }
 
-/** A listed row: segments folded into one JSON column `[[blobId, size], ...]`, no inline bytes. */
-export interface ListedObjectRow extends ObjectRow {
-  readonly segments: string;
-}
-
 /** A row read for one object: its inline bytes joined in (NULL for a blob-backed object). */
 export interface ReadObjectRow extends ObjectRow {
   readonly inline_bytes: Buffer | null;
@@ -66,10 +61,35 @@ export function qualifiedColumns(alias: string): string {
 
 const OBJECT_FIELDS = `o.bucket, o.key, ${qualifiedColumns('o')}`;
 
-/** SELECT list for listings over `objects o`: segments folded into one JSON column, no bytes. */
-export const OBJECT_COLUMNS = `${OBJECT_FIELDS},
-  (SELECT json_group_array(json_array(s.blob_id, s.size) ORDER BY s.seq)
-     FROM object_segments s WHERE s.bucket = o.bucket AND s.key = o.key) AS segments`;
+/**
+ * The SELECT list of a listed object or version (`alias`: its table), read with `.raw()` as a
+ * ListedRow. The key comes back as text and the checksum as its two listed fields: a Buffer per row
+ * and a JSON.parse per row cost more than the rest of a row together.
+ */
+export function listedColumns(alias: string): string {
+  const a = alias;
+  return `CAST(${a}.key AS TEXT), ${a}.version_id, ${a}.size, ${a}.etag, ${a}.last_modified, ${a}.checksum ->> 'algorithm',
+    ${a}.checksum ->> 'type', ${a}.storage_class, ${a}.owner_account_id, ${a}.tags`;
+}
+
+export type ListedRow = readonly [
+  key: string,
+  versionId: string | null,
+  size: number,
+  etag: string,
+  lastModified: number,
+  checksumAlgorithm: StoredChecksum['algorithm'] | null,
+  checksumType: StoredChecksum['type'] | null,
+  storageClass: string,
+  ownerAccountId: string,
+  tags: string,
+];
+
+export function listedObject(row: ListedRow): ListedObject {
+  const [key, versionId, size, etag, lastModified, algorithm, type, storageClass, ownerAccountId, tags] = row;
+  const checksum = algorithm === null || type === null ? undefined : { algorithm, type };
+  return { key, versionId, size, etag, lastModified: new Date(lastModified), checksum, storageClass, ownerAccountId, tags: parseTags(tags) };
+}
 
 /**
  * One object with its inline bytes; its segments are read by a second statement (cheaper than the
@@ -87,11 +107,6 @@ export const INSERT_OBJECT_SQL = `INSERT OR REPLACE INTO objects (bucket, key, v
   @parts_count, @storage_class, @owner_account_id, @inline_id, @acl, @encryption, @object_lock,
   @website_redirect_location)`;
 
-/** A listed row as a record (segments from its JSON column; never inline bytes). */
-export function listedRowToObject(row: ListedObjectRow): ObjectRecord {
-  return rowToObject(row, keyString(row.key), parseSegments(row.segments), undefined);
-}
-
 /** `key` is the row's key as a string (the caller usually has it already). */
 export function rowToObject(row: ObjectRow, key: string, segments: BlobSegment[], inline: Buffer | undefined): ObjectRecord {
   const record: ObjectRecord = {
@@ -108,7 +123,7 @@ export function rowToObject(row: ObjectRow, key: string, segments: BlobSegment[]
     cacheControl: row.cache_control ?? undefined,
     expires: row.expires ?? undefined,
     userMetadata: row.user_metadata === '{}' ? {} : (JSON.parse(row.user_metadata) as Record<string, string>),
-    tags: row.tags === '[]' ? [] : (JSON.parse(row.tags) as [string, string][]),
+    tags: parseTags(row.tags),
     checksum: parseChecksum(row.checksum),
     partsCount: row.parts_count ?? undefined,
     segments,
@@ -157,8 +172,8 @@ export function parseChecksum(json: string | null): StoredChecksum | undefined {
   return json === null ? undefined : (JSON.parse(json) as StoredChecksum);
 }
 
-function parseSegments(json: string): BlobSegment[] {
-  return (JSON.parse(json) as [string, number][]).map(([blobId, size]) => ({ blobId, size }));
+function parseTags(json: string): [string, string][] {
+  return json === '[]' ? [] : (JSON.parse(json) as [string, string][]);
 }
 
 /** A row of `object_versions`: a noncurrent (or marker) version, with its place in the key's history. */
@@ -176,8 +191,4 @@ export function rowToDeleteMarker(row: ObjectRow, key: string): DeleteMarkerReco
     lastModified: new Date(row.last_modified),
     ownerAccountId: row.owner_account_id,
   };
-}
-
-export function parseSegmentsJson(json: string | null): BlobSegment[] {
-  return json === null ? [] : parseSegments(json);
 }

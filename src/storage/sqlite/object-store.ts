@@ -24,19 +24,15 @@ import type {
 } from '../ports.js';
 import { mayChangeRetention, updatedLock } from '../object-lock.js';
 import type { ObjectLockState } from '../ports.js';
-import { delimitedScan, type DelimitedScanResult, type ScanItem } from './delimited-scan.js';
-import { keyBytes, keyString, pastPrefix } from './key-bytes.js';
+import { delimitedScan, ListingStatement } from './delimited-scan.js';
+import { keyBytes, keyAfter, pastPrefix } from './key-bytes.js';
 import type { KeyVersions } from './key-versions.js';
-import { OBJECT_COLUMNS, listedRowToObject, type ListedObjectRow } from './object-rows.js';
+import { listedColumns, listedObject, type ListedRow } from './object-rows.js';
 import { ObjectTable, type WriteExpectation } from './object-table.js';
 import { VersionLister } from './version-listing.js';
 import type { VersionTable } from './version-table.js';
 import type { DurabilityBarrier } from './wal-sync.js';
 import { WriteBatch } from './write-batch.js';
-
-interface KeyRow {
-  readonly key: Buffer;
-}
 
 /** PutObjectTagging / PutObjectAcl: one column of a version (the current one when `versionId` is undefined). */
 interface VersionColumnUpdate {
@@ -49,14 +45,12 @@ interface VersionColumnUpdate {
 }
 
 export class SqliteObjectStore implements ObjectStore {
-  private readonly listStmt: Statement<[string, Buffer, Buffer, Buffer, number], ListedObjectRow>;
+  private readonly listStmt: ListingStatement<[string, Buffer, Buffer], ListedRow>;
   private readonly writes: WriteBatch;
   private readonly setColumnTx: (update: VersionColumnUpdate) => boolean;
   private readonly lockTx: (update: ObjectLockUpdate) => ObjectLockUpdateOutcome;
   private readonly versionTx: (bucket: string, key: string, versionId: string | null) => ObjectVersion | undefined;
   private readonly currentVersionTx: (bucket: string, key: string) => ObjectVersion | undefined;
-  private readonly listKeysStmt: Statement<[string, Buffer, Buffer, Buffer, number], KeyRow>;
-  private readonly runStmt: Statement<[string, Buffer, Buffer], ListedObjectRow>;
   private readonly listTx: (query: ListObjectsQuery) => ListObjectsResult;
   private readonly versionLister: VersionLister;
 
@@ -71,16 +65,9 @@ export class SqliteObjectStore implements ObjectStore {
   ) {
     this.maxInlineBytes = table.maxInlineBytes;
     this.versionLister = new VersionLister(db);
-    // Bounds: strictly after the cursor, inside [prefix, prefix||0xFF). The PK (bucket, key) serves the seek.
-    this.listStmt = db.prepare(
-      `SELECT ${OBJECT_COLUMNS} FROM objects o
-        WHERE o.bucket = ? AND o.key > ? AND o.key >= ? AND o.key < ? ORDER BY o.key LIMIT ?`,
-    );
-    this.listKeysStmt = db.prepare(
-      'SELECT key FROM objects WHERE bucket = ? AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ?',
-    );
-    this.runStmt = db.prepare(`SELECT ${OBJECT_COLUMNS} FROM objects o WHERE o.bucket = ? AND o.key >= ? AND o.key <= ? ORDER BY o.key`);
-    // One read transaction: the key walk and the record fetch see the same snapshot.
+    // Keys in [from, prefix||0xFF): one range, which the primary key (bucket, key) serves with one seek.
+    this.listStmt = new ListingStatement(db, `SELECT ${listedColumns('o')} FROM objects o WHERE o.bucket = ? AND o.key >= ? AND o.key < ? ORDER BY o.key`);
+    // One read transaction: every batch of a page sees the same snapshot.
     this.listTx = db.transaction((query: ListObjectsQuery) => this.listSync(query)).deferred;
     this.setColumnTx = this.versionColumnWriter(db);
     this.writes = new WriteBatch(db);
@@ -179,63 +166,28 @@ export class SqliteObjectStore implements ObjectStore {
     }).immediate;
   }
 
-  /**
-   * Without a delimiter every key walked is returned, so full rows are read in the walk. With one,
-   * the walk reads keys only (rows under a common prefix are skipped, often many), then reads the
-   * returned objects as contiguous runs: no common prefix lies inside a run, so the run's key range
-   * holds exactly its objects.
-   */
   private listSync(query: ListObjectsQuery): ListObjectsResult {
     const prefix = keyBytes(query.prefix);
     const upper = pastPrefix(prefix);
-    const after = keyBytes(query.after);
-    const spec = {
-      prefix,
-      delimiter: keyBytes(query.delimiter),
-      marker: after,
+    const scan = delimitedScan<ListedRow, Buffer>({
+      prefix: query.prefix,
+      delimiter: query.delimiter,
+      marker: query.after,
       limit: query.maxKeys,
-      start: after,
-      keyOf: (row: KeyRow) => row.key,
-      cursorAfterRow: (row: KeyRow) => row.key,
-      cursorAfterPrefix: pastPrefix,
-    };
-    let objects: ObjectRecord[];
-    let scan: DelimitedScanResult<KeyRow>;
-    if (query.delimiter === '') {
-      const full = delimitedScan<ListedObjectRow, Buffer>({ ...spec, fetch: (c, n) => this.listStmt.all(query.bucket, c, prefix, upper, n) });
-      objects = full.rows.map(listedRowToObject);
-      scan = full;
-    } else {
-      scan = delimitedScan<KeyRow, Buffer>({ ...spec, fetch: (c, n) => this.listKeysStmt.all(query.bucket, c, prefix, upper, n) });
-      objects = this.readRuns(query.bucket, scan.items);
-    }
+      // Cursors are the least key that may come next.
+      start: keyAfter(keyBytes(query.after)),
+      fetch: (cursor, count) => this.listStmt.rows([query.bucket, Buffer.compare(cursor, prefix) > 0 ? cursor : prefix, upper], count),
+      keyOf: (row) => row[0],
+      cursorAfterRow: (row) => keyAfter(keyBytes(row[0])),
+      cursorAfterPrefix: (cp) => pastPrefix(keyBytes(cp)),
+    });
     const last = scan.last;
     return {
-      objects,
-      commonPrefixes: scan.commonPrefixes.map(keyString),
+      objects: scan.rows.map(listedObject),
+      commonPrefixes: scan.commonPrefixes,
       isTruncated: scan.isTruncated,
-      nextAfter: last === undefined ? undefined : keyString(last.kind === 'row' ? last.row.key : last.prefix),
+      nextAfter: last === undefined ? undefined : last.kind === 'row' ? last.row[0] : last.prefix,
     };
-  }
-
-  private readRuns(bucket: string, items: readonly ScanItem<KeyRow>[]): ObjectRecord[] {
-    const objects: ObjectRecord[] = [];
-    let first: Buffer | undefined;
-    let last: Buffer | undefined;
-    const flush = (): void => {
-      if (first !== undefined && last !== undefined) for (const row of this.runStmt.all(bucket, first, last)) objects.push(listedRowToObject(row));
-      first = last = undefined;
-    };
-    for (const item of items) {
-      if (item.kind === 'prefix') {
-        flush();
-        continue;
-      }
-      first ??= item.row.key;
-      last = item.row.key;
-    }
-    flush();
-    return objects;
   }
 
   private putSync(record: NewObjectVersion, expect: WriteExpectation | undefined): PutObjectOutcome {

@@ -6,22 +6,21 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { ListObjectVersionsQuery, ListObjectVersionsResult, ObjectVersion } from '../ports.js';
-import { delimitedScan } from './delimited-scan.js';
-import { keyBytes, keyString, pastPrefix } from './key-bytes.js';
-import { parseSegmentsJson, qualifiedColumns, rowToDeleteMarker, rowToObject, type ObjectRow } from './object-rows.js';
+import type { ListedVersion, ListObjectVersionsQuery, ListObjectVersionsResult } from '../ports.js';
+import { delimitedScan, ListingStatement } from './delimited-scan.js';
+import { compareKeys, keyBytes, pastPrefix } from './key-bytes.js';
+import { listedColumns, listedObject, type ListedRow } from './object-rows.js';
 
 /** The place of the current object in its key's history: above every seq of `object_versions`. */
 const CURRENT_SEQ = Number.MAX_SAFE_INTEGER;
 /** A cursor seq below every version: "past the whole key". */
 const PAST_KEY = -1;
 
-interface ListedRow extends ObjectRow {
-  readonly vseq: number;
-  readonly delete_marker: number;
-  readonly is_latest: number;
-  readonly segments: string | null;
-}
+/** A listed row (`.raw()`), then the version's place in its key's history, whether it is a delete marker and the latest. */
+type VersionRow = readonly [...ListedRow, vseq: number, deleteMarker: number, isLatest: number];
+const VSEQ = 10;
+const DELETE_MARKER = 11;
+const IS_LATEST = 12;
 
 /** A position in the listing: rows after it are keys > key, or key = key with seq < seq. */
 interface Cursor {
@@ -29,43 +28,39 @@ interface Cursor {
   readonly seq: number;
 }
 
-/** Named parameters of both walks: the bucket, [start, upper), the cursor, and the batch size. */
+/** Named parameters of both walks: the bucket, [start, upper), and the cursor. */
 interface FetchArgs {
   readonly bucket: string;
   readonly start: Buffer;
   readonly upper: Buffer;
   readonly ck: Buffer;
   readonly cs: number;
-  readonly limit: number;
 }
 
 export class VersionLister {
-  private readonly currentStmt: Statement<[FetchArgs], ListedRow>;
-  private readonly versionsStmt: Statement<[FetchArgs], ListedRow>;
+  private readonly currentStmt: ListingStatement<[FetchArgs], VersionRow>;
+  private readonly versionsStmt: ListingStatement<[FetchArgs], VersionRow>;
   private readonly currentIdStmt: Statement<[string, Buffer], string | null>;
   private readonly seqOfStmt: Statement<[string, Buffer, string | null], number>;
   private readonly listTx: (query: ListObjectVersionsQuery) => ListObjectVersionsResult;
 
   constructor(db: Database) {
-    this.currentStmt = db.prepare(
-      `SELECT o.bucket, o.key, ${qualifiedColumns('o')}, ${CURRENT_SEQ} AS vseq, 0 AS delete_marker, 1 AS is_latest,
-          (SELECT json_group_array(json_array(s.blob_id, s.size) ORDER BY s.seq)
-             FROM object_segments s WHERE s.bucket = o.bucket AND s.key = o.key) AS segments
+    this.currentStmt = new ListingStatement(
+      db,
+      `SELECT ${listedColumns('o')}, ${CURRENT_SEQ} AS vseq, 0 AS delete_marker, 1 AS is_latest
         FROM objects o
         WHERE o.bucket = @bucket AND o.key >= @start AND o.key < @upper AND NOT (o.key = @ck AND ${CURRENT_SEQ} >= @cs)
-        ORDER BY o.key LIMIT @limit`,
+        ORDER BY o.key`,
     );
-    this.versionsStmt = db.prepare(
-      `SELECT v.bucket, v.key, ${qualifiedColumns('v')}, v.seq AS vseq, v.delete_marker,
+    this.versionsStmt = new ListingStatement(
+      db,
+      `SELECT ${listedColumns('v')}, v.seq AS vseq, v.delete_marker,
           (NOT EXISTS (SELECT 1 FROM objects o WHERE o.bucket = v.bucket AND o.key = v.key)
             AND v.seq = (SELECT max(w.seq) FROM object_versions w
-                          WHERE w.bucket = v.bucket AND w.key = v.key)) AS is_latest,
-          CASE WHEN v.delete_marker = 1 THEN NULL ELSE
-            (SELECT json_group_array(json_array(s.blob_id, s.size) ORDER BY s.seq) FROM version_segments s
-              WHERE s.bucket = v.bucket AND s.key = v.key AND s.version_seq = v.seq) END AS segments
+                          WHERE w.bucket = v.bucket AND w.key = v.key)) AS is_latest
         FROM object_versions v
         WHERE v.bucket = @bucket AND v.key >= @start AND v.key < @upper AND NOT (v.key = @ck AND v.seq >= @cs)
-        ORDER BY v.key, v.seq DESC LIMIT @limit`,
+        ORDER BY v.key, v.seq DESC`,
     );
     const currentId = 'SELECT version_id FROM objects WHERE bucket = ? AND key = ?';
     this.currentIdStmt = db.prepare(currentId).pluck() as Statement<[string, Buffer], string | null>;
@@ -83,27 +78,27 @@ export class VersionLister {
     const prefix = keyBytes(query.prefix);
     const upper = pastPrefix(prefix);
     const marker = keyBytes(query.keyMarker);
-    const scan = delimitedScan<ListedRow, Cursor>({
-      prefix,
-      delimiter: keyBytes(query.delimiter),
-      marker,
+    const scan = delimitedScan<VersionRow, Cursor>({
+      prefix: query.prefix,
+      delimiter: query.delimiter,
+      marker: query.keyMarker,
       limit: query.maxKeys,
       start: { key: marker, seq: this.markerSeq(query, marker) },
       fetch: (cursor, count) => this.fetch(query.bucket, prefix, upper, cursor, count),
-      keyOf: (row) => row.key,
-      cursorAfterRow: (row) => ({ key: row.key, seq: row.vseq }),
-      cursorAfterPrefix: (cp) => ({ key: pastPrefix(cp), seq: PAST_KEY }),
+      keyOf: (row) => row[0],
+      cursorAfterRow: (row) => ({ key: keyBytes(row[0]), seq: row[VSEQ] }),
+      cursorAfterPrefix: (cp) => ({ key: pastPrefix(keyBytes(cp)), seq: PAST_KEY }),
     });
     const last = scan.last;
     return {
-      versions: scan.rows.map(toVersion),
-      commonPrefixes: scan.commonPrefixes.map(keyString),
+      versions: scan.rows.map((row) => toVersion(query.bucket, row)),
+      commonPrefixes: scan.commonPrefixes,
       isTruncated: scan.isTruncated,
       ...(last === undefined
         ? {}
         : last.kind === 'row'
-          ? { nextKeyMarker: keyString(last.row.key), nextVersionIdMarker: last.row.version_id }
-          : { nextKeyMarker: keyString(last.prefix) }),
+          ? { nextKeyMarker: last.row[0], nextVersionIdMarker: last.row[1] }
+          : { nextKeyMarker: last.prefix }),
     };
   }
 
@@ -119,27 +114,29 @@ export class VersionLister {
   }
 
   /** Up to `count` rows after `cursor` in listing order: both walks, merged. */
-  private fetch(bucket: string, prefix: Buffer, upper: Buffer, cursor: Cursor, count: number): ListedRow[] {
+  private fetch(bucket: string, prefix: Buffer, upper: Buffer, cursor: Cursor, count: number): VersionRow[] {
     const start = Buffer.compare(cursor.key, prefix) > 0 ? cursor.key : prefix;
-    const args: FetchArgs = { bucket, start, upper, ck: cursor.key, cs: cursor.seq, limit: count };
-    const current = this.currentStmt.all(args);
-    const older = this.versionsStmt.all(args);
-    const merged: ListedRow[] = [];
+    const args: FetchArgs = { bucket, start, upper, ck: cursor.key, cs: cursor.seq };
+    const current = this.currentStmt.rows([args], count);
+    const older = this.versionsStmt.rows([args], count);
+    const merged: VersionRow[] = [];
     let i = 0;
     let j = 0;
     while (merged.length < count && (i < current.length || j < older.length)) {
       // On the same key the current object comes first: it is newer than every noncurrent version.
-      const takeCurrent =
-        j >= older.length || (i < current.length && Buffer.compare(current[i].key, older[j].key) <= 0);
+      const takeCurrent = j >= older.length || (i < current.length && compareKeys(current[i][0], older[j][0]) <= 0);
       merged.push(takeCurrent ? current[i++] : older[j++]);
     }
     return merged;
   }
 }
 
-function toVersion(row: ListedRow): ObjectVersion {
-  const key = keyString(row.key);
-  const isLatest = row.is_latest === 1;
-  if (row.delete_marker === 1) return { kind: 'DeleteMarker', marker: rowToDeleteMarker(row, key), isLatest };
-  return { kind: 'Object', object: rowToObject(row, key, parseSegmentsJson(row.segments), undefined), isLatest };
+function toVersion(bucket: string, row: VersionRow): ListedVersion {
+  const isLatest = row[IS_LATEST] === 1;
+  const object = listedObject(row as unknown as ListedRow);
+  if (row[DELETE_MARKER] === 1) {
+    const { key, versionId, lastModified, ownerAccountId } = object;
+    return { kind: 'DeleteMarker', marker: { bucket, key, versionId, lastModified, ownerAccountId }, isLatest };
+  }
+  return { kind: 'Object', object, isLatest };
 }

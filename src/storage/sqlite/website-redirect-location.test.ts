@@ -74,7 +74,8 @@ describe('embedded storage: website redirect location', () => {
       keyMarker: '',
       maxKeys: 10,
     });
-    assert.deepEqual(listed.versions.map(redirectOf), ['/other.html']);
+    assert.deepEqual(listed.versions.map((v) => (v.kind === 'Object' ? v.object.versionId : undefined)), [v1]);
+    assert.equal(redirectOf(await storage.objects.getVersion('versions', 'page.html', v1)), '/other.html');
   });
 
   it('a multipart upload keeps the value in its template and the completed object gets it', async () => {
