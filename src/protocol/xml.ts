@@ -8,35 +8,45 @@ export interface XmlNode {
 }
 
 /**
- * Markup written as is in place of the element it is the value of: the element itself, repeated or
- * not, rendered beforehand (a listing's thousand entries, see MarkupWriter).
+ * Elements rendered straight into the document's bytes, in place of the element this is the value of
+ * (`toXmlBody`): a listing's thousand entries, one template string each. `sizeHint`: about how many
+ * bytes they take, so the document's buffer is allocated once.
  */
 export class RawXml {
-  constructor(readonly markup: string | Buffer) {}
+  constructor(
+    readonly render: (out: MarkupWriter) => void,
+    readonly sizeHint: number,
+  ) {}
 }
 
 /**
- * Many elements rendered straight into UTF-8 bytes, one template string per element: a listing's
- * entries cost one copy each, where joining a thousand strings into a document and encoding it cost
- * three passes over it.
+ * A document's UTF-8 bytes, written string by string into one buffer: a listing costs one copy of
+ * each entry, where joining a thousand strings and encoding the document took three passes and as
+ * many fresh buffers.
  */
 export class MarkupWriter {
-  private buf = Buffer.allocUnsafe(64 * 1024);
+  private buf: Buffer;
   private length = 0;
 
+  constructor(sizeHint: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(sizeHint, 1024));
+  }
+
   write(markup: string): void {
-    // A UTF-16 unit takes at most 3 bytes of UTF-8.
-    const needed = this.length + markup.length * 3;
-    if (needed > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));
-      this.buf.copy(grown, 0, 0, this.length);
-      this.buf = grown;
+    // A UTF-16 unit takes at most 3 bytes of UTF-8: count exactly only when that much may not fit.
+    if (this.buf.length - this.length < markup.length * 3) {
+      const needed = this.length + Buffer.byteLength(markup, 'utf8');
+      if (needed > this.buf.length) {
+        const grown = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));
+        this.buf.copy(grown, 0, 0, this.length);
+        this.buf = grown;
+      }
     }
     this.length += this.buf.write(markup, this.length);
   }
 
-  markup(): RawXml {
-    return new RawXml(this.buf.subarray(0, this.length));
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
   }
 }
 
@@ -57,10 +67,10 @@ function scalar(v: string | number | boolean | Date): string {
   return v instanceof Date ? v.toISOString() : escapeXml(String(v));
 }
 
-function writeValue(name: string, v: XmlValue, out: (string | Buffer)[]): void {
+function writeValue(name: string, v: XmlValue, out: (string | RawXml)[]): void {
   if (v === undefined || v === null) return;
   if (v instanceof RawXml) {
-    out.push(v.markup);
+    out.push(v);
     return;
   }
   if (Array.isArray(v)) {
@@ -76,13 +86,13 @@ function writeValue(name: string, v: XmlValue, out: (string | Buffer)[]): void {
   out.push(`<${name}>${scalar(v as string | number | boolean | Date)}</${name}>`);
 }
 
-function writeChildren(node: XmlNode, out: (string | Buffer)[]): void {
+function writeChildren(node: XmlNode, out: (string | RawXml)[]): void {
   for (const [k, v] of Object.entries(node)) writeValue(k, v, out);
 }
 
 /** One element (or a repeated one, for an array) as markup: `xmlElement('Owner', { ID: '…' })`. */
 export function xmlElement(name: string, value: XmlValue): string {
-  const out: (string | Buffer)[] = [];
+  const out: (string | RawXml)[] = [];
   writeValue(name, value, out);
   return joined(out);
 }
@@ -92,30 +102,29 @@ export function toXml(root: string, body: XmlNode, xmlns?: string): string {
   return joined(document(root, body, xmlns));
 }
 
-/** The document as bytes when it holds markup rendered as bytes (MarkupWriter), else as text. */
+/** The document as text, or as bytes when it holds elements rendered into bytes (RawXml). */
 export function toXmlBody(root: string, body: XmlNode, xmlns?: string): string | Buffer {
   const out = document(root, body, xmlns);
-  if (out.every((part) => typeof part === 'string')) return out.join('');
-  const chunks: Buffer[] = [];
-  let text = '';
-  for (const part of out) {
-    if (typeof part === 'string') text += part;
-    else {
-      chunks.push(Buffer.from(text, 'utf8'), part);
-      text = '';
-    }
-  }
-  chunks.push(Buffer.from(text, 'utf8'));
-  return Buffer.concat(chunks);
+  return out.every((part) => typeof part === 'string') ? out.join('') : bytesOf(out);
 }
 
-function document(root: string, body: XmlNode, xmlns: string | undefined): (string | Buffer)[] {
-  const out: (string | Buffer)[] = ['<?xml version="1.0" encoding="UTF-8"?>\n', xmlns ? `<${root} xmlns="${xmlns}">` : `<${root}>`];
+function document(root: string, body: XmlNode, xmlns: string | undefined): (string | RawXml)[] {
+  const out: (string | RawXml)[] = ['<?xml version="1.0" encoding="UTF-8"?>\n', xmlns ? `<${root} xmlns="${xmlns}">` : `<${root}>`];
   writeChildren(body, out);
   out.push(`</${root}>`);
   return out;
 }
 
-function joined(out: readonly (string | Buffer)[]): string {
-  return out.map((part) => (typeof part === 'string' ? part : part.toString('utf8'))).join('');
+function bytesOf(out: readonly (string | RawXml)[]): Buffer {
+  const size = out.reduce((n, part) => n + (typeof part === 'string' ? part.length : part.sizeHint), 0);
+  const writer = new MarkupWriter(size);
+  for (const part of out) {
+    if (typeof part === 'string') writer.write(part);
+    else part.render(writer);
+  }
+  return writer.bytes();
+}
+
+function joined(out: readonly (string | RawXml)[]): string {
+  return out.every((part) => typeof part === 'string') ? out.join('') : bytesOf(out).toString('utf8');
 }

@@ -3,13 +3,16 @@
  * every version and delete marker, by key then newest first, with key-marker / version-id-marker
  * paging, prefix and delimiter as ListObjects has them. Needs s3:ListBucketVersions.
  */
-import { escapeXml, MarkupWriter } from '../protocol/xml.js';
+import { escapeXml, RawXml } from '../protocol/xml.js';
 import type { ListedVersion } from '../storage/ports.js';
 import { bucketCheck, prepared, requireBucket, type OperationHandler, type S3Context } from './context.js';
 import { invalidArgument } from './errors.js';
 import { MAX_LIST_KEYS, checksumFields, encoder, listingOwners, parseEncodingType, parseMaxKeys } from './list-objects.js';
 import { parseVersionId, versionIdText } from './object-version.js';
 import { xmlResponse } from './render.js';
+
+/** About the bytes of a `<Version>` (its Owner included). */
+const VERSION_BYTES = 600;
 
 const CONDITION_KEYS = [['prefix', 's3:prefix'], ['delimiter', 's3:delimiter'], ['max-keys', 's3:max-keys']] as const;
 
@@ -59,8 +62,9 @@ async function listObjectVersions(ctx: S3Context) {
   const next = result.nextVersionIdMarker;
   // Versions and delete markers interleaved in listing order, as S3 sends them.
   const owner = listingOwners(bucket);
-  const entries = new MarkupWriter();
-  for (const v of result.versions) entries.write(entry(v, enc, owner));
+  const entries = new RawXml((out) => {
+    for (const v of result.versions) out.write(entry(v, enc, owner));
+  }, result.versions.length * VERSION_BYTES);
   return xmlResponse('ListVersionsResult', {
     Name: bucket.name,
     Prefix: enc(prefix),
@@ -72,7 +76,7 @@ async function listObjectVersions(ctx: S3Context) {
     Delimiter: delimiter === '' ? undefined : enc(delimiter),
     EncodingType: encodingType,
     IsTruncated: result.isTruncated,
-    Version: entries.markup(),
+    Version: entries,
     CommonPrefixes: result.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
   });
 }

@@ -4,7 +4,7 @@
  * continuation tokens are opaque (base64url of the last key or prefix returned).
  */
 import type { BucketRecord, ListedObject } from '../storage/ports.js';
-import { escapeXml, MarkupWriter, xmlElement } from '../protocol/xml.js';
+import { escapeXml, RawXml, xmlElement } from '../protocol/xml.js';
 import { decodeToken, encodeToken } from './bucket-ops.js';
 import { bucketCheck, prepared, requireBucket, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { invalidArgument } from './errors.js';
@@ -12,6 +12,9 @@ import { ownerNode } from './owner.js';
 import { xmlResponse } from './render.js';
 
 export const MAX_LIST_KEYS = 1000;
+
+/** About the bytes of a listing entry (a `<Contents>` with a 40-character key is 300, with its Owner 480). */
+export const ENTRY_BYTES = 400;
 
 /** `max-keys` (and `max-uploads`, `max-parts`): a non-negative integer; above the cap, the cap applies. */
 export function parseMaxKeys(value: string | undefined, name: string, cap: number): number {
@@ -108,10 +111,11 @@ async function listObjects(ctx: S3Context, version: 1 | 2): Promise<S3Response> 
     IsTruncated: result.isTruncated,
   };
   const owner = listingOwners(bucket);
-  const entries = new MarkupWriter();
-  for (const o of result.objects) entries.write(contents(o, enc, withOwner ? owner(o.ownerAccountId) : ''));
+  const entries = new RawXml((out) => {
+    for (const o of result.objects) out.write(contents(o, enc, withOwner ? owner(o.ownerAccountId) : ''));
+  }, result.objects.length * ENTRY_BYTES);
   const listed = {
-    Contents: entries.markup(),
+    Contents: entries,
     CommonPrefixes: result.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
   };
   if (version === 1) {
