@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { ListObjectVersionsQuery } from '../ports.js';
+import type { ListObjectVersionsQuery, ListObjectVersionsResult } from '../ports.js';
 import { bucketRecord, deleteRequest, fakeSegment, objectRecord, type ContractContext } from './fixtures.js';
 
 type Entry = readonly [key: string, versionId: string | null, kind: 'V' | 'M'];
@@ -121,6 +121,26 @@ export function versionListingContract(ctx: ContractContext): void {
             }
           }
         }
+      }
+    });
+
+    it('marks the latest version of each key whatever page it falls on', async () => {
+      const latestOf = (r: ListObjectVersionsResult) =>
+        r.versions.filter((v) => v.isLatest).map((v) => (v.kind === 'Object' ? `${v.object.key}@${v.object.versionId}` : `${v.marker.key}@${v.marker.versionId}`));
+      const query = { bucket, prefix: '', delimiter: '', maxKeys: 1 };
+      const whole = latestOf(await ctx.storage().objects.listObjectVersions({ ...query, keyMarker: '', maxKeys: 1000 }));
+      for (const maxKeys of [1, 2, 3]) {
+        const seen: string[] = [];
+        let keyMarker = '';
+        let versionIdMarker: string | null | undefined;
+        for (let guard = 0; guard < 100; guard++) {
+          const page = await ctx.storage().objects.listObjectVersions({ ...query, keyMarker, versionIdMarker, maxKeys });
+          seen.push(...latestOf(page));
+          if (!page.isTruncated) break;
+          keyMarker = page.nextKeyMarker ?? assert.fail('no NextKeyMarker');
+          versionIdMarker = page.nextVersionIdMarker;
+        }
+        assert.deepEqual(seen, whole, `maxKeys=${maxKeys}`);
       }
     });
 

@@ -8,7 +8,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ListedVersion, ListObjectVersionsQuery, ListObjectVersionsResult } from '../ports.js';
 import { delimitedScan, ListingStatement } from './delimited-scan.js';
-import { compareKeys, keyBytes, pastPrefix } from './key-bytes.js';
+import { compareKeys, keyBytes, keyString, pastPrefix } from './key-bytes.js';
 import { listedColumns, listedObject, type ListedRow } from './object-rows.js';
 
 /** The place of the current object in its key's history: above every seq of `object_versions`. */
@@ -16,11 +16,20 @@ const CURRENT_SEQ = Number.MAX_SAFE_INTEGER;
 /** A cursor seq below every version: "past the whole key". */
 const PAST_KEY = -1;
 
-/** A listed row (`.raw()`), then the version's place in its key's history, whether it is a delete marker and the latest. */
-type VersionRow = readonly [...ListedRow, vseq: number, deleteMarker: number, isLatest: number];
+/** A listed row (`.raw()`), then the version's place in its key's history and whether it is a delete marker. */
+type VersionRow = readonly [...ListedRow, vseq: number, deleteMarker: number];
 const VSEQ = 10;
 const DELETE_MARKER = 11;
-const IS_LATEST = 12;
+
+/**
+ * A row of the walk, and whether it is its key's latest version: the first row of its key in listing
+ * order (the current object, else the newest noncurrent version or marker), unless the walk resumed
+ * inside the key.
+ */
+interface WalkRow {
+  readonly row: VersionRow;
+  readonly isLatest: boolean;
+}
 
 /** A position in the listing: rows after it are keys > key, or key = key with seq < seq. */
 interface Cursor {
@@ -47,17 +56,14 @@ export class VersionLister {
   constructor(db: Database) {
     this.currentStmt = new ListingStatement(
       db,
-      `SELECT ${listedColumns('o')}, ${CURRENT_SEQ} AS vseq, 0 AS delete_marker, 1 AS is_latest
+      `SELECT ${listedColumns('o')}, ${CURRENT_SEQ} AS vseq, 0 AS delete_marker
         FROM objects o
         WHERE o.bucket = @bucket AND o.key >= @start AND o.key < @upper AND NOT (o.key = @ck AND ${CURRENT_SEQ} >= @cs)
         ORDER BY o.key`,
     );
     this.versionsStmt = new ListingStatement(
       db,
-      `SELECT ${listedColumns('v')}, v.seq AS vseq, v.delete_marker,
-          (NOT EXISTS (SELECT 1 FROM objects o WHERE o.bucket = v.bucket AND o.key = v.key)
-            AND v.seq = (SELECT max(w.seq) FROM object_versions w
-                          WHERE w.bucket = v.bucket AND w.key = v.key)) AS is_latest
+      `SELECT ${listedColumns('v')}, v.seq AS vseq, v.delete_marker
         FROM object_versions v
         WHERE v.bucket = @bucket AND v.key >= @start AND v.key < @upper AND NOT (v.key = @ck AND v.seq >= @cs)
         ORDER BY v.key, v.seq DESC`,
@@ -78,26 +84,26 @@ export class VersionLister {
     const prefix = keyBytes(query.prefix);
     const upper = pastPrefix(prefix);
     const marker = keyBytes(query.keyMarker);
-    const scan = delimitedScan<VersionRow, Cursor>({
+    const scan = delimitedScan<WalkRow, Cursor>({
       prefix: query.prefix,
       delimiter: query.delimiter,
       marker: query.keyMarker,
       limit: query.maxKeys,
       start: { key: marker, seq: this.markerSeq(query, marker) },
       fetch: (cursor, count) => this.fetch(query.bucket, prefix, upper, cursor, count),
-      keyOf: (row) => row[0],
-      cursorAfterRow: (row) => ({ key: keyBytes(row[0]), seq: row[VSEQ] }),
+      keyOf: (r) => r.row[0],
+      cursorAfterRow: (r) => ({ key: keyBytes(r.row[0]), seq: r.row[VSEQ] }),
       cursorAfterPrefix: (cp) => ({ key: pastPrefix(keyBytes(cp)), seq: PAST_KEY }),
     });
     const last = scan.last;
     return {
-      versions: scan.rows.map((row) => toVersion(query.bucket, row)),
+      versions: scan.rows.map((r) => toVersion(query.bucket, r)),
       commonPrefixes: scan.commonPrefixes,
       isTruncated: scan.isTruncated,
       ...(last === undefined
         ? {}
         : last.kind === 'row'
-          ? { nextKeyMarker: last.row[0], nextVersionIdMarker: last.row[1] }
+          ? { nextKeyMarker: last.row.row[0], nextVersionIdMarker: last.row.row[1] }
           : { nextKeyMarker: last.prefix }),
     };
   }
@@ -114,25 +120,28 @@ export class VersionLister {
   }
 
   /** Up to `count` rows after `cursor` in listing order: both walks, merged. */
-  private fetch(bucket: string, prefix: Buffer, upper: Buffer, cursor: Cursor, count: number): VersionRow[] {
+  private fetch(bucket: string, prefix: Buffer, upper: Buffer, cursor: Cursor, count: number): WalkRow[] {
     const start = Buffer.compare(cursor.key, prefix) > 0 ? cursor.key : prefix;
     const args: FetchArgs = { bucket, start, upper, ck: cursor.key, cs: cursor.seq };
     const current = this.currentStmt.rows([args], count);
     const older = this.versionsStmt.rows([args], count);
-    const merged: VersionRow[] = [];
+    const merged: WalkRow[] = [];
     let i = 0;
     let j = 0;
+    // The key of the row before this batch, when the batch resumes inside a key.
+    let previous = cursor.seq === PAST_KEY ? undefined : keyString(cursor.key);
     while (merged.length < count && (i < current.length || j < older.length)) {
       // On the same key the current object comes first: it is newer than every noncurrent version.
       const takeCurrent = j >= older.length || (i < current.length && compareKeys(current[i][0], older[j][0]) <= 0);
-      merged.push(takeCurrent ? current[i++] : older[j++]);
+      const row = takeCurrent ? current[i++] : older[j++];
+      merged.push({ row, isLatest: row[0] !== previous });
+      previous = row[0];
     }
     return merged;
   }
 }
 
-function toVersion(bucket: string, row: VersionRow): ListedVersion {
-  const isLatest = row[IS_LATEST] === 1;
+function toVersion(bucket: string, { row, isLatest }: WalkRow): ListedVersion {
   const object = listedObject(row as unknown as ListedRow);
   if (row[DELETE_MARKER] === 1) {
     const { key, versionId, lastModified, ownerAccountId } = object;
