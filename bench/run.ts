@@ -1,8 +1,10 @@
 /**
- * The request-path benchmark: `npm run bench` (about 6 minutes) or `npm run bench -- --quick` (about 1).
- * Starts each target in its own process on 127.0.0.1, loads it from other processes (wrk for 4 KiB
- * objects, a node client for the large object), measures dd on the same disk, prints a table with the
- * ratios the project aims for and writes it to bench/results/latest.json. See bench/README.md.
+ * The request-path benchmark: `npm run bench` (about 16 minutes with the other benches) or
+ * `npm run bench -- --quick` (about 5). Starts each target in its own process on 127.0.0.1, loads it
+ * from other processes (wrk for 4 KiB objects and listings, http-load for HEAD against GET, a node
+ * client for the large objects), measures dd on the same disk, samples the targets' memory, prints a
+ * table with the ratios the project aims for and writes it to bench/results/latest.json. See
+ * bench/README.md.
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -13,7 +15,13 @@ import { benchConfig } from './lib/config.js';
 import { runExtraBenches } from './lib/extra-benches.js';
 import type { Measurement } from './lib/measurement.js';
 import { computeRatios, ratioSpecs } from './lib/ratios.js';
-import { formatReport, writeReportJson, type BenchReport, type ExtraBenchResult, type TargetInfo } from './lib/report.js';
+import {
+  formatReport,
+  writeReportJson,
+  type BenchReport,
+  type ExtraBenchResult,
+  type TargetInfo,
+} from './lib/report.js';
 import { runSuite } from './lib/suite.js';
 import { bareTarget } from './lib/targets/bare-target.js';
 import { s3rverTarget } from './lib/targets/s3rver-target.js';
@@ -79,11 +87,18 @@ function parseArgs(argv: readonly string[]): CliOptions {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadAtStart = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const options = parseArgs(process.argv.slice(2));
   // The SDK's Node-20 deprecation notice would land in the middle of the table.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const config = benchConfig({ quick: options.quick, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, rounds: options.rounds });
+  const config = benchConfig({
+    quick: options.quick,
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+    rounds: options.rounds,
+  });
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const wrkVersion = detectWrk();
   if (!wrkVersion) process.stderr.write(`\n*** ${WRK_INSTALL_HINT}\n*** The 4 KiB scenarios are skipped.\n\n`);
@@ -101,23 +116,37 @@ async function main(): Promise<void> {
 
   const measurements: Measurement[] = [];
   const targetInfos: TargetInfo[] = [];
+  const phaseSeconds: Record<string, number> = {};
   try {
     const strongboxArgs = ['--workers', options.workers, ...options.strongboxArgs];
     const all: TargetDefinition[] = [bareTarget, s3rverTarget, strongboxTarget({ extraArgs: strongboxArgs })];
-    if (options.baseline !== undefined) all.push(strongboxTarget({ extraArgs: strongboxArgs, baselineRef: options.baseline }));
+    if (options.baseline !== undefined)
+      all.push(strongboxTarget({ extraArgs: strongboxArgs, baselineRef: options.baseline }));
     const running: RunningTarget[] = [];
-    for (const def of all.filter((t) => !options.targets || options.targets.includes(t.name) || t.name === 'baseline')) {
+    for (const def of all.filter(
+      (t) => !options.targets || options.targets.includes(t.name) || t.name === 'baseline',
+    )) {
       const launched = await startTarget(def, ctx);
       targetInfos.push(launched.info);
       if (launched.target) running.push(launched.target);
     }
     const log = (m: Measurement) => {
       measurements.push(m);
-      const v = m.value === null ? m.status : `${m.unit === 'ops/s' ? Math.round(m.value) : m.value.toFixed(1)} ${m.unit}`;
-      process.stdout.write(`  ${m.target}${m.beside ? ` (beside ${m.beside})` : ''} ${m.scenario}: ${v}${m.note ? ` (${m.note.slice(0, 200)})` : ''}\n`);
+      const v =
+        m.value === null ? m.status : `${m.unit === 'ops/s' ? Math.round(m.value) : m.value.toFixed(1)} ${m.unit}`;
+      process.stdout.write(
+        `  ${m.target}${m.beside ? ` (beside ${m.beside})` : ''} ${m.scenario}: ${v}${m.note ? ` (${m.note.slice(0, 200)})` : ''}\n`,
+      );
     };
     try {
-      await runSuite(running, { config, benchDir, repoRoot, wrkAvailable: wrkVersion !== undefined, onMeasurement: log });
+      await runSuite(running, {
+        config,
+        benchDir,
+        repoRoot,
+        wrkAvailable: wrkVersion !== undefined,
+        onMeasurement: log,
+        phaseSeconds,
+      });
     } catch (err) {
       process.stdout.write(`bench error: ${String(err)}\n`);
       for (const t of running) process.stdout.write(`--- ${t.name} log tail ---\n${t.logTail(15)}\n`);
@@ -135,7 +164,9 @@ async function main(): Promise<void> {
     kernel: release(),
     wrk: wrkVersion ?? 'missing',
     loadavg_start: loadAtStart,
-    loadavg_end: loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadavg_end: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     load: `wrk -t${config.wrk.threads} -c${config.wrk.connections} -d${config.wrk.durationSeconds}s, median of ${config.wrk.rounds} round(s)`,
   };
   const output = options.output ?? join(repoRoot, 'bench/results/latest.json');
@@ -150,6 +181,7 @@ async function main(): Promise<void> {
     ratios: computeRatios(ratioSpecs(config.largeObject.bytes, config.iamPolicyCount), measurements),
     extraBenches,
     totalSeconds: (Date.now() - started) / 1000,
+    phaseSeconds,
   });
   const report = build([]);
   writeReportJson(output, report);
@@ -159,6 +191,7 @@ async function main(): Promise<void> {
     const extras = await runExtraBenches(repoRoot, {
       quick: config.quick,
       timeoutSeconds: config.extraBenchTimeoutSeconds,
+      timeoutOverrides: config.extraBenchTimeoutOverrides,
       deadline: Date.now() + config.extraBudgetSeconds * 1000,
     });
     if (extras.length > 0) writeReportJson(output, build(extras));
@@ -166,7 +199,10 @@ async function main(): Promise<void> {
 }
 
 /** Starts one target; a target that cannot run is reported, not fatal. */
-async function startTarget(def: TargetDefinition, ctx: TargetContext): Promise<{ info: TargetInfo; target?: RunningTarget }> {
+async function startTarget(
+  def: TargetDefinition,
+  ctx: TargetContext,
+): Promise<{ info: TargetInfo; target?: RunningTarget }> {
   const reason = def.unavailableReason(ctx);
   if (reason) {
     process.stdout.write(`${def.name}: skipped (${reason})\n`);

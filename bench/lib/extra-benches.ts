@@ -7,6 +7,8 @@ export interface ExtraBenchOptions {
   readonly quick: boolean;
   /** Limit for each bench. */
   readonly timeoutSeconds: number;
+  /** A limit of their own for some (script name → seconds): the soak runs a minute by design. */
+  readonly timeoutOverrides?: Readonly<Record<string, number>>;
   /** Epoch ms after which no further bench starts and a running one is cut short. */
   readonly deadline: number;
   /** Where the headings and notes go (the benches' own output goes to this process's stdout); default stdout. */
@@ -21,7 +23,9 @@ export interface ExtraBenchOptions {
 export async function runExtraBenches(repoRoot: string, options: ExtraBenchOptions): Promise<ExtraBenchResult[]> {
   const dir = join(repoRoot, 'dist/bench');
   if (!existsSync(dir)) return [];
-  const scripts = readdirSync(dir).filter((f) => f.endsWith('-bench.js')).sort();
+  const scripts = readdirSync(dir)
+    .filter((f) => f.endsWith('-bench.js'))
+    .sort();
   const results: ExtraBenchResult[] = [];
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   for (const script of scripts) {
@@ -32,20 +36,32 @@ export async function runExtraBenches(repoRoot: string, options: ExtraBenchOptio
       continue;
     }
     write(`\n=== ${script} ===\n`);
-    const result = await runOne(join(dir, script), script, { quick: options.quick, timeoutSeconds: Math.min(options.timeoutSeconds, left) });
+    const limit = options.timeoutOverrides?.[script] ?? options.timeoutSeconds;
+    const result = await runOne(join(dir, script), script, {
+      quick: options.quick,
+      timeoutSeconds: Math.min(limit, left),
+    });
     results.push(result);
     // A bench cut short may have printed nothing yet: say so, rather than end on a bare heading.
     if (result.timedOut) write(`(stopped after ${Math.round(result.seconds)} s: the bench's time budget ran out)\n`);
-    else if (result.exitCode !== 0) write(`(exited with ${result.exitCode === null ? 'a signal' : `code ${result.exitCode}`})\n`);
+    else if (result.exitCode !== 0)
+      write(`(exited with ${result.exitCode === null ? 'a signal' : `code ${result.exitCode}`})\n`);
   }
   return results;
 }
 
-function runOne(path: string, script: string, options: { quick: boolean; timeoutSeconds: number }): Promise<ExtraBenchResult> {
+function runOne(
+  path: string,
+  script: string,
+  options: { quick: boolean; timeoutSeconds: number },
+): Promise<ExtraBenchResult> {
   return new Promise((resolvePromise) => {
     const started = Date.now();
     let timedOut = false;
-    const child = spawn(process.execPath, [path, ...(options.quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, STRONGBOX_BENCH_QUICK: options.quick ? '1' : '0' } });
+    const child = spawn(process.execPath, [path, ...(options.quick ? ['--quick'] : [])], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, STRONGBOX_BENCH_QUICK: options.quick ? '1' : '0', STRONGBOX_BENCH_EXTRA: '1' },
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGTERM');

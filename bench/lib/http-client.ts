@@ -9,7 +9,11 @@ export interface SimpleResponse {
 }
 
 /** Sends one prepared request with node:http (setup and validation; load comes from wrk). */
-export function send(endpoint: Endpoint, req: PreparedRequest, options: { agent?: Agent; timeoutMs?: number } = {}): Promise<SimpleResponse> {
+export function send(
+  endpoint: Endpoint,
+  req: PreparedRequest,
+  options: { agent?: Agent; timeoutMs?: number } = {},
+): Promise<SimpleResponse> {
   return new Promise((resolvePromise, reject) => {
     const r = request(
       {
@@ -29,7 +33,11 @@ export function send(endpoint: Endpoint, req: PreparedRequest, options: { agent?
           length += chunk.length;
         });
         res.on('end', () =>
-          resolvePromise({ status: res.statusCode ?? 0, bodyLength: length, excerpt: Buffer.concat(head).subarray(0, 512).toString('utf8') }),
+          resolvePromise({
+            status: res.statusCode ?? 0,
+            bodyLength: length,
+            excerpt: Buffer.concat(head).subarray(0, 512).toString('utf8'),
+          }),
         );
         res.on('error', reject);
       },
@@ -41,14 +49,19 @@ export function send(endpoint: Endpoint, req: PreparedRequest, options: { agent?
 }
 
 /** Sends requests with bounded concurrency over keep-alive connections; throws on the first non-2xx. */
-export async function sendAll(endpoint: Endpoint, requests: readonly PreparedRequest[], concurrency: number): Promise<void> {
+export async function sendAll(
+  endpoint: Endpoint,
+  requests: readonly PreparedRequest[],
+  concurrency: number,
+): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
   const worker = async () => {
     while (next < requests.length) {
       const req = requests[next++];
       const res = await send(endpoint, req, { agent });
-      if (res.status < 200 || res.status > 299) throw new Error(`${req.method} ${req.target.split('?')[0]} → ${res.status}: ${res.excerpt}`);
+      if (res.status < 200 || res.status > 299)
+        throw new Error(`${req.method} ${req.target.split('?')[0]} → ${res.status}: ${res.excerpt}`);
     }
   };
   try {
@@ -64,4 +77,75 @@ export function rawRequestBytes(req: PreparedRequest): Buffer {
   for (const [name, value] of Object.entries(req.headers)) head += `${name}: ${value}\r\n`;
   head += '\r\n';
   return req.body ? Buffer.concat([Buffer.from(head, 'latin1'), req.body]) : Buffer.from(head, 'latin1');
+}
+
+/** Sends one request and returns its whole body (listing pages, for validation and the bare server's copy). */
+export function fetchBody(
+  endpoint: Endpoint,
+  req: PreparedRequest,
+  options: { timeoutMs?: number } = {},
+): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolvePromise, reject) => {
+    const r = request(
+      {
+        host: endpoint.host,
+        port: endpoint.port,
+        method: req.method,
+        path: req.target,
+        headers: req.headers,
+        agent: false,
+        timeout: options.timeoutMs ?? 60_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    r.on('timeout', () => r.destroy(new Error(`${req.method} ${req.target} timed out`)));
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
+export interface SendManyResult {
+  /** Requests answered 2xx before the deadline. */
+  readonly done: number;
+  readonly seconds: number;
+  /** All `count` were sent before the deadline. */
+  readonly complete: boolean;
+}
+
+/**
+ * Sends `count` requests, each made (signed) by `make(i)` just before it goes, with bounded concurrency
+ * over keep-alive connections, until all are answered or `deadline` (epoch ms) passes; throws on the
+ * first non-2xx. For seeding through HTTP: 20,000 PUTs are signed as they go, not all up front.
+ */
+export async function sendMany(
+  endpoint: Endpoint,
+  count: number,
+  make: (i: number) => Promise<PreparedRequest>,
+  options: { concurrency: number; deadline?: number },
+): Promise<SendManyResult> {
+  const started = performance.now();
+  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  let next = 0;
+  let done = 0;
+  const deadline = options.deadline ?? Infinity;
+  const worker = async () => {
+    while (next < count && Date.now() < deadline) {
+      const req = await make(next++);
+      const res = await send(endpoint, req, { agent });
+      if (res.status < 200 || res.status > 299)
+        throw new Error(`${req.method} ${req.target.split('?')[0]} → ${res.status}: ${res.excerpt}`);
+      done++;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, count) }, worker));
+  } finally {
+    agent.destroy();
+  }
+  return { done, seconds: (performance.now() - started) / 1000, complete: done === count };
 }

@@ -46,6 +46,19 @@ export function transfer(spec: LargeTransferSpec): Promise<LargeTransferResult> 
   return spec.method === 'GET' ? get(spec) : put(spec);
 }
 
+export interface ConcurrentTransfers {
+  readonly results: readonly LargeTransferResult[];
+  /** From the start of the first transfer to the end of the last. */
+  readonly seconds: number;
+}
+
+/** Every transfer at once. */
+export async function transferAll(specs: readonly LargeTransferSpec[]): Promise<ConcurrentTransfers> {
+  const started = process.hrtime.bigint();
+  const results = await Promise.all(specs.map(transfer));
+  return { results, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
 /**
  * The one way a transfer ends: the first call resolves with the time since this was made and runs
  * `cleanup`; later calls (a deadline after an error, an error after the end) do nothing.
@@ -54,13 +67,26 @@ function settleOnce(resolve: (r: LargeTransferResult) => void, cleanup: () => vo
   const started = process.hrtime.bigint();
   const state = {
     settled: false,
-    finish(soFar: { status: number; bytes: number; excerpt: string }, complete: boolean, error?: string, timedOut = false): void {
+    finish(
+      soFar: { status: number; bytes: number; excerpt: string },
+      complete: boolean,
+      error?: string,
+      timedOut = false,
+    ): void {
       if (state.settled) return;
       state.settled = true;
       cleanup();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { status, bytes, excerpt } = soFar;
-      resolve({ status, bytes, seconds, complete, timedOut, ...(error ? { error } : {}), ...(excerpt ? { excerpt } : {}) });
+      resolve({
+        status,
+        bytes,
+        seconds,
+        complete,
+        timedOut,
+        ...(error ? { error } : {}),
+        ...(excerpt ? { excerpt } : {}),
+      });
     },
   };
   return state;
@@ -78,7 +104,8 @@ function get(spec: LargeTransferSpec): Promise<LargeTransferResult> {
       clearTimeout(deadline);
       socket.destroy();
     });
-    const done = (complete: boolean, error?: string, timedOut = false) => outcome.finish({ status, bytes: received, excerpt }, complete, error, timedOut);
+    const done = (complete: boolean, error?: string, timedOut = false) =>
+      outcome.finish({ status, bytes: received, excerpt }, complete, error, timedOut);
     const ok = () => status >= 200 && status < 300;
     const end = () => {
       const complete = ok() && received === spec.bytes && (expected === undefined || received === expected);
@@ -119,7 +146,9 @@ function get(spec: LargeTransferSpec): Promise<LargeTransferResult> {
     socket.on('end', () => (head === undefined ? end() : done(false, 'connection closed before the response headers')));
     const headers = Object.entries(spec.headers);
     if (!headers.some(([k]) => k.toLowerCase() === 'host')) headers.unshift(['host', `${spec.host}:${spec.port}`]);
-    socket.write(`GET ${spec.target} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}connection: close\r\n\r\n`);
+    socket.write(
+      `GET ${spec.target} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}connection: close\r\n\r\n`,
+    );
   });
 }
 
@@ -129,19 +158,23 @@ function put(spec: LargeTransferSpec): Promise<LargeTransferResult> {
     let status = 0;
     let excerpt = '';
     const outcome = settleOnce(resolvePromise, () => clearTimeout(deadline));
-    const done = (complete: boolean, error?: string, timedOut = false) => outcome.finish({ status, bytes: sent, excerpt }, complete, error, timedOut);
-    const req = request({ host: spec.host, port: spec.port, method: spec.method, path: spec.target, headers: spec.headers, agent: false }, (res) => {
-      status = res.statusCode ?? 0;
-      const ok = status >= 200 && status < 300;
-      res.on('data', (chunk: Buffer) => {
-        if (!ok && excerpt.length < 500) excerpt += chunk.toString('utf8');
-      });
-      res.on('end', () => {
-        const complete = ok && sent === spec.bytes;
-        done(complete, ok ? (complete ? undefined : `short transfer`) : `HTTP ${status}`);
-      });
-      res.on('error', (err) => done(false, err.message));
-    });
+    const done = (complete: boolean, error?: string, timedOut = false) =>
+      outcome.finish({ status, bytes: sent, excerpt }, complete, error, timedOut);
+    const req = request(
+      { host: spec.host, port: spec.port, method: spec.method, path: spec.target, headers: spec.headers, agent: false },
+      (res) => {
+        status = res.statusCode ?? 0;
+        const ok = status >= 200 && status < 300;
+        res.on('data', (chunk: Buffer) => {
+          if (!ok && excerpt.length < 500) excerpt += chunk.toString('utf8');
+        });
+        res.on('end', () => {
+          const complete = ok && sent === spec.bytes;
+          done(complete, ok ? (complete ? undefined : `short transfer`) : `HTTP ${status}`);
+        });
+        res.on('error', (err) => done(false, err.message));
+      },
+    );
     const deadline = setTimeout(() => {
       done(false, `deadline of ${spec.timeoutMs} ms reached`, true);
       req.destroy();
@@ -164,8 +197,8 @@ function put(spec: LargeTransferSpec): Promise<LargeTransferResult> {
 }
 
 if (isMain(import.meta.url)) {
-  const spec = JSON.parse(process.argv[2] ?? '{}') as LargeTransferSpec;
-  transfer(spec).then((r) => {
+  const spec = JSON.parse(process.argv[2] ?? '{}') as LargeTransferSpec | LargeTransferSpec[];
+  (Array.isArray(spec) ? transferAll(spec) : transfer(spec)).then((r) => {
     process.stdout.write(`${JSON.stringify(r)}\n`);
     process.exit(0);
   });

@@ -1,4 +1,5 @@
-export type Unit = 'ops/s' | 'MB/s';
+/** `pages/s`: listing pages of 1000 entries per second; `ms`: server CPU per page; `MiB`: resident memory. */
+export type Unit = 'ops/s' | 'MB/s' | 'pages/s' | 'ms' | 'MiB';
 
 /** One figure of the report: a target (or `dd`) doing one scenario. */
 export interface Measurement {
@@ -18,7 +19,14 @@ export const MB = 1e6;
 
 export function failed(target: string, scenario: string, unit: Unit, err: unknown): Measurement {
   const message = err instanceof Error ? err.message : String(err);
-  return { target, scenario, unit, value: null, status: 'failed', note: message.split('\n').slice(0, 6).join(' | ').slice(0, 600) };
+  return {
+    target,
+    scenario,
+    unit,
+    value: null,
+    status: 'failed',
+    note: message.split('\n').slice(0, 6).join(' | ').slice(0, 600),
+  };
 }
 
 export function skipped(target: string, scenario: string, unit: Unit, reason: string): Measurement {
@@ -42,7 +50,7 @@ export function medianOfRounds(rounds: readonly Measurement[]): Measurement {
   const sorted = [...rounds].sort((a, b) => (a.value as number) - (b.value as number));
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   if (rounds.length === 1) return median;
-  const digits = median.unit === 'ops/s' ? 0 : 1;
+  const digits = median.unit === 'ops/s' ? 0 : median.unit === 'ms' ? 2 : 1;
   const partial = rounds.some((r) => r.status === 'partial');
   return {
     ...median,

@@ -32,11 +32,17 @@ export interface HeaderSignOptions {
   readonly contentLength?: number;
   /** More headers to send and sign (e.g. range). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Query parameters (unencoded), signed and appended to the target in this order; an empty value is
+   * sent as the bare name (`?versions&max-keys=1000`), which SigV4 canonicalises as `versions=`.
+   */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 /** Object key → path segment: each `/`-separated part percent-encoded as S3 expects (RFC 3986). */
 export function objectPath(bucket: string, key: string): string {
-  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const enc = (s: string) =>
+    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `/${enc(bucket)}/${key.split('/').map(enc).join('/')}`;
 }
 
@@ -74,14 +80,22 @@ export class RequestSigner {
       'x-amz-content-sha256': options.unsignedPayload ? UNSIGNED_PAYLOAD : sha256Hex(body ?? Buffer.alloc(0)),
     };
     if (method === 'PUT' || method === 'POST' || length > 0) headers['content-length'] = String(length);
-    const signed = await this.signer.sign(this.base(method, path, headers), this.dateOption());
-    return { method, target: path, headers: { ...signed.headers }, ...(body ? { body } : {}) };
+    const query = options.query ?? {};
+    const signed = await this.signer.sign(
+      { ...this.base(method, path, headers), query: { ...query } },
+      this.dateOption(),
+    );
+    const search = Object.keys(query).length === 0 ? '' : `?${encodeQuery(query, true)}`;
+    return { method, target: `${path}${search}`, headers: { ...signed.headers }, ...(body ? { body } : {}) };
   }
 
   /** A presigned URL the way @aws-sdk/s3-request-presigner builds it (X-Amz-Content-Sha256=UNSIGNED-PAYLOAD hoisted). */
   async presigned(method: string, path: string, expiresInSeconds: number): Promise<PreparedRequest> {
     const headers = { host: this.hostHeader(), 'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD };
-    const signed = await this.signer.presign(this.base(method, path, headers), { expiresIn: expiresInSeconds, ...this.dateOption() });
+    const signed = await this.signer.presign(this.base(method, path, headers), {
+      expiresIn: expiresInSeconds,
+      ...this.dateOption(),
+    });
     return { method, target: `${path}?${encodeQuery(signed.query ?? {})}`, headers: { ...signed.headers } };
   }
 
@@ -106,12 +120,16 @@ export class RequestSigner {
   }
 }
 
-function encodeQuery(query: Record<string, string | string[] | null>): string {
-  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** `bareEmpty`: a parameter with an empty value is written as its name alone (`?versions`). */
+function encodeQuery(query: Readonly<Record<string, string | string[] | null>>, bareEmpty = false): string {
+  const enc = (s: string) =>
+    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const parts: string[] = [];
   for (const [k, v] of Object.entries(query)) {
     if (v === null) parts.push(enc(k));
-    else for (const one of Array.isArray(v) ? v : [v]) parts.push(`${enc(k)}=${enc(one)}`);
+    else
+      for (const one of Array.isArray(v) ? v : [v])
+        parts.push(bareEmpty && one === '' ? enc(k) : `${enc(k)}=${enc(one)}`);
   }
   return parts.join('&');
 }

@@ -1,10 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rawRequestBytes } from './http-client.js';
+import type { HttpLoadSpec } from './http-load.js';
+import { onCpu } from './pinning.js';
 import type { Endpoint, PreparedRequest } from './signer.js';
 
-export const WRK_INSTALL_HINT = 'wrk is not installed. Install it with: apt-get update && apt-get install -y wrk   (Debian/Ubuntu package "wrk")';
+export const WRK_INSTALL_HINT =
+  'wrk is not installed. Install it with: apt-get update && apt-get install -y wrk   (Debian/Ubuntu package "wrk")';
 
 /** `wrk`'s version line, or undefined when wrk is not on PATH. */
 export function detectWrk(): string | undefined {
@@ -24,6 +28,8 @@ export interface WrkOptions {
   /** A directory for the request blob and the Lua script. */
   readonly workDir: string;
   readonly name: string;
+  /** Run the load generator on this CPU only (taskset), e.g. while the server is pinned to the other. */
+  readonly cpu?: number;
 }
 
 export interface WrkResult {
@@ -34,7 +40,15 @@ export interface WrkResult {
   readonly statusErrors: number;
   readonly socketErrors: number;
   readonly timeouts: number;
-  readonly latencyMs: { readonly mean: number; readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
+  readonly latencyMs: {
+    readonly mean: number;
+    readonly p50: number;
+    readonly p90: number;
+    readonly p99: number;
+    readonly max: number;
+  };
+  /** The end of the generator's output, to tell what happened when it completed nothing. */
+  readonly outputTail?: string;
 }
 
 const MARKER = 'WRK_RESULT_JSON ';
@@ -48,16 +62,52 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
   const blobPath = join(options.workDir, `${options.name}.requests`);
   const scriptPath = join(options.workDir, `${options.name}.lua`);
   writeFileSync(blobPath, Buffer.concat(raws));
-  writeFileSync(scriptPath, luaScript(blobPath, raws.map((r) => r.length)));
+  writeFileSync(
+    scriptPath,
+    luaScript(
+      blobPath,
+      raws.map((r) => r.length),
+    ),
+  );
   const args = [
     `-t${options.threads}`,
     `-c${options.connections}`,
     `-d${options.durationSeconds}s`,
-    '--timeout', '5s',
-    '-s', scriptPath,
+    '--timeout',
+    '5s',
+    '-s',
+    scriptPath,
     `http://${options.endpoint.host}:${options.endpoint.port}/`,
   ];
-  const output = await runBounded('wrk', args, (options.durationSeconds + 20) * 1000);
+  const output = await runBounded(...onCpu(options.cpu, 'wrk', args), (options.durationSeconds + 20) * 1000);
+  return parseWrkOutput(output);
+}
+
+/**
+ * The same run with http-load.ts instead of wrk (for HEAD, which wrk cannot measure): `noBody` marks
+ * the requests whose responses carry no body. Same result shape, parsed from the same line.
+ */
+export async function runHttpLoad(options: WrkOptions & { readonly noBody: readonly boolean[] }): Promise<WrkResult> {
+  const raws = options.requests.map(rawRequestBytes);
+  const blobPath = join(options.workDir, `${options.name}.requests`);
+  const specPath = join(options.workDir, `${options.name}.load.json`);
+  writeFileSync(blobPath, Buffer.concat(raws));
+  const spec: HttpLoadSpec = {
+    host: options.endpoint.host,
+    port: options.endpoint.port,
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    timeoutMs: 5000,
+    blobPath,
+    lengths: raws.map((r) => r.length),
+    noBody: options.noBody,
+  };
+  writeFileSync(specPath, JSON.stringify(spec));
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'http-load.js');
+  const output = await runBounded(
+    ...onCpu(options.cpu, process.execPath, [script, specPath]),
+    (options.durationSeconds + 20) * 1000,
+  );
   return parseWrkOutput(output);
 }
 
@@ -65,7 +115,8 @@ export function parseWrkOutput(output: string): WrkResult {
   const line = output.split('\n').find((l) => l.startsWith(MARKER));
   if (!line) throw new Error(`wrk printed no result:\n${output.slice(-2000)}`);
   const j = JSON.parse(line.slice(MARKER.length)) as {
-    requests: number; duration_us: number;
+    requests: number;
+    duration_us: number;
     errors: { connect: number; read: number; write: number; status: number; timeout: number };
     latency_us: { mean: number; p50: number; p90: number; p99: number; max: number };
   };
@@ -78,7 +129,14 @@ export function parseWrkOutput(output: string): WrkResult {
     statusErrors: j.errors.status,
     socketErrors: j.errors.connect + j.errors.read + j.errors.write,
     timeouts: j.errors.timeout,
-    latencyMs: { mean: ms(j.latency_us.mean), p50: ms(j.latency_us.p50), p90: ms(j.latency_us.p90), p99: ms(j.latency_us.p99), max: ms(j.latency_us.max) },
+    latencyMs: {
+      mean: ms(j.latency_us.mean),
+      p50: ms(j.latency_us.p50),
+      p90: ms(j.latency_us.p90),
+      p99: ms(j.latency_us.p99),
+      max: ms(j.latency_us.max),
+    },
+    ...(j.requests === 0 ? { outputTail: output.replace(/\s+/g, ' ').slice(-400) } : {}),
   };
 }
 
@@ -118,7 +176,7 @@ end
 }
 
 /** Runs a command, killing it (by its own pid) if it outlives `timeoutMs`; resolves with stdout+stderr. */
-function runBounded(command: string, args: readonly string[], timeoutMs: number): Promise<string> {
+export function runBounded(command: string, args: readonly string[], timeoutMs: number): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -8,7 +8,12 @@ import type { RunningTarget, TargetContext, TargetDefinition } from './target.js
  * A reference server run from one of our scripts (`node <script> --dir DATA --port PORT`), ready when
  * `GET /` answers, keeping PUT bodies in the page cache only (no fsync).
  */
-export function pageCacheTarget(name: string, scriptPath: string, credentials: Credentials): TargetDefinition {
+export function pageCacheTarget(
+  name: string,
+  scriptPath: string,
+  credentials: Credentials,
+  nodeArgs: readonly string[] = [],
+): TargetDefinition {
   const script = (ctx: TargetContext): string => join(ctx.repoRoot, scriptPath);
   return {
     name,
@@ -20,7 +25,14 @@ export function pageCacheTarget(name: string, scriptPath: string, credentials: C
       const removeHome = ctx.cleanup.removeDirLater(home);
       const port = await findFreePort();
       const proc = await startServerProcess(
-        { name, command: process.execPath, args: [script(ctx), '--dir', dataDir, '--port', String(port)], logFile: join(home, 'server.log'), port, readyPath: '/' },
+        {
+          name,
+          command: process.execPath,
+          args: [...nodeArgs, script(ctx), '--dir', dataDir, '--port', String(port)],
+          logFile: join(home, 'server.log'),
+          port,
+          readyPath: '/',
+        },
         ctx.cleanup,
       );
       return {

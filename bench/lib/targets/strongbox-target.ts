@@ -26,10 +26,14 @@ export function strongboxTarget(options: StrongboxTargetOptions = {}): TargetDef
   const name = baseline === undefined ? 'strongbox' : 'baseline';
   return {
     name,
-    unavailableReason: (ctx) => (baseline !== undefined || existsSync(cli(ctx)) ? undefined : `${cli(ctx)} does not exist yet (the server is not built)`),
+    unavailableReason: (ctx) =>
+      baseline !== undefined || existsSync(cli(ctx))
+        ? undefined
+        : `${cli(ctx)} does not exist yet (the server is not built)`,
     async start(ctx: TargetContext): Promise<RunningTarget> {
       const home = join(ctx.benchDir, name);
-      const cliPath = baseline === undefined ? cli(ctx) : buildBaseline(ctx.repoRoot, baseline, join(ctx.benchDir, 'baseline-build'));
+      const cliPath =
+        baseline === undefined ? cli(ctx) : buildBaseline(ctx.repoRoot, baseline, join(ctx.benchDir, 'baseline-build'));
       const dataDir = join(home, 'data');
       mkdirSync(dataDir, { recursive: true });
       const removeHome = ctx.cleanup.removeDirLater(home);
@@ -39,8 +43,21 @@ export function strongboxTarget(options: StrongboxTargetOptions = {}): TargetDef
         {
           name,
           command: process.execPath,
-          args: [cliPath, 'server', '--data-dir', dataDir, '--address', `127.0.0.1:${port}`, '--region', region, ...extraArgs],
-          env: { STRONGBOX_ROOT_ACCESS_KEY_ID: root.accessKeyId, STRONGBOX_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey },
+          args: [
+            cliPath,
+            'server',
+            '--data-dir',
+            dataDir,
+            '--address',
+            `127.0.0.1:${port}`,
+            '--region',
+            region,
+            ...extraArgs,
+          ],
+          env: {
+            STRONGBOX_ROOT_ACCESS_KEY_ID: root.accessKeyId,
+            STRONGBOX_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey,
+          },
           logFile: join(home, 'server.log'),
           port,
           readyPath: '/health/ready',
@@ -58,6 +75,8 @@ export function strongboxTarget(options: StrongboxTargetOptions = {}): TargetDef
         supportsIam: true,
         durability: `fsync before ack${extraArgs.length ? ` (flags: ${extraArgs.join(' ')})` : ''}${baseline === undefined ? '' : ` (commit ${baseline})`}`,
         pid: proc.pid,
+        // cli.js is <buildRoot>/dist/src/cli.js.
+        storage: { dataDir, buildRoot: join(cliPath, '../../..') },
         logTail: proc.logTail,
         async stop() {
           await proc.stop();

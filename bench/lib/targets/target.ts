@@ -21,6 +21,11 @@ export interface RunningTarget {
   /** How PUT persists bytes, for the report ("fsync before ack", "page cache only" ...). */
   readonly durability: string;
   readonly pid: number;
+  /**
+   * Strongbox only: its `--data-dir`, and the checkout whose `dist/src` it runs (this one, or the
+   * baseline's build), so storage-seeder.ts can write through its own storage layer.
+   */
+  readonly storage?: { readonly dataDir: string; readonly buildRoot: string };
   logTail(lines?: number): string;
   /** Stops the process and removes its data directory. */
   stop(): Promise<void>;
