@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RawXml, toXml, toXmlBody } from './xml.js';
+import { isoTimestamp, RawXml, toXml, toXmlBody } from './xml.js';
 
 describe('xml', () => {
   it('escapes text, including control characters as character references', () => {
@@ -17,6 +17,11 @@ describe('xml', () => {
     const expected = toXml('R', { A: '1', E: keys, Z: 'z' }, 'urn:x');
     assert.equal(body.toString('utf8'), expected);
     assert.equal(toXml('R', { A: '1', E: entries, Z: 'z' }, 'urn:x'), expected);
+  });
+
+  it('writes timestamps as toISOString does, in or out of the second before', () => {
+    const times = [0, 1, 999, 1000, 1_765_000_000_000, 1_765_000_000_007, 1_765_000_000_070, 1_765_000_000_700, 1_765_000_001_000, -1, -1001, 253_402_300_799_999, 253_402_300_800_000];
+    for (const t of [...times, ...times.reverse()]) assert.equal(isoTimestamp(new Date(t)), new Date(t).toISOString(), String(t));
   });
 
   it('stays text without raw elements', () => {

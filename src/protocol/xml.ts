@@ -63,8 +63,29 @@ export function escapeXml(s: string): string {
 }
 
 function scalar(v: string | number | boolean | Date): string {
-  // AWS renders timestamps in XML as ISO 8601 with milliseconds: 2009-10-12T17:50:30.000Z
-  return v instanceof Date ? v.toISOString() : escapeXml(String(v));
+  return v instanceof Date ? isoTimestamp(v) : escapeXml(String(v));
+}
+
+let lastSecond = NaN;
+let lastSecondText = '';
+
+/**
+ * A timestamp as AWS renders it in XML, ISO 8601 with milliseconds (`2009-10-12T17:50:30.000Z`):
+ * `toISOString`, with the text up to the second kept from the previous call — objects written in
+ * the same second are listed together, and a listing formats a thousand dates.
+ */
+export function isoTimestamp(date: Date): string {
+  const ms = date.getTime();
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    const text = date.toISOString();
+    // Years beyond 9999 (never an object's) are written in full.
+    if (text.length !== 24) return text;
+    lastSecond = second;
+    lastSecondText = text.slice(0, 20);
+  }
+  const milli = ms - second * 1000;
+  return `${lastSecondText}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 function writeValue(name: string, v: XmlValue, out: (string | RawXml)[]): void {

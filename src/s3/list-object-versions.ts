@@ -3,7 +3,7 @@
  * every version and delete marker, by key then newest first, with key-marker / version-id-marker
  * paging, prefix and delimiter as ListObjects has them. Needs s3:ListBucketVersions.
  */
-import { escapeXml, RawXml } from '../protocol/xml.js';
+import { escapeXml, isoTimestamp, RawXml } from '../protocol/xml.js';
 import type { ListedVersion } from '../storage/ports.js';
 import { bucketCheck, prepared, requireBucket, type OperationHandler, type S3Context } from './context.js';
 import { invalidArgument } from './errors.js';
@@ -31,7 +31,7 @@ export const prepareListObjectVersions: OperationHandler = async (ctx) =>
 /** A `<Version>` or `<DeleteMarker>` (`owner`: its Owner element), in the listing's order: one template each. */
 function entry(v: ListedVersion, enc: (s: string) => string, owner: (accountId: string) => string): string {
   const o = v.kind === 'Object' ? v.object : v.marker;
-  const head = `<Key>${escapeXml(enc(o.key))}</Key><VersionId>${escapeXml(versionIdText(o.versionId))}</VersionId><IsLatest>${v.isLatest}</IsLatest><LastModified>${o.lastModified.toISOString()}</LastModified>`;
+  const head = `<Key>${escapeXml(enc(o.key))}</Key><VersionId>${escapeXml(versionIdText(o.versionId))}</VersionId><IsLatest>${v.isLatest}</IsLatest><LastModified>${isoTimestamp(o.lastModified)}</LastModified>`;
   if (v.kind === 'DeleteMarker') return `<DeleteMarker>${head}${owner(o.ownerAccountId)}</DeleteMarker>`;
   const { etag, size, storageClass } = v.object;
   return `<Version>${head}<ETag>&quot;${escapeXml(etag)}&quot;</ETag><Size>${size}</Size>${owner(o.ownerAccountId)}<StorageClass>${escapeXml(storageClass)}</StorageClass>${checksumFields(v.object)}</Version>`;

@@ -4,7 +4,7 @@
  * continuation tokens are opaque (base64url of the last key or prefix returned).
  */
 import type { BucketRecord, ListedObject } from '../storage/ports.js';
-import { escapeXml, RawXml, xmlElement } from '../protocol/xml.js';
+import { escapeXml, isoTimestamp, RawXml, xmlElement } from '../protocol/xml.js';
 import { decodeToken, encodeToken } from './bucket-ops.js';
 import { bucketCheck, prepared, requireBucket, type OperationHandler, type S3Context, type S3Response } from './context.js';
 import { invalidArgument } from './errors.js';
@@ -80,7 +80,7 @@ export function checksumFields(o: ListedObject): string {
  */
 function contents(o: ListedObject, enc: (s: string) => string, owner: string): string {
   const storageClass = escapeXml(o.storageClass);
-  return `<Contents><Key>${escapeXml(enc(o.key))}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>&quot;${escapeXml(o.etag)}&quot;</ETag>${checksumFields(o)}<Size>${o.size}</Size>${owner}<StorageClass>${storageClass}</StorageClass></Contents>`;
+  return `<Contents><Key>${escapeXml(enc(o.key))}</Key><LastModified>${isoTimestamp(o.lastModified)}</LastModified><ETag>&quot;${escapeXml(o.etag)}&quot;</ETag>${checksumFields(o)}<Size>${o.size}</Size>${owner}<StorageClass>${storageClass}</StorageClass></Contents>`;
 }
 
 async function listObjects(ctx: S3Context, version: 1 | 2): Promise<S3Response> {
