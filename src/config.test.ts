@@ -22,6 +22,23 @@ describe('parseServerConfig --workers', () => {
   });
 });
 
+describe('parseServerConfig --io-buffer-mib', () => {
+  it('bounds the direct-I/O buffers: 32 MiB unless told otherwise, 0 for none, the flag winning over the variable', () => {
+    const MiB = 1024 * 1024;
+    assert.equal(parseServerConfig([], {}).ioBufferBytes, 32 * MiB);
+    assert.equal(parseServerConfig([], { STRONGBOX_IO_BUFFER_MIB: '8' }).ioBufferBytes, 8 * MiB);
+    assert.equal(parseServerConfig(['--io-buffer-mib', '0'], { STRONGBOX_IO_BUFFER_MIB: '8' }).ioBufferBytes, 0);
+    assert.throws(() => parseServerConfig(['--io-buffer-mib', '1.5'], {}), ConfigError);
+  });
+
+  it('sizes the metadata caches: 32 MiB unless told otherwise, at least 1', () => {
+    const MiB = 1024 * 1024;
+    assert.equal(parseServerConfig([], {}).metadataCacheBytes, 32 * MiB);
+    assert.equal(parseServerConfig(['--metadata-cache-mib', '128'], { STRONGBOX_METADATA_CACHE_MIB: '8' }).metadataCacheBytes, 128 * MiB);
+    assert.throws(() => parseServerConfig(['--metadata-cache-mib', '0'], {}), ConfigError);
+  });
+});
+
 describe('parseServerConfig trusted proxies', () => {
   it('trusts no proxy unless told, and reads X-Forwarded-For by default', () => {
     const c = parseServerConfig([], {});

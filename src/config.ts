@@ -71,6 +71,13 @@ export interface ServerConfig {
   readonly allowSigV2: boolean;
   /** No web console at /console (src/console). */
   readonly disableConsole: boolean;
+  /**
+   * The most memory held for page-aligned I/O buffers (large objects' direct I/O, storage/aligned-buffers.ts),
+   * per process; after 30 s with none in use they are dropped (freed by the next garbage collection).
+   */
+  readonly ioBufferBytes: number;
+  /** Memory per process for SQLite's page cache (3/4) and the object record cache (1/4). */
+  readonly metadataCacheBytes: number;
 }
 
 /** The audit trail's bounds and delivery periods (issue #16). */
@@ -179,6 +186,10 @@ const FLAGS: Record<string, { env: string; key: keyof RawConfig } & OptionHelp> 
     help: 'open connections per listener and process; more are closed as they arrive' },
   '--max-uploads': { env: 'STRONGBOX_MAX_UPLOADS', key: 'maxUploads', value: 'N', default: '512',
     help: 'S3 uploads in progress per process; more are answered 503 SlowDown' },
+  '--io-buffer-mib': { env: 'STRONGBOX_IO_BUFFER_MIB', key: 'ioBufferMib', value: 'N', default: '32',
+    help: 'MiB per process for the aligned buffers of large reads and writes (direct I/O); 0: none, page cache only' },
+  '--metadata-cache-mib': { env: 'STRONGBOX_METADATA_CACHE_MIB', key: 'metadataCacheMib', value: 'N', default: '32',
+    help: "MiB per process for metadata caches: 3/4 SQLite's page cache, 1/4 hot object records" },
   '--website-address': { env: 'STRONGBOX_WEBSITE_ADDRESS', key: 'websiteAddress', value: 'HOST:PORT',
     help: 'a listener serving static websites: the Host names the bucket (default: none)' },
 };
@@ -283,6 +294,8 @@ interface RawConfig {
   headersTimeoutMs?: string;
   maxConnections?: string;
   maxUploads?: string;
+  ioBufferMib?: string;
+  metadataCacheMib?: string;
   websiteAddress?: string;
 }
 
@@ -328,6 +341,8 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     allowSigV2: switches.allowSigV2 ?? false,
     disableConsole: switches.disableConsole ?? false,
     http: parseHttpLimits(raw),
+    ioBufferBytes: 1024 * 1024 * wholeNumber(raw.ioBufferMib, { flag: '--io-buffer-mib', min: 0, max: 65_536, default: 32 }),
+    metadataCacheBytes: 1024 * 1024 * wholeNumber(raw.metadataCacheMib, { flag: '--metadata-cache-mib', min: 1, max: 65_536, default: 32 }),
   };
 }
 

@@ -93,7 +93,9 @@ export async function runServer(config: ServerConfig, env: NodeJS.ProcessEnv, lo
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // A worker holds the directory with its primary, which prepared it; alone, this process prepares it.
   const lock = shared ? DataDirLock.join(dataDir, WORKER_JOIN_WAIT_MS) : DataDirLock.acquire(dataDir, TAKEOVER_WAIT_MS);
-  const storage = shared ? await openEmbeddedStorage({ dataDir, durability: config.durability, shared }) : await openAndSweep(config, logger);
+  const storage = shared
+    ? await openEmbeddedStorage({ dataDir, durability: config.durability, shared, ioBufferBytes: config.ioBufferBytes, metadataCacheBytes: config.metadataCacheBytes })
+    : await openAndSweep(config, logger);
   // The one objects service every writer of this process goes through (S3 and lifecycle alike).
   const objectsService = new ObjectsService(storage);
   const iamStore = openIamStore({ dataDir, shared });
@@ -391,9 +393,14 @@ export function startupLog(logger: Logger): Logger {
 }
 
 /** Opens the embedded storage and removes what a crash left behind; before serving, by whoever owns the directory. */
-export async function openAndSweep(config: Pick<ServerConfig, 'dataDir' | 'durability'>, logger: Logger, shared = false): Promise<EmbeddedStorage> {
+export async function openAndSweep(
+  config: Pick<ServerConfig, 'dataDir' | 'durability'> & Partial<Pick<ServerConfig, 'ioBufferBytes' | 'metadataCacheBytes'>>,
+  logger: Logger,
+  shared = false,
+): Promise<EmbeddedStorage> {
   const dataDir = resolve(config.dataDir);
-  const storage = await openEmbeddedStorage({ dataDir, durability: config.durability, shared });
+  const { ioBufferBytes, metadataCacheBytes } = config;
+  const storage = await openEmbeddedStorage({ dataDir, durability: config.durability, shared, ioBufferBytes, metadataCacheBytes });
   const swept = await storage.sweepOrphans();
   if (swept.removedBlobs > 0) logger.info({ ...swept }, 'swept orphans left by an earlier crash');
   return storage;

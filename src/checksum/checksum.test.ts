@@ -124,6 +124,29 @@ test('hashingStream passes bytes through and computes MD5 plus requested checksu
   assert.equal(d.SHA1, undefined);
 });
 
+test('hashingStream with `then`: digests of the input, the transformed bytes passed on, a failing step fails the stream', async () => {
+  const data = randomBytes(100_000);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < data.length; i += 9_000) chunks.push(data.subarray(i, i + 9_000));
+  // Inverts every byte and appends the count at the end.
+  let seen = 0;
+  const then = {
+    update: (c: Buffer, out: Buffer[]) => {
+      seen += c.length;
+      out.push(Buffer.from(c.map((b) => 255 - b)));
+    },
+    final: (out: Buffer[]) => void out.push(Buffer.from(String(seen))),
+  };
+  const hs = hashingStream(['CRC64NVME'], { then });
+  const out: Buffer[] = [];
+  await pipeline(Readable.from(chunks), hs, new Writable({ write(c: Buffer, _e, cb) { out.push(c); cb(); } }));
+  assert.deepEqual(Buffer.concat(out), Buffer.concat([Buffer.from(data.map((b) => 255 - b)), Buffer.from(String(data.length))]));
+  assert.deepEqual(hs.digests().MD5, hashOf('MD5', data));
+  assert.deepEqual(hs.digests().CRC64NVME, hashOf('CRC64NVME', data));
+  const failing = hashingStream([], { then: { update: () => undefined, final: () => { throw new RangeError('short'); } } });
+  await assert.rejects(pipeline(Readable.from(chunks), failing, new Writable({ write(_c, _e, cb) { cb(); } })), RangeError);
+});
+
 test('CRC64NVME: the WebAssembly engine agrees with the JavaScript loop at every length and alignment', () => {
   const data = randomBytes(3 * 1024 * 1024 + 77);
   const lengths = [0, 1, 7, 8, 15, 16, 17, 31, 255, 256, 257, 4095, 4096, 65_537, 1024 * 1024, 1024 * 1024 + 1, data.length - 5];

@@ -5,9 +5,11 @@
  * failure the new blob is deleted, so nothing unverified is ever committed.
  * Checksum rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html
  */
+import { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import {
   HashingStream,
   checksumHeaderName,
@@ -16,9 +18,12 @@ import {
   parseChecksumAlgorithm,
   toBase64,
   type ChecksumAlgorithm,
+  type ChunkTransform,
 } from '../checksum/index.js';
 import type { BlobSegment, BlobStore } from '../storage/ports.js';
 import type { PayloadEncryption } from '../sse/payload-encryption.js';
+import { SegmentLengthError, type SegmentSealer } from '../sse/segment-sealer.js';
+import { markDisposableChunks, releaseChunk } from '../storage/disposable-chunks.js';
 import { s3Error } from './errors.js';
 
 /** Bodies from this size on are hashed on worker threads (their ~30 ms start-up is then noise). */
@@ -201,28 +206,30 @@ function collectBody(source: Readable, expected: number): Promise<Buffer> {
 /** Streams the payload into a new blob and verifies it; deletes the blob and throws on any mismatch. */
 export async function receivePayload(opts: ReceiveOptions): Promise<ReceivedPayload> {
   const algorithm = opts.checksum.algorithm ?? opts.extraAlgorithm ?? opts.defaultAlgorithm;
-  // A large body is hashed beside the event loop (one worker per algorithm), which then mostly moves bytes.
-  const offThread = opts.expectedBytes !== undefined && opts.expectedBytes >= OFF_THREAD_HASHING_BYTES;
+  // Encrypted as it is hashed, in the same stream stage: the body crosses one stage on its way to the blob.
+  const sealer = opts.encryption?.sealer(opts.expectedBytes);
   const hashing = new HashingStream(algorithm ? [algorithm] : [], {
     md5: true,
-    offThread,
+    offThread: hashOffThread(opts.expectedBytes),
     maxBytes: opts.maxBytes,
     tooLarge: () => s3Error('EntityTooLarge', { fields: { MaxSizeAllowed: String(opts.maxBytes) } }),
+    then: sealer && sealingStep(sealer, { releaseInput: opts.source instanceof IncomingMessage }),
   });
-  const encryptor = opts.encryption?.encryptor();
-  const piping = (encryptor === undefined ? pipeline(opts.source, hashing) : pipeline(opts.source, hashing, encryptor)).catch((e: unknown) => e);
+  // The ciphertext chunks are new buffers nobody else holds: the blob store frees each once written.
+  if (sealer !== undefined) markDisposableChunks(hashing);
+  const piping = pipeline(opts.source, hashing).catch((e: unknown) => e);
   let written: { blobId: string; size: number };
   try {
-    written = await opts.blobs.write(encryptor ?? hashing);
-    if (encryptor !== undefined) written = { blobId: written.blobId, size: encryptor.plaintextBytes };
+    written = await opts.blobs.write(hashing);
+    if (sealer !== undefined) written = { blobId: written.blobId, size: sealer.plaintextBytes };
   } catch (e) {
     opts.source.destroy();
     const upstream = await piping;
-    throw hashing.limitError ?? upstream ?? e;
+    throw hashing.limitError ?? bodyError(upstream) ?? e;
   }
   try {
     const upstream = await piping;
-    if (upstream !== undefined) throw upstream;
+    if (upstream !== undefined) throw bodyError(upstream);
     if (opts.expectedBytes !== undefined && written.size !== opts.expectedBytes) throw s3Error('IncompleteBody');
     const digests = hashing.digests();
     const md5 = digests.MD5 as Buffer;
@@ -235,6 +242,40 @@ export async function receivePayload(opts: ReceiveOptions): Promise<ReceivedPayl
     await opts.blobs.delete(written.blobId);
     throw e;
   }
+}
+
+/**
+ * Large bodies are hashed on worker threads (one per algorithm) when this process may use more than one
+ * core: the event loop then mostly moves bytes. On one core the threads only take turns with the
+ * event loop and cost their start-up, a copy of every byte, the switches and their heaps: 8 × 128 MiB
+ * PUTs on one pinned core took about 2 s of CPU per GiB and 180 MiB of peak RSS more than hashing in
+ * place (`os.availableParallelism()` follows the CPU affinity, so a pinned server counts one core).
+ */
+function hashOffThread(expectedBytes: number | undefined): boolean {
+  return expectedBytes !== undefined && expectedBytes >= OFF_THREAD_HASHING_BYTES && availableParallelism() > 1;
+}
+
+/**
+ * Encryption as the hashing stage's last step. A request body's chunks straight from node:http are
+ * copies made for this one reader (its parser copies each socket read into a new Buffer), so once
+ * hashed and encrypted each is released (storage/disposable-chunks.ts) — unless the sealer keeps it
+ * for a later chunk (no declared size). Chunks of any other source (a copy's reader reuses its
+ * buffers) are left alone.
+ */
+function sealingStep(sealer: SegmentSealer, opts: { releaseInput: boolean }): ChunkTransform {
+  const release = opts.releaseInput && sealer.sealsAsItGoes;
+  return {
+    update: (chunk, out) => {
+      sealer.update(chunk, out);
+      if (release) releaseChunk(chunk);
+    },
+    final: (out) => sealer.final(out),
+  };
+}
+
+/** A body whose size differs from its declared length, seen by the encryption, is IncompleteBody as anywhere else. */
+function bodyError(e: unknown): unknown {
+  return e instanceof SegmentLengthError ? s3Error('IncompleteBody') : e;
 }
 
 function verifyChecksum(algorithm: ChecksumAlgorithm, digest: Buffer, opts: ReceiveOptions) {

@@ -1,18 +1,22 @@
 /**
  * What a writer needs to store a new segment encrypted (src/s3/upload.ts): the stored size of a body
- * (to choose inline bytes only when the ciphertext fits), a small body sealed in memory, and a stream
- * encryptor for a body that goes to a blob.
+ * (to choose inline bytes only when the ciphertext fits), a small body sealed in memory, and a sealer
+ * for a body that goes to a blob as it streams.
  */
-import { SegmentEncryptor } from './segment-encryptor.js';
 import { newSegmentHeader, sealSegment, storedSize } from './segment-format.js';
+import { SegmentSealer } from './segment-sealer.js';
 
 export interface PayloadEncryption {
   /** Stored bytes of a segment of `plainBytes` bytes. */
   storedSize(plainBytes: number): number;
   /** A whole small body, sealed as one segment. */
   sealInline(plaintext: Buffer): Buffer;
-  /** A stream that encrypts what it is given into one segment; `plaintextBytes` counts what it was given. */
-  encryptor(): SegmentEncryptor;
+  /**
+   * Encrypts what it is given into one segment; `plaintextBytes` counts what it was given. Pass the
+   * plaintext size when it is known (Content-Length): every piece is then encrypted as it arrives, and
+   * a body of another size fails (SegmentLengthError).
+   */
+  sealer(plaintextBytes?: number): SegmentSealer;
 }
 
 export interface PayloadEncryptionOptions {
@@ -28,6 +32,6 @@ export function payloadEncryption(dataKey: Buffer, chunkSize: number, options: P
   return {
     storedSize: (plainBytes) => storedSize(plainBytes, chunkSize),
     sealInline: (plaintext) => sealSegment(dataKey, plaintext, chunkSize, newSegmentHeader(random, mode)),
-    encryptor: () => new SegmentEncryptor(dataKey, chunkSize, newSegmentHeader(random, mode)),
+    sealer: (plaintextBytes) => new SegmentSealer(dataKey, chunkSize, { header: newSegmentHeader(random, mode), plaintextBytes }),
   };
 }

@@ -19,6 +19,23 @@ test('AlignedBufferPool hands out at most its capacity, and discarded slots make
   assert.throws(() => new AlignedBufferPool({ slotBytes: 1000 }), RangeError);
 });
 
+test('AlignedBufferPool gives back arenas whose slots are all free, after being idle, and no others', async () => {
+  const pool = new AlignedBufferPool({ slotBytes: 64 * 1024, slotsPerArena: 2, maxSlots: 6, idleReleaseMs: 20 });
+  const a = pool.acquire(5);
+  assert.equal(pool.heldBytes, 6 * 64 * 1024);
+  pool.release(a.slice(0, 3)); // one arena wholly free, one half free, one in use
+  assert.equal(pool.releaseIdle(), 2 * 64 * 1024);
+  assert.equal(pool.heldBytes, 4 * 64 * 1024);
+  pool.discard(a.slice(3, 4)); // an arena whose other slot is free: it can go once nothing is in use
+  pool.release(a.slice(4));
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(pool.heldBytes, 0, 'idle: everything given back');
+  const again = pool.acquire(6);
+  assert.equal(again.length, 6, 'and allocated anew on demand');
+  pool.release(again);
+  assert.equal(pool.releaseIdle(), 6 * 64 * 1024);
+});
+
 test('AlignedBufferPool slots are aligned for direct I/O (where the filesystem has it)', { skip: constants.O_DIRECT === undefined }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'strongbox-aligned-'));
   try {

@@ -20,6 +20,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { DIRECT_IO_ALIGNMENT, DIRECT_IO_MIN_BYTES, type AlignedBufferPool } from './aligned-buffers.js';
 import { errnoCode } from './blob-errors.js';
+import { releaseChunk } from './disposable-chunks.js';
 
 export interface BlobFileWriterOptions {
   /** Bytes buffered before the producer is asked to wait. */
@@ -28,6 +29,8 @@ export interface BlobFileWriterOptions {
   readonly flushEveryBytes?: number;
   /** Direct I/O: the file's path (a second descriptor is opened on it) and the pool of aligned slots. */
   readonly direct?: DirectWriteOptions;
+  /** The chunks written are this writer's alone: each is released once written (disposable-chunks.ts). */
+  readonly disposableChunks?: boolean;
 }
 
 export interface DirectWriteOptions {
@@ -74,6 +77,7 @@ export class BlobFileWriter extends Writable {
   /** The file offset where direct I/O takes over (aligned); Infinity once it cannot (not configured, tried). */
   private switchAt: number;
   private direct: DirectState | undefined;
+  private readonly disposableChunks: boolean;
 
   constructor(
     private readonly handle: FileHandle,
@@ -82,6 +86,7 @@ export class BlobFileWriter extends Writable {
     super({ highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, decodeStrings: true });
     this.flushEvery = options.flushEveryBytes ?? DEFAULT_FLUSH_EVERY;
     this.directOptions = options.direct;
+    this.disposableChunks = options.disposableChunks === true;
     const after = options.direct === undefined ? Infinity : (options.direct.afterBytes ?? DIRECT_IO_MIN_BYTES);
     this.switchAt = Math.ceil(after / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT;
   }
@@ -121,7 +126,13 @@ export class BlobFileWriter extends Writable {
     );
   }
 
+  /** Writes `buffers` (copied into slots or written through the page cache), then releases them if they are disposable. */
   private async ingest(buffers: Buffer[]): Promise<void> {
+    await this.place(buffers);
+    if (this.disposableChunks) for (const b of buffers) releaseChunk(b);
+  }
+
+  private async place(buffers: Buffer[]): Promise<void> {
     if (this.flushError !== undefined) throw this.flushError;
     let direct = this.direct;
     let rest = buffers;

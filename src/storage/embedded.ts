@@ -35,7 +35,16 @@ export interface EmbeddedStorageOptions {
    * retains are held by hard links, and `pollExternalChanges` must run before each request.
    */
   readonly shared?: boolean;
+  /** The most bytes of aligned buffers for direct I/O (FileBlobStore); default DEFAULT_ALIGNED_POOL_BYTES. */
+  readonly ioBufferBytes?: number;
+  /**
+   * Memory for metadata caches: three quarters SQLite's page cache, a quarter the object records of hot
+   * GETs; default DEFAULT_METADATA_CACHE_BYTES.
+   */
+  readonly metadataCacheBytes?: number;
 }
+
+export const DEFAULT_METADATA_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * Small objects are kept inline in SQLite: a GET needs no file open, a PUT no blob file and directory
@@ -73,16 +82,17 @@ export const METADATA_FILE = 'metadata.sqlite';
 export async function openEmbeddedStorage(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const shared = options.shared === true;
-  const blobs = await FileBlobStore.open({ dataDir: options.dataDir, shared });
+  const blobs = await FileBlobStore.open({ dataDir: options.dataDir, shared, ioBufferBytes: options.ioBufferBytes });
   const path = join(options.dataDir, METADATA_FILE);
   // Created private before SQLite opens it (its -wal and -shm files get the same mode): small objects
   // are stored inline in it.
   closeSync(openSync(path, 'a', 0o600));
   const durability = options.durability ?? 'normal';
-  const db = openMetadataDatabase({ path, durability, shared });
+  const cacheBytes = options.metadataCacheBytes ?? DEFAULT_METADATA_CACHE_BYTES;
+  const db = openMetadataDatabase({ path, durability, shared, cacheBytes: Math.floor(cacheBytes * 0.75) });
   const barrier = durabilityBarrier(path, durability);
   const changes = shared ? new ExternalChanges(db) : undefined;
-  const table = new ObjectTable(db, options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES, shared);
+  const table = new ObjectTable(db, options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES, shared, Math.floor(cacheBytes / 4));
   const versions = new VersionTable(db);
   const keyVersions = new KeyVersions(table, versions);
   const buckets = new SqliteBucketStore(db, barrier, (candidates) => table.garbage(candidates));

@@ -25,6 +25,7 @@ import { pipeline } from 'node:stream/promises';
 import { BlobNotFoundError, errnoCode, InvalidBlobIdError } from './blob-errors.js';
 import { AlignedBufferPool } from './aligned-buffers.js';
 import { BlobFileWriter } from './blob-file-writer.js';
+import { hasDisposableChunks } from './disposable-chunks.js';
 import { FileRangeBody, type DirectReadOptions } from './file-range-body.js';
 import { lazyReadable } from './lazy-readable.js';
 import type { BlobRetention, BlobStore, BlobWriteResult, OpenedBlob } from './ports.js';
@@ -36,6 +37,8 @@ export interface FileBlobStoreOptions {
   readonly dataDir: string;
   /** Other processes use the same directory (see Retention above). */
   readonly shared?: boolean;
+  /** The most bytes of page-aligned buffers held for direct I/O (aligned-buffers.ts); 0: page cache only. */
+  readonly ioBufferBytes?: number;
 }
 
 /** Hard links that hold retained blobs in a shared directory, named by the process that holds them. */
@@ -68,8 +71,8 @@ export class FileBlobStore implements BlobStore {
   private readonly tmpDir: string;
   /** Fan-out directories known to exist durably, to skip mkdir on the hot path. Per instance. */
   private readonly knownDirs = new Set<string>();
-  /** Aligned slots for the direct-I/O part of large writes (blob-file-writer.ts), shared by all writes. */
-  private readonly alignedSlots = new AlignedBufferPool();
+  /** Aligned slots for the direct-I/O part of large writes and reads, shared by all of them. */
+  private readonly alignedSlots: AlignedBufferPool;
   /** Blobs held by readers (`retain`), with how many hold each, and those whose delete waits for them. */
   private readonly retained = new Map<string, number>();
   private readonly deleteOnRelease = new Set<string>();
@@ -79,13 +82,15 @@ export class FileBlobStore implements BlobStore {
   private constructor(
     dataDir: string,
     private readonly shared: boolean,
+    ioBufferBytes: number | undefined,
   ) {
+    this.alignedSlots = new AlignedBufferPool({ maxBytes: ioBufferBytes });
     this.blobsDir = join(dataDir, 'blobs');
     this.tmpDir = join(dataDir, 'tmp');
   }
 
   static async open(options: FileBlobStoreOptions): Promise<FileBlobStore> {
-    const store = new FileBlobStore(options.dataDir, options.shared === true);
+    const store = new FileBlobStore(options.dataDir, options.shared === true, options.ioBufferBytes);
     // Private whatever the umask or the data directory's mode: the files in them are object bytes.
     await mkdir(store.blobsDir, { recursive: true, mode: 0o700 });
     await mkdir(store.tmpDir, { recursive: true, mode: 0o700 });
@@ -250,7 +255,10 @@ export class FileBlobStore implements BlobStore {
     const handle = await open(tmpPath, 'wx', 0o600);
     try {
       // The writer fsyncs the file before it finishes, so the bytes are on disk when we rename.
-      const out = new BlobFileWriter(handle, { direct: { path: tmpPath, pool: this.alignedSlots } });
+      const out = new BlobFileWriter(handle, {
+        direct: { path: tmpPath, pool: this.alignedSlots },
+        disposableChunks: hasDisposableChunks(source),
+      });
       await pipeline(source, out);
       await handle.close();
       return out.bytesWritten;

@@ -36,10 +36,11 @@ export interface OpenMetadataOptions {
   readonly busyTimeoutMs?: number;
   /** Several processes use the database at once (see above); default false: this one owns it. */
   readonly shared?: boolean;
+  /** SQLite's page cache of this connection (hot rows and inline bytes served from memory); default 24 MiB. */
+  readonly cacheBytes?: number;
 }
 
-/** Page cache of the metadata connection: hot object rows and inline bytes are served from memory. */
-const CACHE_KIB = 64 * 1024;
+export const DEFAULT_PAGE_CACHE_BYTES = 24 * 1024 * 1024;
 
 export function openMetadataDatabase(options: OpenMetadataOptions): Database {
   const db = new BetterSqlite3(options.path);
@@ -51,7 +52,7 @@ export function openMetadataDatabase(options: OpenMetadataOptions): Database {
     // Some filesystems (network mounts) cannot do WAL; the durability reasoning above would not hold.
     if (mode !== 'wal') throw new Error(`SQLite refused WAL mode on ${options.path} (got ${String(mode)})`);
     db.pragma(`synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`);
-    db.pragma(`cache_size = -${CACHE_KIB}`);
+    db.pragma(`cache_size = -${Math.max(1, Math.floor((options.cacheBytes ?? DEFAULT_PAGE_CACHE_BYTES) / 1024))}`);
     // Shared, the server checkpoints this file on a thread (checkpointer.ts), not in a commit.
     if (options.shared === true) db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     // Referential integrity is enforced by the stores' transactions (they return typed outcomes);

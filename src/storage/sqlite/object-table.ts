@@ -23,12 +23,12 @@ interface SegmentRow {
   readonly size: number;
 }
 
-/** Recently read objects (hot GETs skip SQLite): at most this many, holding at most this many bytes. */
+/** Recently read objects (hot GETs skip SQLite): at most this many, holding by default at most 8 MiB. */
 const CACHED_OBJECTS = 8192;
-const CACHED_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_RECORD_CACHE_BYTES = 8 * 1024 * 1024;
 
 export class ObjectTable {
-  private readonly cache = new RecordCache<ObjectRecord>(CACHED_OBJECTS, CACHED_BYTES, weigh);
+  private readonly cache: RecordCache<ObjectRecord>;
   private readonly bucketStateStmt: Statement<[string], { versioning: 'Enabled' | 'Suspended' | null }>;
   private readonly currentVersionStmt: Statement<[string, Buffer], string | null>;
   private readonly currentLockStmt: Statement<[string, Buffer], { version_id: string | null; object_lock: string | null }>;
@@ -54,12 +54,15 @@ export class ObjectTable {
    *   pays off for small objects only.
    * @param shared other processes use the database too (database.ts): a record is read in one
    *   transaction, and the owner drops the cache when they commit (`dropCache`).
+   * @param cacheBytes the most bytes of records (inline bytes included) the cache holds.
    */
   constructor(
     db: Database,
     readonly maxInlineBytes = 0,
     shared = false,
+    cacheBytes = DEFAULT_RECORD_CACHE_BYTES,
   ) {
+    this.cache = new RecordCache<ObjectRecord>(CACHED_OBJECTS, cacheBytes, weigh);
     const readRecord = (bucket: string, key: string) => this.readRecord(bucket, key);
     this.readTx = shared ? db.transaction(readRecord).deferred : readRecord;
     this.bucketStateStmt = db.prepare('SELECT versioning FROM buckets WHERE name = ?');
