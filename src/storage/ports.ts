@@ -630,7 +630,9 @@ export interface BlobRetention {
 
 /**
  * Object bytes, named by internal id, never by key. `write` is durable when it resolves:
- * temp file → fsync → rename (→ fsync dir). Only then may metadata point at the blob.
+ * temp file → fsync → rename (→ fsync dir). Only then may metadata point at the blob. A source marked
+ * with `markDisposableChunks` (storage/disposable-chunks.ts) may have each chunk's memory released once
+ * it is written.
  */
 export interface BlobStore {
   write(source: Readable): Promise<BlobWriteResult>;
