@@ -9,11 +9,27 @@ export interface SimpleResponse {
 }
 
 /** Sends one prepared request with node:http (setup and validation; load comes from wrk). */
-export function send(
+export async function send(
   endpoint: Endpoint,
   req: PreparedRequest,
   options: { agent?: Agent; timeoutMs?: number } = {},
 ): Promise<SimpleResponse> {
+  let length = 0;
+  const head: Buffer[] = [];
+  const status = await exchange(endpoint, req, { agent: options.agent, timeoutMs: options.timeoutMs ?? 30_000 }, (chunk) => {
+    if (length < 512) head.push(chunk);
+    length += chunk.length;
+  });
+  return { status, bodyLength: length, excerpt: Buffer.concat(head).subarray(0, 512).toString('utf8') };
+}
+
+/** Sends one request, hands each body chunk to `onData`, and resolves with the status at the body's end. */
+function exchange(
+  endpoint: Endpoint,
+  req: PreparedRequest,
+  options: { agent: Agent | undefined; timeoutMs: number },
+  onData: (chunk: Buffer) => void,
+): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const r = request(
       {
@@ -23,22 +39,11 @@ export function send(
         path: req.target,
         headers: req.headers,
         agent: options.agent ?? false,
-        timeout: options.timeoutMs ?? 30_000,
+        timeout: options.timeoutMs,
       },
       (res) => {
-        let length = 0;
-        const head: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => {
-          if (length < 512) head.push(chunk);
-          length += chunk.length;
-        });
-        res.on('end', () =>
-          resolvePromise({
-            status: res.statusCode ?? 0,
-            bodyLength: length,
-            excerpt: Buffer.concat(head).subarray(0, 512).toString('utf8'),
-          }),
-        );
+        res.on('data', onData);
+        res.on('end', () => resolvePromise(res.statusCode ?? 0));
         res.on('error', reject);
       },
     );
@@ -80,33 +85,14 @@ export function rawRequestBytes(req: PreparedRequest): Buffer {
 }
 
 /** Sends one request and returns its whole body (listing pages, for validation and the bare server's copy). */
-export function fetchBody(
+export async function fetchBody(
   endpoint: Endpoint,
   req: PreparedRequest,
   options: { timeoutMs?: number } = {},
 ): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolvePromise, reject) => {
-    const r = request(
-      {
-        host: endpoint.host,
-        port: endpoint.port,
-        method: req.method,
-        path: req.target,
-        headers: req.headers,
-        agent: false,
-        timeout: options.timeoutMs ?? 60_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
-    r.on('timeout', () => r.destroy(new Error(`${req.method} ${req.target} timed out`)));
-    r.on('error', reject);
-    r.end(req.body);
-  });
+  const chunks: Buffer[] = [];
+  const status = await exchange(endpoint, req, { agent: undefined, timeoutMs: options.timeoutMs ?? 60_000 }, (chunk) => chunks.push(chunk));
+  return { status, body: Buffer.concat(chunks) };
 }
 
 export interface SendManyResult {
